@@ -1,0 +1,1 @@
+"""handoffs domain: plain functions and dataclasses over the store; no UI imports."""

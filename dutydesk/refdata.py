@@ -1,0 +1,211 @@
+"""Settings, administrative units and vocabularies: reference data kept in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .errors import UserError
+from .resources import load_json
+from .store.db import Store
+from .text import clean, clean_line, normalize_key
+
+
+# -- settings -----------------------------------------------------------------------------
+@cache
+def setting_defaults() -> dict[str, dict]:
+    return {k: v for k, v in load_json("settings.json")["settings"].items()}
+
+
+def get_setting(store: Store, key: str) -> str:
+    row = store.one("SELECT value FROM settings WHERE key = ?", [key])
+    if row is not None:
+        return row["value"]
+    if key in setting_defaults():
+        return setting_defaults()[key]["value"]
+    raise UserError(f"未知的设置项：{key}")
+
+
+def get_int_setting(store: Store, key: str, default: int) -> int:
+    try:
+        return int(get_setting(store, key))
+    except (ValueError, UserError):
+        return default
+
+
+def all_settings(store: Store) -> dict[str, str]:
+    values = {k: v["value"] for k, v in setting_defaults().items()}
+    for row in store.query("SELECT key, value FROM settings"):
+        values[row["key"]] = row["value"]
+    return values
+
+
+def setting_label(key: str) -> str:
+    return setting_defaults().get(key, {}).get("label", key)
+
+
+def set_setting(store: Store, key: str, value: str) -> None:
+    if key not in setting_defaults():
+        raise UserError(f"未知的设置项：{key}（可用：{'、'.join(setting_defaults())}）")
+    value = clean(value).replace("\\n", "\n")
+    if key in {"deadline_days", "copies", "backup_keep", "refresh_seconds"}:
+        if not value.strip().isdigit():
+            raise UserError(f"设置项 {key} 必须是非负整数")
+        value = value.strip()
+    if key == "deadline_mode" and value not in {"calendar", "workday"}:
+        raise UserError("deadline_mode 只能是 calendar（自然日）或 workday（工作日）")
+    with store.write():
+        old = store.one("SELECT value FROM settings WHERE key=?", [key])
+        store.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            [key, value],
+        )
+        store.audit("settings", key, "修改", {key: [old["value"] if old else None, value]})
+
+
+# -- units --------------------------------------------------------------------------------
+@dataclass
+class Unit:
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    aliases: str
+    sort: int
+    active: bool
+
+    @property
+    def display(self) -> str:
+        return self.short_name or self.name
+
+
+def list_units(store: Store, *, include_inactive: bool = False, kind: str | None = None) -> list[Unit]:
+    where = [] if include_inactive else ["active = 1"]
+    params: list = []
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    sql = "SELECT * FROM units" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY sort, id"
+    return [Unit(**{**r, "active": bool(r["active"])}) for r in store.query(sql, params)]
+
+
+def unit_names(store: Store) -> list[str]:
+    return [u.name for u in list_units(store)]
+
+
+def resolve_unit(store: Store, text: str, *, required: bool = True) -> str:
+    """Map a unit as written (name, short name, alias, full-width variant) to its name."""
+    key = normalize_key(text)
+    if not key:
+        if required:
+            raise UserError("行政区域/单位不能为空")
+        return ""
+    for unit in list_units(store, include_inactive=True):
+        names = [unit.name, unit.short_name, *[a for a in unit.aliases.split("、") if a]]
+        if key in {normalize_key(n) for n in names if n}:
+            return unit.name
+    raise UserError(f"未知的单位：{clean_line(text)[:30]}（可在“设置 → 单位”中添加）")
+
+
+def add_unit(store: Store, name: str, *, kind: str = "", short_name: str = "", aliases: str = "") -> int:
+    name = clean_line(name)
+    if not name:
+        raise UserError("单位名称不能为空")
+    with store.write():
+        if store.one("SELECT id FROM units WHERE name = ?", [name]):
+            raise UserError(f"单位已存在：{name}")
+        sort = (store.scalar("SELECT MAX(sort) FROM units") or 0) + 1
+        cur = store.db.execute(
+            "INSERT INTO units (name, short_name, kind, aliases, sort) VALUES (?,?,?,?,?)",
+            [name, clean_line(short_name), clean_line(kind), clean_line(aliases), sort],
+        )
+        store.audit("units", cur.lastrowid, "新增", {"name": name})
+        return cur.lastrowid
+
+
+def set_unit_active(store: Store, name: str, active: bool) -> None:
+    with store.write():
+        cur = store.db.execute("UPDATE units SET active=? WHERE name=?", [int(active), name])
+        if not cur.rowcount:
+            raise UserError(f"未知的单位：{name}")
+        store.audit("units", name, "启用" if active else "停用")
+
+
+def rename_unit(store: Store, old: str, new: str) -> None:
+    new = clean_line(new)
+    if not new:
+        raise UserError("单位名称不能为空")
+    with store.write():
+        if store.one("SELECT id FROM units WHERE name=?", [new]):
+            raise UserError(f"单位已存在：{new}")
+        cur = store.db.execute("UPDATE units SET name=? WHERE name=?", [new, old])
+        if not cur.rowcount:
+            raise UserError(f"未知的单位：{old}")
+        store.audit("units", old, "改名", {"name": [old, new]})
+
+
+# -- vocabularies -------------------------------------------------------------------------
+VOCAB_LABELS = {
+    "pollution_type": "污染类型",
+    "truth": "是否属实",
+    "close_status": "办结状态",
+    "petition_status": "信访件状态",
+    "handoff_status": "整改状态",
+    "problem_source": "问题来源",
+    "deadline_category": "时限类别",
+    "log_kind": "值班记录类别",
+}
+
+
+def vocab(store: Store, kind: str, *, include_inactive: bool = False) -> list[str]:
+    sql = "SELECT value FROM vocab WHERE kind = ?" + ("" if include_inactive else " AND active = 1")
+    return [r["value"] for r in store.query(sql + " ORDER BY sort, id", [kind])]
+
+
+def add_vocab(store: Store, kind: str, value: str) -> None:
+    if kind not in VOCAB_LABELS:
+        raise UserError(f"未知的词表：{kind}（可用：{'、'.join(VOCAB_LABELS)}）")
+    value = clean_line(value)
+    if not value:
+        raise UserError("词条不能为空")
+    with store.write():
+        sort = (store.scalar("SELECT MAX(sort) FROM vocab WHERE kind=?", [kind]) or 0) + 1
+        store.db.execute(
+            "INSERT INTO vocab (kind, value, sort) VALUES (?,?,?) "
+            "ON CONFLICT(kind, value) DO UPDATE SET active=1",
+            [kind, value, sort],
+        )
+        store.audit("vocab", f"{kind}:{value}", "新增")
+
+
+def remove_vocab(store: Store, kind: str, value: str) -> None:
+    """Deactivate (records that use the word keep it)."""
+    with store.write():
+        cur = store.db.execute("UPDATE vocab SET active=0 WHERE kind=? AND value=?", [kind, value])
+        if not cur.rowcount:
+            raise UserError(f"词表 {VOCAB_LABELS.get(kind, kind)} 中没有：{value}")
+        store.audit("vocab", f"{kind}:{value}", "停用")
+
+
+# -- first run ----------------------------------------------------------------------------
+def seed_reference_data(store: Store) -> bool:
+    """Load units, vocabularies and settings from ``data/`` when the tables are empty."""
+    seeded = False
+    with store.write():
+        if not store.scalar("SELECT COUNT(*) FROM units"):
+            for i, u in enumerate(load_json("units.json")["units"], 1):
+                store.db.execute(
+                    "INSERT INTO units (name, short_name, kind, aliases, sort) VALUES (?,?,?,?,?)",
+                    [u["name"], u.get("short_name", ""), u.get("kind", ""), "、".join(u.get("aliases", [])), i],
+                )
+            seeded = True
+        if not store.scalar("SELECT COUNT(*) FROM vocab"):
+            for kind, values in load_json("vocab.json").items():
+                if kind.startswith("_"):
+                    continue
+                for i, value in enumerate(values, 1):
+                    store.db.execute("INSERT INTO vocab (kind, value, sort) VALUES (?,?,?)", [kind, value, i])
+            seeded = True
+        for key, meta in setting_defaults().items():
+            store.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, meta["value"]])
+    return seeded

@@ -1,0 +1,1 @@
+"""roster domain: plain functions and dataclasses over the store; no UI imports."""

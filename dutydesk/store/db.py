@@ -1,0 +1,150 @@
+"""The SQLite store: one file, WAL, foreign keys, long busy timeout, BEGIN IMMEDIATE writes."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from ..dates import now_iso
+from ..errors import DatabaseLockedError, UserError
+
+BUSY_TIMEOUT_S = 60.0
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no passwd entry
+        return "unknown"
+
+
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` (and parent folders) with mode 0600 if it does not exist."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    try:
+        os.chmod(path, 0o600)
+    except OSError:  # pragma: no cover - not our file
+        pass
+
+
+class Store:
+    """A connection to the dutydesk database.
+
+    Reads go straight to ``self.db`` (a ``sqlite_utils.Database``). Every write runs inside
+    ``with store.write():`` which opens a ``BEGIN IMMEDIATE`` transaction, so two terminals
+    writing at once wait for each other instead of failing with "database is locked".
+    """
+
+    def __init__(self, path: str | os.PathLike, *, operator: str | None = None):
+        self.path = Path(path).expanduser().resolve()
+        self.operator = operator or default_operator()
+        _create_private_file(self.path)
+        try:
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_S, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            with self.db.ensure_autocommit_on():
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"无法打开数据库 {self.path}：{_explain(exc)}") from exc
+        if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystem
+            pass
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # -- transactions -------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.db
+                finally:
+                    self._depth -= 1
+                return
+            conn = self.db.conn
+            if conn.in_transaction:  # an implicit transaction left open: finish it first
+                conn.commit()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise DatabaseLockedError(f"数据库正忙（被其他终端长时间占用）：{_explain(exc)}") from exc
+            self._depth = 1
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def clone(self) -> "Store":
+        """A second connection to the same file (for a worker thread)."""
+        return Store(self.path, operator=self.operator)
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:  # pragma: no cover
+            pass
+
+    # -- helpers ------------------------------------------------------------------------
+    def query(self, sql: str, params: Any = ()) -> list[dict]:
+        return list(self.db.query(sql, params))
+
+    def one(self, sql: str, params: Any = ()) -> dict | None:
+        for row in self.db.query(sql, params):
+            return row
+        return None
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.db.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def audit(self, entity: str, entity_id: Any, action: str, changes: dict | None = None) -> None:
+        """Record who did what to which record. Call inside ``write()``."""
+        self.db.execute(
+            "INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
+            [now_iso(), self.operator, entity, str(entity_id), action,
+             json.dumps(changes or {}, ensure_ascii=False, default=str)],
+        )
+
+    def history(self, entity: str, entity_id: Any) -> list[dict]:
+        rows = self.query(
+            "SELECT at, operator, action, changes FROM audit WHERE entity=? AND entity_id=? ORDER BY id",
+            [entity, str(entity_id)],
+        )
+        for row in rows:
+            row["changes"] = json.loads(row["changes"] or "{}")
+        return rows
+
+
+def _explain(exc: Exception) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "数据库被锁定，请稍后再试"
+    if "not a database" in text or "malformed" in text:
+        return "文件不是 dutydesk 数据库或已损坏"
+    if "unable to open" in text:
+        return "无法打开文件（路径或权限有误）"
+    return text

@@ -1,0 +1,93 @@
+"""Generic record operations shared by every domain: audited insert, optimistic update,
+soft delete and undo.
+
+Every domain table has ``id INTEGER PRIMARY KEY``, ``version INTEGER NOT NULL DEFAULT 1``,
+``created_at``, ``updated_at`` and ``deleted_at`` columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dates import now_iso
+from ..errors import ConflictError, UserError
+from .db import Store
+
+
+def get(store: Store, table: str, record_id: int, *, include_deleted: bool = False) -> dict:
+    row = store.one(f"SELECT * FROM [{table}] WHERE id = ?", [record_id])
+    if row is None or (row.get("deleted_at") and not include_deleted):
+        raise UserError(f"记录不存在或已删除（{table} #{record_id}）")
+    return row
+
+
+def insert(store: Store, table: str, values: dict[str, Any], *, entity: str | None = None) -> int:
+    """Insert a record and audit it. Opens its own write transaction if needed."""
+    now = now_iso()
+    row = {**values, "created_at": now, "updated_at": now, "version": 1}
+    with store.write():
+        cols = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" for _ in row)
+        cur = store.db.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(row.values()))
+        record_id = cur.lastrowid
+        store.audit(entity or table, record_id, "新增", values)
+    return record_id
+
+
+def update(
+    store: Store,
+    table: str,
+    record_id: int,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    entity: str | None = None,
+    action: str = "修改",
+) -> dict:
+    """Apply ``changes``; refuse with :class:`ConflictError` if the record moved on.
+
+    Returns the updated row. Only changed fields are written and audited as
+    ``{field: [old, new]}``.
+    """
+    with store.write():
+        current = get(store, table, record_id)
+        if expected_version is not None and current["version"] != expected_version:
+            raise ConflictError("该记录已被其他人修改，请比较后再保存", current=current)
+        diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
+        if not diff:
+            return current
+        sets = ", ".join(f"[{c}] = ?" for c in diff)
+        store.db.execute(
+            f"UPDATE [{table}] SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
+            [v[1] for v in diff.values()] + [now_iso(), record_id],
+        )
+        store.audit(entity or table, record_id, action, diff)
+        return get(store, table, record_id)
+
+
+def soft_delete(store: Store, table: str, record_id: int, *, entity: str | None = None) -> None:
+    with store.write():
+        get(store, table, record_id)
+        store.db.execute(
+            f"UPDATE [{table}] SET deleted_at = ?, version = version + 1 WHERE id = ?",
+            [now_iso(), record_id],
+        )
+        store.audit(entity or table, record_id, "删除")
+
+
+def undelete(store: Store, table: str, record_id: int, *, entity: str | None = None) -> None:
+    with store.write():
+        row = get(store, table, record_id, include_deleted=True)
+        if not row.get("deleted_at"):
+            return
+        store.db.execute(
+            f"UPDATE [{table}] SET deleted_at = NULL, version = version + 1 WHERE id = ?", [record_id]
+        )
+        store.audit(entity or table, record_id, "恢复")
+
+
+def deleted(store: Store, table: str, *, limit: int = 100) -> list[dict]:
+    """Recently deleted records, newest first (for an undo list)."""
+    return store.query(
+        f"SELECT * FROM [{table}] WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?", [limit]
+    )

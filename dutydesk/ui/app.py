@@ -1,0 +1,226 @@
+"""The dutydesk Textual application."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from pathlib import Path
+from typing import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .. import __version__, dates
+from ..errors import UserError
+from ..refdata import get_int_setting
+from ..resources import tcss_path
+from ..store import open_store
+from ..store.db import Store
+from .base import BaseScreen
+from .modals import ConfirmModal, FormModal
+
+SCREENS_ORDER = [
+    ("roster", "值班表", "1"),
+    ("petitions", "信访件", "2"),
+    ("handoffs", "问题交办", "3"),
+    ("bulletin", "工作简报", "4"),
+]
+
+
+def _screen_factory(mode: str) -> Callable[[], Screen]:
+    """Import a screen module only when its mode is first shown (keeps start-up fast)."""
+
+    def make() -> Screen:
+        import importlib
+
+        module = importlib.import_module(f"{__package__}.screens.{mode}")
+        cls_name = {"roster": "RosterScreen", "petitions": "PetitionsScreen", "handoffs": "HandoffsScreen",
+                    "bulletin": "BulletinScreen", "settings": "SettingsScreen"}[mode]
+        return getattr(module, cls_name)()
+
+    return make
+
+
+class DutyDeskApp(App):
+    """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin."""
+
+    TITLE = "dutydesk"
+    CSS_PATH = str(tcss_path())
+    MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "settings")}
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("1", "goto('roster')", "值班表", id="app.goto_roster"),
+        Binding("2", "goto('petitions')", "信访件", id="app.goto_petitions"),
+        Binding("3", "goto('handoffs')", "问题交办", id="app.goto_handoffs"),
+        Binding("4", "goto('bulletin')", "工作简报", id="app.goto_bulletin"),
+        Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
+        Binding("f5", "export_bulletin", "导出简报", id="app.export_bulletin", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", id="app.palette", priority=True),
+        Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, store: Store, *, strict: bool = False, start: str = "roster"):
+        self.store = store
+        self.strict = strict
+        self.start_mode = start
+        self.bulletin_date: dt.date | None = None
+        self.crash_count = 0
+        self._data_version: int | None = None
+        super().__init__()
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.title = "dutydesk"
+        self.switch_mode(self.start_mode)
+        seconds = max(1, get_int_setting(self.store, "refresh_seconds", 5))
+        self.set_interval(seconds, self.poll_changes, name="poll-changes")
+
+    def today(self) -> dt.date:
+        return dates.today()
+
+    def update_header(self, screen: Screen | None = None) -> None:
+        from ..roster.service import on_duty_text
+        from .widgets import AppHeader
+
+        screen = screen or self.screen
+        try:
+            header = screen.query_one(AppHeader)
+        except Exception:
+            return
+        today = self.today()
+        try:
+            duty = on_duty_text(self.store, today)
+        except Exception:
+            duty = "（值班信息读取失败）"
+        header.show(f"dutydesk · {getattr(screen, 'SCREEN_TITLE', '')}", dates.cn_date_long(today), f"今日值班：{duty}")
+
+    def poll_changes(self) -> None:
+        """Refresh the visible screen when another terminal committed something."""
+        try:
+            version = self.store.scalar("PRAGMA data_version")
+        except Exception:
+            return
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            self.refresh_visible()
+
+    def refresh_visible(self) -> None:
+        screen = self.screen
+        if isinstance(screen, BaseScreen):
+            screen.refresh_data()
+            self.update_header(screen)
+
+    # -- actions ------------------------------------------------------------------------
+    def action_goto(self, mode: str) -> None:
+        if len(self.screen_stack) > 1:  # a dialog is open: finish it first
+            return
+        self.switch_mode(mode)
+
+    def action_export_bulletin(self) -> None:
+        if not isinstance(self.screen, BaseScreen):
+            self.notify("请先关闭当前对话框", severity="warning")
+            return
+        day = self.bulletin_date or self.today()
+        self.notify(f"正在导出 {dates.cn_date(day)} 的简报…", markup=False)
+        self.run_worker(lambda: self._export_bulletin(day), thread=True, group="export", exclusive=True)
+
+    def _export_bulletin(self, day: dt.date) -> None:
+        from ..bulletin.service import export_bulletin
+
+        store = self.store.clone()
+        try:
+            paths = export_bulletin(store, day)
+        except UserError as exc:
+            self.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
+            return
+        except Exception as exc:  # pragma: no cover - logged, shown, app stays up
+            self.call_from_thread(self.report_crash, exc)
+            return
+        finally:
+            store.close()
+        names = "\n".join(str(p) for p in paths)
+        self.call_from_thread(self.notify, names, title="简报已导出", timeout=10, markup=False)
+        self.call_from_thread(self.refresh_visible)
+
+    async def action_quit(self) -> None:
+        dirty = [s for s in self.screen_stack if isinstance(s, FormModal) and s.dirty]
+        if not dirty:
+            self.exit()
+            return
+        for form in dirty:
+            form.save_draft()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmModal("有未保存的表单（草稿已保存，下次打开该表单可恢复）。确定退出？"), answered)
+
+    # -- command palette ----------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="搜索命令（如：信访、导出、设置）…"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode, title, key in SCREENS_ORDER:
+            yield SystemCommand(f"切换到：{title}", f"快捷键 {key}", lambda m=mode: self.action_goto(m))
+        yield SystemCommand("打开设置", "单位、词表、节假日、简报设置（快捷键 0）", lambda: self.action_goto("settings"))
+        yield SystemCommand("导出今日简报", "导出 .docx、.md、.txt（快捷键 F5）", self.action_export_bulletin)
+        if isinstance(screen, BaseScreen):
+            yield from screen.palette_commands()
+        yield SystemCommand("退出 dutydesk", "快捷键 Ctrl+Q", self.action_quit)
+
+    # -- errors -------------------------------------------------------------------------
+    def crash_log_path(self) -> Path:
+        return self.store.path.parent / "dutydesk-crash.log"
+
+    def report_crash(self, error: BaseException) -> Path | None:
+        """Write the traceback (no local variables, no user data) next to the database."""
+        self.crash_count += 1
+        path = self.crash_log_path()
+        try:
+            text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as fh:
+                fh.write(f"==== {dates.now_iso()} dutydesk {__version__}\n{text}\n")
+        except OSError:
+            path = None
+        self.notify(
+            f"发生意外错误，已记录到 {path}。可继续工作；如再出现请联系管理员。" if path else "发生意外错误。",
+            severity="error", timeout=10, markup=False,
+        )
+        return path
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self.strict:
+            super()._handle_exception(error)
+            return
+        if isinstance(error, UserError):
+            self.notify(str(error), severity="error", markup=False)
+            return
+        try:
+            self.report_crash(error)
+        except Exception:
+            super()._handle_exception(error)
+
+
+def make_app(db_path: str | os.PathLike | None = None, *, operator: str | None = None,
+             strict: bool = False, start: str = "roster", store: Store | None = None) -> DutyDeskApp:
+    """The one factory used by the CLI and the tests."""
+    if store is None:
+        store = open_store(db_path, operator=operator)
+    return DutyDeskApp(store, strict=strict, start=start)
+
+
+def run_tui(db_path: str | os.PathLike | None, *, operator: str | None = None) -> None:
+    app = make_app(db_path, operator=operator)
+    try:
+        app.run()
+    finally:
+        app.store.close()

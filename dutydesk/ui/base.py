@@ -1,0 +1,66 @@
+"""The base of the four main screens and the settings screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from textual.app import ComposeResult, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from .widgets import AppHeader
+
+if TYPE_CHECKING:
+    from .app import DutyDeskApp
+
+
+class BaseScreen(Screen):
+    """Header + body + footer. Subclasses implement ``compose_body`` and ``refresh_data``.
+
+    ``refresh_data`` is called when the screen is shown again and every few seconds by the
+    app, so changes made in another terminal appear without a key press. Every binding
+    with a description also appears in the command palette (Ctrl+P).
+    """
+
+    SCREEN_TITLE = ""
+
+    @property
+    def dd(self) -> "DutyDeskApp":
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def store(self):
+        return self.dd.store
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:  # pragma: no cover - abstract
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.dd.update_header(self)
+
+    def on_screen_resume(self) -> None:
+        self.dd.update_header(self)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows from the database (cheap: one page)."""
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every described binding active on this screen (not the app's own)."""
+        seen: set[str] = set()
+        for key, active in self.active_bindings.items():
+            b = active.binding
+            if (not b.description or active.node is self.app or b.description in seen
+                    or not any("\u4e00" <= ch <= "\u9fff" for ch in b.description)):
+                continue
+            seen.add(b.description)
+            yield SystemCommand(
+                f"{self.SCREEN_TITLE}：{b.description}",
+                f"快捷键 {self.app.get_key_display(b)}",
+                lambda node=active.node, action=b.action: node.run_action(action),
+            )
