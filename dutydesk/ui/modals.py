@@ -168,7 +168,7 @@ class FormModal(ModalScreen[T], Generic[T]):
             elif isinstance(w, Input):
                 out[w.id] = clean_line(w.value)
             elif isinstance(w, Select):
-                out[w.id] = "" if w.value is Select.BLANK or w.value is None else w.value
+                out[w.id] = "" if w.value is Select.NULL or w.value is None else w.value
             elif isinstance(w, (Checkbox, Switch)):
                 out[w.id] = bool(w.value)
         return out
@@ -184,7 +184,7 @@ class FormModal(ModalScreen[T], Generic[T]):
                 elif isinstance(w, Input):
                     w.value = "" if value is None else str(value)
                 elif isinstance(w, Select):
-                    w.value = value if value not in ("", None) else Select.BLANK
+                    w.value = value if value not in ("", None) else Select.NULL
                 elif isinstance(w, (Checkbox, Switch)):
                     w.value = bool(value)
             except Exception:  # an option that no longer exists: leave the field as is

@@ -1,0 +1,82 @@
+"""The app shell through Textual's Pilot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input, Static
+
+from dutydesk.ui.base import BaseScreen
+from dutydesk.ui.modals import ConfirmModal
+from dutydesk.ui.widgets import AppHeader
+
+
+async def test_starts_and_switches_screens_by_key(make_test_app, freeze_today):
+    freeze_today(dt.date(2024, 3, 13))
+    app = make_test_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.SCREEN_TITLE == "值班表"
+        for key, title in [("2", "信访件"), ("3", "问题交办"), ("4", "工作简报"), ("0", "设置"), ("1", "值班表")]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, BaseScreen)
+            assert app.screen.SCREEN_TITLE == title
+        header = app.screen.query_one(AppHeader)
+        assert "2024年3月13日 星期三" in str(header.query_one("#hdr-date", Static).render())
+
+
+async def test_command_palette_lists_chinese_commands(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "切换到：信访件" in titles and "导出今日简报" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_settings_screen_edits_a_setting(make_test_app, store):
+    from dutydesk import refdata
+
+    app = make_test_app(start="settings")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # first row: org
+        await pilot.pause()
+        inp = app.screen.query_one("#value", Input)
+        inp.value = "某市协调联络组"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert refdata.get_setting(store, "org") == "某市协调联络组"
+
+
+async def test_quit_with_dirty_form_asks_and_keeps_draft(make_test_app, store):
+    from dutydesk.store import drafts
+
+    app = make_test_app(start="settings")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "a")  # 单位 tab, new unit form
+        await pilot.pause()
+        await pilot.press("tab")
+        app.screen.query_one("#name", Input).value = "市卫健委"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert drafts.load_draft(store, "settings.unit")["name"] == "市卫健委"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_markup_in_data_is_shown_as_text(make_test_app, store):
+    from dutydesk import refdata
+
+    refdata.add_unit(store, "[@click=app.quit]坏[/]")
+    app = make_test_app(start="settings")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.is_running

@@ -1,0 +1,219 @@
+"""Foundation: store, migrations, settings, CLI contract, app shell, layering."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+import dutydesk
+from dutydesk import refdata
+from dutydesk.errors import NewerDatabaseError, UserError
+from dutydesk.store import default_db_path, migrations, open_store
+from dutydesk.store.db import Store
+
+PKG = Path(dutydesk.__file__).parent
+
+
+def test_db_created_private_with_wal_and_foreign_keys(tmp_path):
+    path = tmp_path / "a" / "b" / "dd.db"
+    s = open_store(path, daily_backup=False)
+    try:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert s.scalar("PRAGMA journal_mode") == "wal"
+        assert s.scalar("PRAGMA foreign_keys") == 1
+        assert s.scalar("PRAGMA busy_timeout") >= 30000
+        assert "settings" in s.db.table_names()
+    finally:
+        s.close()
+
+
+def test_migrations_run_twice_without_change(store):
+    before = store.query("SELECT sql FROM sqlite_master ORDER BY name")
+    assert migrations.migrate(store) == []
+    assert migrations.pending(store) == []
+    assert store.query("SELECT sql FROM sqlite_master ORDER BY name") == before
+
+
+def test_newer_schema_generation_is_refused_untouched(db_path):
+    open_store(db_path, daily_backup=False).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(NewerDatabaseError, match="更新版本"):
+        open_store(db_path, daily_backup=False)
+    assert db_path.read_bytes() == before
+
+
+def test_unknown_migration_name_is_refused(db_path):
+    open_store(db_path, daily_backup=False).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('dutydesk.core', 'm999_future', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(NewerDatabaseError):
+        open_store(db_path, daily_backup=False)
+
+
+def test_migration_backs_up_existing_db_first(db_path, monkeypatch):
+    s = open_store(db_path, daily_backup=False)
+    s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm001_core'")
+    s.db.conn.commit()
+    # Re-applying m001 would fail on existing tables: the backup must exist before that.
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.migrate(s)
+    backups = list((db_path.parent / "backups").glob("*premigrate.db"))
+    assert backups and stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
+    s.close()
+
+
+def test_default_path_env_and_platformdirs(monkeypatch, tmp_path):
+    monkeypatch.setenv("DUTYDESK_DB", str(tmp_path / "env.db"))
+    assert default_db_path() == tmp_path / "env.db"
+    monkeypatch.delenv("DUTYDESK_DB")
+    path = default_db_path()
+    assert path.name == "dutydesk.db" and path.parent.name == "dutydesk"
+
+
+def test_reference_data_loaded(store):
+    names = refdata.unit_names(store)
+    for unit in ["零陵区", "冷水滩区", "祁阳市", "江华瑶族自治县", "金洞管理区", "永州经济技术开发区", "市生态环境局"]:
+        assert unit in names
+    assert refdata.vocab(store, "pollution_type")[:7] == ["水", "大气", "噪声", "生态", "土壤", "辐射", "其他"]
+    assert refdata.vocab(store, "truth") == ["属实", "基本属实", "部分属实", "不属实"]
+    assert refdata.vocab(store, "handoff_status") == ["未启动", "整改中", "已完成", "已验收", "已销号"]
+    assert refdata.get_setting(store, "org") == "永州市配合湖南省生态环境保护督察协调联络组"
+    assert refdata.get_setting(store, "inspection") == "第二轮第三批省生态环境保护督察"
+    assert "洪武书记" in refdata.get_setting(store, "report_to")
+
+
+def test_resolve_unit_aliases_and_unknown(store):
+    assert refdata.resolve_unit(store, "江华县") == "江华瑶族自治县"
+    assert refdata.resolve_unit(store, " 永州经开区 ") == "永州经济技术开发区"
+    with pytest.raises(UserError, match="未知的单位"):
+        refdata.resolve_unit(store, "火星县")
+
+
+def test_units_and_vocab_editable_and_audited(store):
+    refdata.add_unit(store, "市卫健委", kind="部门")
+    assert "市卫健委" in refdata.unit_names(store)
+    refdata.set_unit_active(store, "市卫健委", False)
+    assert "市卫健委" not in refdata.unit_names(store)
+    refdata.add_vocab(store, "pollution_type", "光污染")
+    assert "光污染" in refdata.vocab(store, "pollution_type")
+    refdata.remove_vocab(store, "pollution_type", "光污染")
+    assert "光污染" not in refdata.vocab(store, "pollution_type")
+    actions = [r["action"] for r in store.query("SELECT action FROM audit WHERE entity IN ('units','vocab')")]
+    assert actions == ["新增", "停用", "新增", "停用"]
+    assert store.one("SELECT operator FROM audit")["operator"] == "测试员"
+
+
+def test_write_transactions_roll_back_on_error(store):
+    with pytest.raises(RuntimeError):
+        with store.write():
+            store.db.execute("INSERT INTO settings (key, value) VALUES ('x_test', '1')")
+            raise RuntimeError("boom")
+    assert store.one("SELECT * FROM settings WHERE key='x_test'") is None
+
+
+# -- CLI -------------------------------------------------------------------------------------
+def test_cli_version(run_cli):
+    r = run_cli("--version")
+    assert r.exit_code == 0 and dutydesk.__version__ in r.stdout
+
+
+def test_cli_init_and_settings_round_trip(run_cli, db_path):
+    assert run_cli("init").exit_code == 0
+    assert db_path.exists()
+    r = run_cli("settings", "set", "report_to", "甲单位\\n乙单位")
+    assert r.exit_code == 0, r.stderr
+    assert run_cli("settings", "show", "report_to").stdout == "甲单位\n乙单位\n"
+    show = run_cli("settings", "show").stdout
+    assert "report_to\t甲单位\\n乙单位" in show
+    r = run_cli("settings", "set", "deadline_days", "七")
+    assert r.exit_code == 1 and "整数" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_user_errors_exit_1_usage_errors_exit_2(run_cli, tmp_path):
+    r = run_cli("settings", "set", "nope", "1")
+    assert r.exit_code == 1 and r.stderr.startswith("错误：") and len(r.stderr.strip().splitlines()) == 1
+    r = run_cli("holidays", "add", "2027年13月1日")
+    assert r.exit_code == 1 and "无法识别的日期" in r.stderr
+    r = run_cli("no-such-command")
+    assert r.exit_code == 2
+    bad = tmp_path / "garbage.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    r = run_cli("settings", "show", db=bad)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+
+
+def test_cli_locked_database_is_a_clear_error(run_cli, db_path, monkeypatch):
+    import dutydesk.store.db as dbmod
+
+    run_cli("init")
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_S", 0.1)
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        r = run_cli("units", "add", "市卫健委")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert r.exit_code == 1 and "锁定" in r.stderr
+
+
+def test_cli_units_vocab_holidays(run_cli):
+    assert run_cli("units", "add", "市卫健委", "--kind", "部门").exit_code == 0
+    assert "市卫健委" in run_cli("units", "list").stdout
+    assert run_cli("units", "add", "市卫健委").exit_code == 1
+    assert run_cli("vocab", "add", "pollution_type", "光污染").exit_code == 0
+    assert "光污染" in run_cli("vocab", "list", "pollution_type").stdout
+    assert run_cli("holidays", "add", "2027年1月1日", "--name", "元旦").exit_code == 0
+    assert "2027-01-01\tholiday\t元旦" in run_cli("holidays", "list").stdout
+
+
+def test_cli_backup_and_restore(run_cli, tmp_path, db_path):
+    run_cli("units", "add", "市卫健委")
+    target = tmp_path / "bk.db"
+    assert run_cli("backup", "-o", str(target)).exit_code == 0
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    run_cli("units", "add", "市教育局")
+    r = run_cli("restore", str(target), "--yes")
+    assert r.exit_code == 0, r.stderr
+    units = run_cli("units", "list").stdout
+    assert "市卫健委" in units and "市教育局" not in units
+    bad = tmp_path / "bad.db"
+    bad.write_text("nope")
+    assert run_cli("restore", str(bad), "--yes").exit_code == 1
+
+
+# -- layering ------------------------------------------------------------------------------
+def test_core_does_not_import_textual():
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        if "ui" in path.relative_to(PKG).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            if any(n == "textual" or n.startswith("textual.") for n in names):
+                offenders.append(str(path.relative_to(PKG)))
+    assert offenders == []
+
+
+def test_nothing_reads_shared_folder():
+    needle = "..", "/shared"
+    for path in list(PKG.rglob("*.py")) + list((PKG.parent / "tests").rglob("*.py")):
+        assert "".join(needle) not in path.read_text(encoding="utf-8"), path
