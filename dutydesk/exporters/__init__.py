@@ -1,0 +1,1 @@
+"""Writers for .docx, .xlsx, Markdown and plain text. No UI imports."""
