@@ -91,3 +91,29 @@ def deleted(store: Store, table: str, *, limit: int = 100) -> list[dict]:
     return store.query(
         f"SELECT * FROM [{table}] WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?", [limit]
     )
+
+
+def history_text(store: Store, entity: str, record_id: Any, *, labels: dict[str, str] | None = None,
+                 hidden: set[str] = frozenset()) -> str:
+    """The change history of one record as readable Chinese text (newest last).
+
+    ``hidden`` fields (e.g. a petitioner's identity) are shown as "（已隐藏）".
+    """
+    labels = labels or {}
+    lines = []
+    for item in store.history(entity, record_id):
+        lines.append(f"{item['at']}  {item['operator']}  {item['action']}")
+        for key, change in (item["changes"] or {}).items():
+            name = labels.get(key, key)
+            if key in hidden:
+                lines.append(f"    {name}：（已隐藏）")
+            elif isinstance(change, list) and len(change) == 2:
+                lines.append(f"    {name}：{_short(change[0])} → {_short(change[1])}")
+            else:
+                lines.append(f"    {name}：{_short(change)}")
+    return "\n".join(lines) or "（无修改记录）"
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -268,3 +268,11 @@ class FormModal(ModalScreen[T], Generic[T]):
 def field(label: str, widget) -> Vertical:
     """A labelled form row."""
     return Vertical(Label(label, markup=False), widget, classes="field")
+
+
+def show_history(app, store: Store, entity: str, record_id: Any, *, title: str = "修改记录",
+                 labels: dict[str, str] | None = None, hidden: set[str] = frozenset()) -> None:
+    """Open the audit history of one record in a modal."""
+    from ..store.records import history_text
+
+    app.push_screen(MessageModal(title, history_text(store, entity, record_id, labels=labels, hidden=hidden)))
