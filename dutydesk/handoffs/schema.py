@@ -1,7 +1,109 @@
-"""Tables of the handoffs domain (its own migration set; append new migrations, never edit old ones)."""
+"""Tables of the handoffs domain (its own migration set; append new migrations, never edit old ones).
+
+- ``handoffs``: one problem handed to a responsible unit (问题交办 / 整改台账 row). ``rebound``
+  counts how often a 回头看 found the problem back (反弹); the ``accepted_*`` and ``closed_*``
+  columns hold the current acceptance (验收) and closure (销号); earlier ones stay in
+  ``handoff_status_log``.
+- ``handoff_status_log``: every status change, append-only (who, when, business date, basis).
+- ``handoff_progress``: dated 整改进展 entries.
+- ``handoff_rechecks``: 回头看 records (date, who, finding, came back or not).
+- ``handoff_petitions``: petitions (信访件) a problem came from.
+"""
 
 from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("dutydesk.handoffs")
+
+
+@migrations()
+def m001_handoffs(db):
+    from ..store.migrations import exec_script
+
+    exec_script(
+        db,
+        """
+        CREATE TABLE handoffs (
+            id INTEGER PRIMARY KEY,
+            problem_no TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            region TEXT NOT NULL DEFAULT '',
+            lead_unit TEXT NOT NULL DEFAULT '',
+            coop_units TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            owner_phone TEXT NOT NULL DEFAULT '',
+            target TEXT NOT NULL DEFAULT '',
+            measures TEXT NOT NULL DEFAULT '',
+            deadline TEXT,
+            deadline_category TEXT NOT NULL DEFAULT '',
+            assigned_on TEXT,
+            status TEXT NOT NULL DEFAULT '未启动',
+            started_on TEXT,
+            completed_on TEXT,
+            accepted_on TEXT,
+            accepted_by TEXT NOT NULL DEFAULT '',
+            acceptance_note TEXT NOT NULL DEFAULT '',
+            closed_on TEXT,
+            closed_by TEXT NOT NULL DEFAULT '',
+            close_basis TEXT NOT NULL DEFAULT '',
+            rebound INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT,
+            updated_at TEXT,
+            deleted_at TEXT
+        );
+        CREATE UNIQUE INDEX handoffs_problem_no ON handoffs (problem_no);
+        CREATE INDEX handoffs_lead_unit ON handoffs (lead_unit);
+        CREATE INDEX handoffs_status_deadline ON handoffs (status, deadline);
+
+        CREATE TABLE handoff_status_log (
+            id INTEGER PRIMARY KEY,
+            handoff_id INTEGER NOT NULL REFERENCES handoffs (id),
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            date TEXT,
+            by_whom TEXT NOT NULL DEFAULT '',
+            basis TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX handoff_status_log_handoff ON handoff_status_log (handoff_id, id);
+
+        CREATE TABLE handoff_progress (
+            id INTEGER PRIMARY KEY,
+            handoff_id INTEGER NOT NULL REFERENCES handoffs (id),
+            date TEXT NOT NULL,
+            content TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT,
+            updated_at TEXT,
+            deleted_at TEXT
+        );
+        CREATE INDEX handoff_progress_handoff ON handoff_progress (handoff_id, date, id);
+
+        CREATE TABLE handoff_rechecks (
+            id INTEGER PRIMARY KEY,
+            handoff_id INTEGER NOT NULL REFERENCES handoffs (id),
+            date TEXT NOT NULL,
+            checker TEXT NOT NULL DEFAULT '',
+            finding TEXT NOT NULL,
+            came_back INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT,
+            updated_at TEXT,
+            deleted_at TEXT
+        );
+        CREATE INDEX handoff_rechecks_handoff ON handoff_rechecks (handoff_id, date, id);
+
+        CREATE TABLE handoff_petitions (
+            handoff_id INTEGER NOT NULL REFERENCES handoffs (id),
+            petition_id INTEGER NOT NULL REFERENCES petitions (id),
+            PRIMARY KEY (handoff_id, petition_id)
+        );
+        CREATE INDEX handoff_petitions_petition ON handoff_petitions (petition_id);
+        """,
+    )
