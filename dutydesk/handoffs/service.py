@@ -221,6 +221,34 @@ def _date_or_none(value: Any, label: str) -> str | None:
         raise UserError(f"{label}：{exc}") from None
 
 
+_MONTH_END = re.compile(r"^\s*(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:底|末)\s*(?:前|之前)?\s*$")
+_YEAR_END = re.compile(r"^\s*(\d{4})\s*年\s*(?:底|末)\s*(?:前|之前)?\s*$")
+
+
+def parse_deadline(value: Any) -> str | None:
+    """整改时限 as ledgers write it: a date, ``6月底前``, ``2024年底``; ``长期坚持`` / empty → None."""
+    if value is None or isinstance(value, (dt.date, dt.datetime)):
+        return _date_or_none(value, "整改时限")
+    text = clean_line(value)
+    if not text or text in vocab_words_without_date():
+        return None
+    if m := _YEAR_END.match(text):
+        return dt.date(int(m[1]), 12, 31).isoformat()
+    if m := _MONTH_END.match(text):
+        year, month = int(m[1] or dates.today().year), int(m[2])
+        if not 1 <= month <= 12:
+            raise UserError(f"整改时限：无法识别的日期：{text[:40]}")
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        return (nxt - dt.timedelta(days=1)).isoformat()
+    text = re.sub(r"(?:之前|前)$", "", text)
+    return _date_or_none(text, "整改时限")
+
+
+def vocab_words_without_date() -> tuple[str, ...]:
+    """整改时限 cells that name a category instead of a date."""
+    return (LONG_TERM, "长期", "持续整改")
+
+
 def _units(store: Store, value: Any) -> str:
     """配合单位 as ``甲、乙``: known units are normalised to their names, others kept as written."""
     items = value if isinstance(value, (list, tuple)) else split_multi(clean(value))
@@ -286,10 +314,13 @@ def clean_problem(store: Store, values: dict[str, Any], *, partial: bool = False
         if has(key):
             out[key] = clean(values.get(key, "")).strip()
     if has("deadline"):
-        out["deadline"] = _date_or_none(values.get("deadline"), "整改时限")
+        out["deadline"] = parse_deadline(values.get("deadline"))
     if has("deadline_category"):
         out["deadline_category"] = _vocab_value(store, "deadline_category", values.get("deadline_category", ""),
                                                 "时限类别", required=False)
+        if (not out["deadline_category"] and not partial
+                and clean_line(values.get("deadline") or "") in vocab_words_without_date()):
+            out["deadline_category"] = LONG_TERM
     if has("assigned_on"):
         out["assigned_on"] = _date_or_none(values.get("assigned_on"), "交办日期")
     if out.get("deadline") and out.get("assigned_on") and out["deadline"] < out["assigned_on"]:
