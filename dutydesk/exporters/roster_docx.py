@@ -1,0 +1,38 @@
+"""The printable 值班表 (.docx): title, the roster table, and the phone list of everyone on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from .docx_common import SIZE, add_page_number_footer, add_paragraph, add_table, new_document
+
+CONTACT_HEADERS = ["姓名", "单位/职务", "角色", "联系电话"]
+
+
+def write_roster_docx(path: Path, *, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence],
+                      contacts: Sequence[Sequence], fonts: dict[str, str]) -> Path:
+    """A4 portrait; ``subtitle`` lines are centred under the title; the header row repeats on each page."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = fonts.get("font_body") or "仿宋_GB2312"
+    doc = new_document(body_font=body, body_size=SIZE["四号"], margins_mm=(30, 20, 28, 20))
+    add_paragraph(doc, title, font=fonts.get("font_title") or "宋体", size=SIZE["二号"],
+                  align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    for line in subtitle.splitlines():
+        add_paragraph(doc, line, font=fonts.get("font_heading2") or "楷体", size=SIZE["小三"],
+                      align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(doc, "", font=body, size=SIZE["五号"])
+    widths = {"日期": 20, "星期": 26, "班次": 14, "带班领导": 22, "值班人员": 32, "联系电话": 36, "备注": 24}
+    add_table(doc, headers, rows, size=SIZE["五号"], header_font=fonts.get("font_heading1") or "黑体",
+              widths_mm=[widths.get(h, 20) for h in headers])
+    if contacts:
+        add_paragraph(doc, "值班人员联系方式", font=fonts.get("font_heading1") or "黑体", size=SIZE["四号"],
+                      space_before=12, space_after=6)
+        add_table(doc, CONTACT_HEADERS, contacts, size=SIZE["五号"], header_font=fonts.get("font_heading1") or "黑体",
+                  widths_mm=[24, 70, 24, 40])
+    add_page_number_footer(doc, font=fonts.get("font_pagenum") or "宋体", size=SIZE["四号"], outer=False)
+    doc.save(str(path))
+    return path
