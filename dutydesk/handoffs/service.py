@@ -688,6 +688,19 @@ def iter_all(store: Store, *, unit: str | None = None, status: str | None = None
             return
 
 
+def alert_counts(store: Store, today: dt.date | None = None) -> dict[str, int]:
+    """Open problems past their deadline, due within ``DUE_SOON_DAYS``, and reopened after 反弹."""
+    today = today or dates.today()
+    row = store.one(
+        f"""SELECT SUM({OPEN_SQL} AND h.deadline < ?) AS late,
+                   SUM({OPEN_SQL} AND h.deadline BETWEEN ? AND ?) AS due_soon,
+                   SUM(h.rebound > 0 AND h.status <> '已销号') AS rebound_open
+            FROM {TABLE} h WHERE h.deleted_at IS NULL""",
+        [today.isoformat(), today.isoformat(), (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()],
+    ) or {}
+    return {k: int(row.get(k) or 0) for k in ("late", "due_soon", "rebound_open")}
+
+
 SUMMARY_COLUMNS = [
     ("unit", "牵头单位"), ("total", "问题总数"), ("not_started", "未启动"), ("in_progress", "整改中"),
     ("completed", "已完成"), ("accepted", "已验收"), ("closed", "已销号"), ("late", "滞后"),

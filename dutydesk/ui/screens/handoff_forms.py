@@ -1,0 +1,216 @@
+"""Forms and dialogs of the 问题交办 screen.
+
+The forms that record something (progress, status, 回头看, 从信访件生成) save in ``build`` so
+a rule the domain refuses (e.g. 未经验收不能销号) is shown in the form, which stays open.
+The problem form saves in ``build`` too; an edit that someone else saved first comes back as
+an :class:`EditOutcome` with the conflict, for the screen to show ``ConflictModal``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TextArea
+
+from ... import dates, refdata
+from ...errors import ConflictError, UserError
+from ...handoffs import service as S
+from ..modals import FormModal, field
+from ..widgets import plain
+
+
+def _options(values: list[str], current: str | None = None) -> list[tuple[str, str]]:
+    """Select options; a current value no longer in the list (a disabled unit) stays choosable."""
+    items = list(values)
+    if current and current not in items:
+        items.append(current)
+    return [(v, v) for v in items]
+
+
+@dataclass
+class EditOutcome:
+    """Result of the problem form: saved (``handoff_id``) or a conflict to resolve."""
+
+    handoff_id: int | None
+    mine: dict[str, Any] = dc_field(default_factory=dict)
+    theirs: dict[str, Any] | None = None
+
+
+class ProblemForm(FormModal[EditOutcome]):
+    """New problem, or edit one (``row`` given). Status changes have their own form."""
+
+    TITLE_TEXT = "新增问题"
+    MULTILINE = {"description", "target", "measures"}
+
+    def __init__(self, store, *, row: dict | None = None, initial: dict | None = None, version: int | None = None,
+                 draft_key: str | None = None):
+        self.row = row
+        self.version = version if version is not None else (row or {}).get("version")
+        init = dict(initial or {})
+        if row is not None and initial is None:
+            init = {k: row.get(k) or "" for k in S.EDITABLE}
+        if row is None and "assigned_on" not in init:
+            init["assigned_on"] = dates.today().isoformat()
+            init.setdefault("source", (refdata.vocab(store, "problem_source") or [""])[0])
+        title = f"编辑问题：{row['problem_no']}" if row else self.TITLE_TEXT
+        super().__init__(store, initial=init, draft_key=draft_key, title=title)
+
+    def compose_fields(self) -> ComposeResult:
+        units = refdata.unit_names(self.store)
+        init = self.initial
+        yield field("问题编号（留空自动生成，如 WT-2024-0001）", Input(id="problem_no"))
+        yield field("来源", Select(_options(refdata.vocab(self.store, "problem_source"), init.get("source")),
+                                   id="source", prompt="选择来源"))
+        yield field("问题描述", TextArea(id="description", soft_wrap=True))
+        yield field("行政区域（可空）", Select(_options(units, init.get("region")), id="region", prompt="（无）"))
+        yield field("牵头单位", Select(_options(units, init.get("lead_unit")), id="lead_unit", prompt="选择牵头单位"))
+        yield field("配合单位（用、分隔，可空）", Input(id="coop_units", placeholder="如 市生态环境局、市水利局"))
+        yield field("责任人", Input(id="owner"))
+        yield field("责任人联系电话", Input(id="owner_phone"))
+        yield field("整改目标", TextArea(id="target", soft_wrap=True))
+        yield field("整改措施（一案一策）", TextArea(id="measures", soft_wrap=True))
+        yield field("整改时限（如 2024-06-30、6月底前；长期坚持可空）", Input(id="deadline"))
+        yield field("时限类别", Select(_options(refdata.vocab(self.store, "deadline_category"),
+                                              init.get("deadline_category")), id="deadline_category", prompt="（未分类）"))
+        yield field("交办日期", Input(id="assigned_on"))
+        yield field("备注", Input(id="note"))
+
+    def build(self, values: dict[str, Any]) -> EditOutcome:
+        cleaned = S.clean_problem(self.store, values)
+        if self.row is None:
+            return EditOutcome(S.create(self.store, **cleaned))
+        if not cleaned.get("problem_no"):
+            raise UserError("问题编号不能为空")
+        try:
+            S.update_problem(self.store, self.row["id"], cleaned, expected_version=self.version)
+        except ConflictError as exc:
+            return EditOutcome(None, mine=cleaned, theirs=exc.current)
+        return EditOutcome(self.row["id"])
+
+
+class ProgressForm(FormModal[int]):
+    def __init__(self, store, row: dict):
+        self.row = row
+        super().__init__(store, initial={"date": dates.today().isoformat()}, draft_key=f"handoffs.progress.{row['id']}",
+                         title=f"添加整改进展：{row['problem_no']}")
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("日期", Input(id="date"))
+        yield field("整改进展", TextArea(id="content", soft_wrap=True, classes="tall"))
+
+    def build(self, values: dict[str, Any]) -> int:
+        return S.add_progress(self.store, self.row["id"], values["content"], on=values["date"] or None)
+
+
+STATUS_HINTS = {
+    S.IN_PROGRESS: "整改中：填写开始整改日期；如从“已完成/已验收”退回，须在“依据/原因”中说明原因。",
+    S.COMPLETED: "已完成：填写完成日期。",
+    S.ACCEPTED: "已验收：须填写验收人（或验收单位）和验收日期；“依据”填写验收情况。",
+    S.CLOSED: "已销号：须先验收；填写销号日期、销号人（或批准单位）和销号依据（如：验收意见、公示情况）。",
+}
+
+
+class StatusForm(FormModal[str]):
+    def __init__(self, store, row: dict):
+        self.row = row
+        self.choices = S.allowed_next(row["status"])
+        super().__init__(store, initial={"to_status": self.choices[0], "date": dates.today().isoformat()},
+                         title=f"变更状态：{row['problem_no']}（当前：{S.status_text(row['status'], row['rebound'])}）")
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("变更为", Select([(s, s) for s in self.choices], id="to_status", allow_blank=False,
+                                     value=self.choices[0]))
+        yield Static(STATUS_HINTS.get(self.choices[0], ""), id="status-hint", classes="handoff-hint", markup=False)
+        yield field("日期（完成/验收/销号日期）", Input(id="date"))
+        yield field("验收人/销号人（验收、销号时必填）", Input(id="by"))
+        yield field("依据/原因（验收情况、销号依据、退回原因）", TextArea(id="basis", soft_wrap=True))
+        yield field("备注", Input(id="note"))
+
+    @on(Select.Changed, "#to_status")
+    def _hint(self, event: Select.Changed) -> None:
+        self.query_one("#status-hint", Static).update(STATUS_HINTS.get(str(event.value), ""))
+
+    def build(self, values: dict[str, Any]) -> str:
+        target = values["to_status"]
+        S.change_status(self.store, self.row["id"], target, on=values["date"] or None, by=values["by"],
+                        basis=values["basis"], note=values["note"], expected_version=self.row["version"])
+        return target
+
+
+class RecheckForm(FormModal[bool]):
+    """回头看. Returns whether the problem came back (and was reopened)."""
+
+    def __init__(self, store, row: dict):
+        self.row = row
+        super().__init__(store, initial={"date": dates.today().isoformat()}, draft_key=f"handoffs.recheck.{row['id']}",
+                         title=f"回头看：{row['problem_no']}（{row['status']}）")
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("回头看日期", Input(id="date"))
+        yield field("检查人", Input(id="checker"))
+        yield field("发现情况", TextArea(id="finding", soft_wrap=True))
+        yield Checkbox("问题反弹（重新打开为“整改中”，标记反弹）", id="came_back")
+        yield field("反弹时新的整改时限（可空）", Input(id="new_deadline"))
+
+    def build(self, values: dict[str, Any]) -> bool:
+        S.recheck(self.store, self.row["id"], finding=values["finding"], came_back=values["came_back"],
+                  on=values["date"] or None, checker=values["checker"], new_deadline=values["new_deadline"] or None)
+        return bool(values["came_back"])
+
+
+class FromPetitionForm(FormModal[int]):
+    """从信访件生成: the 受理编号, and optionally the deadline; returns the new problem's id."""
+
+    TITLE_TEXT = "从信访件生成问题"
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("受理编号", Input(id="case_no", placeholder="如 D2HH202403250005"))
+        yield field("整改时限（可空）", Input(id="deadline"))
+        yield field("时限类别", Select(_options(refdata.vocab(self.store, "deadline_category")), id="deadline_category",
+                                   prompt="（未分类）"))
+
+    def build(self, values: dict[str, Any]) -> int:
+        if not values["case_no"]:
+            raise UserError("请填写受理编号")
+        pid = S.find_petition(self.store, values["case_no"])
+        extra = {k: values[k] for k in ("deadline", "deadline_category") if values.get(k)}
+        return S.create_from_petition(self.store, pid, **extra)
+
+
+class SummaryModal(ModalScreen[None]):
+    """按单位汇总: total, each status, late, rebound, closure rate per 牵头单位."""
+
+    BINDINGS = [Binding("escape,enter,q,u", "close", "关闭", id="handoffs_summary.close")]
+
+    def __init__(self, rows: list[dict], title: str):
+        super().__init__(classes="dialog-screen")
+        self.rows = rows
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="handoff-summary"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
+            yield Button("关闭 (Esc)", id="close")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in S.SUMMARY_COLUMNS:
+            table.add_column(label, key=key)
+        for r in self.rows:
+            style = "bold" if r["unit"] == "合计" else ("red" if r["late"] else "")
+            table.add_row(*(plain(r[k], style) for k, _ in S.SUMMARY_COLUMNS), key=r["unit"])
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)
