@@ -16,13 +16,13 @@ from . import service
 from . import shifts as shiftmod
 from .people import add_person, check_name, find_person, normalize_phone, update_person
 
-ALIASES = {
-    "date": ["日期", "值班日期", "时间"],
-    "shift": ["班次"],
-    "leader": ["带班领导", "带班", "带班领导姓名", "值班领导"],
-    "officers": ["值班人员", "值班员", "值班人", "值班干部"],
-    "phone": ["联系电话", "电话", "手机", "联系方式", "值班电话"],
-    "note": ["备注"],
+ALIASES = {  # canonical names are the Chinese headers, so a missing column is named in Chinese
+    "日期": ["值班日期", "时间"],
+    "班次": [],
+    "带班领导": ["带班", "带班领导姓名", "值班领导"],
+    "值班人员": ["值班员", "值班人", "值班干部"],
+    "联系电话": ["电话", "手机", "联系方式", "值班电话"],
+    "备注": [],
 }
 HEADERS = ["日期", "星期", "带班领导", "值班人员", "联系电话", "备注"]
 
@@ -58,24 +58,24 @@ def _read_row(row, shift_names: list[str]) -> tuple[_Row | None, list[str]]:
     problems: list[str] = []
     day = None
     try:
-        day = dates.parse_date(row.get("date"))
+        day = dates.parse_date(row.get("日期"))
     except UserError as exc:
         problems.append(str(exc))
-    shift = clean_line(row.get("shift")) or shift_names[0]
+    shift = clean_line(row.get("班次")) or shift_names[0]
     if shift not in shift_names:
         problems.append(f"未知的班次：{shift[:10]}（可用：{'、'.join(shift_names)}）")
     names: list[str] = []
     leader = ""
     try:
-        leaders = split_multi(row.get("leader"))
+        leaders = split_multi(row.get("带班领导"))
         if len(leaders) > 1:
             problems.append(f"带班领导只能写一人：{'、'.join(leaders)[:30]}")
         leader = check_name(leaders[0]) if leaders else ""
-        names = [check_name(n) for n in split_multi(row.get("officers"))]
+        names = [check_name(n) for n in split_multi(row.get("值班人员"))]
     except UserError as exc:
         problems.append(str(exc))
     phones: dict[str, str] = {}
-    raw_phones = split_multi(row.get("phone"))
+    raw_phones = split_multi(row.get("联系电话"))
     try:
         numbers = [normalize_phone(p) for p in raw_phones]
     except UserError as exc:
@@ -91,12 +91,12 @@ def _read_row(row, shift_names: list[str]) -> tuple[_Row | None, list[str]]:
                             "（按值班人员顺序写电话，用、分隔；带班领导的电话可写在最前）")
     if problems or day is None:
         return None, problems
-    return _Row(row.number, day, shift, leader, names, phones, clean(row.get("note")).strip()), []
+    return _Row(row.number, day, shift, leader, names, phones, clean(row.get("备注")).strip()), []
 
 
 def import_roster(store: Store, path: str | Path) -> ImportResult:
     """Read a roster table; every bad row is reported and nothing is imported when one is bad."""
-    sheet, rows = read_mapped(path, ALIASES, required=["date"])
+    sheet, rows = read_mapped(path, ALIASES, required=["日期"])
     shift_names = [s.name for s in shiftmod.shifts(store)]
     problems: list[tuple[int, str]] = []
     parsed: list[_Row] = []
