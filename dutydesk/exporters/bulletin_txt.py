@@ -1,0 +1,80 @@
+"""The bulletin as plain text (UTF-8): same order and words as the .docx.
+
+Layout: a 28-character page width (GB/T 9704's line), header name and 期号 centred, org and
+date on one line, rules drawn with ``─``, body paragraphs indented by two ideographic spaces,
+报/送/发 continuation lines aligned after the colon. Also used for the on-screen preview.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..bulletin.model import COUNTY_HEADING, BulletinDoc, title_lines
+
+WIDTH = 28  # characters of a line (full-width units)
+RULE = "─" * WIDTH
+HEAVY_RULE = "━" * WIDTH
+INDENT = "\u3000\u3000"
+
+
+def display_width(text: str) -> float:
+    """Width in full-width characters (a Latin letter or digit counts half)."""
+    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def center(text: str, width: int = WIDTH) -> str:
+    pad = int((width - display_width(text)) // 2)
+    return "\u3000" * pad + text if pad > 0 else text
+
+
+def spread(left: str, right: str, width: int = WIDTH) -> str:
+    gap = int(width - display_width(left) - display_width(right))
+    return f"{left}{chr(0x3000) * max(2, gap)}{right}"
+
+
+def recipients(label: str, lines: list[str]) -> list[str]:
+    out = []
+    for n, line in enumerate(lines):
+        out.append(f"{label}：{line}" if n == 0 else f"{INDENT}{line}")
+    return out
+
+
+def render_txt(doc: BulletinDoc) -> str:
+    out: list[str] = [
+        center(doc.bulletin_title),
+        center(doc.number_text),
+        spread(doc.org, doc.date_text),
+        HEAVY_RULE,
+    ]
+
+    def section(title: str, paragraphs: list[str]) -> None:
+        out.append("")
+        out.extend(center(line) if display_width(line) <= WIDTH else line for line in title_lines(title))
+        for para in paragraphs:
+            out.append("")
+            out.append(INDENT + para)
+
+    for item in doc.news:
+        section(item.title, item.paragraphs)
+    if doc.county:
+        out.append("")
+        out.append(COUNTY_HEADING)
+        for para in doc.county:
+            out.append("")
+            out.append(INDENT + para)
+    section(doc.petition_title, doc.petition_paragraphs)
+
+    out.append("")
+    blocks = [b for b in (recipients("报", doc.report_to), recipients("送", doc.send_to),
+                          recipients("发", doc.issue_to)) if b]
+    out.append(HEAVY_RULE)
+    for n, block in enumerate(blocks):
+        if n:
+            out.append(RULE)
+        out.extend(block)
+    if doc.copies:
+        if blocks:
+            out.append(RULE)
+        out.append(f"（共印{doc.copies}份）")
+    out.append(HEAVY_RULE)
+    return "\n".join(out) + "\n"
