@@ -59,9 +59,15 @@ def _cell(value: Any) -> Any:
 def decode_csv_bytes(data: bytes) -> str:
     """UTF-8 (BOM or not), else GB18030 (a superset of GBK/GB2312)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError("文件编码有误（标为 UTF-8 但内容不是 UTF-8），请重新另存为 CSV 或 .xlsx") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UserError("文件编码有误（UTF-16 内容不完整或已损坏），请另存为 UTF-8 编码的 CSV 或 .xlsx") from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -140,9 +146,13 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     except Exception as exc:  # openpyxl raises many kinds on garbage
         raise UserError(f"无法读取 .xlsx 文件：{path.name}（{type(exc).__name__}）") from exc
     try:
+        if not wb.worksheets:
+            raise UserError(f".xlsx 文件中没有工作表：{path.name}")
         ws = wb.worksheets[0]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+    except UserError:
+        raise
+    except Exception as exc:  # read-only mode parses lazily: garbage fails here (zip, XML, zlib errors)
         raise UserError(f"不是有效的 .xlsx 文件（可能已损坏或被截断）：{path.name}") from exc
     finally:
         wb.close()
@@ -159,9 +169,10 @@ def _read_csv(path: Path) -> list[list[Any]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        # newline="": CR, LF and CRLF all end a row (old Mac/Excel files), and a quoted cell keeps its line breaks
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error as exc:
-        raise UserError(f"CSV 格式有误：{exc}") from exc
+        raise UserError(f"CSV 格式有误（引号不配对或单元格过长）：{path.name}，请在 Excel 中另存为 CSV 或 .xlsx") from exc
 
 
 class HeaderMap:

@@ -6,10 +6,12 @@ import re
 import unicodedata
 
 # C0 and C1 control characters except tab and newline; also lone surrogates,
-# DEL, and bidi overrides that could disguise text. CR is normalised to LF.
+# DEL, and bidi overrides and marks that could disguise text. CR, and the Unicode line and
+# paragraph separators, are normalised to LF.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]"
 )
+_NEWLINES = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
@@ -21,7 +23,7 @@ def clean(value: object, *, multiline: bool = True) -> str:
     if value is None:
         return ""
     text = str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").translate(_NEWLINES)
     text = _ANSI.sub("", text)
     text = _CONTROL.sub("", text)
     if not multiline:
@@ -49,13 +51,22 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; short numbers keep only their last 2 digits."""
+    """13812345678 → 138****5678 (11 or more characters: first 3 and last 4 shown);
+    8–10 characters (a landline) → only the last 4 shown; shorter → at most the last 2,
+    never more than half. At least 4 characters (or half of a short number) stay hidden.
+    """
     phone = (phone or "").strip()
-    if not phone:
+    n = len(phone)
+    if not n:
         return ""
-    if len(phone) >= 8:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * max(2, len(phone) - 2) + phone[-2:] if len(phone) > 2 else "**"
+    if n >= 11:
+        return phone[:3] + "*" * (n - 7) + phone[-4:]
+    if n >= 8:
+        return "*" * (n - 4) + phone[-4:]
+    if n <= 2:
+        return "**"
+    shown = min(2, n // 2)
+    return "*" * (n - shown) + phone[-shown:]
 
 
 def mask_address(address: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -18,14 +19,39 @@ def backup_dir(store: Store) -> Path:
     return store.path.parent / "backups"
 
 
+def _ro_uri(path: Path) -> str:
+    """A read-only SQLite URI; ``as_uri`` percent-encodes ``?``, ``#`` and ``%`` in names."""
+    return Path(path).expanduser().resolve().as_uri() + "?mode=ro"
+
+
 def _copy(src: sqlite3.Connection, target: Path) -> None:
-    _create_private_file(target)
-    dst = sqlite3.connect(str(target))
+    """Copy ``src`` into ``target`` atomically: a temporary private file, then rename.
+
+    A crash or a kill mid-copy leaves no half-written file under the final name (which
+    would otherwise count as today's backup or be restored later).
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    _create_private_file(tmp)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-    os.chmod(target, 0o600)
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+            # a standalone file: rollback journal, no -wal/-shm needed to read it
+            dst.execute("PRAGMA journal_mode=DELETE").fetchone()
+        finally:
+            dst.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _keep_setting(store: Store) -> int:
+    try:
+        return int(store.scalar("SELECT value FROM settings WHERE key='backup_keep'") or KEEP_DEFAULT)
+    except (sqlite3.Error, ValueError, TypeError):
+        return KEEP_DEFAULT
 
 
 def backup_now(store: Store, *, target: Path | None = None, reason: str = "manual", keep: int | None = None) -> Path:
@@ -36,22 +62,27 @@ def backup_now(store: Store, *, target: Path | None = None, reason: str = "manua
     target = Path(target).expanduser()
     if target.exists() and target.resolve() == store.path:
         raise UserError("备份文件不能与数据库是同一个文件")
+    if target.is_dir():
+        raise UserError(f"这是一个文件夹，请给出备份文件名：{target}")
     _copy(store.db.conn, target)
     if keep is None:
-        try:
-            keep = int(store.scalar("SELECT value FROM settings WHERE key='backup_keep'") or KEEP_DEFAULT)
-        except sqlite3.Error:
-            keep = KEEP_DEFAULT
-    if target.parent == backup_dir(store):
+        keep = _keep_setting(store)
+    if target.parent.resolve() == backup_dir(store).resolve():
         prune(store, keep)
     return target
 
 
+def _backup_name(store: Store) -> re.Pattern:
+    return re.compile(re.escape(store.path.stem) + r"-\d{8}-\d{6}-\d{6}-[A-Za-z0-9_]+\.db")
+
+
 def list_backups(store: Store) -> list[Path]:
+    """This database's automatic and manual backups, oldest first."""
     folder = backup_dir(store)
-    if not folder.exists():
+    if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{store.path.stem}-*.db"))
+    pattern = _backup_name(store)
+    return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file())
 
 
 def prune(store: Store, keep: int) -> None:
@@ -71,35 +102,90 @@ def daily_backup(store: Store) -> Path | None:
 
 
 def check_backup_file(path: Path) -> None:
-    """Refuse a file that is not a healthy dutydesk database."""
+    """Refuse a file that is not a healthy dutydesk database (from this version or older)."""
+    from .migrations import MIGRATIONS_TABLE, SCHEMA_GENERATION, migration_sets
+
+    path = Path(path).expanduser()
     if not path.is_file():
         raise UserError(f"备份文件不存在：{path}")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            applied = set()
+            if MIGRATIONS_TABLE in tables:
+                applied = {tuple(r) for r in conn.execute(f"SELECT migration_set, name FROM [{MIGRATIONS_TABLE}]")}
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise UserError(f"不是有效的数据库文件：{path}") from exc
+        raise UserError(f"不是有效的数据库文件（或已损坏、被截断）：{path}") from exc
     if ok != "ok":
-        raise UserError(f"备份文件已损坏（integrity_check：{ok}）")
-    if "settings" not in tables or "_sqlite_migrations" not in tables:
+        raise UserError(f"备份文件已损坏（integrity_check：{str(ok)[:100]}）")
+    if "settings" not in tables or MIGRATIONS_TABLE not in tables:
         raise UserError(f"不是 dutydesk 的数据库文件：{path}")
+    known = {(s.name, m.name) for s in migration_sets() for m in s._migrations}
+    if version > SCHEMA_GENERATION or any(a[0].startswith("dutydesk") and a not in known for a in applied):
+        raise UserError(f"备份文件由更新版本的 dutydesk 创建，请先升级 dutydesk 再恢复：{path}")
+
+
+def _pages_from(source: Path, store: Store) -> tuple[sqlite3.Connection, Path | None]:
+    """A connection to ``source`` whose page size matches the live database.
+
+    The backup API cannot change the page size of a WAL database, so a file with another
+    page size is first rewritten (VACUUM) into a private temporary copy.
+    """
+    src = sqlite3.connect(_ro_uri(source), uri=True)
+    want = store.scalar("PRAGMA page_size")
+    if src.execute("PRAGMA page_size").fetchone()[0] == want:
+        return src, None
+    tmp = backup_dir(store) / f".restore-{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    _create_private_file(tmp)
+    conv = sqlite3.connect(str(tmp))
+    try:
+        src.backup(conv)
+        conv.execute(f"PRAGMA page_size={int(want)}")
+        conv.execute("VACUUM")
+    except BaseException:
+        conv.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    return conv, tmp
 
 
 def restore(store: Store, source: Path) -> Path:
-    """Replace the database's content with ``source``; the current one is backed up first."""
+    """Replace the database's content with ``source``; the current one is backed up first.
+
+    Other terminals keep their connections and see the restored data on their next read.
+    Returns the path of the safety backup of the replaced content.
+    """
+    from .migrations import migrate
+
     source = Path(source).expanduser()
+    if source.exists() and source.resolve() == store.path:
+        raise UserError("不能用数据库文件自身恢复")
     check_backup_file(source)
     safety = backup_now(store, reason="prerestore")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src, tmp = _pages_from(source, store)
     try:
         with store._lock:
-            src.backup(store.db.conn)
+            if store.db.conn.in_transaction:
+                store.db.conn.commit()
+            try:
+                src.backup(store.db.conn)
+            except sqlite3.OperationalError as exc:
+                raise UserError(f"恢复失败（数据库未改动）：{exc}；恢复前的备份在 {safety}") from exc
     finally:
         src.close()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    migrate(store, backup_first=False)  # an older backup: bring its schema up to this version
+    with store.write():
+        store.audit("database", store.path.name, "恢复备份", {"file": str(source), "safety_backup": str(safety)})
     return safety
 
 

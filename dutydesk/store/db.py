@@ -27,13 +27,23 @@ def default_operator() -> str:
 
 
 def _create_private_file(path: Path) -> None:
-    """Create ``path`` (and parent folders) with mode 0600 if it does not exist."""
+    """Create ``path`` (and parent folders) with mode 0600 if it does not exist.
+
+    An existing regular file is made private too; a folder is refused (never chmod a folder).
+    """
+    if path.is_dir():
+        raise UserError(f"这是一个文件夹，不是数据库文件：{path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+    _make_private(path)
+
+
+def _make_private(path: Path) -> None:
     try:
-        os.chmod(path, 0o600)
+        if path.is_file() and not path.is_symlink():
+            os.chmod(path, 0o600)
     except OSError:  # pragma: no cover - not our file
         pass
 
@@ -50,6 +60,7 @@ class Store:
         self.path = Path(path).expanduser().resolve()
         self.operator = operator or default_operator()
         _create_private_file(self.path)
+        conn = None
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_S, check_same_thread=False
@@ -61,7 +72,12 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             raise UserError(f"无法打开数据库 {self.path}：{_explain(exc)}") from exc
+        # SQLite gives new -wal/-shm files the database's mode; fix ones left by an older version.
+        for suffix in ("-wal", "-shm", "-journal"):
+            _make_private(Path(f"{self.path}{suffix}"))
         if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystem
             pass
         self._lock = threading.RLock()
@@ -94,7 +110,14 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
             else:
-                conn.execute("COMMIT")
+                try:
+                    conn.execute("COMMIT")
+                except BaseException:
+                    # e.g. a deferred foreign key: never leave a half-done transaction open
+                    # (the next write would otherwise commit it)
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
             finally:
                 self._depth = 0
 
@@ -113,12 +136,19 @@ class Store:
         return list(self.db.query(sql, params))
 
     def one(self, sql: str, params: Any = ()) -> dict | None:
-        for row in self.db.query(sql, params):
-            return row
-        return None
+        cur = self.db.execute(sql, params)
+        try:
+            row = cur.fetchone()
+            return dict(zip([d[0] for d in cur.description], row)) if row is not None else None
+        finally:
+            cur.close()  # an unfinished SELECT would hold a read snapshot (stale data, no checkpoint)
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.db.execute(sql, params).fetchone()
+        cur = self.db.execute(sql, params)
+        try:
+            row = cur.fetchone()
+        finally:
+            cur.close()
         return row[0] if row else None
 
     def audit(self, entity: str, entity_id: Any, action: str, changes: dict | None = None) -> None:
