@@ -211,6 +211,7 @@ def build_document(doc: BulletinDoc) -> Any:
     # 正文 ---------------------------------------------------------------------------------
     def title(text: str) -> None:
         tp = document.add_paragraph(style=title_style)
+        tp.alignment = WD_ALIGN_PARAGRAPH.CENTER
         tp.paragraph_format.space_before = Pt(LINE_PITCH / 2)
         tp.paragraph_format.space_after = Pt(LINE_PITCH / 4)
         lines = title_lines(text)
