@@ -14,13 +14,14 @@ from typing import Any
 
 from .. import dates
 from ..errors import UserError, ValidationError
-from ..sheets import read_mapped
+from ..sheets import Row, read_mapped
 from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line
 from . import service as S
 
-ALIASES: dict[str, list[str]] = {
+# Internal field -> column names as written in real ledgers (the first is the canonical one).
+COLUMNS: dict[str, list[str]] = {
     "problem_no": ["问题编号", "编号"],
     "source": ["来源", "问题来源"],
     "description": ["问题描述", "问题内容", "交办问题", "问题基本情况", "问题"],
@@ -46,7 +47,10 @@ ALIASES: dict[str, list[str]] = {
     "close_basis": ["销号依据"],
     "note": ["备注"],
 }
-REQUIRED = ["source", "description", "lead_unit"]
+# ``read_mapped`` names a missing column by its key: key by the Chinese name, map back after.
+ALIASES: dict[str, list[str]] = {names[0]: [*names[1:], key] for key, names in COLUMNS.items()}
+FIELD_OF: dict[str, str] = {names[0]: key for key, names in COLUMNS.items()}
+REQUIRED = ["来源", "问题描述", "牵头单位"]
 
 
 @dataclass
@@ -145,7 +149,8 @@ def validate_rows(store: Store, rows) -> list[_Planned]:
 
 def import_file(store: Store, path: str | Path) -> ImportResult:
     """Read, validate every row, then import all rows in one transaction."""
-    _, rows = read_mapped(path, ALIASES, required=REQUIRED)
+    _, raw = read_mapped(path, ALIASES, required=REQUIRED)
+    rows = [Row(r.number, {FIELD_OF[k]: v for k, v in r.values.items()}) for r in raw]
     planned = validate_rows(store, rows)
     numbers: list[str] = []
     with store.write():
