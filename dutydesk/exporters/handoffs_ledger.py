@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm
 
 from . import docx_common as dc
 from .xlsx import write_table
@@ -57,9 +58,9 @@ def write_xlsx(path: Path, rows: Sequence[dict], *, title: str) -> Path:
 
 # The printable ledger: fewer, combined columns on a landscape page (267 mm wide).
 DOCX_COLUMNS: list[tuple[str, str, float]] = [
-    ("seq", "序号", 9), ("problem_no", "问题编号", 22), ("description", "问题描述", 48), ("units", "责任单位", 26),
-    ("plan", "整改目标及措施", 44), ("deadline_text", "整改时限", 20), ("progress_all", "整改进展", 46),
-    ("status_text", "状态", 15), ("schedule", "倒排工期", 15), ("closure", "验收销号及回头看", 22),
+    ("seq", "序号", 12), ("problem_no", "问题编号", 26), ("description", "问题描述", 44), ("units", "责任单位", 26),
+    ("plan", "整改目标及措施", 44), ("deadline_text", "整改时限", 20), ("progress_all", "整改进展", 44),
+    ("status_text", "状态", 15), ("schedule", "倒排工期", 16), ("closure", "验收销号及回头看", 20),
 ]
 
 
@@ -72,8 +73,12 @@ def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, f
     dc.add_paragraph(doc, subtitle, font=fonts.subtitle, size=dc.SIZE["小四"], align=WD_ALIGN_PARAGRAPH.CENTER,
                      space_after=6)
     data = [[r.get(k, "") for k, _, _ in DOCX_COLUMNS] for r in rows]
-    dc.add_table(doc, [t for _, t, _ in DOCX_COLUMNS], data, font=fonts.body, size=dc.SIZE["小五"],
-                 header_font=fonts.header, widths_mm=[w for _, _, w in DOCX_COLUMNS])
+    widths = [w for _, _, w in DOCX_COLUMNS]
+    table = dc.add_table(doc, [t for _, t, _ in DOCX_COLUMNS], data, font=fonts.body, size=dc.SIZE["小五"],
+                         header_font=fonts.header, widths_mm=widths)
+    table.autofit = False
+    for column, w in zip(table.columns, widths):  # the grid (w:gridCol) is what Word and LibreOffice lay out by
+        column.width = Mm(w)
     if not rows:
         dc.add_paragraph(doc, "（无符合条件的问题）", font=fonts.body, size=dc.SIZE["五号"],
                          align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -37,17 +37,17 @@ def ledger_rows(store: Store, *, unit: str | None = None, status: str | None = N
             "seq": seq,
             "progress": latest["content"] if latest else "",
             "progress_date": latest["date"] if latest else "",
-            "progress_all": S.progress_summary(progress),
+            "progress_all": S.progress_summary(progress, sep="\n"),
             "rechecks": S.recheck_summary(checks),
             "petitions": "、".join(p["case_no"] or f"#{p['id']}" for p in pets),
             "units": row["lead_unit"] + (f"（配合：{row['coop_units']}）" if row["coop_units"] else ""),
-            "plan": "；".join(x for x in (
+            "plan": "\n".join(x for x in (
                 f"目标：{row['target']}" if row["target"] else "",
                 f"措施：{row['measures']}" if row["measures"] else "") if x),
             "deadline_text": (row["deadline_text"] or "未定")
             + (f"（{row['deadline_category']}）" if row["deadline_category"] else ""),
             "schedule": "，".join(x for x in (row["countdown"], row["pace"]) if x),
-            "closure": "；".join(closure),
+            "closure": "\n".join(closure),
         })
     return out
 

@@ -791,10 +791,10 @@ def describe(store: Store, handoff_id: int, today: dt.date | None = None) -> str
     return "\n".join(lines)
 
 
-def progress_summary(entries: list[dict], limit: int = 3) -> str:
+def progress_summary(entries: list[dict], limit: int = 3, *, sep: str = "；") -> str:
     """The latest entries as ``3月13日：…；3月10日：…`` (newest first)."""
     parts = [f"{dates.cn_date(p['date'], year=False)}：{p['content']}" for p in reversed(entries[-limit:])]
-    return "；".join(parts)
+    return sep.join(parts)
 
 
 def recheck_summary(entries: list[dict]) -> str:
