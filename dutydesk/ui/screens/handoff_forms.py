@@ -33,6 +33,16 @@ def _options(values: list[str], current: str | None = None) -> list[tuple[str, s
     return [(v, v) for v in items]
 
 
+class _FocusFirst:
+    """Put the cursor in the form's main field when it opens (Textual calls every class's ``on_mount``)."""
+
+    FOCUS = ""
+
+    def on_mount(self) -> None:
+        if self.FOCUS:
+            self.call_after_refresh(lambda: self.query_one(f"#{self.FOCUS}").focus())
+
+
 @dataclass
 class EditOutcome:
     """Result of the problem form: saved (``handoff_id``) or a conflict to resolve."""
@@ -42,10 +52,11 @@ class EditOutcome:
     theirs: dict[str, Any] | None = None
 
 
-class ProblemForm(FormModal[EditOutcome]):
+class ProblemForm(_FocusFirst, FormModal[EditOutcome]):
     """New problem, or edit one (``row`` given). Status changes have their own form."""
 
     TITLE_TEXT = "新增问题"
+    FOCUS = "description"
     MULTILINE = {"description", "target", "measures"}
 
     def __init__(self, store, *, row: dict | None = None, initial: dict | None = None, version: int | None = None,
@@ -94,7 +105,9 @@ class ProblemForm(FormModal[EditOutcome]):
         return EditOutcome(self.row["id"])
 
 
-class ProgressForm(FormModal[int]):
+class ProgressForm(_FocusFirst, FormModal[int]):
+    FOCUS = "content"
+
     def __init__(self, store, row: dict):
         self.row = row
         super().__init__(store, initial={"date": dates.today().isoformat()}, draft_key=f"handoffs.progress.{row['id']}",
@@ -116,7 +129,9 @@ STATUS_HINTS = {
 }
 
 
-class StatusForm(FormModal[str]):
+class StatusForm(_FocusFirst, FormModal[str]):
+    FOCUS = "to_status"
+
     def __init__(self, store, row: dict):
         self.row = row
         self.choices = S.allowed_next(row["status"])
@@ -143,8 +158,10 @@ class StatusForm(FormModal[str]):
         return target
 
 
-class RecheckForm(FormModal[bool]):
+class RecheckForm(_FocusFirst, FormModal[bool]):
     """回头看. Returns whether the problem came back (and was reopened)."""
+
+    FOCUS = "finding"
 
     def __init__(self, store, row: dict):
         self.row = row
@@ -164,9 +181,10 @@ class RecheckForm(FormModal[bool]):
         return bool(values["came_back"])
 
 
-class FromPetitionForm(FormModal[int]):
+class FromPetitionForm(_FocusFirst, FormModal[int]):
     """从信访件生成: the 受理编号, and optionally the deadline; returns the new problem's id."""
 
+    FOCUS = "case_no"
     TITLE_TEXT = "从信访件生成问题"
 
     def compose_fields(self) -> ComposeResult:

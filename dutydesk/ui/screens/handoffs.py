@@ -87,8 +87,7 @@ class HandoffsScreen(BaseScreen):
         with VerticalScroll(classes="detail", id="hf-detail-box"):
             yield Static("", id="hf-detail", markup=False)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # BaseScreen.on_mount runs too (Textual calls each class's handler)
         self.query_one("#hf-table", PagedTable).table.focus()
         self.call_after_refresh(self.show_detail)
 
