@@ -1,15 +1,500 @@
-"""值班表 screen. (Foundation stub: its issue builds it.)"""
+"""值班表 screen: the roster of a period with conflicts, and the duty log of the selected shift."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import datetime as dt
+from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from ... import dates
+from ...errors import ConflictError, UserError, ValidationError
+from ...roster import dutylog, rotation, service, transfer
+from ...roster import shifts as shiftmod
+from ...roster.people import get_person
+from ...roster.shifts import Shift
+from ...workdays import WorkCalendar
 from ..base import BaseScreen
+from ..modals import ConfirmModal, ConflictModal, MessageModal, show_history
+from ..widgets import plain
+from .roster_forms import (DayForm, DayValue, GenerateForm, GenerateValue, HandoverForm, HandoverValue, ImportForm,
+                           LeaveForm, LeaveValue, LogForm, LogValue, PeopleModal, SwapForm, SwapValue, TakeoverModal)
+
+VIEWS = {"days": "近7天", "week": "一周", "month": "一月"}
+ROSTER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("holiday", "节假日"), ("shift", "班次"),
+                  ("leader", "带班领导"), ("members", "值班人员"), ("phones", "联系电话"), ("note", "备注"),
+                  ("conflicts", "冲突")]
+LOG_COLUMNS = [("time", "时间"), ("kind", "类别"), ("caller", "来电/来访"), ("content", "内容"),
+               ("instruction", "领导批示和处理意见"), ("recorder", "记录人"), ("state", "状态")]
 
 
 class RosterScreen(BaseScreen):
     SCREEN_TITLE = "值班表"
+    BINDINGS = [
+        Binding("d", "view('days')", "今天起", id="roster.view_days", show=False),
+        Binding("w", "view('week')", "周", id="roster.view_week", show=False),
+        Binding("m", "view('month')", "月", id="roster.view_month", show=False),
+        Binding("left_square_bracket", "shift_period(-1)", "上一段", id="roster.prev", show=False),
+        Binding("right_square_bracket", "shift_period(1)", "下一段", id="roster.next", show=False),
+        Binding("g", "generate", "排班生成", id="roster.generate"),
+        Binding("e", "edit_day", "编辑当日", id="roster.edit_day"),
+        Binding("s", "swap", "调班", id="roster.swap"),
+        Binding("v", "leave", "请假", id="roster.leave"),
+        Binding("p", "people", "人员管理", id="roster.people"),
+        Binding("n", "log_add", "记录日志", id="roster.log_add"),
+        Binding("x", "log_done", "办结/重开", id="roster.log_done", show=False),
+        Binding("b", "report_safe", "无事报平安", id="roster.report_safe"),
+        Binding("j", "handover", "交班", id="roster.handover"),
+        Binding("k", "takeover", "接班", id="roster.takeover", show=False),
+        Binding("h", "history", "历史", id="roster.history", show=False),
+        Binding("E", "export", "导出值班表", id="roster.export", show=False),
+        Binding("I", "import", "导入值班表", id="roster.import", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "days"
+        self.anchor: dt.date | None = None
+        self.slots: list[service.Slot] = []
+        self.entries: list[dutylog.LogEntry] = []
+        self.log_slot: tuple[dt.date, str] | None = None
+        self._takeover_seen: set[int] = set()
+        self._ready = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("值班表", classes="screen-title", markup=False)
+        yield Static("", id="roster-period", classes="screen-title", markup=False)
+        yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="roster-status", markup=False)
+        yield Static("", id="log-title", markup=False)
+        yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        roster = self.query_one("#roster-table", DataTable)
+        for key, label in ROSTER_COLUMNS:
+            roster.add_column(label, key=key)
+        log = self.query_one("#log-table", DataTable)
+        for key, label in LOG_COLUMNS:
+            log.add_column(label, key=key)
+        self.anchor = self.duty_slot()[0]
+        self._ready = True
+        self.refresh_data(to_duty_slot=True)
+        roster.focus()
+
+    # -- data ---------------------------------------------------------------------------
+    def duty_slot(self) -> tuple[dt.date, Shift]:
+        return dutylog.current_slot(self.store)
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        anchor = self.anchor or dates.today()
+        if self.view == "week":
+            start = anchor - dt.timedelta(days=anchor.weekday())
+            return start, start + dt.timedelta(days=6)
+        if self.view == "month":
+            start = anchor.replace(day=1)
+            return start, start + relativedelta(months=1) - dt.timedelta(days=1)
+        return anchor, anchor + dt.timedelta(days=6)
+
+    def refresh_data(self, *, to_duty_slot: bool = False) -> None:
+        if not self._ready:
+            return
+        duty_day, duty_shift = self.duty_slot()
+        duty_key = f"{duty_day.isoformat()}|{duty_shift.name}"
+        table = self.query_one("#roster-table", DataTable)
+        keep = self.selected_slot().key if (self.slots and not to_duty_slot) else duty_key
+        start, end = self.period()
+        cal = WorkCalendar(self.store)
+        self.slots = service.load_range(self.store, start, end, calendar=cal)
+        table.clear()
+        for slot in self.slots:
+            real = [c for c in slot.conflicts if c != service.NOT_ROSTERED]
+            style = "bold red" if real else ("dim" if slot.id is None else "")
+            if slot.key == duty_key and not real:
+                style = "bold"
+            mark = "▶" if slot.key == duty_key else " "
+            cells = [mark + dates.cn_date(slot.date, year=False), slot.weekday, slot.holiday, slot.shift,
+                     slot.leader_name, slot.member_names, slot.phones, slot.note.split("\n")[0], "；".join(slot.conflicts)]
+            table.add_row(*(plain(c, style) for c in cells), key=slot.key)
+        keys = [s.key for s in self.slots]
+        table.move_cursor(row=keys.index(keep) if keep in keys else 0, animate=False)
+        what = {"days": f"{dates.cn_date(start, year=False)}起 7 天", "week": f"第{start.isocalendar()[1]}周",
+                "month": f"{start.year}年{start.month}月"}[self.view]
+        self.query_one("#roster-period", Static).update(
+            f"值班表 · {what}（{dates.cn_date(start)}—{dates.cn_date(end, year=False)}）"
+            "　d 今天起　w 周　m 月　[ ] 前后翻　Enter/e 编辑当日　Tab 切换到值班日志")
+        conflicts = [f"{dates.cn_date(s.date, year=False)}{c}" for s in self.slots for c in s.conflicts
+                     if c != service.NOT_ROSTERED]
+        status = f"冲突 {len(conflicts)} 处：" + "；".join(conflicts[:8]) + ("…" if len(conflicts) > 8 else "") \
+            if conflicts else "本期无冲突。"
+        missing = sum(1 for s in self.slots if s.id is None)
+        if missing:
+            status += f"　未排班 {missing} 个班次（g 排班生成）"
+        if cal.warning():
+            status += "　" + cal.warning()
+        status_line = self.query_one("#roster-status", Static)
+        status_line.update(status)
+        status_line.set_class(bool(conflicts), "roster-conflicts")
+        self.refresh_log()
+        self.check_takeover()
+
+    def selected_slot(self) -> service.Slot:
+        table = self.query_one("#roster-table", DataTable)
+        row = table.cursor_row
+        return self.slots[row] if 0 <= row < len(self.slots) else self.slots[0]
+
+    def refresh_log(self) -> None:
+        if not self.slots:
+            return
+        slot = self.selected_slot()
+        self.log_slot = (slot.date, slot.shift)
+        try:
+            self.entries = dutylog.shift_log(self.store, slot.date, slot.shift)
+        except UserError:  # a shift name no longer configured
+            self.entries = []
+        duty_day, duty_shift = self.duty_slot()
+        current = (slot.date, slot.shift) == (duty_day, duty_shift.name)
+        open_count = sum(1 for e in self.entries if not e.done)
+        handover = dutylog.get_handover(self.store, slot.date, slot.shift) if slot.shift else None
+        state = ""
+        if handover:
+            state = f"　已交班（{handover.by_operator}）" + (f"，{handover.taken_by} 已接班" if handover.taken else "，待接班")
+        self.query_one("#log-title", Static).update(
+            f"值班日志 · {dates.cn_date(slot.date, year=False)} {slot.weekday} {slot.shift}"
+            f"{'（当前班次）' if current else ''}　共 {len(self.entries)} 条，未办结 {open_count} 项{state}"
+            "　n 记录　x 办结　b 无事报平安　j 交班　k 接班")
+        table = self.query_one("#log-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for e in self.entries:
+            style = "" if e.done else ("bold yellow" if e.carried else "yellow")
+            state = "已办结" if e.done else ("未办结·上班次转入" if e.carried else "未办结")
+            cells = [e.time_text(slot.date), e.kind, e.caller, e.content.split("\n")[0],
+                     e.instruction.split("\n")[0], e.recorder, state]
+            table.add_row(*(plain(c, style) for c in cells), key=str(e.id))
+        if self.entries:
+            table.move_cursor(row=min(max(row, 0), len(self.entries) - 1), animate=False)
+
+    @on(DataTable.RowHighlighted, "#roster-table")
+    def _slot_changed(self) -> None:
+        if self._ready and self.slots and self.log_slot != (self.selected_slot().date, self.selected_slot().shift):
+            self.refresh_log()
+
+    @on(DataTable.RowSelected, "#roster-table")
+    def _slot_chosen(self) -> None:
+        self.action_edit_day()
+
+    @on(DataTable.RowSelected, "#log-table")
+    def _entry_chosen(self) -> None:
+        self.action_log_edit()
+
+    def selected_entry(self) -> dutylog.LogEntry | None:
+        table = self.query_one("#log-table", DataTable)
+        row = table.cursor_row
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _run(self, fn, ok: str = "", *, warn: list[str] | None = None) -> bool:
+        try:
+            fn()
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        if warn:
+            self.notify(f"{ok}\n注意冲突：" + "；".join(warn), severity="warning", timeout=10, markup=False)
+        elif ok:
+            self.notify(ok, markup=False)
+        self.refresh_data()
+        self.dd.update_header(self)
+        return True
+
+    # -- views --------------------------------------------------------------------------
+    def action_view(self, view: str) -> None:
+        self.view = view
+        if view == "days":
+            self.anchor = self.duty_slot()[0]
+        self.refresh_data(to_duty_slot=view == "days")
+
+    def action_shift_period(self, step: int) -> None:
+        anchor = self.anchor or dates.today()
+        self.anchor = anchor + (relativedelta(months=step) if self.view == "month" else dt.timedelta(days=7 * step))
+        self.refresh_data()
+
+    # -- roster -------------------------------------------------------------------------
+    def action_edit_day(self, initial: dict | None = None) -> None:
+        slot = self.selected_slot()
+
+        def done(value: DayValue | None) -> None:
+            if value is None:
+                return
+            conflicts = service.check_slot(self.store, slot.date, value.leader_id, value.member_ids)
+            if not conflicts:
+                self._save_day(slot, value)
+                return
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._save_day(slot, value)
+                else:
+                    self.action_edit_day(self._day_initial(value))
+
+            self.app.push_screen(ConfirmModal(
+                f"{dates.cn_date(slot.date, year=False)} {slot.shift} 存在冲突：{'；'.join(conflicts)}。\n仍然保存？"),
+                answered)
+
+        self.app.push_screen(DayForm(self.store, slot, initial=initial), done)
+
+    @staticmethod
+    def _day_initial(value: DayValue) -> dict:
+        return {"leader": value.leader_id, "members": value.member_ids, "note": value.note}
+
+    def _save_day(self, slot: service.Slot, value: DayValue, *, check_version: bool = True) -> None:
+        try:
+            service.save_slot(self.store, slot.date, slot.shift, value.leader_id, value.member_ids, note=value.note,
+                              expected_version=slot.version if (check_version and slot.id) else None)
+        except ConflictError as exc:
+            mine = {"leader": get_person(self.store, value.leader_id).name if value.leader_id else "",
+                    "members": "、".join(get_person(self.store, i).name for i in value.member_ids), "note": value.note}
+
+            def chosen(choice: str | None) -> None:
+                if choice == "mine":
+                    self._save_day(slot, value, check_version=False)
+                elif choice == "theirs":
+                    self.refresh_data()
+                else:
+                    self.refresh_data()
+                    self.action_edit_day(self._day_initial(value))
+
+            labels = {k: service.DAY_LABELS[k] for k in ("leader", "members", "note")}
+            self.app.push_screen(ConflictModal(labels, mine, exc.current), chosen)
+            return
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"已保存 {dates.cn_date(slot.date, year=False)} {slot.shift} 的值班安排", markup=False)
+        self.refresh_data()
+        self.dd.update_header(self)
+
+    def action_generate(self) -> None:
+        start, end = self.period()
+
+        def done(v: GenerateValue | None) -> None:
+            if v is None:
+                return
+            result: list[rotation.GenerateResult] = []
+
+            def run() -> None:
+                result.append(rotation.generate(
+                    self.store, v.start, v.end, v.leaders, v.officers, per_day=v.per_day,
+                    skip_weekends=v.skip_weekends, skip_holidays=v.skip_holidays,
+                    continue_rotation=v.continue_rotation, force=v.force))
+
+            if self._run(run):
+                self.notify(result[0].summary(), title="排班完成", timeout=12, markup=False,
+                            severity="warning" if result[0].conflicts or result[0].kept else "information")
+
+        self.app.push_screen(GenerateForm(self.store, start, end), done)
+
+    def action_swap(self) -> None:
+        slot = self.selected_slot()
+        if not slot.people:
+            self.notify("该日无人值班，无法调班", severity="warning")
+            return
+
+        def done(v: SwapValue | None) -> None:
+            if v is None:
+                return
+            conflicts: list[str] = []
+            self._run(lambda: conflicts.extend(service.swap(self.store, v.day1, v.name1, v.day2, v.name2,
+                                                            shift=slot.shift)),
+                      f"已调班：{v.name1} ↔ {v.name2}", warn=conflicts)
+
+        self.app.push_screen(SwapForm(self.store, slot), done)
+
+    def action_leave(self) -> None:
+        slot = self.selected_slot()
+
+        def done(v: LeaveValue | None) -> None:
+            if v is None:
+                return
+            clashes: list[str] = []
+            ok = (f"已登记：{v.name} {dates.cn_date(v.start, year=False)}—{dates.cn_date(v.end, year=False)} 请假")
+            self._run(lambda: clashes.extend(service.add_leave(self.store, v.name, v.start, v.end, v.note)[1]), ok,
+                      warn=[f"{v.name}在{'、'.join(clashes)}已排班，请调整"] if clashes else None)
+
+        self.app.push_screen(LeaveForm(self.store, slot.date, slot.members[0].name if slot.members else None), done)
+
+    def action_people(self) -> None:
+        self.app.push_screen(PeopleModal(self.store), lambda _: self.refresh_data())
+
+    def action_history(self) -> None:
+        if self.focused is self.query_one("#log-table", DataTable):
+            entry = self.selected_entry()
+            if entry:
+                show_history(self.app, self.store, "duty_log", entry.id, title="值班日志修改记录",
+                             labels=dutylog.LOG_LABELS)
+            return
+        slot = self.selected_slot()
+        if slot.id is None:
+            self.notify("该日尚未排班", severity="warning")
+            return
+        show_history(self.app, self.store, "roster_days", slot.id,
+                     title=f"修改记录：{dates.cn_date(slot.date)} {slot.shift}", labels=service.DAY_LABELS)
+
+    # -- duty log -----------------------------------------------------------------------
+    def _log_target(self) -> tuple[dt.date, str]:
+        if self.log_slot is None:
+            day, shift = self.duty_slot()
+            return day, shift.name
+        return self.log_slot
+
+    def action_log_add(self) -> None:
+        day, shift = self._log_target()
+        try:
+            shift_obj = shiftmod.find(shiftmod.shifts(self.store), shift)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        now = shiftmod.now()
+        at = now if shift_obj.begins(day) <= now < shift_obj.ends(day) else shift_obj.begins(day)
+        initial = {"at": f"{at:%H:%M}", "kind": "来电", "recorder": dutylog.default_recorder(self.store, day, shift)}
+
+        def done(v: LogValue | None) -> None:
+            if v:
+                self._run(lambda: dutylog.add_entry(
+                    self.store, day, shift, kind=v.kind, content=v.content, at=v.at, from_unit=v.from_unit,
+                    from_name=v.from_name, from_phone=v.from_phone, instruction=v.instruction, recorder=v.recorder,
+                    done=v.done), "已记录")
+
+        title = f"记录值班日志：{dates.cn_date(day, year=False)} {shift}"
+        self.app.push_screen(LogForm(self.store, title=title, initial=initial, draft_key="roster.log.new"), done)
+
+    def action_log_edit(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        initial = {"at": f"{entry.when:%Y-%m-%d %H:%M}", "kind": entry.kind, "from_unit": entry.from_unit,
+                   "from_name": entry.from_name, "from_phone": entry.from_phone, "content": entry.content,
+                   "instruction": entry.instruction, "recorder": entry.recorder, "done": entry.done}
+
+        def done(v: LogValue | None) -> None:
+            if v:
+                self._run(lambda: dutylog.update_entry(
+                    self.store, entry.id, expected_version=entry.version, at=v.at, kind=v.kind, content=v.content,
+                    from_unit=v.from_unit, from_name=v.from_name, from_phone=v.from_phone,
+                    instruction=v.instruction, recorder=v.recorder, done=v.done), "已保存")
+
+        title = f"修改值班日志：{dates.cn_date(entry.shift_date, year=False)} {entry.shift}"
+        self.app.push_screen(LogForm(self.store, title=title, initial=initial), done)
+
+    def action_log_done(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self.notify("请先在值班日志中选中一条记录（Tab 切换）", severity="warning")
+            return
+        self._run(lambda: dutylog.set_done(self.store, entry.id, not entry.done),
+                  "已办结" if not entry.done else "已改为未办结")
+
+    def action_report_safe(self) -> None:
+        day, shift = self.duty_slot()
+        recorder = dutylog.default_recorder(self.store, day, shift.name)
+        self._run(lambda: dutylog.report_safe(self.store, recorder, day=day, shift=shift.name),
+                  f"已记录：{dutylog.SAFE_TEXT}（{dates.cn_date(day, year=False)} {shift.name}，{recorder}）")
+
+    # -- handover -----------------------------------------------------------------------
+    def action_handover(self) -> None:
+        day, shift = self.duty_slot()
+        existing = dutylog.get_handover(self.store, day, shift.name)
+        if existing and existing.taken:
+            self.notify(f"本班次已由 {existing.taken_by} 接班", severity="warning", markup=False)
+            return
+        open_items = [e for e in dutylog.shift_log(self.store, day, shift.name) if not e.done]
+        initial = {"note": existing.note if existing else dutylog.handover_draft(self.store, day, shift.name),
+                   "by": dutylog.default_recorder(self.store, day, shift.name)}
+
+        def done(v: HandoverValue | None) -> None:
+            if v:
+                self._run(lambda: dutylog.write_handover(self.store, day, shift.name, v.note, by=v.by),
+                          f"已交班：{dates.cn_date(day, year=False)} {shift.name}，未办结事项 {len(open_items)} 项转下一班")
+
+        self.app.push_screen(HandoverForm(self.store, day, shift.name, open_items, initial), done)
+
+    def action_takeover(self) -> None:
+        self.check_takeover(asked=True)
+
+    def check_takeover(self, *, asked: bool = False) -> None:
+        """Show the previous shift's handover to the shift on duty until it confirms (once per session
+        unless asked with k)."""
+        if self.app.screen is not self:
+            return
+        day, shift = self.duty_slot()
+        handover = dutylog.previous_handover(self.store, day, shift.name)
+        if handover is None or handover.taken:
+            if asked:
+                msg = (f"上一班已由 {handover.taken_by} 于 {handover.taken_at[:16]} 接班" if handover
+                       else "上一班尚未交班")
+                self.notify(msg, markup=False)
+            return
+        if handover.id in self._takeover_seen and not asked:
+            return
+        self._takeover_seen.add(handover.id)
+
+        def done(name: str | None) -> None:
+            if name:
+                self._run(lambda: dutylog.take_over(self.store, handover.id, by=name),
+                          f"已接班：上一班未办结事项 {len(handover.open_items)} 项已转入本班日志")
+            else:
+                self.notify("尚未接班，可随时按 k 接班", markup=False)
+
+        self.app.push_screen(TakeoverModal(handover, dutylog.default_recorder(self.store, day, shift.name)), done)
+
+    # -- files --------------------------------------------------------------------------
+    def _exports_dir(self) -> Path:
+        from ...refdata import get_setting
+
+        configured = (get_setting(self.store, "exports_dir") or "").strip()
+        return Path(configured).expanduser() if configured else self.store.path.parent / "exports"
+
+    def action_export(self) -> None:
+        start, end = self.period()
+        folder = self._exports_dir()
+        self.notify("正在导出值班表…", markup=False)
+        self.run_worker(lambda: self._export(start, end, folder), thread=True, group="roster-files", exclusive=True)
+
+    def _export(self, start: dt.date, end: dt.date, folder: Path) -> None:
+        store = self.store.clone()
+        try:
+            paths = [transfer.export_roster(store, folder / f"值班表-{start.isoformat()}-{end.isoformat()}{suffix}",
+                                            start, end) for suffix in (".xlsx", ".docx")]
+        except (UserError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self.notify, "\n".join(str(p) for p in paths), title="值班表已导出", timeout=10,
+                                  markup=False)
+
+    def action_import(self) -> None:
+        def done(path: str | None) -> None:
+            if path:
+                self.notify("正在导入…", markup=False)
+                self.run_worker(lambda: self._import(path), thread=True, group="roster-files", exclusive=True)
+
+        self.app.push_screen(ImportForm(self.store, draft_key="roster.import"), done)
+
+    def _import(self, path: str) -> None:
+        store = self.store.clone()
+        try:
+            result = transfer.import_roster(store, Path(path).expanduser())
+        except ValidationError as exc:
+            self.app.call_from_thread(self.app.push_screen, MessageModal("导入失败", exc.report()))
+            return
+        except (UserError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="导入失败", severity="error", markup=False)
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self.notify, result.summary(), title="导入完成", timeout=10, markup=False)
+        self.app.call_from_thread(self.refresh_data)
