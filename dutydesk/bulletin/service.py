@@ -346,6 +346,20 @@ def render_text(store: Store, day: dt.date | str, *, preview: bool = False) -> s
     return render_txt(resolve(store, day, petition_fallback=preview))
 
 
+def render_text_of(doc: BulletinDoc) -> str:
+    from ..exporters.bulletin_txt import render_txt
+
+    return render_txt(doc)
+
+
+def render_bulletin_text(store: Store, bulletin_id: int) -> str:
+    """The text of one bulletin row (an earlier, corrected version included)."""
+    from ..exporters.bulletin_txt import render_txt
+
+    row = records.get(store, TABLE, bulletin_id)
+    return render_txt(resolve(store, row["date"], row=row, petition_fallback=True))
+
+
 # -- issue and correct --------------------------------------------------------------------
 def issue(store: Store, day: dt.date | str) -> BulletinDoc:
     """Freeze the bulletin of ``day`` as sent (idempotent: an issued one is returned as is)."""

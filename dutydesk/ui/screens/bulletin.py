@@ -1,15 +1,400 @@
-"""工作简报 screen. (Foundation stub: its issue builds it.)"""
+"""工作简报 screen: compose a date's bulletin with a live preview; F5 (the app's key) issues and exports it.
+
+Left: the items in bulletin order (news, 县区动态, then the petition section and the 版记 as
+rows you can open). Right: the whole bulletin as the .txt export renders it. Top: the date
+([ ] previous/next day, g go to a date), the 期号 and the status (草稿 / 已签发 第N期).
+An issued bulletin is a record: editing it is refused with a hint to 更正重开 (o).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import datetime as dt
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from ... import dates, refdata
+from ...bulletin import service
+from ...bulletin.model import split_paragraphs, title_lines
+from ...errors import ConflictError, UserError
 from ..base import BaseScreen
+from ..modals import ConfirmModal, ConflictModal
+from ..widgets import plain
+from .bulletin_forms import (CountyForm, CountyValue, DateForm, FooterForm, FooterValue, NewsForm, NewsValue,
+                             PastBulletinsModal, PetitionTextForm)
+
+PETITION_ROW = "petition"
+FOOTER_ROW = "footer"
 
 
 class BulletinScreen(BaseScreen):
     SCREEN_TITLE = "工作简报"
+    BINDINGS = [
+        Binding("left_square_bracket", "shift_day(-1)", "前一天", id="bulletin.prev_day", show=False),
+        Binding("right_square_bracket", "shift_day(1)", "后一天", id="bulletin.next_day", show=False),
+        Binding("g", "goto_date", "转到日期", id="bulletin.goto_date", show=False),
+        Binding("a", "add_news", "新增新闻", id="bulletin.add_news"),
+        Binding("c", "add_county", "新增县区动态", id="bulletin.add_county"),
+        Binding("e", "edit", "编辑", id="bulletin.edit"),
+        Binding("d,delete", "delete", "删除", id="bulletin.delete"),
+        Binding("K,ctrl+up", "move(-1)", "上移", id="bulletin.move_up", show=False),
+        Binding("J,ctrl+down", "move(1)", "下移", id="bulletin.move_down", show=False),
+        Binding("r", "regenerate", "重新生成信访段", id="bulletin.regenerate"),
+        Binding("t", "edit_petition", "编辑信访段", id="bulletin.edit_petition"),
+        Binding("f", "footer", "版记设置", id="bulletin.footer"),
+        Binding("l", "past", "往期简报", id="bulletin.past"),
+        Binding("o", "reopen", "更正重开", id="bulletin.reopen"),
+    ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.row: dict | None = None
+
+    # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static("工作简报", classes="screen-title", markup=False)
+        yield Static("", id="bulletin-status", markup=False)
+        with Horizontal(id="bulletin-body"):
+            with Vertical(id="bulletin-left"):
+                yield DataTable(id="bulletin-items", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="bulletin-hint", markup=False)
+            with VerticalScroll(id="bulletin-preview-box"):
+                yield Static("", id="bulletin-preview", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#bulletin-items", DataTable)
+        table.add_column("序", key="seq", width=4)
+        table.add_column("类型", key="kind", width=8)
+        table.add_column("标题/单位", key="title")
+        self.refresh_data()
+        table.focus()
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def day(self) -> dt.date:
+        return self.dd.bulletin_date or dates.today()
+
+    def set_day(self, day: dt.date) -> None:
+        # Leave the app's date unset for today, so F5 keeps meaning "today" after midnight.
+        self.dd.bulletin_date = None if day == dates.today() else day
+        self.refresh_data(keep_cursor=False)
+
+    @property
+    def issued(self) -> bool:
+        return service.is_issued(self.row)
+
+    def refresh_data(self, keep_cursor: bool = True) -> None:
+        store = self.store
+        day = self.day
+        self.row = service.current(store, day)
+        doc = service.resolve(store, day, row=self.row, petition_fallback=True)
+        status = service.status_text(self.row) if self.row else "草稿（尚未建立）"
+        proposed = "" if self.issued or (self.row and self.row["number"]) else "（拟）"
+        today = "  今天" if day == dates.today() else ""
+        self.query_one("#bulletin-status", Static).update(
+            f"日期：{dates.cn_date_long(day)}{today}   期号：{doc.number_text}{proposed}   状态：{status}"
+            "      [ ] 换日  g 转到日期  F5 签发并导出"
+        )
+        self.query_one("#bulletin-preview", Static).update(service.render_text_of(doc))
+        table = self.query_one("#bulletin-items", DataTable)
+        old = table.cursor_row if keep_cursor else 0
+        table.clear()
+        n = 0
+        if self.row:
+            for item in service.items(store, self.row["id"]):
+                n += 1
+                label = "".join(title_lines(item.title)) if item.kind == "news" else self._unit(item.unit)
+                table.add_row(plain(n), plain(item.kind_label), plain(label), key=str(item.id))
+        petition_state = "已修改" if self.row and self.row["petition_text_override"] else "自动生成"
+        table.add_row(plain("—"), plain("信访"), plain(f"{''.join(title_lines(doc.petition_title))}（{petition_state}）"),
+                      key=PETITION_ROW)
+        table.add_row(plain("—"), plain("版记"), plain(f"报{len(doc.report_to)}项 送{len(doc.send_to)}项"
+                                                   + (f" 发{len(doc.issue_to)}项" if doc.issue_to else "")
+                                                   + (f" 共印{doc.copies}份" if doc.copies else "")), key=FOOTER_ROW)
+        table.move_cursor(row=min(old, table.row_count - 1), animate=False)
+        hint = self.query_one("#bulletin-hint", Static)
+        if self.issued:
+            hint.update("本期已签发，内容已冻结，可按 F5 原样重新导出；如需修改请按 o 更正重开。")
+        elif not n:
+            hint.update("按 a 新增新闻，c 新增县区动态；信访段由信访台账自动生成。")
+        else:
+            hint.update("Enter/e 编辑  d 删除  K/J 上移/下移  t 改信访段  f 版记")
+
+    def _unit(self, name: str) -> str:
+        for unit in refdata.list_units(self.store, include_inactive=True):
+            if unit.name == name:
+                return unit.display
+        return name
+
+    def _selected_key(self) -> str | None:
+        table = self.query_one("#bulletin-items", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _selected_item_id(self) -> int | None:
+        key = self._selected_key()
+        return int(key) if key and key.isdigit() else None
+
+    def _editable(self) -> bool:
+        if self.issued:
+            self.notify(f"{dates.cn_date(self.day)}的简报已签发，不能修改；如需更正请按 o 更正重开",
+                        severity="warning", markup=False)
+            return False
+        return True
+
+    def _run(self, fn, *args, ok: str = "", **kw) -> bool:
+        try:
+            fn(*args, **kw)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.refresh_data()
+            return False
+        if ok:
+            self.notify(ok, markup=False)
+        self.refresh_data()
+        return True
+
+    def _select(self, key: str) -> None:
+        table = self.query_one("#bulletin-items", DataTable)
+        try:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+        except Exception:
+            pass
+
+    # -- date -----------------------------------------------------------------------------
+    def action_shift_day(self, delta: int) -> None:
+        self.set_day(self.day + dt.timedelta(days=delta))
+
+    def action_goto_date(self) -> None:
+        def done(value: str | None) -> None:
+            if value:
+                self.set_day(dates.from_iso(value))
+
+        self.app.push_screen(DateForm(self.store, initial={"date": self.day.isoformat()}), done)
+
+    # -- items ----------------------------------------------------------------------------
+    def action_add_news(self) -> None:
+        if not self._editable():
+            return
+        day = self.day
+
+        def done(v: NewsValue | None) -> None:
+            if v:
+                try:
+                    new_id = service.add_item(self.store, day, kind="news", title=v.title, body=v.body)
+                except UserError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
+                    return
+                self.refresh_data()
+                self._select(str(new_id))
+                self.notify("已新增新闻", markup=False)
+
+        self.app.push_screen(NewsForm(self.store, draft_key=f"bulletin.news.{day.isoformat()}"), done)
+
+    def action_add_county(self) -> None:
+        if not self._editable():
+            return
+        day = self.day
+
+        def done(v: CountyValue | None) -> None:
+            if v:
+                try:
+                    new_id = service.add_item(self.store, day, kind="county", unit=v.unit, body=v.body)
+                except UserError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
+                    return
+                self.refresh_data()
+                self._select(str(new_id))
+                self.notify("已新增县区动态", markup=False)
+
+        self.app.push_screen(CountyForm(self.store, draft_key=f"bulletin.county.{day.isoformat()}"), done)
+
+    @on(DataTable.RowSelected, "#bulletin-items")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        key = self._selected_key()
+        if key == PETITION_ROW:
+            self.action_edit_petition()
+            return
+        if key == FOOTER_ROW:
+            self.action_footer()
+            return
+        item_id = self._selected_item_id()
+        if item_id is None or not self._editable():
+            return
+        try:
+            item = service.get_item(self.store, item_id)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.refresh_data()
+            return
+        # Paragraphs shown with a blank line between them (easier to see in a wrapped editor).
+        body = "\n\n".join(split_paragraphs(item.body))
+        self._open_item_form(item, {"title": item.title, "unit": item.unit, "body": body})
+
+    def _open_item_form(self, item: service.Item, values: dict, *, restore: bool = False) -> None:
+        key = f"bulletin.item.{item.id}"
+        if item.kind == "news":
+            form = NewsForm(self.store, initial=values, draft_key=key, title="编辑新闻")
+        else:
+            form = CountyForm(self.store, initial=values, draft_key=key, title="编辑县区动态")
+
+        def done(v: NewsValue | CountyValue | None) -> None:
+            if v is None:
+                return
+            mine = {"title": getattr(v, "title", ""), "unit": getattr(v, "unit", ""), "body": v.body}
+            self._save_item(item, mine)
+
+        self.app.push_screen(form, done)
+
+    def _save_item(self, item: service.Item, mine: dict, *, force: bool = False) -> None:
+        kwargs = {"body": mine["body"]}
+        if item.kind == "news":
+            kwargs["title"] = mine["title"]
+        else:
+            kwargs["unit"] = mine["unit"]
+        try:
+            service.update_item(self.store, item.id, expected_version=None if force else item.version, **kwargs)
+        except ConflictError as exc:
+            theirs = exc.current
+
+            def chosen(choice: str | None) -> None:
+                if choice == "mine":
+                    self._save_item(item, mine, force=True)
+                elif choice is None:
+                    fresh = service.get_item(self.store, item.id)
+                    self._open_item_form(fresh, mine)
+                else:
+                    self.refresh_data()
+
+            labels = {"title": "标题", "unit": "单位", "body": "正文"}
+            self.app.push_screen(ConflictModal(labels, mine, {k: theirs.get(k) for k in labels}), chosen)
+            return
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.refresh_data()
+        self.notify("已保存", markup=False)
+
+    def action_delete(self) -> None:
+        item_id = self._selected_item_id()
+        if item_id is None:
+            if self._selected_key() in (PETITION_ROW, FOOTER_ROW):
+                self.notify("信访段和版记不能删除（信访段可按 t 修改）", severity="warning", markup=False)
+            return
+        if not self._editable():
+            return
+        item = service.get_item(self.store, item_id)
+        label = "".join(title_lines(item.title)) if item.kind == "news" else self._unit(item.unit)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(service.delete_item, self.store, item_id, ok=f"已删除：{label}")
+
+        self.app.push_screen(ConfirmModal(f"删除{item.kind_label}“{label[:30]}”？"), answered)
+
+    def action_move(self, delta: int) -> None:
+        item_id = self._selected_item_id()
+        if item_id is None or not self._editable():
+            return
+        try:
+            moved = service.move_item(self.store, item_id, delta)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.refresh_data()
+        self._select(str(item_id))
+        if not moved:
+            self.notify("已在同类条目的" + ("最前" if delta < 0 else "最后"), markup=False)
+
+    # -- petition section, footer -----------------------------------------------------------
+    def action_regenerate(self) -> None:
+        if not self._editable():
+            return
+        self._run(service.set_petition_text, self.store, self.day, None, ok="已按信访台账重新生成信访段")
+
+    def action_edit_petition(self) -> None:
+        if not self._editable():
+            return
+        day = self.day
+        doc = service.resolve(self.store, day, row=self.row, petition_fallback=True)
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            generated = "\n".join(service.generated_petition_paragraphs(self.store, day))
+            value = None if not text.strip() or text.strip() == generated else text
+            self._run(service.set_petition_text, self.store, day, value,
+                      ok="已保存信访段" if value else "信访段恢复为自动生成")
+
+        self.app.push_screen(PetitionTextForm(self.store, initial={"text": "\n".join(doc.petition_paragraphs)},
+                                              draft_key=f"bulletin.petition.{day.isoformat()}"), done)
+
+    def action_footer(self) -> None:
+        if not self._editable():
+            return
+        day = self.day
+        doc = service.resolve(self.store, day, row=self.row, petition_fallback=True)
+        settings = refdata.all_settings(self.store)
+        initial = {"number": str(self.row["number"]) if self.row and self.row["number"] else "",
+                   "report_to": "\n".join(doc.report_to), "send_to": "\n".join(doc.send_to),
+                   "issue_to": "\n".join(doc.issue_to), "copies": str(doc.copies)}
+
+        def same(a: str, b: str) -> bool:
+            return [x.strip() for x in a.split("\n") if x.strip()] == [x.strip() for x in b.split("\n") if x.strip()]
+
+        def done(v: FooterValue | None) -> None:
+            if v is None:
+                return
+            # A value equal to the setting follows the setting until issue.
+            fields = {}
+            reset = []
+            for key in ("report_to", "send_to", "issue_to"):
+                value = getattr(v, key)
+                if same(value, settings.get(key, "")):
+                    reset.append(key)
+                else:
+                    fields[key] = value
+            if str(v.copies) == (settings.get("copies") or "0"):
+                reset.append("copies")
+            else:
+                fields["copies"] = v.copies
+            if v.number is None:
+                reset.append("number")
+            else:
+                fields["number"] = v.number
+            self._run(service.set_fields, self.store, day, clear=tuple(reset), ok="已保存期号与版记", **fields)
+
+        self.app.push_screen(FooterForm(self.store, initial=initial, title=f"期号与版记：{dates.cn_date(day)}"), done)
+
+    # -- past, correction -------------------------------------------------------------------
+    def action_past(self) -> None:
+        def done(day: str | None) -> None:
+            if day:
+                self.set_day(dates.from_iso(day))
+
+        self.app.push_screen(PastBulletinsModal(self.store, lambda bid: service.render_bulletin_text(self.store, bid)),
+                             done)
+
+    def action_reopen(self) -> None:
+        if not self.issued:
+            self.notify("本期尚未签发，可直接修改（F5 签发并导出）", severity="warning", markup=False)
+            return
+        doc = service.resolve(self.store, self.day, row=self.row)
+        day = self.day
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(service.reopen, self.store, day,
+                          ok=f"已重开为更正稿（{doc.number_text}的第{self.row['revision'] + 1}版），原签发版本已保留")
+
+        self.app.push_screen(ConfirmModal(
+            f"更正重开 {dates.cn_date(day)} 的{doc.number_text}？\n已签发的版本将原样保留在往期简报中；"
+            "新的更正稿沿用同一期号，修改后按 F5 签发。"), answered)

@@ -1,0 +1,192 @@
+"""Forms and dialogs of the 工作简报 screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from ... import dates, refdata
+from ...bulletin import service
+from ...errors import UserError
+from ..modals import FormModal, MessageModal, field
+from ..widgets import Column, PagedTable
+
+
+T = TypeVar("T")
+
+
+class BulletinForm(FormModal[T]):
+    """A form that starts with the cursor in its first field."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        fields = self._fields()
+        if fields:
+            fields[0].focus()
+
+
+# -- items ----------------------------------------------------------------------------------
+@dataclass
+class NewsValue:
+    title: str
+    body: str
+
+
+class NewsForm(BulletinForm[NewsValue]):
+    """A news item: title (a line break marks where a long centred title breaks) and body."""
+
+    TITLE_TEXT = "新增新闻"
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("标题（长标题可按回车指定回行处）", TextArea(id="title", soft_wrap=True, classes="bulletin-title"))
+        yield field("正文（每行一段，不必缩进）", TextArea(id="body", soft_wrap=True, classes="tall"))
+
+    def build(self, values) -> NewsValue:
+        if not values["title"].strip():
+            raise UserError("标题不能为空")
+        if not values["body"].strip():
+            raise UserError("正文不能为空")
+        return NewsValue(values["title"], values["body"])
+
+
+@dataclass
+class CountyValue:
+    unit: str
+    body: str
+
+
+def county_units(store) -> list[tuple[str, str]]:
+    """Counties and districts first (the usual 县区动态), then the other units."""
+    units = refdata.list_units(store)
+    local = [u for u in units if u.kind != "部门"]
+    other = [u for u in units if u.kind == "部门"]
+    return [(u.display if u.display == u.name else f"{u.display}（{u.name}）", u.name) for u in local + other]
+
+
+class CountyForm(BulletinForm[CountyValue]):
+    """A 县区动态 item: the unit and one paragraph (written 蓝山县：… in the bulletin)."""
+
+    TITLE_TEXT = "新增县区动态"
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("单位", Select(county_units(self.store), id="unit", prompt="选择县市区"))
+        yield field("内容（一段；开头的“蓝山县：”可写可不写）", TextArea(id="body", soft_wrap=True, classes="tall"))
+
+    def build(self, values) -> CountyValue:
+        if not values["unit"]:
+            raise UserError("请选择单位")
+        if not values["body"].strip():
+            raise UserError("内容不能为空")
+        return CountyValue(values["unit"], values["body"])
+
+
+class PetitionTextForm(BulletinForm[str]):
+    """The petition section as text; saving an empty text goes back to the generated one."""
+
+    TITLE_TEXT = "编辑信访件交办情况"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static("由信访台账自动生成；可在签发前修改。清空后保存 = 恢复自动生成（也可按 r）。",
+                     classes="bulletin-hint", markup=False)
+        yield field("信访段（每行一段）", TextArea(id="text", soft_wrap=True, classes="tall"))
+
+    def build(self, values) -> str:
+        return values["text"]
+
+
+@dataclass
+class FooterValue:
+    number: int | None
+    report_to: str
+    send_to: str
+    issue_to: str
+    copies: int
+
+
+class FooterForm(BulletinForm[FooterValue]):
+    """期号 and 版记 of one bulletin (defaults come from the settings)."""
+
+    TITLE_TEXT = "期号与版记"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static("默认值来自“设置”（报、送、发、共印份数）；在此修改只影响本期。",
+                     classes="bulletin-hint", markup=False)
+        yield field("期号（第N期，按签发顺序自动编号，可改）", Input(id="number", placeholder="如 3"))
+        yield field("报（每行一项）", TextArea(id="report_to", soft_wrap=True))
+        yield field("送（每行一项）", TextArea(id="send_to", soft_wrap=True))
+        yield field("发（可空，每行一项）", TextArea(id="issue_to", soft_wrap=True))
+        yield field("共印份数（0 = 不印）", Input(id="copies", placeholder="0"))
+
+    def build(self, values) -> FooterValue:
+        number = values["number"].strip()
+        if number and (not number.isdigit() or int(number) < 1):
+            raise UserError("期号必须是正整数")
+        copies = values["copies"].strip() or "0"
+        if not copies.isdigit():
+            raise UserError("共印份数必须是非负整数")
+        return FooterValue(int(number) if number else None, values["report_to"], values["send_to"],
+                           values["issue_to"], int(copies))
+
+
+class DateForm(BulletinForm[str]):
+    TITLE_TEXT = "转到日期"
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("日期", Input(id="date", placeholder="2024-03-13、3月13日 或 2024年3月13日"))
+
+    def build(self, values) -> str:
+        return dates.parse_date(values["date"]).isoformat()
+
+
+# -- past bulletins -------------------------------------------------------------------------
+class PastBulletinsModal(ModalScreen[str | None]):
+    """往期简报: every issue and draft (corrected versions too). Enter opens the date; v shows the text."""
+
+    BINDINGS = [
+        Binding("v", "view", "查看全文", id="bulletin_past.view"),
+        Binding("escape,q", "close", "关闭", id="bulletin_past.close"),
+    ]
+
+    def __init__(self, store, render: Callable[[int], str]):
+        super().__init__(classes="dialog-screen")
+        self.store = store
+        self.text_of = render
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="bulletin-past"):
+            yield Static("往期简报（Enter 打开该日，v 查看全文，Esc 关闭）", classes="dialog-title", markup=False)
+            yield PagedTable(
+                [Column("date", "日期", 12), Column("number_text", "期号", 14), Column("state", "状态", 14),
+                 Column("items", "条目", 6), Column("issued_at", "签发时间", 20), Column("issued_by", "签发人", 12)],
+                lambda offset, limit: service.list_bulletins(self.store, offset, limit),
+                page_size=50, id="bulletin-past-table",
+            )
+            yield Button("关闭 (Esc)", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).table.focus()
+
+    @on(PagedTable.Chosen)
+    def _chosen(self, event: PagedTable.Chosen) -> None:
+        row = next((r for r in self.query_one(PagedTable).rows if str(r["id"]) == event.record_id), None)
+        self.dismiss(row["date"] if row else None)
+
+    def action_view(self) -> None:
+        row = self.query_one(PagedTable).selected_row
+        if row:
+            self.app.push_screen(MessageModal(f"{row['date']} {row['number_text']} {row['state']}",
+                                              self.text_of(int(row["id"]))))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)
