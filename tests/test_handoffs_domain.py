@@ -326,11 +326,12 @@ def test_create_from_petition_keeps_the_link(store, day):
     assert "关联信访件" in [h["action"] for h in store.history("handoffs", other)]
 
 
-def test_petitions_missing_is_a_clear_error(store, day):
-    if S.petitions_table_exists(store):
-        pytest.skip("petitions table present")
+def test_petitions_missing_is_a_clear_error(store, day, monkeypatch):
+    monkeypatch.setattr(S, "petitions_table_exists", lambda store: False)
     with pytest.raises(UserError, match="信访件模块尚未建立"):
         S.create_from_petition(store, 1)
+    with pytest.raises(UserError, match="信访件模块尚未建立"):
+        S.find_petition(store, "D2HH202403140001")
 
 
 def test_demo_fills_every_status_once(store, freeze_today):
