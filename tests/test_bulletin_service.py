@@ -311,3 +311,7 @@ def test_cli_single_format_to_a_file_and_items_remove_reopen(run_cli, tmp_path):
     listed = run_cli("bulletin", "list").stdout.splitlines()
     assert listed[1].split("\t")[:4] == ["2024-03-13", "1", "2", "草稿"]
     assert listed[2].split("\t")[:4] == ["2024-03-13", "1", "1", "已更正（旧版）"]
+    old = run_cli("bulletin", "show", "--id", listed[2].split("\t")[-1]).stdout
+    assert "第1期\n" in old and "（更正）" not in old and "（共印5份）" not in old
+    r = run_cli("bulletin", "export", "--date", "2024-03-13", "-o", str(tmp_path / "x.docx"))
+    assert r.exit_code == 1 and "--format" in r.stderr

@@ -137,16 +137,20 @@ def list_cmd(obj) -> None:
     from . import service
 
     rows, _ = service.list_bulletins(obj.store, 0, 10_000)
-    echo_table(rows, ["date", "number", "revision", "state", "items", "issued_at", "issued_by"])
+    echo_table(rows, ["date", "number", "revision", "state", "items", "issued_at", "issued_by", "id"])
 
 
 @group.command("show")
 @date_option
+@click.option("--id", "bulletin_id", type=int, help="显示某一版本（编号见 bulletin list 的 id 列，含已更正的旧版）")
 @pass_ctx
-def show(obj, day: dt.date) -> None:
+def show(obj, day: dt.date, bulletin_id: int | None) -> None:
     """以纯文本显示某日简报。"""
     from . import service
 
+    if bulletin_id is not None:
+        click.echo(service.render_bulletin_text(obj.store, bulletin_id), nl=False)
+        return
     click.echo(service.render_text(obj.store, day), nl=False)
 
 
@@ -166,8 +170,8 @@ def export(obj, day: dt.date, fmt: str | None, output: str | None) -> None:
         else:
             paths = service.export_formats(obj.store, day, (fmt,), out_dir=out)
     else:
-        if out is not None and out.exists() and not out.is_dir():
-            raise UserError(f"不导出单一格式时 -o 应为文件夹：{out}")
+        if out is not None and ((out.exists() and not out.is_dir()) or out.suffix.lower() in (".docx", ".md", ".txt")):
+            raise UserError(f"导出三种格式时 -o 应为文件夹（单个文件请加 --format）：{out}")
         paths = service.export_bulletin(obj.store, day, out)
     for path in paths:
         click.echo(str(path))
