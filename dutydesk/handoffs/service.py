@@ -52,6 +52,7 @@ FORWARD = {
 BACKWARD = {COMPLETED: (IN_PROGRESS,), ACCEPTED: (IN_PROGRESS,)}
 
 DUE_SOON_DAYS = 7
+UNDATED_DEADLINES = (LONG_TERM, "长期", "持续整改")  # 整改时限 cells that name a category, not a date
 VIEWS = ("全部", "即将到期", "超期", "反弹")
 NUMBER_PREFIX = "WT"
 
@@ -230,7 +231,7 @@ def parse_deadline(value: Any) -> str | None:
     if value is None or isinstance(value, (dt.date, dt.datetime)):
         return _date_or_none(value, "整改时限")
     text = clean_line(value)
-    if not text or text in vocab_words_without_date():
+    if not text or text in UNDATED_DEADLINES:
         return None
     if m := _YEAR_END.match(text):
         return dt.date(int(m[1]), 12, 31).isoformat()
@@ -242,11 +243,6 @@ def parse_deadline(value: Any) -> str | None:
         return (nxt - dt.timedelta(days=1)).isoformat()
     text = re.sub(r"(?:之前|前)$", "", text)
     return _date_or_none(text, "整改时限")
-
-
-def vocab_words_without_date() -> tuple[str, ...]:
-    """整改时限 cells that name a category instead of a date."""
-    return (LONG_TERM, "长期", "持续整改")
 
 
 def _units(store: Store, value: Any) -> str:
@@ -319,7 +315,7 @@ def clean_problem(store: Store, values: dict[str, Any], *, partial: bool = False
         out["deadline_category"] = _vocab_value(store, "deadline_category", values.get("deadline_category", ""),
                                                 "时限类别", required=False)
         if (not out["deadline_category"] and not partial
-                and clean_line(values.get("deadline") or "") in vocab_words_without_date()):
+                and clean_line(values.get("deadline") or "") in UNDATED_DEADLINES):
             out["deadline_category"] = LONG_TERM
     if has("assigned_on"):
         out["assigned_on"] = _date_or_none(values.get("assigned_on"), "交办日期")
