@@ -271,3 +271,25 @@ def test_show_and_list_after_issue(exported):
     assert shown == by_ext(exported["paths"], "txt").read_text(encoding="utf-8")
     listed = run("bulletin", "list")
     assert "2024-03-13\t1\t1\t已签发\t7" in listed
+
+
+def test_docx_property_elements_in_schema_order(exported):
+    """Word rejects out-of-order property elements: every w:pPr/w:rPr/w:tblPr is in sequence."""
+    from lxml import etree
+
+    from dutydesk.exporters.bulletin_docx import _ORDER
+
+    with zipfile.ZipFile(by_ext(exported["paths"], "docx")) as z:
+        parts = [n for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        roots = [etree.fromstring(z.read(n)) for n in parts]
+        settings = etree.fromstring(z.read("word/settings.xml"))
+    checked = 0
+    for root in roots:
+        for tag, order in _ORDER.items():
+            for el in root.iter(tag):
+                ranks = [order.get(child.tag, len(order)) for child in el]
+                assert ranks == sorted(ranks), (etree.QName(tag).localname, [etree.QName(c).localname for c in el])
+                checked += 1
+    assert checked > 50
+    names = [etree.QName(c).localname for c in settings]
+    assert names.index("evenAndOddHeaders") < names.index("characterSpacingControl")
