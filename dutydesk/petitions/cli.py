@@ -1,10 +1,218 @@
-"""`dutydesk petitions ...` commands (stable interface for office scripts)."""
+"""`dutydesk petitions ...` commands (stable interface for office scripts).
+
+Lists print the petitioner masked; only ``show --full`` and the full ledger export carry
+the identity in clear.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
+
+from ..errors import UserError
+
+# ``ctx.obj`` is the root command's Context (lazily opened store); the helpers are imported
+# lazily to avoid a cycle with ``dutydesk.cli``, which registers this group.
+pass_ctx = click.pass_obj
+
+
+def parse_date_option(ctx, param, value):
+    from ..cli import parse_date_option as parse
+
+    return parse(ctx, param, value)
+
+
+def echo_table(rows: list[dict], columns: list[str]) -> None:
+    from ..cli import echo_table as echo
+
+    echo(rows, columns)
 
 
 @click.group(name="petitions")
 def group() -> None:
-    """信访件。"""
+    """信访件：批次登记、交办、办理结果、公开。"""
+
+
+def _petition(store, case_no: str) -> dict:
+    from .service import find_by_case_no, find_referenced
+
+    row = find_by_case_no(store, case_no) or find_referenced(store, case_no)
+    if row is None:
+        raise UserError(f"受理编号未登记：{case_no}")
+    return row
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--batch", type=int, help="批次号（表中没有“批次”列时必填）")
+@click.option("--date", "day", callback=parse_date_option, help="转办日期（新批次；默认今天）")
+@click.option("--dry-run", is_flag=True, help="只检查并报告，不导入")
+@pass_ctx
+def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run: bool) -> None:
+    """导入督察组转办的信访件表（.xlsx / .csv）。有错误的行逐行报告，整表不导入。"""
+    from .io import import_petitions
+
+    result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run)
+    click.echo(result.plan.report(applied=not dry_run))
+    if dry_run:
+        click.echo("（试运行，未导入）")
+
+
+@group.command("results")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只检查并报告，不录入")
+@pass_ctx
+def results_cmd(obj, file: Path, dry_run: bool) -> None:
+    """导入县区填报的办理结果表（按受理编号匹配）。"""
+    from .io import import_results
+
+    result = import_results(obj.store, file, dry_run=dry_run)
+    click.echo(result.report())
+    if dry_run:
+        click.echo("（试运行，未录入）")
+
+
+@group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="输出文件：.xlsx、.csv 或 .docx")
+@click.option("--batch", type=int, help="只导出第N批")
+@click.option("--public", is_flag=True, help="公开表（不含信访人信息）；默认导出完整台账")
+@pass_ctx
+def export_cmd(obj, output: Path, batch: int | None, public: bool) -> None:
+    """导出信访件台账或公开表。"""
+    from .export import export_petitions
+
+    path = export_petitions(obj.store, output, batch_no=batch, public=public)
+    click.echo(f"已导出：{path}")
+
+
+@group.command("batches")
+@pass_ctx
+def batches_cmd(obj) -> None:
+    """列出批次及件数。"""
+    from .service import list_batches
+
+    echo_table(list_batches(obj.store), ["no", "date", "group_name", "total", "phone", "letter", "key_cases", "repeats"])
+
+
+@group.command("list")
+@click.option("--batch", type=int, help="批次号")
+@click.option("--unit", help="行政区域")
+@click.option("--type", "ptype", help="污染类型")
+@click.option("--status", help="状态")
+@click.option("--overdue", is_flag=True, help="只列超期件")
+@click.option("--search", "text", default="", help="搜索受理编号和内容")
+@click.option("--limit", type=int, default=100, show_default=True)
+@pass_ctx
+def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
+    """列出信访件（超期、今日到期在前；信访人已隐去）。"""
+    from .. import dates
+    from ..refdata import resolve_unit
+    from .search import Filters, page
+    from .service import batch_by_no
+
+    store = obj.store
+    batch_id = None
+    if batch is not None:
+        b = batch_by_no(store, batch)
+        if b is None:
+            raise UserError(f"第{batch}批不存在")
+        batch_id = b["id"]
+    filters = Filters(text=text, batch_id=batch_id, unit=resolve_unit(store, unit) if unit else "",
+                      ptype=ptype or "", status=status or "", overdue_only=overdue)
+    rows, total = page(store, filters, dates.today(), 0, limit)
+    echo_table(rows, ["mark", "case_no", "batch_no", "unit", "pollution_types", "petitioner", "lead_unit",
+                      "due_date", "status", "content"])
+    click.echo(f"共 {total} 件" + (f"（显示前 {len(rows)} 件）" if total > len(rows) else ""), err=True)
+
+
+@group.command("show")
+@click.argument("case_no")
+@click.option("--full", is_flag=True, help="显示信访人完整信息")
+@pass_ctx
+def show_cmd(obj, case_no: str, full: bool) -> None:
+    """显示一件信访件的详情和修改记录。"""
+    from .detail import detail_text
+    from .service import history_text
+
+    row = _petition(obj.store, case_no)
+    click.echo(detail_text(obj.store, row["id"], reveal=full))
+    click.echo("\n修改记录：\n" + history_text(obj.store, row["id"]))
+
+
+@group.command("assign")
+@click.argument("case_no")
+@click.option("--lead", required=True, help="牵头责任单位")
+@click.option("--coop", default="", help="配合单位（用、或逗号分隔）")
+@click.option("--date", "day", callback=parse_date_option, help="交办时间（默认今天）")
+@click.option("--due", callback=parse_date_option, help="办理时限（默认按设置计算）")
+@click.option("--target", default=None, help="办结目标")
+@pass_ctx
+def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
+    """交办：指定责任单位，计算办理时限。"""
+    from .service import hand_over
+
+    row = _petition(obj.store, case_no)
+    new, warning = hand_over(obj.store, row["id"], lead, coop, day=day, due=due, target=target)
+    click.echo(f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 {new['due_date']}")
+    if warning:
+        click.echo(warning, err=True)
+
+
+@group.command("publish")
+@click.argument("case_nos", nargs=-1)
+@click.option("--batch", type=int, help="公开第N批中已办结（含阶段性办结）的全部信访件")
+@click.option("--date", "day", callback=parse_date_option, help="公开日期（默认今天）")
+@pass_ctx
+def publish_cmd(obj, case_nos, batch, day) -> None:
+    """把已办结的信访件标记为已公开。"""
+    from .service import batch_by_no, publish
+
+    store = obj.store
+    ids = [_petition(store, c)["id"] for c in case_nos]
+    if batch is not None:
+        b = batch_by_no(store, batch)
+        if b is None:
+            raise UserError(f"第{batch}批不存在")
+        ids += [r["id"] for r in store.query(
+            "SELECT id FROM petitions WHERE batch_id = ? AND deleted_at IS NULL AND status IN ('阶段性办结', '已办结')",
+            [b["id"]])]
+    if not ids:
+        raise UserError("没有要公开的信访件（请给出受理编号或 --batch）")
+    n = publish(store, ids, day)
+    click.echo(f"已公开 {n} 件")
+
+
+@group.command("link")
+@click.argument("case_no")
+@click.option("--to", "earlier", required=True, help="与之重复的（较早的）受理编号")
+@pass_ctx
+def link_cmd(obj, case_no: str, earlier: str) -> None:
+    """把一件信访件标为另一件的重复件。"""
+    from .service import link_repeat
+
+    row = link_repeat(obj.store, _petition(obj.store, case_no)["id"], _petition(obj.store, earlier)["id"])
+    click.echo(f"已关联：{row['case_no']} {row['repeat_of']}")
+
+
+@group.command("stats")
+@click.option("--date", "day", callback=parse_date_option, help="统计日期（默认今天）")
+@pass_ctx
+def stats_cmd(obj, day: dt.date | None) -> None:
+    """打印简报用的信访件统计句（按转办日期、办结日期统计）。"""
+    from .. import dates
+    from .stats import bulletin_paragraphs
+
+    for paragraph in bulletin_paragraphs(obj.store, day or dates.today()):
+        click.echo(paragraph)
+
+
+@group.command("reindex")
+@pass_ctx
+def reindex_cmd(obj) -> None:
+    """重建信访件搜索索引。"""
+    from .search import rebuild_index
+
+    click.echo(f"已重建索引：{rebuild_index(obj.store)} 件")

@@ -1,7 +1,135 @@
-"""Tables of the petitions domain (its own migration set; append new migrations, never edit old ones)."""
+"""Tables of the petitions domain (its own migration set; append new migrations, never edit old ones).
+
+- ``batches``: one numbered batch (第N批) transferred by the inspection group on ``date``.
+- ``petitions``: one petition (信访件). ``case_no`` is stored as given; ``case_key`` is its
+  normalised form (unique among live rows; a ``*`` merged multi-site case is unique per unit).
+  ``case_rev`` is the normalised number reversed, so a number's end (its serial, ``0005``)
+  is found through an index like its start.
+  The result columns hold the latest result; ``petition_results`` keeps every result with its
+  business date (办结日期) so figures "as of a date" can be rebuilt later.
+- ``petition_types``: one row per (petition, 污染类型) for fast filtering.
+- ``petition_status_log``: every status change, append-only (who, when, business date).
+- ``petitions_fts``: contentless FTS5 index over the content, one token per character, so
+  Chinese queries of any length are phrase queries (see ``search.py``).
+  Only live (not deleted) petitions are in it and in ``petition_types``.
+"""
 
 from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("dutydesk.petitions")
+
+_COUNTER_COLUMNS = """
+            n_rectify INTEGER NOT NULL DEFAULT 0,
+            n_penalty INTEGER NOT NULL DEFAULT 0,
+            fine REAL NOT NULL DEFAULT 0,
+            n_investigate INTEGER NOT NULL DEFAULT 0,
+            n_admin_detention INTEGER NOT NULL DEFAULT 0,
+            n_criminal_detention INTEGER NOT NULL DEFAULT 0,
+            n_interview INTEGER NOT NULL DEFAULT 0,
+            n_accountable INTEGER NOT NULL DEFAULT 0,
+            n_clues INTEGER NOT NULL DEFAULT 0,"""
+
+_RESULT_TEXT_COLUMNS = """
+            investigation TEXT NOT NULL DEFAULT '',
+            truth TEXT NOT NULL DEFAULT '',
+            handling TEXT NOT NULL DEFAULT '',
+            accountability TEXT NOT NULL DEFAULT '',"""
+
+
+@migrations()
+def m001_petitions(db):
+    from ..store.migrations import exec_script
+
+    exec_script(
+        db,
+        f"""
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            no INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            group_name TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT, updated_at TEXT, deleted_at TEXT
+        );
+        CREATE UNIQUE INDEX batches_no ON batches (no) WHERE deleted_at IS NULL;
+        CREATE INDEX batches_date ON batches (date);
+
+        CREATE TABLE petitions (
+            id INTEGER PRIMARY KEY,
+            case_no TEXT NOT NULL,
+            case_key TEXT NOT NULL,
+            case_rev TEXT NOT NULL DEFAULT '',
+            batch_id INTEGER NOT NULL REFERENCES batches (id),
+            seq INTEGER NOT NULL DEFAULT 0,
+            method TEXT NOT NULL DEFAULT '' CHECK (method IN ('来电', '来信', '')),
+            received_date TEXT,
+            content TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            pollution_types TEXT NOT NULL DEFAULT '',
+            key_case INTEGER NOT NULL DEFAULT 0,
+            is_repeat INTEGER NOT NULL DEFAULT 0,
+            repeat_of TEXT NOT NULL DEFAULT '',
+            repeat_of_id INTEGER REFERENCES petitions (id),
+            petitioner_name TEXT NOT NULL DEFAULT '',
+            petitioner_phone TEXT NOT NULL DEFAULT '',
+            petitioner_address TEXT NOT NULL DEFAULT '',
+            lead_unit TEXT NOT NULL DEFAULT '',
+            coop_units TEXT NOT NULL DEFAULT '',
+            assigned_date TEXT,
+            due_date TEXT,
+            target TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '待交办',
+            closed_date TEXT,
+            published_date TEXT,{_RESULT_TEXT_COLUMNS}{_COUNTER_COLUMNS}
+            note TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT, updated_at TEXT, deleted_at TEXT
+        );
+        CREATE UNIQUE INDEX petitions_case_key ON petitions (case_key) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_case_rev ON petitions (case_rev) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_batch ON petitions (batch_id, seq) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_unit ON petitions (unit, status, due_date) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_status ON petitions (status, due_date) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_repeat_of ON petitions (repeat_of_id);
+        CREATE INDEX petitions_open_due ON petitions (due_date)
+            WHERE deleted_at IS NULL AND status IN ('待交办', '已交办') AND due_date IS NOT NULL;
+
+        CREATE TABLE petition_types (
+            petition_id INTEGER NOT NULL REFERENCES petitions (id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            PRIMARY KEY (type, petition_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX petition_types_petition ON petition_types (petition_id);
+
+        CREATE TABLE petition_results (
+            id INTEGER PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions (id),
+            kind TEXT NOT NULL CHECK (kind IN ('已办结', '阶段性办结', '未办结')),
+            date TEXT NOT NULL,{_RESULT_TEXT_COLUMNS}{_COUNTER_COLUMNS}
+            operator TEXT NOT NULL DEFAULT '',
+            created_at TEXT, updated_at TEXT
+        );
+        CREATE INDEX petition_results_petition ON petition_results (petition_id, date, id);
+        CREATE INDEX petition_results_date ON petition_results (date);
+
+        CREATE TABLE petition_status_log (
+            id INTEGER PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions (id),
+            old_status TEXT NOT NULL DEFAULT '',
+            new_status TEXT NOT NULL,
+            day TEXT NOT NULL,
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX petition_status_log_petition ON petition_status_log (petition_id, id);
+
+        CREATE VIRTUAL TABLE petitions_fts USING fts5 (
+            content, content='', tokenize='unicode61 remove_diacritics 0'
+        );
+        """,
+    )

@@ -1,0 +1,291 @@
+"""Finding petitions: filters, text search and the paged list, all in SQL.
+
+Text search
+    The content is indexed in a contentless FTS5 table in which every character is one
+    token (``污水直排`` is indexed as ``污 水 直 排``). A query term becomes a phrase of its
+    characters, so a one- or two-character Chinese query is as exact as a long one
+    (FTS5's trigram tokenizer finds nothing under three characters) and the index stays
+    small. A term of letters and digits also matches the start or the end of a 受理编号
+    (``D2HH2024…`` or the serial ``0005``) through two ordinary indexes (``case_key``
+    and the reversed ``case_rev``). Terms separated by spaces must all match.
+
+    The index holds live petitions only; :func:`index_petition` / :func:`unindex_petition`
+    keep it in step with every write (service.py is the only writer) and
+    :func:`rebuild_index` recreates it.
+
+The list
+    Overdue and due-today petitions come first (by due date), then the rest, newest first
+    (by batch order within a chosen batch). Each page is a few cheap queries even at
+    100,000 petitions: the urgent ones are read through their partial index; the rest
+    stream in id order straight from the FTS index (a search) or the table, stopping
+    at the page's end, so nothing is sorted but the urgent few.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+from ..store.db import Store
+from ..text import mask_name
+from .model import OPEN_STATUSES, case_norm
+
+_URGENT = ("p.deleted_at IS NULL AND p.status IN ('待交办', '已交办') AND p.due_date IS NOT NULL "
+           "AND p.due_date <= ?")  # spelled as the partial index petitions_open_due
+assert OPEN_STATUSES == ("待交办", "已交办")
+
+_HIGH = "\U0010ffff"
+
+
+def tokens_text(value: str | None) -> str:
+    """Text as FTS tokens: one character per token, punctuation and spaces dropped."""
+    text = unicodedata.normalize("NFKC", value or "").lower()
+    return " ".join(ch for ch in text if ch.isalnum())
+
+
+def match_expression(query: str) -> str:
+    """The FTS5 MATCH expression for the content part of what the user typed.
+
+    Only letters and digits reach the expression, so user text cannot inject FTS syntax.
+    """
+    phrases = [f'"{t}"' for t in (tokens_text(term) for term in (query or "").split()) if t]
+    return " AND ".join(phrases)
+
+
+# -- index maintenance (call inside store.write()) -------------------------------------------
+def index_petition(store: Store, petition_id: int, content: str) -> None:
+    store.db.execute("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
+
+
+def unindex_petition(store: Store, petition_id: int, content: str) -> None:
+    """Remove a row; a contentless table needs exactly the values that were indexed."""
+    store.db.execute(
+        "INSERT INTO petitions_fts (petitions_fts, rowid, content) VALUES ('delete', ?, ?)",
+        [petition_id, tokens_text(content)],
+    )
+
+
+def rebuild_index(store: Store) -> int:
+    """Recreate the search index from the petitions table; returns the number indexed."""
+    with store.write():
+        store.db.execute("INSERT INTO petitions_fts (petitions_fts) VALUES ('delete-all')")
+        n = 0
+        for row in store.db.query("SELECT id, content FROM petitions WHERE deleted_at IS NULL"):
+            index_petition(store, row["id"], row["content"])
+            n += 1
+    return n
+
+
+# -- filters -------------------------------------------------------------------------------
+@dataclass
+class Filters:
+    text: str = ""
+    batch_id: int | None = None
+    unit: str = ""
+    ptype: str = ""
+    status: str = ""
+    overdue_only: bool = False
+
+    def text_terms(self) -> tuple[list[str], list[str]]:
+        """(content phrases, case-number terms); a letter/digit term also matches content."""
+        phrases, numbers = [], []
+        for term in (self.text or "").split():
+            toks = tokens_text(term)
+            if not toks:
+                continue
+            norm = case_norm(term)
+            if norm.isascii() and norm.replace("*", "").isalnum():
+                numbers.append(norm)
+            else:
+                phrases.append(f'"{toks}"')
+        return phrases, numbers
+
+
+_FTS_IDS = "SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH ?"
+
+
+@dataclass
+class _Plan:
+    """The filters as SQL pieces, so each query can be driven from its cheapest index.
+
+    ``conds`` test columns of ``petitions p``; ``driver`` is the partial index that reads
+    the fewest rows for them. ``sets`` are subqueries returning ids of live petitions
+    (content search, case numbers, pollution type): they are probed, never scanned,
+    except when nothing else narrows the list.
+    """
+
+    conds: list[str]
+    params: list
+    driver: str
+    sets: list[tuple[str, list]]
+    match: str
+    nothing: bool
+
+    def probes(self, col: str = "p.id", id_range: tuple[int, int] | None = None) -> tuple[str, list]:
+        """The id sets as membership tests; ``id_range`` narrows the content search (FTS5
+        seeks to a rowid range, so a batch's or the urgent rows' range reads little)."""
+        sql, params = "", []
+        for sub, sub_params in self.sets:
+            if sub == _FTS_IDS and id_range:
+                sub, sub_params = sub + " AND rowid BETWEEN ? AND ?", sub_params + list(id_range)
+            sql += f" AND +{col} IN ({sub})"
+            params += sub_params
+        return sql, params
+
+    def id_range(self, store: Store, filters: Filters) -> tuple[int, int] | None:
+        if not (self.match and filters.batch_id):
+            return None
+        r = store.one("SELECT min(id) AS lo, max(id) AS hi FROM petitions WHERE batch_id = ? AND deleted_at IS NULL",
+                      [int(filters.batch_id)])
+        return (r["lo"], r["hi"]) if r["lo"] is not None else (0, -1)
+
+
+def _plan(filters: Filters, today: dt.date) -> _Plan:
+    conds, params, drivers = [], [], []
+    if filters.batch_id:
+        conds.append("p.batch_id = ?")
+        params.append(int(filters.batch_id))
+        drivers.append("petitions_batch")
+    if filters.unit:
+        conds.append("p.unit = ?")
+        params.append(filters.unit)
+        drivers.append("petitions_unit")
+    if filters.status:
+        conds.append("p.status = ?")
+        params.append(filters.status)
+        drivers.append("petitions_status")
+    if filters.overdue_only:
+        conds.append(f"{_URGENT} AND p.due_date < ?")
+        params += [today.isoformat(), today.isoformat()]
+        drivers.append("petitions_open_due")
+    sets: list[tuple[str, list]] = []
+    phrases, numbers = filters.text_terms()
+    match = " AND ".join(phrases)
+    if match:
+        sets.append((_FTS_IDS, [match]))
+    for number in numbers:
+        rev = number.rstrip("*")[::-1]
+        sets.append((
+            "SELECT id FROM petitions WHERE deleted_at IS NULL AND case_key >= ? AND case_key < ? "
+            "UNION SELECT id FROM petitions WHERE deleted_at IS NULL AND case_rev >= ? AND case_rev < ? "
+            f"UNION {_FTS_IDS}",
+            [number, number + _HIGH, rev, rev + _HIGH, f'"{tokens_text(number)}"'],
+        ))
+    if filters.ptype:
+        sets.append(("SELECT petition_id FROM petition_types WHERE type = ?", [filters.ptype]))
+    nothing = bool(filters.text.strip()) and not phrases and not numbers  # only punctuation typed
+    return _Plan(conds, params, drivers[0] if drivers else "", sets, match, nothing)
+
+
+LIST_COLUMNS = """
+    p.id, p.case_no, p.batch_id, b.no AS batch_no, b.date AS batch_date, p.seq, p.method, p.unit,
+    p.pollution_types, substr(p.content, 1, 80) AS content, p.key_case, p.is_repeat, p.repeat_of,
+    p.petitioner_name, p.lead_unit, p.coop_units, p.assigned_date, p.due_date, p.status,
+    p.closed_date, p.version
+"""
+
+
+def _count(store: Store, plan: _Plan, id_range: tuple[int, int] | None = None) -> int:
+    if plan.conds:
+        probes, pparams = plan.probes(id_range=id_range)
+        sql = (f"SELECT count(*) FROM petitions p INDEXED BY {plan.driver} "
+               f"WHERE p.deleted_at IS NULL AND {' AND '.join(plan.conds)}{probes}")
+        return store.scalar(sql, plan.params + pparams) or 0
+    if plan.sets:  # the id sets hold live petitions only: count the first, probe the others
+        (first, fparams), rest = plan.sets[0], _Plan([], [], "", plan.sets[1:], "", False)
+        probes, pparams = rest.probes("s.id")
+        return store.scalar(f"WITH s(id) AS ({first}) SELECT count(*) FROM s WHERE 1{probes}", fparams + pparams) or 0
+    return store.scalar("SELECT count(*) FROM petitions WHERE deleted_at IS NULL") or 0
+
+
+def count(store: Store, filters: Filters, today: dt.date) -> int:
+    plan = _plan(filters, today)
+    return 0 if plan.nothing else _count(store, plan, plan.id_range(store, filters))
+
+
+def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, int] | None) -> list[int]:
+    """Ids of the matching open petitions due on or before today, most urgent first."""
+    driver = plan.driver or "petitions_open_due"
+    if plan.match and not id_range:
+        r = store.one(f"SELECT min(p.id) AS lo, max(p.id) AS hi FROM petitions p INDEXED BY petitions_open_due "
+                      f"WHERE {_URGENT}", [today.isoformat()])
+        if r["lo"] is None:
+            return []
+        id_range = (r["lo"], r["hi"])
+    probes, pparams = plan.probes(id_range=id_range)
+    conds = "".join(f" AND {c}" for c in plan.conds)
+    return [r[0] for r in store.db.execute(
+        f"SELECT p.id FROM petitions p INDEXED BY {driver} WHERE {_URGENT}{conds}{probes} "
+        "ORDER BY p.due_date, p.id", [today.isoformat()] + plan.params + pparams)]
+
+
+def _rest_ids(store: Store, plan: _Plan, today: dt.date, offset: int, limit: int, *,
+              in_batch: bool, id_range: tuple[int, int] | None) -> list[int]:
+    """Ids of the other matching petitions for one page: newest first, or by 序号 in a batch."""
+    not_urgent = f"NOT ({_URGENT})"
+    t = [today.isoformat()]
+    if plan.conds:  # read the driver index's range, sort only the matching ids
+        probes, pparams = plan.probes(id_range=id_range)
+        order = "p.seq, p.id" if in_batch else "p.id DESC"
+        sql = (f"SELECT p.id FROM petitions p INDEXED BY {plan.driver} WHERE {' AND '.join(plan.conds)} "
+               f"AND {not_urgent}{probes} ORDER BY {order} LIMIT ? OFFSET ?")
+        params = plan.params + t + pparams
+    elif plan.sets:  # stream the first id set newest first, probing the others
+        (first, fparams), rest = plan.sets[0], _Plan([], [], "", plan.sets[1:], "", False)
+        probes, pparams = rest.probes("s.id")
+        if first == _FTS_IDS:
+            source = "SELECT rowid AS id FROM petitions_fts WHERE petitions_fts MATCH ? ORDER BY rowid DESC"
+        else:
+            source = first
+        sql = (f"WITH s(id) AS ({source}) SELECT s.id FROM s JOIN petitions p ON p.id = s.id "
+               f"WHERE {not_urgent}{probes} ORDER BY s.id DESC LIMIT ? OFFSET ?")
+        params = fparams + t + pparams
+    else:
+        sql = f"SELECT p.id FROM petitions p WHERE p.deleted_at IS NULL AND {not_urgent} ORDER BY p.id DESC LIMIT ? OFFSET ?"
+        params = t
+    return [r[0] for r in store.db.execute(sql, params + [limit, offset])]
+
+
+def _rows(store: Store, ids: list[int]) -> list[dict]:
+    if not ids:
+        return []
+    got = {r["id"]: r for r in store.query(
+        f"SELECT {LIST_COLUMNS} FROM petitions p JOIN batches b ON b.id = p.batch_id "
+        f"WHERE p.id IN ({','.join('?' for _ in ids)})", ids)}
+    return [got[i] for i in ids if i in got]
+
+
+def page(store: Store, filters: Filters, today: dt.date, offset: int, limit: int) -> tuple[list[dict], int]:
+    """One page of the list and the total number of matching petitions."""
+    plan = _plan(filters, today)
+    if plan.nothing:
+        return [], 0
+    id_range = plan.id_range(store, filters)
+    total = _count(store, plan, id_range)
+    if not total:
+        return [], 0
+    urgent = _urgent_ids(store, plan, today, id_range)
+    ids = urgent[offset:offset + limit]
+    if len(ids) < limit and total > len(urgent):
+        ids += _rest_ids(store, plan, today, max(0, offset - len(urgent)), limit - len(ids),
+                         in_batch=bool(filters.batch_id), id_range=id_range)
+    rows = _rows(store, ids)
+    for row in rows:
+        decorate(row, today)
+    return rows, total
+
+
+def decorate(row: dict, today: dt.date) -> dict:
+    """Add display keys: ``mark`` (超期 / 今日到期), masked ``petitioner``, ``_style``."""
+    due = row.get("due_date")
+    mark = ""
+    if due and row.get("status") in OPEN_STATUSES:
+        if due < today.isoformat():
+            mark = "超期"
+        elif due == today.isoformat():
+            mark = "今日到期"
+    row["mark"] = mark
+    row["petitioner"] = mask_name(row.pop("petitioner_name", "") or "")
+    row["_style"] = {"超期": "bold red", "今日到期": "bold yellow"}.get(mark, "")
+    return row

@@ -1,0 +1,701 @@
+"""Petitions (信访件): batches, intake, hand-over (交办), results, status, repeats, deadlines.
+
+Plain functions over the store; no UI imports. Every write runs in ``store.write()``, is
+audited, and keeps the search index (search.py) and the type table in step. The
+petitioner's name, phone and address are audited masked, never in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .. import dates
+from ..errors import ConflictError, UserError
+from ..refdata import get_int_setting, get_setting, resolve_unit, vocab
+from ..store import records
+from ..store.db import Store
+from ..text import clean, clean_line, mask_address, mask_name, mask_phone, normalize_key
+from ..workdays import WorkCalendar
+from . import search
+from .model import (
+    CLOSED_STATUSES,
+    COUNTERS,
+    LABELS,
+    OPEN_STATUSES,
+    PRIVATE_FIELDS,
+    RESULT_FIELDS,
+    RESULT_KINDS,
+    RESULT_TEXT_FIELDS,
+    STATUSES,
+    case_key,
+    case_norm,
+    derive_method,
+    derive_received_date,
+    join_list,
+    referenced_numbers,
+    split_list,
+)
+
+TABLE = "petitions"
+ENTITY = "petitions"
+_NOT_AUDITED = {"created_at", "updated_at", "version", "case_key", "case_rev"}
+
+_MASKS = {"petitioner_name": mask_name, "petitioner_phone": mask_phone, "petitioner_address": mask_address}
+
+
+def masked_audit(values: dict) -> dict:
+    """Audit payload with the petitioner's identity masked (values or [old, new] pairs)."""
+    out = {}
+    for key, value in values.items():
+        if key in PRIVATE_FIELDS:
+            fn = _MASKS[key]
+            value = [fn(v or "") for v in value] if isinstance(value, list) else fn(value or "")
+        out[key] = value
+    return out
+
+
+# -- batches ---------------------------------------------------------------------------------
+def batch_by_no(store: Store, no: int) -> dict | None:
+    return store.one("SELECT * FROM batches WHERE no = ? AND deleted_at IS NULL", [int(no)])
+
+
+def get_batch(store: Store, batch_id: int) -> dict:
+    return records.get(store, "batches", batch_id)
+
+
+def list_batches(store: Store) -> list[dict]:
+    """Batches, newest first, with their counts (来电, 来信, 重点件, 重复件)."""
+    return store.query(
+        """
+        SELECT b.*, count(p.id) AS total,
+               coalesce(sum(p.method = '来电'), 0) AS phone,
+               coalesce(sum(p.method = '来信'), 0) AS letter,
+               coalesce(sum(p.key_case), 0) AS key_cases,
+               coalesce(sum(p.is_repeat), 0) AS repeats
+        FROM batches b LEFT JOIN petitions p ON p.batch_id = b.id AND p.deleted_at IS NULL
+        WHERE b.deleted_at IS NULL GROUP BY b.id ORDER BY b.no DESC
+        """
+    )
+
+
+def batch_summary(store: Store, batch_id: int) -> dict:
+    row = next((b for b in list_batches(store) if b["id"] == batch_id), None)
+    if row is None:
+        raise UserError(f"批次不存在（#{batch_id}）")
+    return row
+
+
+def default_group(store: Store) -> str:
+    return get_setting(store, "group")
+
+
+def add_batch(store: Store, no: int, day: dt.date, *, group_name: str | None = None, note: str = "",
+              source: str = "") -> int:
+    if int(no) <= 0:
+        raise UserError("批次号必须是正整数")
+    with store.write():
+        if batch_by_no(store, no):
+            raise UserError(f"第{no}批已存在")
+        return records.insert(store, "batches", {
+            "no": int(no), "date": day.isoformat(),
+            "group_name": clean_line(group_name if group_name is not None else default_group(store)),
+            "note": clean(note).strip(), "source": clean_line(source),
+        })
+
+
+def ensure_batch(store: Store, no: int, day: dt.date | None = None, *, source: str = "") -> tuple[int, bool]:
+    """The batch numbered ``no`` (created on ``day`` when new); returns (id, created)."""
+    with store.write():
+        row = batch_by_no(store, no)
+        if row:
+            return row["id"], False
+        return add_batch(store, no, day or dates.today(), source=source), True
+
+
+def update_batch(store: Store, batch_id: int, *, no: int | None = None, day: dt.date | None = None,
+                 group_name: str | None = None, note: str | None = None,
+                 expected_version: int | None = None) -> dict:
+    changes: dict = {}
+    if no is not None:
+        other = batch_by_no(store, no)
+        if other and other["id"] != batch_id:
+            raise UserError(f"第{no}批已存在")
+        changes["no"] = int(no)
+    if day is not None:
+        changes["date"] = day.isoformat()
+    if group_name is not None:
+        changes["group_name"] = clean_line(group_name)
+    if note is not None:
+        changes["note"] = clean(note).strip()
+    return records.update(store, "batches", batch_id, changes, expected_version=expected_version)
+
+
+# -- reference values ------------------------------------------------------------------------
+_TYPE_SUFFIXES = ("污染", "破坏", "问题", "类")
+_TYPE_ALIASES = {"噪音": "噪声", "废气": "大气", "废水": "水", "油烟": "餐饮油烟", "固体废物": "固废", "固废物": "固废"}
+
+
+def resolve_types(store: Store, values: list[str] | str) -> list[str]:
+    """污染类型 as written (大气污染, 噪音 …) → vocabulary words; unknown ones are an error."""
+    if isinstance(values, str):
+        from ..sheets import split_multi
+
+        values = split_multi(values)
+    known = vocab(store, "pollution_type", include_inactive=True)
+    by_key = {normalize_key(v): v for v in known}
+    out: list[str] = []
+    bad: list[str] = []
+    for raw in values:
+        key = normalize_key(raw)
+        if not key:
+            continue
+        cand = [key, _TYPE_ALIASES.get(key, "")]
+        for suffix in _TYPE_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                stem = key[: -len(suffix)]
+                cand += [stem, _TYPE_ALIASES.get(stem, "")]
+        word = next((by_key[c] for c in cand if c and c in by_key), None)
+        if word is None:
+            bad.append(clean_line(raw)[:20])
+        elif word not in out:
+            out.append(word)
+    if bad:
+        raise UserError(f"未知的污染类型：{'、'.join(bad)}（可用：{'、'.join(vocab(store, 'pollution_type'))}）")
+    return out
+
+
+def resolve_units(store: Store, values: list[str] | str) -> list[str]:
+    if isinstance(values, str):
+        from ..sheets import split_multi
+
+        values = split_multi(values)
+    out: list[str] = []
+    for v in values:
+        name = resolve_unit(store, v)
+        if name not in out:
+            out.append(name)
+    return out
+
+
+# -- deadlines -------------------------------------------------------------------------------
+def deadline_rule(store: Store) -> tuple[int, bool]:
+    """(days, working days?) from the settings ``deadline_days`` and ``deadline_mode``."""
+    return get_int_setting(store, "deadline_days", 7), get_setting(store, "deadline_mode") == "workday"
+
+
+def deadline_text(store: Store) -> str:
+    days, work = deadline_rule(store)
+    return f"{days}个{'工作日' if work else '自然日'}"
+
+
+def due_date_for(store: Store, start: dt.date, calendar: WorkCalendar | None = None) -> tuple[dt.date, str]:
+    """办理时限 counted from ``start``; returns (due date, warning when holidays were guessed)."""
+    days, work = deadline_rule(store)
+    cal = calendar or WorkCalendar(store)
+    due = cal.add_days(start, days, workdays=work)
+    return due, cal.warning()
+
+
+# -- petitions -------------------------------------------------------------------------------
+@dataclass
+class PetitionInput:
+    """A petition as typed in a form or read from a sheet (text, not yet validated)."""
+
+    case_no: str
+    content: str
+    unit: str
+    pollution_types: list[str] | str = field(default_factory=list)
+    key_case: bool = False
+    is_repeat: bool = False
+    repeat_of: str = ""
+    petitioner_name: str = ""
+    petitioner_phone: str = ""
+    petitioner_address: str = ""
+    method: str = ""  # "" = derive from the case number
+    lead_unit: str = ""
+    coop_units: list[str] | str = field(default_factory=list)
+    assigned_date: dt.date | None = None
+    due_date: dt.date | None = None
+    target: str = ""
+    seq: int | None = None
+    note: str = ""
+
+
+def prepare(store: Store, inp: PetitionInput) -> dict:
+    """Validate and normalise; returns the column values. Raises UserError (one problem)."""
+    case_no = clean_line(inp.case_no)
+    if not case_no:
+        raise UserError("受理编号不能为空")
+    if len(case_no) > 60:
+        raise UserError("受理编号过长")
+    content = clean(inp.content).strip()
+    if not content:
+        raise UserError("交办问题基本情况不能为空")
+    unit = resolve_unit(store, inp.unit)
+    method = clean_line(inp.method)
+    if method and method not in ("来电", "来信"):
+        method = {"电话": "来电", "D": "来电", "信件": "来信", "来信来访": "来信", "X": "来信", "网络": "来信"}.get(method.upper(), None)
+        if method is None:
+            raise UserError(f"受理方式应为来电或来信，不是“{clean_line(inp.method)[:10]}”")
+    method = method or derive_method(case_no)
+    lead = resolve_unit(store, inp.lead_unit, required=False) if clean_line(inp.lead_unit) else ""
+    coop = [u for u in resolve_units(store, inp.coop_units) if u != lead]
+    repeat_of = clean_line(inp.repeat_of)
+    received = derive_received_date(case_no)
+    return {
+        "case_no": case_no,
+        "case_key": case_key(case_no, unit),
+        "case_rev": case_norm(case_no).rstrip("*")[::-1],
+        "method": method,
+        "received_date": dates.iso(received) or None,
+        "content": content,
+        "unit": unit,
+        "pollution_types": join_list(resolve_types(store, inp.pollution_types)),
+        "key_case": int(bool(inp.key_case)),
+        "is_repeat": int(bool(inp.is_repeat or repeat_of)),
+        "repeat_of": repeat_of,
+        "petitioner_name": clean_line(inp.petitioner_name),
+        "petitioner_phone": clean_line(inp.petitioner_phone),
+        "petitioner_address": clean_line(inp.petitioner_address),
+        "lead_unit": lead,
+        "coop_units": join_list(coop),
+        "assigned_date": dates.iso(inp.assigned_date) or None,
+        "due_date": dates.iso(inp.due_date) or None,
+        "target": clean(inp.target).strip(),
+        "note": clean(inp.note).strip(),
+    }
+
+
+def find_by_case_no(store: Store, case_no: str, unit: str = "") -> dict | None:
+    return store.one("SELECT * FROM petitions WHERE case_key = ? AND deleted_at IS NULL", [case_key(case_no, unit)])
+
+
+def find_referenced(store: Store, text: str, *, exclude_id: int | None = None) -> dict | None:
+    """The petition a repeat note refers to ("与D2HH202403250005重复"), if it is known."""
+    for number in referenced_numbers(text):
+        row = find_by_case_no(store, number)
+        if row is None:  # plain serials may be written without their prefix, and merged cases carry a unit
+            row = store.one(
+                "SELECT * FROM petitions WHERE deleted_at IS NULL AND (case_key LIKE ? || '|%') ORDER BY id LIMIT 1",
+                [case_key(number)],
+            )
+        if row and row["id"] != exclude_id:
+            return row
+    return None
+
+
+def get_petition(store: Store, petition_id: int) -> dict:
+    row = records.get(store, TABLE, petition_id)
+    batch = store.one("SELECT no, date, group_name FROM batches WHERE id = ?", [row["batch_id"]]) or {}
+    row["batch_no"], row["batch_date"], row["group_name"] = batch.get("no"), batch.get("date"), batch.get("group_name")
+    return row
+
+
+def _set_types(store: Store, petition_id: int, types: str) -> None:
+    store.db.execute("DELETE FROM petition_types WHERE petition_id = ?", [petition_id])
+    for t in split_list(types):
+        store.db.execute("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", [petition_id, t])
+
+
+def _log_status(store: Store, petition_id: int, old: str, new: str, day: dt.date, note: str = "") -> None:
+    store.db.execute(
+        "INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
+        "VALUES (?,?,?,?,?,?,?)",
+        [petition_id, old, new, day.isoformat(), dates.now_iso(), store.operator, clean_line(note)],
+    )
+
+
+def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, calendar: WorkCalendar | None = None) -> int:
+    """Register a petition in a batch. A 受理编号 seen before is refused (UserError)."""
+    values = inp if isinstance(inp, dict) else prepare(store, inp)
+    with store.write():
+        batch = get_batch(store, batch_id)
+        existing = store.one(
+            "SELECT p.id, b.no FROM petitions p JOIN batches b ON b.id = p.batch_id "
+            "WHERE p.case_key = ? AND p.deleted_at IS NULL", [values["case_key"]])
+        if existing:
+            raise UserError(f"受理编号已登记过：{values['case_no']}（第{existing['no']}批）")
+        values = dict(values)
+        if not values.get("seq"):
+            values["seq"] = (store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0) + 1
+        if values.get("is_repeat") and values.get("repeat_of"):
+            ref = find_referenced(store, values["repeat_of"])
+            values["repeat_of_id"] = ref["id"] if ref else None
+        status = "已交办" if values.get("lead_unit") else "待交办"
+        if values.get("lead_unit") and not values.get("assigned_date"):
+            values["assigned_date"] = batch["date"]
+        if not values.get("due_date"):
+            start = dates.from_iso(values.get("assigned_date") or batch["date"])
+            values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
+        now = dates.now_iso()
+        row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1}
+        cols = ", ".join(f"[{c}]" for c in row)
+        cur = store.db.execute(f"INSERT INTO petitions ({cols}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+        pid = cur.lastrowid
+        store.audit(ENTITY, pid, "新增", masked_audit({k: v for k, v in row.items() if k not in _NOT_AUDITED}))
+        search.index_petition(store, pid, values["content"])
+        _set_types(store, pid, values["pollution_types"])
+        _log_status(store, pid, "", status, dates.from_iso(batch["date"]), "登记")
+    return pid
+
+
+def _update(store: Store, petition_id: int, changes: dict, *, expected_version: int | None = None,
+            action: str = "修改") -> tuple[dict, dict]:
+    """Like ``records.update`` but audits the petitioner's identity masked and keeps the
+    search index and type table in step. Returns (new row, diff)."""
+    with store.write():
+        current = records.get(store, TABLE, petition_id)
+        if expected_version is not None and current["version"] != expected_version:
+            raise ConflictError("该信访件已被其他人修改，请比较后再保存", current=current)
+        diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
+        if not diff:
+            return current, {}
+        sets = ", ".join(f"[{c}] = ?" for c in diff)
+        store.db.execute(
+            f"UPDATE petitions SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
+            [v[1] for v in diff.values()] + [dates.now_iso(), petition_id],
+        )
+        store.audit(ENTITY, petition_id, action, masked_audit({k: v for k, v in diff.items() if k not in _NOT_AUDITED}))
+        if "content" in diff:
+            search.unindex_petition(store, petition_id, current["content"])
+            search.index_petition(store, petition_id, changes["content"])
+        if "pollution_types" in diff:
+            _set_types(store, petition_id, changes["pollution_types"])
+        return records.get(store, TABLE, petition_id), diff
+
+
+def update_petition(store: Store, petition_id: int, inp: PetitionInput, *, expected_version: int | None = None,
+                    batch_id: int | None = None) -> dict:
+    """Save the intake fields of a petition (not its status or result)."""
+    values = prepare(store, inp)
+    with store.write():
+        clash = store.one("SELECT id FROM petitions WHERE case_key = ? AND deleted_at IS NULL AND id != ?",
+                          [values["case_key"], petition_id])
+        if clash:
+            raise UserError(f"受理编号已被其他信访件使用：{values['case_no']}")
+        for key in ("assigned_date", "due_date", "lead_unit", "coop_units"):
+            values.pop(key)  # changed through hand_over()
+        if batch_id:
+            get_batch(store, batch_id)
+            values["batch_id"] = batch_id
+        if values.get("repeat_of"):
+            ref = find_referenced(store, values["repeat_of"], exclude_id=petition_id)
+            values["repeat_of_id"] = ref["id"] if ref else None
+        else:
+            values["repeat_of_id"] = None
+        row, _ = _update(store, petition_id, values, expected_version=expected_version)
+    return row
+
+
+def delete_petition(store: Store, petition_id: int) -> None:
+    with store.write():
+        row = records.get(store, TABLE, petition_id)
+        records.soft_delete(store, TABLE, petition_id, entity=ENTITY)
+        search.unindex_petition(store, petition_id, row["content"])
+        _set_types(store, petition_id, "")
+
+
+def undelete_petition(store: Store, petition_id: int) -> None:
+    with store.write():
+        row = records.get(store, TABLE, petition_id, include_deleted=True)
+        if not row.get("deleted_at"):
+            return
+        if store.one("SELECT id FROM petitions WHERE case_key = ? AND deleted_at IS NULL", [row["case_key"]]):
+            raise UserError(f"受理编号已被其他信访件使用：{row['case_no']}，无法恢复")
+        records.undelete(store, TABLE, petition_id, entity=ENTITY)
+        search.index_petition(store, petition_id, row["content"])
+        _set_types(store, petition_id, row["pollution_types"])
+
+
+# -- repeats -------------------------------------------------------------------------------
+def _bigrams(text: str) -> set[str]:
+    chars = search.tokens_text(text).replace(" ", "")
+    return {chars[i:i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams (0..1)."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+@dataclass
+class RepeatCandidate:
+    petition_id: int
+    case_no: str
+    batch_no: int
+    unit: str
+    content: str
+    score: float
+
+
+REPEAT_THRESHOLD = 0.35
+
+
+def repeat_candidates(store: Store, content: str, unit: str, *, before_batch_no: int | None = None,
+                      exclude_id: int | None = None, limit: int = 3,
+                      threshold: float = REPEAT_THRESHOLD) -> list[RepeatCandidate]:
+    """Earlier petitions of the same unit whose text looks like ``content`` (best first)."""
+    if not unit or not content:
+        return []
+    sql = ("SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p JOIN batches b ON b.id = p.batch_id "
+           "WHERE p.unit = ? AND p.deleted_at IS NULL")
+    params: list = [unit]
+    if before_batch_no is not None:
+        sql += " AND b.no < ?"
+        params.append(int(before_batch_no))
+    if exclude_id is not None:
+        sql += " AND p.id != ?"
+        params.append(exclude_id)
+    sql += " ORDER BY b.no DESC, p.seq LIMIT 3000"
+    mine = _bigrams(content)
+    if not mine:
+        return []
+    out = []
+    for row in store.db.query(sql, params):
+        theirs = _bigrams(row["content"])
+        if not theirs:
+            continue
+        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
+        if score >= threshold:
+            out.append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"], round(score, 2)))
+    out.sort(key=lambda c: (-c.score, -c.batch_no))
+    return out[:limit]
+
+
+def link_repeat(store: Store, petition_id: int, other_id: int) -> dict:
+    """Mark a petition as repeating an earlier one ("与D2HH202403250005重复")."""
+    if petition_id == other_id:
+        raise UserError("不能与自身重复")
+    other = records.get(store, TABLE, other_id)
+    row, _ = _update(store, petition_id, {
+        "is_repeat": 1, "repeat_of": f"与{other['case_no']}重复", "repeat_of_id": other_id,
+    }, action="关联重复件")
+    return row
+
+
+def unlink_repeat(store: Store, petition_id: int) -> dict:
+    row, _ = _update(store, petition_id, {"is_repeat": 0, "repeat_of": "", "repeat_of_id": None}, action="取消重复")
+    return row
+
+
+# -- hand-over, results, status ------------------------------------------------------------
+def hand_over(store: Store, petition_id: int, lead_unit: str, coop_units: list[str] | str = (), *,
+              day: dt.date | None = None, due: dt.date | None = None, target: str | None = None,
+              expected_version: int | None = None) -> tuple[dict, str]:
+    """交办: set the responsible units and the deadline; returns (row, holiday warning)."""
+    lead = resolve_unit(store, lead_unit)
+    coop = [u for u in resolve_units(store, coop_units) if u != lead]
+    day = day or dates.today()
+    warning = ""
+    if due is None:
+        due, warning = due_date_for(store, day)
+    if due < day:
+        raise UserError("办理时限不能早于交办时间")
+    with store.write():
+        current = records.get(store, TABLE, petition_id)
+        changes = {"lead_unit": lead, "coop_units": join_list(coop), "assigned_date": day.isoformat(),
+                   "due_date": due.isoformat()}
+        if target is not None:
+            changes["target"] = clean(target).strip()
+        if current["status"] == "待交办":
+            changes["status"] = "已交办"
+        row, _ = _update(store, petition_id, changes, expected_version=expected_version, action="交办")
+        if current["status"] == "待交办":
+            _log_status(store, petition_id, "待交办", "已交办", day, f"交办{lead}")
+    return row, warning
+
+
+@dataclass
+class ResultInput:
+    kind: str = "已办结"
+    date: dt.date | None = None  # 办结日期; default today
+    investigation: str = ""
+    truth: str = ""
+    handling: str = ""
+    accountability: str = ""
+    counters: dict[str, float] = field(default_factory=dict)
+
+
+def parse_counter(value: object, *, is_float: bool, label: str) -> float | int:
+    text = normalize_key(value).rstrip("家人件万元次")
+    if text in ("", "-", "/", "无"):
+        return 0
+    try:
+        number = float(text)
+    except ValueError:
+        raise UserError(f"{label}应为数字，不是“{clean_line(value)[:20]}”") from None
+    if number < 0:
+        raise UserError(f"{label}不能为负数")
+    if not is_float:
+        if not number.is_integer():
+            raise UserError(f"{label}应为整数")
+        return int(number)
+    return round(number, 4)
+
+
+def prepare_result(store: Store, res: ResultInput) -> dict:
+    kind = clean_line(res.kind) or "已办结"
+    if kind == "正在办理":
+        kind = "未办结"
+    if kind not in RESULT_KINDS:
+        raise UserError(f"办结状态应为{'/'.join(RESULT_KINDS)}，不是“{kind[:10]}”")
+    truth = clean_line(res.truth)
+    if truth and truth not in vocab(store, "truth", include_inactive=True):
+        raise UserError(f"是否属实应为{'/'.join(vocab(store, 'truth'))}，不是“{truth[:10]}”")
+    values = {
+        "kind": kind,
+        "date": (res.date or dates.today()).isoformat(),
+        "investigation": clean(res.investigation).strip(),
+        "truth": truth,
+        "handling": clean(res.handling).strip(),
+        "accountability": clean(res.accountability).strip(),
+    }
+    for c in COUNTERS:
+        values[c.field] = parse_counter(res.counters.get(c.field, 0), is_float=c.is_float, label=c.label)
+    return values
+
+
+def latest_result(store: Store, petition_id: int, *, as_of: dt.date | None = None) -> dict | None:
+    sql = "SELECT * FROM petition_results WHERE petition_id = ?"
+    params: list = [petition_id]
+    if as_of is not None:
+        sql += " AND date <= ?"
+        params.append(as_of.isoformat())
+    return store.one(sql + " ORDER BY date DESC, id DESC LIMIT 1", params)
+
+
+def results(store: Store, petition_id: int) -> list[dict]:
+    return store.query("SELECT * FROM petition_results WHERE petition_id = ? ORDER BY date, id", [petition_id])
+
+
+def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
+                  expected_version: int | None = None, action: str = "录入结果") -> dict:
+    """Record a result (已办结 / 阶段性办结 / 未办结 progress) dated by its 办结日期.
+
+    A result with the same date as an earlier one replaces it (a correction); the latest
+    result by date sets the petition's status, 办结日期 and result fields.
+    """
+    values = res if isinstance(res, dict) else prepare_result(store, res)
+    with store.write():
+        current = records.get(store, TABLE, petition_id)
+        if expected_version is not None and current["version"] != expected_version:
+            raise ConflictError("该信访件已被其他人修改，请比较后再保存", current=current)
+        same_day = store.one("SELECT id FROM petition_results WHERE petition_id = ? AND date = ?",
+                             [petition_id, values["date"]])
+        now = dates.now_iso()
+        if same_day:
+            sets = ", ".join(f"[{k}] = ?" for k in values)
+            store.db.execute(f"UPDATE petition_results SET {sets}, operator = ?, updated_at = ? WHERE id = ?",
+                             list(values.values()) + [store.operator, now, same_day["id"]])
+        else:
+            row = {"petition_id": petition_id, **values, "operator": store.operator, "created_at": now, "updated_at": now}
+            store.db.execute(f"INSERT INTO petition_results ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                             list(row.values()))
+        return _apply_latest(store, current, action=action, note=values["kind"])
+
+
+def _apply_latest(store: Store, current: dict, *, action: str, note: str = "") -> dict:
+    """Copy the latest result onto the petition and set its status from it."""
+    pid = current["id"]
+    latest = latest_result(store, pid)
+    changes: dict = {f: (latest[f] if latest else ("" if f in RESULT_TEXT_FIELDS else 0)) for f in RESULT_FIELDS}
+    status = current["status"]
+    if latest is None or latest["kind"] == "未办结":
+        changes["closed_date"] = None
+        if status in CLOSED_STATUSES:
+            status = "已交办" if current.get("lead_unit") else "待交办"
+    else:
+        changes["closed_date"] = latest["date"]
+        if not (status == "已公开" and current.get("closed_date") == latest["date"]
+                and all(current.get(f) == latest[f] for f in RESULT_FIELDS)):
+            status = latest["kind"]
+    if status != "已公开":
+        changes["published_date"] = None
+    changes["status"] = status
+    row, _ = _update(store, pid, changes, action=action)
+    if status != current["status"]:
+        day = dates.from_iso(latest["date"]) if latest else dates.today()
+        _log_status(store, pid, current["status"], status, day, note)
+    return row
+
+
+def publish(store: Store, petition_ids: list[int], day: dt.date | None = None) -> int:
+    """Mark closed petitions as published (已公开); returns how many changed."""
+    day = day or dates.today()
+    changed = 0
+    with store.write():
+        for pid in petition_ids:
+            current = records.get(store, TABLE, pid)
+            if current["status"] == "已公开":
+                continue
+            if current["status"] not in ("阶段性办结", "已办结"):
+                raise UserError(f"{current['case_no']} 尚未办结（{current['status']}），不能公开")
+            _update(store, pid, {"status": "已公开", "published_date": day.isoformat()}, action="公开")
+            _log_status(store, pid, current["status"], "已公开", day)
+            changed += 1
+    return changed
+
+
+def set_status(store: Store, petition_id: int, status: str, *, day: dt.date | None = None, note: str = "",
+               expected_version: int | None = None) -> dict:
+    """Change the status by hand, keeping the dated results consistent with it.
+
+    Closing (阶段性办结 / 已办结) records a result dated ``day`` with the latest texts;
+    reopening from a closed status records a 未办结 entry; 已公开 publishes.
+    """
+    if status not in STATUSES:
+        raise UserError(f"未知的状态：{status}（可用：{'、'.join(STATUSES)}）")
+    day = day or dates.today()
+    with store.write():
+        current = records.get(store, TABLE, petition_id)
+        if expected_version is not None and current["version"] != expected_version:
+            raise ConflictError("该信访件已被其他人修改，请比较后再保存", current=current)
+        old = current["status"]
+        if status == old:
+            return current
+        if status == "已公开":
+            publish(store, [petition_id], day)
+        elif status in ("阶段性办结", "已办结"):
+            latest = latest_result(store, petition_id)
+            if old == "已公开" and latest and latest["kind"] == status:
+                _update(store, petition_id, {"status": status, "published_date": None}, action="取消公开")
+                _log_status(store, petition_id, old, status, day, note or "取消公开")
+            else:
+                values = {f: latest[f] for f in RESULT_FIELDS} if latest else {}
+                values = {**{f: ("" if f in RESULT_TEXT_FIELDS else 0) for f in RESULT_FIELDS}, **values,
+                          "kind": status, "date": day.isoformat()}
+                record_result(store, petition_id, values, action="修改状态")
+        else:  # 待交办 / 已交办
+            if old in CLOSED_STATUSES:
+                latest = latest_result(store, petition_id) or {}
+                values = {**{f: ("" if f in RESULT_TEXT_FIELDS else 0) for f in RESULT_FIELDS},
+                          **{f: latest[f] for f in RESULT_FIELDS if f in latest}, "kind": "未办结", "date": day.isoformat()}
+                record_result(store, petition_id, values, action="修改状态")
+            current = records.get(store, TABLE, petition_id)
+            if current["status"] != status:
+                _update(store, petition_id, {"status": status}, action="修改状态")
+                _log_status(store, petition_id, current["status"], status, day, note)
+        return records.get(store, TABLE, petition_id)
+
+
+def status_log(store: Store, petition_id: int) -> list[dict]:
+    return store.query("SELECT * FROM petition_status_log WHERE petition_id = ? ORDER BY id", [petition_id])
+
+
+def history_text(store: Store, petition_id: int) -> str:
+    """Change history with the petitioner's identity hidden, then the status log."""
+    text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS))
+    log = status_log(store, petition_id)
+    if log:
+        text += "\n\n状态变更：\n" + "\n".join(
+            f"  {r['day']}  {r['old_status'] or '（登记）'} → {r['new_status']}  {r['operator']}  {r['at']}"
+            + (f"  {r['note']}" if r["note"] else "") for r in log)
+    return text
+
+
+def is_overdue(row: dict, today: dt.date) -> bool:
+    return bool(row.get("due_date")) and row.get("status") in OPEN_STATUSES and row["due_date"] < today.isoformat()
