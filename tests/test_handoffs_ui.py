@@ -152,7 +152,7 @@ async def test_edit_conflict_shows_both_versions(make_test_app, store):
     assert S.get(store, hid)["version"] == 3
 
 
-async def test_filters_summary_and_refusals(make_test_app, store):
+async def test_filters_summary_refusals_and_bindings(make_test_app, store):
     S.create(store, source="督察组交办", description="黑臭水体", lead_unit="零陵区", deadline="2024-03-18",
              assigned_on="2024-03-01")
     closed = S.create(store, source="暗访发现", description="非法采砂", lead_unit="道县", deadline="2024-03-22")
@@ -189,6 +189,11 @@ async def test_filters_summary_and_refusals(make_test_app, store):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HandoffsScreen)
+        for b in HandoffsScreen.BINDINGS:
+            assert b.id and b.id.startswith("handoffs.") and any("\u4e00" <= ch <= "\u9fff" for ch in b.description)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("新增", "编辑", "添加进展", "变更状态", "回头看", "从信访件生成", "按单位汇总", "历史", "导出台账"):
+            assert f"问题交办：{title}" in titles
 
 
 async def test_problem_from_petition_keeps_the_link(make_test_app, store):
@@ -212,14 +217,3 @@ async def test_problem_from_petition_keeps_the_link(make_test_app, store):
         assert "关联信访件：D2HH202403150007" in detail(app)
     hid = S.by_no(store, "WT-2024-0001")["id"]
     assert [p["id"] for p in S.linked_petitions(store, hid)] == [pid]
-
-
-async def test_bindings_have_chinese_descriptions_and_ids(make_test_app):
-    app = make_test_app(start="handoffs")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        for b in HandoffsScreen.BINDINGS:
-            assert b.id and b.id.startswith("handoffs.") and any("\u4e00" <= ch <= "\u9fff" for ch in b.description)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("新增", "添加进展", "变更状态", "回头看", "从信访件生成", "按单位汇总", "历史"):
-            assert f"问题交办：{title}" in titles
