@@ -107,7 +107,7 @@ def case_key(case_no: str, unit: str = "") -> str:
     return key
 
 
-_METHOD_PREFIX = re.compile(r"^([DX])(?=[0-9A-Z])")
+_METHOD_PREFIX = re.compile(r"^([DX])(?=[0-9A-Z]*\d)")
 _CITY_PREFIX = re.compile(r"^[A-Z]{1,4}?([DX])(?=\d{6,})")
 
 

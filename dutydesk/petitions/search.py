@@ -228,7 +228,8 @@ def _rest_ids(store: Store, plan: _Plan, today: dt.date, offset: int, limit: int
     if plan.conds:  # read the driver index's range, sort only the matching ids
         probes, pparams = plan.probes(id_range=id_range)
         order = "p.seq, p.id" if in_batch else "p.id DESC"
-        sql = (f"SELECT p.id FROM petitions p INDEXED BY {plan.driver} WHERE {' AND '.join(plan.conds)} "
+        sql = (f"SELECT p.id FROM petitions p INDEXED BY {plan.driver} "
+               f"WHERE p.deleted_at IS NULL AND {' AND '.join(plan.conds)} "
                f"AND {not_urgent}{probes} ORDER BY {order} LIMIT ? OFFSET ?")
         params = plan.params + t + pparams
     elif plan.sets:  # stream the first id set newest first, probing the others

@@ -1,0 +1,374 @@
+"""Petitions domain: intake, numbers, deadlines, status flow, repeats, search, statistics, privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+
+from dutydesk import refdata
+from dutydesk.errors import ConflictError, UserError
+from dutydesk.petitions import demo, search, service as S, stats
+from dutydesk.petitions.model import case_key, derive_method, derive_received_date, referenced_numbers
+
+D = dt.date
+
+
+def P(case_no, content="某厂夜间排放废气，气味刺鼻。", unit="零陵区", types=("大气",), **kw) -> S.PetitionInput:
+    return S.PetitionInput(case_no=case_no, content=content, unit=unit, pollution_types=list(types), **kw)
+
+
+@pytest.fixture
+def batch1(store):
+    return S.add_batch(store, 1, D(2024, 3, 14))
+
+
+# -- numbers ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("case_no, method", [
+    ("D410000201806210057", "来电"), ("X2GD202109130057", "来信"), ("D3HN202406020040", "来电"),
+    ("D2HH202403250005", "来电"), ("x2hh202403250006", "来信"), ("ＤＰ2024", "来电"),
+    ("SPD20220926001", "来电"), ("2145", ""), ("第3438号", ""), ("DX", ""),
+])
+def test_method_derived_from_the_number_where_present(case_no, method):
+    assert derive_method(case_no) == method
+
+
+def test_number_date_and_key():
+    assert derive_received_date("D2HH202403250005") == D(2024, 3, 25)
+    assert derive_received_date("2145") is None
+    assert case_key(" d2hh 2024 0325 0005 ") == "D2HH202403250005"
+    assert case_key("D2HH202403250005*", "道县") == "D2HH202403250005*|道县"
+    assert referenced_numbers("与D2HH202403250005重复") == ["D2HH202403250005"]
+    assert referenced_numbers("与第三十一批受理编号3438号为同一案件") == ["3438"]
+
+
+def test_unknown_pattern_is_stored_as_given(store, batch1):
+    pid = S.add_petition(store, batch1, P("  第3438号 "))
+    row = S.get_petition(store, pid)
+    assert row["case_no"] == "第3438号" and row["method"] == "" and row["received_date"] is None
+
+
+# -- intake ----------------------------------------------------------------------------------
+def test_add_validates_and_refuses_a_number_seen_before(store, batch1):
+    pid = S.add_petition(store, batch1, P("D2HH202403130001", types=["大气污染", "噪音"], unit="江华县",
+                                          key_case=True))
+    row = S.get_petition(store, pid)
+    assert row["unit"] == "江华瑶族自治县" and row["pollution_types"] == "大气、噪声" and row["method"] == "来电"
+    assert row["status"] == "待交办" and row["key_case"] == 1 and row["seq"] == 1
+    assert row["due_date"] == "2024-03-21"  # 7 calendar days from the transfer date, provisionally
+    b2 = S.add_batch(store, 2, D(2024, 3, 15))
+    with pytest.raises(UserError, match="已登记过.*第1批"):
+        S.add_petition(store, b2, P("d2hh202403130001"))
+    with pytest.raises(UserError, match="未知的单位"):
+        S.prepare(store, P("X1", unit="火星县"))
+    with pytest.raises(UserError, match="未知的污染类型：光"):
+        S.prepare(store, P("X1", types=["光"]))
+    with pytest.raises(UserError, match="不能为空"):
+        S.prepare(store, P("X1", content="  "))
+    with pytest.raises(UserError, match="第1批已存在"):
+        S.add_batch(store, 1, D(2024, 3, 16))
+
+
+def test_merged_case_may_repeat_once_per_unit(store, batch1):
+    S.add_petition(store, batch1, P("D2HH202403130009*", unit="道县"))
+    S.add_petition(store, batch1, P("D2HH202403130009*", unit="宁远县"))
+    with pytest.raises(UserError):
+        S.add_petition(store, batch1, P("D2HH202403130009*", unit="道县"))
+
+
+def test_petitioner_identity_is_audited_masked_and_hidden_in_history(store, batch1):
+    pid = S.add_petition(store, batch1, P("D1", petitioner_name="张三丰", petitioner_phone="13812345678",
+                                          petitioner_address="零陵区某街道88号"))
+    S.update_petition(store, pid, P("D1", petitioner_name="李四光", petitioner_phone="13900001111",
+                                    petitioner_address="零陵区另一街道99号"))
+    audit = json.dumps(store.query("SELECT * FROM audit"), ensure_ascii=False)
+    for secret in ("张三丰", "13812345678", "88号", "李四光", "13900001111", "99号"):
+        assert secret not in audit
+    assert "张**" in audit and "138****5678" in audit
+    text = S.history_text(store, pid)
+    assert "信访人：（已隐藏）" in text and "李" not in text.split("状态变更")[0].replace("（已隐藏）", "")
+
+
+def test_update_with_stale_version_conflicts(store, batch1):
+    pid = S.add_petition(store, batch1, P("D1"))
+    v = S.get_petition(store, pid)["version"]
+    S.update_petition(store, pid, P("D1", content="改过的内容"), expected_version=v)
+    with pytest.raises(ConflictError):
+        S.update_petition(store, pid, P("D1", content="又改"), expected_version=v)
+
+
+# -- deadlines -------------------------------------------------------------------------------
+def test_working_day_deadline_across_national_day_2024(store, batch1):
+    refdata.set_setting(store, "deadline_mode", "workday")
+    pid = S.add_petition(store, batch1, P("D1"))
+    row, warning = S.hand_over(store, pid, "零陵区", ["市生态环境局"], day=D(2024, 9, 30))
+    # 10-1..10-7 off; 10-12 (Saturday) is a make-up working day
+    assert row["due_date"] == "2024-10-15" and warning == ""
+    refdata.set_setting(store, "deadline_mode", "calendar")
+    row, _ = S.hand_over(store, pid, "零陵区", day=D(2024, 9, 30))
+    assert row["due_date"] == "2024-10-07"
+
+
+def test_unknown_year_counts_weekends_only_with_a_warning_and_user_holidays(store, batch1):
+    from dutydesk import workdays
+
+    refdata.set_setting(store, "deadline_mode", "workday")
+    refdata.set_setting(store, "deadline_days", "3")
+    pid = S.add_petition(store, batch1, P("D1"))
+    row, warning = S.hand_over(store, pid, "零陵区", day=D(2031, 1, 2))  # Thursday
+    assert row["due_date"] == "2031-01-07" and "2031" in warning
+    workdays.add_holiday(store, D(2031, 1, 6), "holiday", "假")
+    row, _ = S.hand_over(store, pid, "零陵区", day=D(2031, 1, 2))
+    assert row["due_date"] == "2031-01-08"
+
+
+# -- status flow -----------------------------------------------------------------------------
+def test_hand_over_result_publish_with_status_log(store, batch1):
+    pid = S.add_petition(store, batch1, P("D1"))
+    S.hand_over(store, pid, "江华县", "市生态环境局、江华瑶族自治县", day=D(2024, 3, 14))
+    row = S.get_petition(store, pid)
+    assert (row["status"], row["lead_unit"], row["coop_units"]) == ("已交办", "江华瑶族自治县", "市生态环境局")
+    with pytest.raises(UserError, match="尚未办结"):
+        S.publish(store, [pid], D(2024, 3, 18))
+    S.record_result(store, pid, S.ResultInput(kind="阶段性办结", date=D(2024, 3, 17), truth="属实",
+                                              investigation="经查属实", counters={"n_rectify": "1家", "fine": "0.5"}))
+    row = S.get_petition(store, pid)
+    assert row["status"] == "阶段性办结" and row["closed_date"] == "2024-03-17" and row["fine"] == 0.5
+    S.record_result(store, pid, S.ResultInput(kind="已办结", date=D(2024, 3, 20), truth="属实",
+                                              investigation="经查属实", handling="已整改", counters={"n_rectify": 2}))
+    assert S.publish(store, [pid], D(2024, 3, 21)) == 1
+    row = S.get_petition(store, pid)
+    assert row["status"] == "已公开" and row["published_date"] == "2024-03-21" and row["n_rectify"] == 2
+    log = [(r["old_status"], r["new_status"], r["day"], r["operator"]) for r in S.status_log(store, pid)]
+    assert log == [("", "待交办", "2024-03-14", "测试员"), ("待交办", "已交办", "2024-03-14", "测试员"),
+                   ("已交办", "阶段性办结", "2024-03-17", "测试员"), ("阶段性办结", "已办结", "2024-03-20", "测试员"),
+                   ("已办结", "已公开", "2024-03-21", "测试员")]
+    # reopening by hand records a 未办结 entry, so figures after that day count it open again
+    S.set_status(store, pid, "已交办", day=D(2024, 3, 25))
+    assert S.get_petition(store, pid)["status"] == "已交办"
+    assert stats.cumulative_stats(store, D(2024, 3, 24)).closed == 1
+    assert stats.cumulative_stats(store, D(2024, 3, 25)).closed == 0
+
+
+def test_result_validation(store, batch1):
+    pid = S.add_petition(store, batch1, P("D1"))
+    with pytest.raises(UserError, match="是否属实"):
+        S.record_result(store, pid, S.ResultInput(truth="大概吧"))
+    with pytest.raises(UserError, match="约谈应为整数"):
+        S.record_result(store, pid, S.ResultInput(counters={"n_interview": "1.5"}))
+    with pytest.raises(UserError, match="罚款应为数字"):
+        S.record_result(store, pid, S.ResultInput(counters={"fine": "很多"}))
+    with pytest.raises(UserError, match="不能为负"):
+        S.record_result(store, pid, S.ResultInput(counters={"n_rectify": -1}))
+
+
+def test_result_date_defaults_to_today(store, batch1, freeze_today):
+    freeze_today(D(2024, 3, 19))
+    pid = S.add_petition(store, batch1, P("D1"))
+    S.record_result(store, pid, S.ResultInput(truth="不属实"))
+    assert S.get_petition(store, pid)["closed_date"] == "2024-03-19"
+
+
+# -- repeats ---------------------------------------------------------------------------------
+def test_repeat_reference_is_linked_and_candidates_offered(store, batch1):
+    first = S.add_petition(store, batch1, P("D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天。",
+                                            unit="冷水滩区", types=["水"]))
+    b2 = S.add_batch(store, 2, D(2024, 3, 15))
+    linked = S.add_petition(store, b2, P("D2HH202403140001", "养猪场又排污", unit="冷水滩区",
+                                         repeat_of="与D2HH202403130001重复"))
+    row = S.get_petition(store, linked)
+    assert row["is_repeat"] == 1 and row["repeat_of_id"] == first
+    cands = S.repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道，臭味很大。", "冷水滩区",
+                                before_batch_no=3)
+    assert cands and cands[0].petition_id == first and cands[0].score > 0.4
+    assert not S.repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道，臭味很大。", "道县")
+    assert not S.repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道", "冷水滩区", before_batch_no=1)
+    other = S.add_petition(store, b2, P("D2HH202403140002", "冷水滩区岚角山街道一养猪场粪污直排入河道", unit="冷水滩区"))
+    assert S.link_repeat(store, other, first)["repeat_of"] == "与D2HH202403130001重复"
+    assert S.unlink_repeat(store, other)["is_repeat"] == 0
+
+
+# -- search and the list ---------------------------------------------------------------------
+def _many(store, n=240, seed=7):
+    rng = random.Random(seed)
+    today = D(2024, 3, 30)
+    ids = []
+    for b in range(1, 7):
+        bid = S.add_batch(store, b, D(2024, 3, 10 + 2 * b))
+        for j in range(n // 6):
+            g = demo.make_petition(rng)
+            pid = S.add_petition(store, bid, S.PetitionInput(
+                case_no=f"D2HH202403{10 + b:02d}{b * 100 + j:04d}", content=g.content, unit=g.unit,
+                pollution_types=g.types, petitioner_name=g.name))
+            if rng.random() < 0.6:
+                S.hand_over(store, pid, g.unit, day=D(2024, 3, 10 + 2 * b))
+            if rng.random() < 0.4:
+                S.record_result(store, pid, S.ResultInput(date=D(2024, 3, 20)))
+            ids.append(pid)
+    if ids:
+        S.delete_petition(store, ids[3])
+    return today
+
+
+def _brute(store, f: search.Filters, today):
+    rows = store.query("SELECT p.*, b.no AS bno FROM petitions p JOIN batches b ON b.id = p.batch_id "
+                       "WHERE p.deleted_at IS NULL")
+    types = {}
+    for r in store.query("SELECT petition_id, type FROM petition_types"):
+        types.setdefault(r["petition_id"], set()).add(r["type"])
+
+    def ok(r):
+        if f.batch_id and r["batch_id"] != f.batch_id:
+            return False
+        if f.unit and r["unit"] != f.unit or f.status and r["status"] != f.status:
+            return False
+        if f.ptype and f.ptype not in types.get(r["id"], set()):
+            return False
+        urgent_open = r["status"] in ("待交办", "已交办") and r["due_date"]
+        if f.overdue_only and not (urgent_open and r["due_date"] < today.isoformat()):
+            return False
+        terms = [search.tokens_text(term).replace(" ", "") for term in f.text.split()]
+        if f.text.strip() and not any(terms):
+            return False  # only punctuation typed
+        for t in filter(None, terms):
+            body = search.tokens_text(r["content"]).replace(" ", "")
+            num = r["case_key"]
+            if not (t in body or (t.isascii() and (num.startswith(t.upper()) or num.endswith(t.upper())))):
+                return False
+        return True
+
+    hits = [r for r in rows if ok(r)]
+    urgent = sorted((r for r in hits if r["status"] in ("待交办", "已交办") and r["due_date"]
+                     and r["due_date"] <= today.isoformat()), key=lambda r: (r["due_date"], r["id"]))
+    u = {r["id"] for r in urgent}
+    rest = [r for r in hits if r["id"] not in u]
+    rest.sort(key=(lambda r: (r["seq"], r["id"])) if f.batch_id else (lambda r: -r["id"]))
+    return [r["id"] for r in urgent + rest]
+
+
+def test_paged_list_matches_a_brute_force_reading(store):
+    today = _many(store)
+    bid = S.batch_by_no(store, 3)["id"]
+    cases = [search.Filters(), search.Filters(text="水"), search.Filters(text="噪声"), search.Filters(text="养猪场"),
+             search.Filters(text="零陵 排放"), search.Filters(text="0203"), search.Filters(text="d2hh20240314"),
+             search.Filters(unit="道县"), search.Filters(unit="道县", text="水"), search.Filters(ptype="大气"),
+             search.Filters(ptype="大气", text="夜间"), search.Filters(status="已交办"), search.Filters(overdue_only=True),
+             search.Filters(batch_id=bid), search.Filters(batch_id=bid, text="反映", unit="零陵区"),
+             search.Filters(overdue_only=True, unit="宁远县", text="村"), search.Filters(text="，！"),
+             search.Filters(text="火星")]
+    for f in cases:
+        expected = _brute(store, f, today)
+        got = []
+        for offset in range(0, len(expected) + 30, 30):
+            rows, total = search.page(store, f, today, offset, 30)
+            assert total == len(expected), f
+            got += [r["id"] for r in rows]
+        assert got == expected, f
+
+
+def test_two_character_query_and_marks(store, batch1):
+    S.add_petition(store, batch1, P("D1", "某村养猪场污水直排"))
+    S.add_petition(store, batch1, P("D2", "工地夜间噪声扰民", types=["噪声"], petitioner_name="王小明"))
+    rows, total = search.page(store, search.Filters(text="噪声"), D(2024, 3, 21), 0, 10)
+    assert total == 1 and rows[0]["case_no"] == "D2"
+    assert rows[0]["mark"] == "今日到期" and rows[0]["petitioner"] == "王**"
+    rows, _ = search.page(store, search.Filters(text="污"), D(2024, 3, 22), 0, 10)
+    assert [r["case_no"] for r in rows] == ["D1"] and rows[0]["mark"] == "超期" and rows[0]["_style"]
+
+
+def test_search_index_follows_edits_and_deletes(store, batch1):
+    pid = S.add_petition(store, batch1, P("D1", "河道有垃圾"))
+    f = search.Filters(text="垃圾")
+    assert search.count(store, f, D(2024, 3, 1)) == 1
+    S.update_petition(store, pid, P("D1", "河道有油污"))
+    assert search.count(store, f, D(2024, 3, 1)) == 0
+    assert search.count(store, search.Filters(text="油污"), D(2024, 3, 1)) == 1
+    S.delete_petition(store, pid)
+    assert search.count(store, search.Filters(text="油污"), D(2024, 3, 1)) == 0
+    S.undelete_petition(store, pid)
+    assert search.rebuild_index(store) == 1
+    assert search.count(store, search.Filters(text="油污"), D(2024, 3, 1)) == 1
+    assert search.match_expression('a" OR x*') == '"a" AND "o r" AND "x"'
+
+
+# -- statistics ------------------------------------------------------------------------------
+def test_bulletin_sentences_daily_cumulative_and_none(store):
+    assert stats.bulletin_paragraphs(store, D(2024, 3, 13)) == ["3月13日，我市暂未收到省生态环保督察组转办信访件。"]
+    b1 = S.add_batch(store, 1, D(2024, 3, 14))
+    a = S.add_petition(store, b1, P("D2HH202403130001", unit="冷水滩区", types=["大气", "噪声"], key_case=True))
+    S.add_petition(store, b1, P("X2HH202403130002", unit="零陵区", types=["水"]))
+    c = S.add_petition(store, b1, P("D2HH202403130003", unit="零陵区", types=["大气"], repeat_of="与第3438号为同一案件"))
+    for pid in (a, c):
+        S.hand_over(store, pid, "零陵区", day=D(2024, 3, 14))
+    assert stats.bulletin_paragraphs(store, D(2024, 3, 14)) == [
+        "3月14日，省第四生态环境保护督察组向我市转办第1批信访件3件，其中来电2件、来信1件，重点件1件、重复件1件。"
+        "按区域分：零陵区2件、冷水滩区1件；按污染类型分：水1件、大气2件、噪声1件。已交办2件，其余1件正在交办。",
+        "截至3月14日，累计收到转办信访件3件，已办结0件、阶段性办结0件、未办结3件（办结率0%）。",
+    ]
+    S.record_result(store, a, S.ResultInput(date=D(2024, 3, 16), truth="属实",
+                                            counters={"n_rectify": 2, "fine": 1.5, "n_interview": 1}))
+    S.record_result(store, c, S.ResultInput(kind="阶段性办结", date=D(2024, 3, 18)))
+    assert stats.bulletin_paragraphs(store, D(2024, 3, 17)) == [
+        "3月17日，我市暂未收到省生态环保督察组转办信访件。",
+        "截至3月17日，累计收到转办信访件3件，已办结1件、阶段性办结0件、未办结2件（办结率33.3%）；"
+        "责令整改2家，罚款1.5万元，约谈1人。",
+    ]
+    # typed in later, dated earlier: the earlier day's figures are rebuilt the same
+    before = stats.cumulative_stats(store, D(2024, 3, 17))
+    S.record_result(store, c, S.ResultInput(kind="已办结", date=D(2024, 3, 25), counters={"n_penalty": 1}))
+    assert stats.cumulative_stats(store, D(2024, 3, 17)) == before
+    assert stats.cumulative_stats(store, D(2024, 3, 18)).partial == 1
+    after = stats.cumulative_stats(store, D(2024, 3, 25))
+    assert (after.closed, after.partial, after.open, after.counters["n_penalty"]) == (2, 0, 1, 1)
+
+
+def test_counts_add_up_with_the_log(store):
+    today = D(2024, 3, 22)
+    demo.fill(store, today)
+    days = [today - dt.timedelta(days=i) for i in range(12, -1, -1)]
+    running = 0
+    for day in days:
+        daily = stats.daily_stats(store, day)
+        running += daily.total
+        cum = stats.cumulative_stats(store, day)
+        assert cum.total == running
+        assert cum.closed + cum.partial + cum.open == cum.total
+        assert daily.phone + daily.letter + daily.other_method == daily.total
+        assert sum(n for _, n in daily.by_unit) == daily.total
+        assert sum(n for _, n in daily.by_type) >= daily.total
+        # the status log, read as of ``day``, gives the same closed / partial counts
+        last: dict[int, str] = {}
+        for r in store.query("SELECT petition_id, new_status FROM petition_status_log WHERE day <= ? ORDER BY day, id",
+                             [day.isoformat()]):
+            if r["new_status"] != "已公开":
+                last[r["petition_id"]] = r["new_status"]
+        assert sum(s == "已办结" for s in last.values()) == cum.closed
+        assert sum(s == "阶段性办结" for s in last.values()) == cum.partial
+    assert running == store.scalar("SELECT count(*) FROM petitions WHERE deleted_at IS NULL")
+
+
+def test_demo_has_batches_repeats_key_cases_results_and_overdue(store):
+    today = D(2024, 3, 22)
+    summary = demo.fill(store, today)
+    assert "信访件 4 批" in summary
+    assert store.scalar("SELECT count(*) FROM batches") == 4
+    assert store.scalar("SELECT count(*) FROM petitions WHERE is_repeat = 1 AND repeat_of_id IS NOT NULL") >= 1
+    assert store.scalar("SELECT count(*) FROM petitions WHERE key_case = 1") >= 1
+    assert store.scalar("SELECT count(DISTINCT status) FROM petitions") >= 4
+    assert store.scalar("SELECT sum(n_rectify) FROM petitions") > 0
+    rows, _ = search.page(store, search.Filters(overdue_only=True), today, 0, 10)
+    assert 1 <= len(rows) <= 2
+    assert demo.fill(store, today) == ""  # only once
+
+
+def test_bulletin_petition_section_never_names_a_petitioner(store):
+    b1 = S.add_batch(store, 1, D(2024, 3, 14))
+    pid = S.add_petition(store, b1, P("D1", "张三丰反映：某厂排污，电话13812345678", petitioner_name="张三丰",
+                                      petitioner_phone="13812345678", petitioner_address="零陵区某街道88号"))
+    S.record_result(store, pid, S.ResultInput(date=D(2024, 3, 15), investigation="已联系张三丰（13812345678）"))
+    text = "".join(stats.bulletin_paragraphs(store, D(2024, 3, 14)) + stats.bulletin_paragraphs(store, D(2024, 3, 15)))
+    assert "第1批" in text
+    for secret in ("张三丰", "13812345678", "88号"):
+        assert secret not in text
