@@ -409,14 +409,24 @@ def undelete_petition(store: Store, petition_id: int) -> None:
 
 
 # -- repeats -------------------------------------------------------------------------------
-def _bigrams(text: str) -> set[str]:
+# Words every complaint has; they say nothing about whether two complaints are the same.
+_BOILERPLATE = ("群众", "来电", "来信", "反映", "举报", "投诉", "希望", "尽快", "处理", "请求", "督察组", "督促",
+                "整改", "多次", "当地", "解决", "问题", "存在", "某")
+
+
+def _bigrams(text: str, unit: str = "") -> set[str]:
     chars = search.tokens_text(text).replace(" ", "")
-    return {chars[i:i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
+    for word in ((unit,) if unit else ()) + _BOILERPLATE:
+        chars = chars.replace(word, " ")
+    out = set()
+    for part in chars.split():
+        out |= {part[i:i + 2] for i in range(len(part) - 1)} or {part}
+    return out
 
 
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of character bigrams (0..1)."""
-    x, y = _bigrams(a), _bigrams(b)
+def similarity(a: str, b: str, unit: str = "") -> float:
+    """Dice coefficient of character bigrams (0..1), the unit's name and boilerplate left out."""
+    x, y = _bigrams(a, unit), _bigrams(b, unit)
     if not x or not y:
         return 0.0
     return 2 * len(x & y) / (len(x) + len(y))
@@ -432,7 +442,7 @@ class RepeatCandidate:
     score: float
 
 
-REPEAT_THRESHOLD = 0.35
+REPEAT_THRESHOLD = 0.5
 
 
 def repeat_candidates(store: Store, content: str, unit: str, *, before_batch_no: int | None = None,
@@ -451,12 +461,12 @@ def repeat_candidates(store: Store, content: str, unit: str, *, before_batch_no:
         sql += " AND p.id != ?"
         params.append(exclude_id)
     sql += " ORDER BY b.no DESC, p.seq LIMIT 3000"
-    mine = _bigrams(content)
+    mine = _bigrams(content, unit)
     if not mine:
         return []
     out = []
     for row in store.db.query(sql, params):
-        theirs = _bigrams(row["content"])
+        theirs = _bigrams(row["content"], unit)
         if not theirs:
             continue
         score = 2 * len(mine & theirs) / (len(mine) + len(theirs))

@@ -1,0 +1,315 @@
+"""Petition sheets in and out: import validation, encodings, re-import, results, exports, CLI."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from dutydesk.errors import UserError, ValidationError
+from dutydesk.petitions import io, service as S
+from dutydesk.petitions.export import PUBLIC_TITLE, export_petitions
+
+D = dt.date
+HEADER = ["序号", "受理编号", "信访内容", "所属区县", "污染类型", "是否重点件", "重复件", "信访人", "联系电话", "信访人地址"]
+ROWS = [
+    [1, "D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天。", "冷水滩区", "水、大气", "是", "否",
+     "张三丰", "13812345678", "冷水滩区岚角山街道1号"],
+    [2, "X2HH202403130002", "零陵区某工地夜间施工噪声扰民。", "零陵区", "噪声", "否", "", "李四", "13900001111", ""],
+    [3, "D2HH202403130003", "江华县沱江镇砂石场非法采砂。", "江华县", "生态", "", "", "王五", "13700002222", ""],
+]
+
+
+def write_xlsx(path: Path, header, rows, *, title: str | None = "第1批信访件交办表") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, header, rows, encoding: str) -> Path:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def count(store, table="petitions"):
+    return store.scalar(f"SELECT count(*) FROM {table}")
+
+
+# -- petition import -------------------------------------------------------------------------
+def test_import_xlsx_with_title_row_and_aliases(store, tmp_path):
+    path = write_xlsx(tmp_path / "第1批.xlsx", HEADER, ROWS)
+    result = io.import_petitions(store, path, batch=1, day=D(2024, 3, 14))
+    assert len(result.created) == 3
+    assert "已导入第1批（新建批次）（转办日期 2024年3月14日）：3 件" in result.report()
+    rows = store.query("SELECT * FROM petitions ORDER BY seq")
+    assert [r["method"] for r in rows] == ["来电", "来信", "来电"]
+    assert rows[0]["pollution_types"] == "水、大气" and rows[0]["key_case"] == 1
+    assert rows[2]["unit"] == "江华瑶族自治县" and rows[0]["petitioner_phone"] == "13812345678"
+    assert S.batch_by_no(store, 1)["source"] == "第1批.xlsx"
+
+
+def test_bad_rows_are_reported_by_number_and_nothing_is_imported(store, tmp_path):
+    rows = [list(r) for r in ROWS] + [
+        [4, "", "内容", "零陵区", "水", "", "", "", "", ""],
+        [5, "D2HH202403130005", "内容", "火星县", "水", "", "", "", "", ""],
+        [6, "D2HH202403130006", "内容", "道县", "光污染", "也许", "", "", "", ""],
+        [7, "d2hh202403130001", "重复的编号", "道县", "水", "", "", "", "", ""],
+    ]
+    path = write_xlsx(tmp_path / "bad.xlsx", HEADER, rows)
+    with pytest.raises(ValidationError) as err:
+        io.import_petitions(store, path, batch=1, day=D(2024, 3, 14))
+    problems = dict(err.value.problems)
+    assert sorted(problems) == [6, 7, 8, 9]  # Excel rows: title 1, header 2, data from 3
+    assert "受理编号不能为空" in problems[6] and "未知的单位" in problems[7]
+    assert "未知的污染类型" in problems[8] or "是" in problems[8]
+    assert "与第3行重复" in problems[9]
+    assert "未导入" in str(err.value) and "第6行" in err.value.report()
+    assert count(store) == 0 and count(store, "batches") == 0
+
+
+def test_missing_column_and_missing_batch_are_clear(store, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", ["受理编号", "信访内容"], [["D1", "x"]], title=None)
+    with pytest.raises(UserError, match="缺少必需的列"):
+        io.import_petitions(store, path, batch=1)
+    path = write_xlsx(tmp_path / "b.xlsx", HEADER, ROWS, title=None)
+    with pytest.raises(UserError, match="未指定批次"):
+        io.import_petitions(store, path)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_csv_in_excel_encodings(store, tmp_path, encoding):
+    header = ["受理编号", "交办问题基本情况", "行政区域", "污染类型", "批次", "转办日期", "信访人", "联系电话"]
+    rows = [["D2HH202403130001", "祁阳市黎家坪镇砖厂冒黑烟", "祁阳县", "大气", "第2批", "2024年3月15日", "赵六", "13600003333"],
+            ["X2HH202403130002", "道县濂溪街道饭店油烟扰民", "道县", "餐饮油烟", "2", "2024-03-15", "", ""]]
+    path = write_csv(tmp_path / "pet.csv", header, rows, encoding)
+    result = io.import_petitions(store, path)
+    assert len(result.created) == 2
+    b = S.batch_by_no(store, 2)
+    assert b["date"] == "2024-03-15"
+    got = store.query("SELECT content, unit FROM petitions ORDER BY id")
+    assert got[0] == {"content": "祁阳市黎家坪镇砖厂冒黑烟", "unit": "祁阳市"}
+
+
+def test_reimport_changes_nothing_and_says_so(store, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", HEADER, ROWS)
+    io.import_petitions(store, path, batch=1, day=D(2024, 3, 14))
+    audit_before = count(store, "audit")
+    again = io.import_petitions(store, path, batch=1, day=D(2024, 3, 14))
+    assert again.created == [] and count(store) == 3
+    assert "此前均已登记（第1批），未做任何修改" in again.report()
+    assert count(store, "audit") == audit_before
+    # a later sheet repeating one number: reported, never a second copy
+    rows = [ROWS[0], [4, "D2HH202403140004", "新的信访件", "道县", "水", "", "", "", "", ""]]
+    path2 = write_xlsx(tmp_path / "p2.xlsx", HEADER, rows)
+    result = io.import_petitions(store, path2, batch=2, day=D(2024, 3, 15))
+    assert len(result.created) == 1 and count(store) == 4
+    assert "第3行 D2HH202403130001（已在第1批）" in result.report()
+
+
+def test_dry_run_reports_without_importing(store, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", HEADER, ROWS)
+    result = io.import_petitions(store, path, batch=1, day=D(2024, 3, 14), dry_run=True)
+    assert "将导入第1批" in result.plan.report(applied=False)
+    assert count(store) == 0 and count(store, "batches") == 0
+
+
+def test_repeats_linked_and_candidates_offered_on_intake(store, tmp_path):
+    io.import_petitions(store, write_xlsx(tmp_path / "1.xlsx", HEADER, ROWS), batch=1, day=D(2024, 3, 14))
+    rows = [
+        [1, "D2HH202403140001", "养猪场还在排污", "冷水滩区", "水", "", "与D2HH202403130001重复", "", "", ""],
+        [2, "D2HH202403140002", "冷水滩区岚角山街道一养猪场粪污直排入河道，臭气很大。", "冷水滩区", "水", "", "", "", "", ""],
+        [3, "D2HH202403140003", "零陵区某饭店油烟扰民", "零陵区", "餐饮油烟", "", "", "", "", ""],
+    ]
+    result = io.import_petitions(store, write_xlsx(tmp_path / "2.xlsx", HEADER, rows), batch=2, day=D(2024, 3, 15))
+    first = S.find_by_case_no(store, "D2HH202403130001")
+    linked = S.find_by_case_no(store, "D2HH202403140001")
+    assert linked["repeat_of_id"] == first["id"] and linked["repeat_of"] == "与D2HH202403130001重复"
+    assert [(S.records.get(store, "petitions", pid)["case_no"], c.case_no) for pid, c in result.candidates] == [
+        ("D2HH202403140002", "D2HH202403130001")]
+    assert "疑似重复件 1 件" in result.report() and "第4行 D2HH202403140002" in result.report()
+
+
+def test_import_with_units_hands_over_and_counts_deadline(store, tmp_path):
+    header = ["受理编号", "举报内容", "行政区域", "污染类型", "责任单位", "交办时间"]
+    rows = [["D1", "某厂排污", "道县", "水", "道县、市生态环境局", "2024-09-30"]]
+    from dutydesk import refdata
+
+    refdata.set_setting(store, "deadline_mode", "workday")
+    io.import_petitions(store, write_xlsx(tmp_path / "u.xlsx", header, rows, title=None), batch=9, day=D(2024, 9, 30))
+    row = store.one("SELECT * FROM petitions")
+    assert (row["status"], row["lead_unit"], row["coop_units"], row["due_date"]) == (
+        "已交办", "道县", "市生态环境局", "2024-10-15")
+
+
+# -- results import --------------------------------------------------------------------------
+RESULT_HEADER = ["受理编号", "行政区域", "调查核实情况", "是否属实", "处理和整改情况", "问责情况", "办结情况", "办结日期",
+                 "责令整改(家次)", "立案处罚(家)", "罚款金额(万元)", "约谈(人次)", "移送问题线索（件）"]
+
+
+def _imported(store, tmp_path):
+    io.import_petitions(store, write_xlsx(tmp_path / "p.xlsx", HEADER, ROWS), batch=1, day=D(2024, 3, 14))
+
+
+def test_results_import_matches_by_number_with_unit_headers(store, tmp_path):
+    _imported(store, tmp_path)
+    rows = [["D2HH202403130001", "冷水滩区", "经核查属实", "属实", "已责令停产整改", "约谈负责人", "已办结", "2024-03-18",
+             "2", "1", "3.5", "1", "0"],
+            ["X2HH202403130002", "零陵区", "部分属实", "部分属实", "已限期整改", "", "阶段性办结", "2024/3/19", "1", "", "", "", ""],
+            ["D2HH202403130003", "江华县", "", "", "", "", "", "", "", "", "", "", ""]]  # not answered yet
+    path = write_xlsx(tmp_path / "r.xlsx", RESULT_HEADER, rows, title="办理结果")
+    result = io.import_results(store, path)
+    assert "已录入 2 件办理结果（已办结 1 件，阶段性办结 1 件）" in result.report()
+    a = S.find_by_case_no(store, "D2HH202403130001")
+    assert (a["status"], a["closed_date"], a["n_rectify"], a["n_penalty"], a["fine"], a["n_interview"]) == (
+        "已办结", "2024-03-18", 2, 1, 3.5, 1)
+    assert a["accountability"] == "约谈负责人"
+    assert S.find_by_case_no(store, "X2HH202403130002")["status"] == "阶段性办结"
+    assert S.find_by_case_no(store, "D2HH202403130003")["status"] == "待交办"
+    again = io.import_results(store, path)
+    assert "未做任何修改" in again.report()
+    assert store.scalar("SELECT count(*) FROM petition_results") == 2
+
+
+def test_results_import_validates_every_row_first(store, tmp_path):
+    _imported(store, tmp_path)
+    rows = [["D2HH202403130001", "", "属实", "属实", "", "", "已办结", "2024-03-18", "2", "", "", "", ""],
+            ["D9NOTKNOWN", "", "x", "属实", "", "", "", "", "", "", "", "", ""],
+            ["X2HH202403130002", "", "x", "真的", "", "", "", "", "", "", "", "", ""],
+            ["D2HH202403130003", "", "x", "属实", "", "", "", "3月40日", "a", "", "", "", ""]]
+    with pytest.raises(ValidationError) as err:
+        io.import_results(store, write_xlsx(tmp_path / "r.xlsx", RESULT_HEADER, rows, title=None))
+    problems = dict(err.value.problems)
+    assert sorted(problems) == [3, 4, 5]
+    assert "未登记" in problems[3] and "是否属实" in problems[4]
+    assert store.scalar("SELECT count(*) FROM petition_results") == 0
+
+
+# -- exports ---------------------------------------------------------------------------------
+def _closed(store, tmp_path):
+    _imported(store, tmp_path)
+    a = S.find_by_case_no(store, "D2HH202403130001")
+    S.hand_over(store, a["id"], "冷水滩区", ["市生态环境局"], day=D(2024, 3, 14))
+    S.record_result(store, a["id"], S.ResultInput(
+        date=D(2024, 3, 18), truth="属实", investigation="经查，张三丰反映的养猪场直排属实。",
+        handling="已责令整改，回访张三丰（13812345678）满意。", accountability="约谈1人", counters={"n_rectify": 1, "fine": 2}))
+
+
+def _xlsx_rows(path):
+    ws = openpyxl.load_workbook(path).active
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_ledger_xlsx_has_every_field_and_reads_back(store, tmp_path):
+    _closed(store, tmp_path)
+    out = export_petitions(store, tmp_path / "台账.xlsx", batch_no=1)
+    rows = _xlsx_rows(out)
+    assert rows[0][0] == "信访件办理台账（第1批）"
+    header = rows[1]
+    for title in ("受理编号", "交办问题基本情况", "信访人", "联系电话", "信访人地址", "牵头责任单位", "办理时限",
+                  "调查核实情况", "罚款（万元）", "移送问题线索（件）", "办结日期"):
+        assert title in header
+    first = dict(zip(header, rows[2]))
+    assert first["信访人"] == "张三丰" and first["联系电话"] == "13812345678" and first["罚款（万元）"] == 2
+    assert first["是否办结"] == "已办结" and first["牵头责任单位"] == "冷水滩区"
+    # the ledger reads back through both imports unchanged
+    other = tmp_path / "other.db"
+    from dutydesk.store import open_store
+
+    s2 = open_store(other, daily_backup=False)
+    try:
+        assert len(io.import_petitions(s2, out, batch=1, day=D(2024, 3, 14)).created) == 3
+        io.import_results(s2, out)
+        b = S.find_by_case_no(s2, "D2HH202403130001")
+        assert (b["status"], b["fine"], b["petitioner_name"]) == ("已办结", 2, "张三丰")
+    finally:
+        s2.close()
+
+
+def test_public_tables_never_carry_the_petitioner(store, tmp_path):
+    _closed(store, tmp_path)
+    secrets = ["张三丰", "13812345678", "李四", "13900001111", "王五", "13700002222", "岚角山街道1号"]
+    xlsx = export_petitions(store, tmp_path / "公开.xlsx", batch_no=1, public=True)
+    rows = _xlsx_rows(xlsx)
+    assert rows[0][0] == f"{PUBLIC_TITLE}（第1批 2024年3月14日）"
+    assert rows[1] == ["序号", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "调查核实情况", "是否属实",
+                       "处理和整改情况", "责任追究情况", "是否办结"]
+    assert rows[2][1] == "D2HH202403130001" and rows[2][6] == "属实" and rows[2][9] == "已办结"
+    assert "张**" in rows[2][5]
+    docx = export_petitions(store, tmp_path / "公开.docx", batch_no=1, public=True)
+    doc = Document(str(docx))
+    assert doc.sections[0].page_width > doc.sections[0].page_height  # landscape
+    assert doc.paragraphs[0].text == f"{PUBLIC_TITLE}（第1批 2024年3月14日）"
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][:3] == ["序号", "受理编号", "交办问题基本情况"]
+    assert len(table.rows) == 4
+    csv_path = export_petitions(store, tmp_path / "公开.csv", public=True)
+    texts = [csv_path.read_text(encoding="utf-8-sig"), str(rows),
+             "\n".join(c.text for r in table.rows for c in r.cells) + "\n".join(p.text for p in doc.paragraphs)]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text
+
+
+def test_ledger_docx_is_landscape_and_complete(store, tmp_path):
+    _closed(store, tmp_path)
+    doc = Document(str(export_petitions(store, tmp_path / "台账.docx")))
+    assert doc.sections[0].page_width > doc.sections[0].page_height
+    text = "\n".join(c.text for r in doc.tables[0].rows for c in r.cells)
+    assert "张三丰" in text and "13812345678" in text and "责令整改1家" in text and "D2HH202403130003" in text
+
+
+def test_export_refuses_unknown_format_and_batch(store, tmp_path):
+    with pytest.raises(UserError, match="不支持的导出格式"):
+        export_petitions(store, tmp_path / "x.pdf")
+    with pytest.raises(UserError, match="第5批不存在"):
+        export_petitions(store, tmp_path / "x.xlsx", batch_no=5)
+
+
+# -- CLI -------------------------------------------------------------------------------------
+def test_cli_import_results_export_list(run_cli, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", HEADER, ROWS)
+    r = run_cli("petitions", "import", str(path), "--batch", "1", "--date", "2024-03-14", "--dry-run")
+    assert r.exit_code == 0 and "将导入第1批" in r.stdout and "试运行" in r.stdout
+    r = run_cli("petitions", "import", str(path), "--batch", "1", "--date", "2024-03-14")
+    assert r.exit_code == 0 and "已导入第1批" in r.stdout
+    r = run_cli("petitions", "import", str(path), "--batch", "1")
+    assert r.exit_code == 0 and "未做任何修改" in r.stdout
+    bad = write_xlsx(tmp_path / "bad.xlsx", HEADER, [[1, "D9", "内容", "火星县", "水", "", "", "", "", ""]])
+    r = run_cli("petitions", "import", str(bad), "--batch", "2")
+    assert r.exit_code == 1 and "第3行" in r.stderr and "未知的单位" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("petitions", "assign", "X2HH202403130002", "--lead", "零陵区", "--date", "2024-03-14")
+    assert r.exit_code == 0 and "2024-03-21" in r.stdout
+    res = write_xlsx(tmp_path / "r.xlsx", ["受理编号", "调查核实情况", "是否属实", "办结日期", "责令整改(家)"],
+                     [["X2HH202403130002", "属实", "属实", "2024-03-16", "1"]], title=None)
+    r = run_cli("petitions", "results", str(res))
+    assert r.exit_code == 0 and "已录入 1 件" in r.stdout
+    r = run_cli("petitions", "list", "--search", "噪声")
+    assert r.exit_code == 0 and "X2HH202403130002" in r.stdout and "李*" in r.stdout and "13900001111" not in r.stdout
+    r = run_cli("petitions", "publish", "--batch", "1", "--date", "2024-03-17")
+    assert r.exit_code == 0 and "已公开 1 件" in r.stdout
+    r = run_cli("petitions", "stats", "--date", "2024-03-16")
+    assert r.exit_code == 0 and "累计收到转办信访件3件，已办结1件" in r.stdout
+    out = tmp_path / "pub.docx"
+    r = run_cli("petitions", "export", "-o", str(out), "--batch", "1", "--public")
+    assert r.exit_code == 0 and out.exists()
+    r = run_cli("petitions", "show", "D2HH202403130001")
+    assert r.exit_code == 0 and "张**" in r.stdout and "13812345678" not in r.stdout
+    r = run_cli("petitions", "show", "D2HH202403130001", "--full")
+    assert "张三丰" in r.stdout
+    r = run_cli("petitions", "link", "D2HH202403130003", "--to", "D2HH202403130001")
+    assert r.exit_code == 0 and "与D2HH202403130001重复" in r.stdout
+    r = run_cli("petitions", "batches")
+    assert r.stdout.splitlines()[1].startswith("1\t2024-03-14")
