@@ -66,6 +66,7 @@ def test_log_add_and_list(people, freeze_today, monkeypatch):
     out = lines(people("roster", "log", "list", "--date", "2024-03-13").stdout)
     assert out[0][:4] == ["编号", "时间", "班次", "类别"]
     assert out[1][1] == "2024-03-13 07:00" and out[1][-1] == "未办结（上班次转入）"
+    assert out[1][4] == "零陵区 王* 138****0000"  # callers masked in lists
     assert out[2][1:4] == ["2024-03-13 20:00", "全天", "会议"] and out[2][-1] == "已办结"
     r = people("roster", "log", "add", "--kind", "聊天", "--content", "x")
     assert r.exit_code == 1 and "类别只能是" in r.stderr

@@ -327,9 +327,10 @@ def test_log_entries_open_items_carry_to_the_next_shift(staff, freeze_today, at_
     assert [e.id for e in log] == [a, safe, b]  # by time
     assert log[1].content == "无事报平安" and log[1].done and log[1].at_time == "2024-03-13 10:00"
     assert log[0].caller == "市住建局 张科长 0746-8220000" and log[0].time_text(day) == "09:15"
+    assert log[0].caller_masked == "市住建局 张** 074*****0000"  # a caller may be a petitioner
 
     handover = dutylog.write_handover(staff, day, "全天", "噪声投诉待住建局回复", by="李明")
-    assert [i["id"] for i in handover.open_items] == [a]
+    assert [(i["id"], i["from"]) for i in handover.open_items] == [(a, "市住建局 张** 074*****0000")]
     assert "噪声" in handover.text() and "未办结事项 1 项" in handover.text()
 
     nxt = day + dt.timedelta(days=1)

@@ -226,8 +226,20 @@ async def test_duty_log_handover_and_the_next_shift_takes_over(staffed, make_tes
         await pilot.pause()
         log = cells(app, "#log-table")
         assert [r[:2] for r in log] == [["09:40", "来电"], ["10:00", "上级交办"], ["10:00", "其他"]]
-        assert log[0][2:] == ["零陵区 区督察办 0746-6221001", "养殖场整改需延期一天", "请核实后报带班领导", "赵丽", "未办结"]
+        assert log[0][2:] == ["零陵区 区*** 074*****1001", "养殖场整改需延期一天", "请核实后报带班领导", "赵丽", "未办结"]
         assert log[2][3] == "无事报平安" and log[2][-1] == "已办结"
+        # The entry itself (Enter in the log) shows the caller in full.
+        await pilot.press("tab")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LogForm)
+        assert app.screen.query_one("#from_phone", Input).value == "0746-6221001"
+        assert app.screen.query_one("#at", Input).value == "2024-03-13 09:40"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("shift+tab")
+        await pilot.pause()
 
         await pilot.press("j")
         await pilot.pause()
@@ -253,7 +265,7 @@ async def test_duty_log_handover_and_the_next_shift_takes_over(staffed, make_tes
         handover = dutylog.get_handover(staffed, D(2024, 3, 13), "全天")
         assert handover.taken_by == "周小红" and handover.taken_at
         log = cells(app, "#log-table")
-        assert log == [["3月13日 09:40", "来电", "零陵区 区督察办 0746-6221001", "养殖场整改需延期一天",
+        assert log == [["3月13日 09:40", "来电", "零陵区 区*** 074*****1001", "养殖场整改需延期一天",
                         "请核实后报带班领导", "赵丽", "未办结·上班次转入"]]
         await pilot.press("k")
         await pilot.pause()
@@ -286,6 +298,29 @@ async def test_takeover_can_wait(staffed, make_test_app, freeze_today, clock):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert dutylog.get_handover(staffed, D(2024, 3, 13), "全天").taken
+
+
+async def test_change_of_shift_moves_the_mark_and_offers_the_handover(staffed, make_test_app, freeze_today, clock):
+    freeze_today(D(2024, 3, 13))
+    rotation.generate(staffed, D(2024, 3, 13), D(2024, 3, 19), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dutylog.write_handover(staffed, D(2024, 3, 13), "全天", "交班", by="李明")
+        clock(8, 29)
+        freeze_today(D(2024, 3, 14))
+        app.screen._watch_change_of_shift()
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen)  # still 3月13日's shift until 08:30
+        clock(8, 30)
+        app.screen._watch_change_of_shift()
+        await pilot.pause()
+        assert isinstance(app.screen, TakeoverModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert cells(app)[0][0] == "▶3月14日"
+        duty = text_of(app.screen.query_one(AppHeader).query_one("#hdr-duty", Static))
+        assert duty == "今日值班：带班 刘志强；值班 赵丽（全天 08:30起）"
 
 
 async def test_export_from_the_screen(staffed, make_test_app, freeze_today, clock):

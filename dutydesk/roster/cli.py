@@ -167,7 +167,7 @@ def log_list(obj, day: dt.date | None) -> None:
     from .dutylog import current_slot, log_for_date
 
     day = day or current_slot(obj.store)[0]
-    rows = [{"编号": e.id, "时间": e.at_time, "班次": e.shift, "类别": e.kind, "来电": e.caller,
+    rows = [{"编号": e.id, "时间": e.at_time, "班次": e.shift, "类别": e.kind, "来电": e.caller_masked,
              "内容": e.content.replace("\n", " "), "批示": e.instruction.replace("\n", " "), "记录人": e.recorder,
              "状态": ("已办结" if e.done else "未办结") + ("（上班次转入）" if e.carried else "")}
             for e in log_for_date(obj.store, day)]

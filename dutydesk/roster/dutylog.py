@@ -17,7 +17,7 @@ from ..errors import UserError
 from ..refdata import vocab
 from ..store import records
 from ..store.db import Store
-from ..text import clean, clean_line
+from ..text import clean, clean_line, mask_name, mask_phone
 from . import shifts as shiftmod
 from .shifts import Shift
 
@@ -62,7 +62,13 @@ class LogEntry:
 
     @property
     def caller(self) -> str:
+        """Unit, name and number in full (the entry's own form shows this)."""
         return " ".join(p for p in (self.from_unit, self.from_name, self.from_phone) if p)
+
+    @property
+    def caller_masked(self) -> str:
+        """For lists and handover notes: a caller may be a petitioner, so name and number are masked."""
+        return " ".join(p for p in (self.from_unit, mask_name(self.from_name), mask_phone(self.from_phone)) if p)
 
 
 @dataclass
@@ -276,7 +282,7 @@ def write_handover(store: Store, day: dt.date, shift: str, note: str, by: str = 
     """
     shiftmod.find(shiftmod.shifts(store), shift)
     note = clean(note).strip()
-    items = [{"id": e.id, "at_time": e.at_time, "kind": e.kind, "from": e.caller,
+    items = [{"id": e.id, "at_time": e.at_time, "kind": e.kind, "from": e.caller_masked,
               "content": e.content.replace("\n", " ")[:80]} for e in shift_log(store, day, shift) if not e.done]
     values = {"note": note, "open_items": json.dumps(items, ensure_ascii=False),
               "by_operator": clean_line(by) or store.operator, "at": dates.now_iso()}

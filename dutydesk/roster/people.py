@@ -110,8 +110,10 @@ def check_name(name: str) -> str:
     name = clean_line(name)
     if not name:
         raise UserError("姓名不能为空")
-    if len(name) > 20 or any(sep in name for sep in "、,，;；/"):
+    if any(sep in name for sep in "、,，;；/"):
         raise UserError(f"姓名有误：{name[:20]}（一次只写一个人，不要含顿号或逗号）")
+    if len(name) > 20:
+        raise UserError(f"姓名过长：{name[:20]}…（最多 20 个字）")
     return name
 
 

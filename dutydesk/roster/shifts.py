@@ -73,6 +73,17 @@ def shifts(store: Store) -> list[Shift]:
         return parse_shifts(DEFAULT_SHIFTS)
 
 
+def setting_problem(store: Store) -> str:
+    """Why the ``shifts`` setting is not used (then the default is), or ""."""
+    from ..refdata import get_setting
+
+    try:
+        parse_shifts(get_setting(store, "shifts"))
+    except UserError as exc:
+        return f"班次设置有误，暂按“{DEFAULT_SHIFTS}”排班：{exc}"
+    return ""
+
+
 def find(shift_list: list[Shift], name: str) -> Shift:
     for s in shift_list:
         if s.name == name:

@@ -63,6 +63,7 @@ class RosterScreen(BaseScreen):
         self.entries: list[dutylog.LogEntry] = []
         self.log_slot: tuple[dt.date, str] | None = None
         self._takeover_seen: set[int] = set()
+        self._duty_seen: tuple[dt.date, Shift] | None = None
         self._ready = False
 
     def compose_body(self) -> ComposeResult:
@@ -84,6 +85,20 @@ class RosterScreen(BaseScreen):
         self._ready = True
         self.refresh_data(to_duty_slot=True)
         roster.focus()
+        self._duty_seen = self.duty_slot()
+        self.set_interval(30, self._watch_change_of_shift, name="roster-change-of-shift")
+
+    def _watch_change_of_shift(self) -> None:
+        """At the change of shift (e.g. 08:30) move the ▶ mark and the header, and offer the handover."""
+        now = self.duty_slot()
+        if now == self._duty_seen:
+            return
+        self._duty_seen = now
+        if self.view == "days":
+            self.anchor = now[0]
+        if self.app.screen is self:
+            self.refresh_data(to_duty_slot=True)
+            self.dd.update_header(self)
 
     # -- data ---------------------------------------------------------------------------
     def duty_slot(self) -> tuple[dt.date, Shift]:
@@ -132,14 +147,19 @@ class RosterScreen(BaseScreen):
             if conflicts else "本期无冲突。"
         missing = sum(1 for s in self.slots if s.id is None)
         if missing:
-            status += f"　未排班 {missing} 个班次（g 排班生成）"
-        if cal.warning():
-            status += "　" + cal.warning()
+            hint = "g 排班生成" if self._has_people() else "先按 p 添加人员，再按 g 排班生成"
+            status += f"　未排班 {missing} 个班次（{hint}）"
+        for warning in (cal.warning(), shiftmod.setting_problem(self.store)):
+            if warning:
+                status += "　" + warning
         status_line = self.query_one("#roster-status", Static)
         status_line.update(status)
         status_line.set_class(bool(conflicts), "roster-conflicts")
         self.refresh_log()
         self.check_takeover()
+
+    def _has_people(self) -> bool:
+        return bool(self.store.scalar("SELECT 1 FROM people WHERE deleted_at IS NULL AND active = 1 LIMIT 1"))
 
     def selected_slot(self) -> service.Slot:
         table = self.query_one("#roster-table", DataTable)
@@ -172,7 +192,7 @@ class RosterScreen(BaseScreen):
         for e in self.entries:
             style = "" if e.done else ("bold yellow" if e.carried else "yellow")
             state = "已办结" if e.done else ("未办结·上班次转入" if e.carried else "未办结")
-            cells = [e.time_text(slot.date), e.kind, e.caller, e.content.split("\n")[0],
+            cells = [e.time_text(slot.date), e.kind, e.caller_masked, e.content.split("\n")[0],
                      e.instruction.split("\n")[0], e.recorder, state]
             table.add_row(*(plain(c, style) for c in cells), key=str(e.id))
         if self.entries:
@@ -278,6 +298,10 @@ class RosterScreen(BaseScreen):
         self.dd.update_header(self)
 
     def action_generate(self) -> None:
+        if not self._has_people():
+            self.notify("还没有值班人员：请先按 p 打开“人员管理”添加带班领导和值班人员", severity="warning",
+                        markup=False)
+            return
         start, end = self.period()
 
         def done(v: GenerateValue | None) -> None:
@@ -319,10 +343,15 @@ class RosterScreen(BaseScreen):
         def done(v: LeaveValue | None) -> None:
             if v is None:
                 return
-            clashes: list[str] = []
-            ok = (f"已登记：{v.name} {dates.cn_date(v.start, year=False)}—{dates.cn_date(v.end, year=False)} 请假")
-            self._run(lambda: clashes.extend(service.add_leave(self.store, v.name, v.start, v.end, v.note)[1]), ok,
-                      warn=[f"{v.name}在{'、'.join(clashes)}已排班，请调整"] if clashes else None)
+            clashes: list[str] = []  # filled by run(), shown by _run()
+
+            def run() -> None:
+                days = service.add_leave(self.store, v.name, v.start, v.end, v.note)[1]
+                clashes.extend(f"{v.name}在{d}已排班，请调整" for d in days)
+
+            span = dates.cn_date(v.start, year=False) + (
+                f"—{dates.cn_date(v.end, year=False)}" if v.end != v.start else "")
+            self._run(run, f"已登记：{v.name} {span} 请假", warn=clashes)
 
         self.app.push_screen(LeaveForm(self.store, slot.date, slot.members[0].name if slot.members else None), done)
 

@@ -23,6 +23,22 @@ from ..modals import ConfirmModal, FormModal, field, show_history
 from ..widgets import plain
 
 
+class _Focused:
+    """Put the cursor in the form's first field (or ``FOCUS``) when it opens; Textual calls every
+    class's ``on_mount``, so FormModal's still loads the values and the draft."""
+
+    FOCUS = ""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        fields = [w for w in self._fields() if w.focusable]
+        chosen = next((w for w in fields if w.id == self.FOCUS), fields[0] if fields else None)
+        if chosen is not None:
+            chosen.focus()
+
+
 def _date(text: str, label: str) -> dt.date:
     try:
         return dates.parse_date(text)
@@ -42,7 +58,7 @@ class DayValue:
     note: str
 
 
-class DayForm(FormModal[DayValue]):
+class DayForm(_Focused, FormModal[DayValue]):
     """带班领导 (one), 值班人员 (several, in the order ticked), 备注."""
 
     def __init__(self, store, slot: service.Slot, *, initial: dict | None = None):
@@ -105,7 +121,7 @@ class GenerateValue:
     force: bool
 
 
-class GenerateForm(FormModal[GenerateValue]):
+class GenerateForm(_Focused, FormModal[GenerateValue]):
     TITLE_TEXT = "排班生成（按名单顺序轮换）"
 
     def __init__(self, store, start: dt.date, end: dt.date):
@@ -122,10 +138,12 @@ class GenerateForm(FormModal[GenerateValue]):
         yield field("带班领导（轮换顺序，用、分隔）", Input(id="leaders"))
         yield field("值班人员（轮换顺序，用、分隔）", Input(id="officers"))
         yield field("每班值班人数", Input(id="per_day", type="integer"))
-        yield Checkbox("跳过周末（调休上班日照常排）", id="skip_weekends")
-        yield Checkbox("跳过法定节假日", id="skip_holidays")
-        yield Checkbox("接着上次轮换停下的位置排", id="continue_rotation")
-        yield Checkbox("覆盖手工修改过的日期", id="force")
+        with Horizontal(classes="roster-checks"):
+            yield Checkbox("跳过周末（调休上班日照常排）", id="skip_weekends")
+            yield Checkbox("跳过法定节假日", id="skip_holidays")
+        with Horizontal(classes="roster-checks"):
+            yield Checkbox("接着上次轮换停下的位置排", id="continue_rotation")
+            yield Checkbox("覆盖手工修改过的日期", id="force")
 
     def build(self, values: dict[str, Any]) -> GenerateValue:
         from ...sheets import split_multi
@@ -151,7 +169,7 @@ class SwapValue:
     name2: str
 
 
-class SwapForm(FormModal[SwapValue]):
+class SwapForm(_Focused, FormModal[SwapValue]):
     """调班: person 1 on date 1 and person 2 on date 2 exchange their days."""
 
     TITLE_TEXT = "调班（两人互换值班日期）"
@@ -160,8 +178,10 @@ class SwapForm(FormModal[SwapValue]):
         self.slot = slot
         self.first_options = [(m.name, m.name) for m in slot.people]
         self.all_options = [(f"{p.name}（{p.role_label}）", p.name) for p in list_people(store)]
+        following = service.get_slot(store, slot.date + dt.timedelta(days=1), slot.shift)
         initial = {"day1": slot.date.isoformat(), "name1": slot.members[0].name if slot.members else None,
-                   "day2": (slot.date + dt.timedelta(days=1)).isoformat()}
+                   "day2": following.date.isoformat(),
+                   "name2": following.members[0].name if following.members else None}
         super().__init__(store, initial=initial)
 
     def compose_fields(self) -> ComposeResult:
@@ -187,7 +207,7 @@ class LeaveValue:
     note: str
 
 
-class LeaveForm(FormModal[LeaveValue]):
+class LeaveForm(_Focused, FormModal[LeaveValue]):
     TITLE_TEXT = "请假登记"
 
     def __init__(self, store, day: dt.date, name: str | None = None):
@@ -220,8 +240,14 @@ class PersonValue:
     active: bool
 
 
-class PersonForm(FormModal[PersonValue]):
+class PersonForm(_Focused, FormModal[PersonValue]):
+    """A person's details, checked here so a bad value keeps the form open."""
+
     TITLE_TEXT = "新增人员"
+
+    def __init__(self, store, *, person_id: int | None = None, **kw):
+        self.person_id = person_id
+        super().__init__(store, **kw)
 
     def compose_fields(self) -> ComposeResult:
         yield field("姓名", Input(id="name"))
@@ -231,10 +257,11 @@ class PersonForm(FormModal[PersonValue]):
         yield Checkbox("在岗（可排班）", id="active", value=True)
 
     def build(self, values: dict[str, Any]) -> PersonValue:
-        if not values["name"]:
-            raise UserError("姓名不能为空")
-        return PersonValue(values["name"], values["title"], normalize_phone(values["phone"]), values["role"],
-                           values["active"])
+        name = peoplemod.check_name(values["name"])
+        other = peoplemod.find_person(self.store, name)
+        if other and other.id != self.person_id:
+            raise UserError(f"人员已存在：{name}")
+        return PersonValue(name, values["title"], normalize_phone(values["phone"]), values["role"], values["active"])
 
 
 class PeopleModal(ModalScreen[None]):
@@ -318,7 +345,8 @@ class PeopleModal(ModalScreen[None]):
 
         initial = {"name": person.name, "title": person.title, "phone": person.phone, "role": person.role,
                    "active": person.active}
-        self.app.push_screen(PersonForm(self.store, initial=initial, title=f"修改人员：{person.name}"), done)
+        self.app.push_screen(PersonForm(self.store, person_id=person.id, initial=initial,
+                                        title=f"修改人员：{person.name}"), done)
 
     def action_toggle(self) -> None:
         person = self._selected()
@@ -366,7 +394,8 @@ class LogValue:
     done: bool
 
 
-class LogForm(FormModal[LogValue]):
+class LogForm(_Focused, FormModal[LogValue]):
+    FOCUS = "from_unit"
     MULTILINE = {"content", "instruction"}
 
     def __init__(self, store, *, title: str, initial: dict, draft_key: str | None = None):
@@ -401,8 +430,10 @@ class HandoverValue:
     by: str
 
 
-class HandoverForm(FormModal[HandoverValue]):
+class HandoverForm(_Focused, FormModal[HandoverValue]):
     """交班: the note for the next shift; the open items are attached automatically."""
+
+    FOCUS = "note"
 
     def __init__(self, store, day: dt.date, shift: str, open_items: list[dutylog.LogEntry], initial: dict):
         self.open_items = open_items
@@ -467,7 +498,7 @@ class TakeoverModal(ModalScreen[str | None]):
 
 
 # -- files --------------------------------------------------------------------------------
-class ImportForm(FormModal[str]):
+class ImportForm(_Focused, FormModal[str]):
     TITLE_TEXT = "导入值班表"
 
     def compose_fields(self) -> ComposeResult:
