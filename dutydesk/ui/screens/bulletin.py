@@ -87,6 +87,8 @@ class BulletinScreen(BaseScreen):
         return service.is_issued(self.row)
 
     def refresh_data(self, keep_cursor: bool = True) -> None:
+        if not self.query("#bulletin-items") or not self.query_one("#bulletin-items", DataTable).columns:
+            return  # not mounted yet
         store = self.store
         day = self.day
         self.row = service.current(store, day)
