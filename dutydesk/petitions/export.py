@@ -178,3 +178,9 @@ def export_petitions(store: Store, path: str | Path, *, batch_no: int | None = N
         rows, cols = [_docx_ledger_row(r) for r in rows], ledger_docx_columns()
     subtitle = "" if public else f"{get_setting(store, 'org')}    导出日期：{dates.cn_date(today)}    共{len(rows)}件"
     return writer.write_docx(path, rows, cols, title=title, subtitle=subtitle, fonts=fonts, empty_text="（无信访件）")
+
+
+def export_dir(store: Store) -> Path:
+    """The folder exports go to: setting ``exports_dir``, else ``exports`` beside the database."""
+    configured = get_setting(store, "exports_dir")
+    return Path(configured).expanduser() if configured else store.path.parent / "exports"

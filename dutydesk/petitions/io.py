@@ -209,11 +209,11 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
         if existing_batch:
             bday = dates.from_iso(existing_batch["date"])
             if day and day != bday and no not in batch_dates:
-                warnings.append(f"注意：第{no}批已存在，转办日期为 {dates.cn_date(bday)}，未按 --date 修改")
+                warnings.append(f"注意：第{no}批已存在，转办日期为 {dates.cn_date(bday)}，未按指定的日期修改")
         else:
             bday = day or row_day or batch_dates.get(no) or dates.today()
             if no not in batch_dates and not (day or row_day):
-                warnings.append(f"注意：第{no}批的转办日期未给出，按今天（{dates.cn_date(bday)}）登记；可用 --date 指定")
+                warnings.append(f"注意：第{no}批的转办日期未给出，按今天（{dates.cn_date(bday)}）登记；如不对请指定转办日期")
             new_batches.add(no)
         if row_day and no in batch_dates and row_day != batch_dates[no] and not day and not existing_batch:
             problems.append((row.number, f"第{no}批的转办日期前后不一致（{dates.cn_date(batch_dates[no])} 与 {dates.cn_date(row_day)}）"))

@@ -1,0 +1,224 @@
+"""The 信访件 screen through Textual's Pilot: import, hand-over, results, filters, search, overdue first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
+
+from dutydesk.petitions import service as S
+from dutydesk.ui.modals import MessageModal
+from dutydesk.ui.screens.petition_forms import (HandOverForm, ImportForm, PetitionForm, RepeatModal, ReportModal,
+                                                ResultForm)
+from dutydesk.ui.screens.petitions import PetitionsScreen
+
+D = dt.date
+TODAY = D(2024, 3, 22)
+
+
+def sheet(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["受理编号", "交办问题基本情况", "行政区域", "污染类型", "信访人", "联系电话"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def seed(store):
+    """Batch 1 (old: two overdue once handed over), batch 2 (recent)."""
+    b1 = S.add_batch(store, 1, D(2024, 3, 14))
+    b2 = S.add_batch(store, 2, D(2024, 3, 20))
+    a = S.add_petition(store, b1, S.PetitionInput("D2HH202403130001", "某村养猪场污水直排河道", "冷水滩区", ["水"],
+                                                  petitioner_name="张三丰", petitioner_phone="13812345678"))
+    S.add_petition(store, b1, S.PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"],
+                                              petitioner_name="李四光"))
+    S.add_petition(store, b2, S.PetitionInput("X2HH202403190001", "砖厂冒黑烟", "道县", ["大气"]))
+    S.add_petition(store, b2, S.PetitionInput("D2HH202403190002", "饭店油烟扰民，夜间噪声也大", "零陵区", ["餐饮油烟", "噪声"]))
+    S.hand_over(store, a, "冷水滩区", day=D(2024, 3, 14))  # due 3-21: overdue on 3-22
+    return a
+
+
+def cells(app) -> list[list[str]]:
+    table = app.screen.query_one("#pf-table").table
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def case_nos(app) -> list[str]:
+    return [r[1] for r in cells(app)]
+
+
+async def test_overdue_first_search_and_filters(make_test_app, store, freeze_today):
+    freeze_today(TODAY)
+    seed(store)
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionsScreen)
+        rows = cells(app)
+        # overdue first (the 待交办 ones of batch 1 are overdue too: due 3-21 from the transfer date)
+        assert [r[0] for r in rows[:2]] == ["超期", "超期"] and rows[0][1] == "D2HH202403130001"
+        assert rows[0][6] == "张**" and "张三丰" not in str(rows) and "13812345678" not in str(rows)
+        counts = str(app.screen.query_one("#pf-counts", Static).render())
+        assert "超期 2 件" in counts
+        # a two-character Chinese query, debounced
+        await pilot.press("slash")
+        app.screen.query_one("#pf-search", Input).value = "噪声"
+        await pilot.pause(0.3)
+        assert sorted(case_nos(app)) == ["D2HH202403130002", "D2HH202403190002"]
+        app.screen.query_one("#pf-search", Input).value = "烟"
+        await pilot.pause(0.3)
+        assert sorted(case_nos(app)) == ["D2HH202403190002", "X2HH202403190001"]
+        app.screen.query_one("#pf-search", Input).value = ""
+        await pilot.pause(0.3)
+        # filters
+        app.screen.query_one("#pf-unit", Select).value = "零陵区"
+        await pilot.pause()
+        assert sorted(case_nos(app)) == ["D2HH202403130002", "D2HH202403190002"]
+        app.screen.query_one("#pf-type", Select).value = "餐饮油烟"
+        await pilot.pause()
+        assert case_nos(app) == ["D2HH202403190002"]
+        app.screen.query_one("#pf-unit", Select).value = Select.NULL
+        app.screen.query_one("#pf-type", Select).value = Select.NULL
+        batch2 = S.batch_by_no(store, 2)["id"]
+        app.screen.query_one("#pf-batch", Select).value = batch2
+        await pilot.pause()
+        assert case_nos(app) == ["X2HH202403190001", "D2HH202403190002"]  # 序号 order within a batch
+        app.screen.query_one("#pf-batch", Select).value = Select.NULL
+        await pilot.pause()
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("f")  # 仅超期
+        await pilot.pause()
+        assert app.screen.query_one("#pf-overdue", Checkbox).value is True
+        assert sorted(case_nos(app)) == ["D2HH202403130001", "D2HH202403130002"]
+
+
+async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, store, freeze_today, tmp_path):
+    freeze_today(TODAY)
+    path = sheet(tmp_path / "第3批.xlsx", [
+        ["D2HH202403210001", "宁远县舜陵街道一家砖厂冒黑烟，气味刺鼻", "宁远县", "大气", "王五", "13700002222"],
+        ["X2HH202403210002", "道县濂溪街道饭店油烟扰民", "道县", "餐饮油烟", "赵六", "13600003333"],
+    ])
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportForm)
+        app.screen.query_one("#path", Input).value = str(path)
+        app.screen.query_one("#batch", Input).value = "3"
+        app.screen.query_one("#day", Input).value = "2024年3月22日"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportModal)
+        assert store.scalar("SELECT count(*) FROM petitions") == 0  # only checked so far
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionsScreen)
+        assert store.scalar("SELECT count(*) FROM petitions") == 2
+        assert S.batch_by_no(store, 3)["date"] == "2024-03-22"
+        assert sorted(case_nos(app)) == ["D2HH202403210001", "X2HH202403210002"]
+        # hand the selected petition to a unit
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=case_nos(app).index("D2HH202403210001"))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, HandOverForm)
+        app.screen.query_one("#lead_unit", Select).value = "宁远县"
+        app.screen.query_one("#coop_units", Input).value = "市生态环境局"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        row = S.find_by_case_no(store, "D2HH202403210001")
+        assert (row["status"], row["lead_unit"], row["coop_units"], row["due_date"]) == (
+            "已交办", "宁远县", "市生态环境局", "2024-03-29")
+        # record its result
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultForm)
+        app.screen.query_one("#investigation", TextArea).load_text("经现场核查，反映问题属实。")
+        app.screen.query_one("#truth", Select).value = "属实"
+        app.screen.query_one("#handling", TextArea).load_text("已责令停产整改。")
+        app.screen.query_one("#n_rectify", Input).value = "1"
+        app.screen.query_one("#fine", Input).value = "2.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        row = S.find_by_case_no(store, "D2HH202403210001")
+        assert (row["status"], row["closed_date"], row["truth"], row["n_rectify"], row["fine"]) == (
+            "已办结", "2024-03-22", "属实", 1, 2.5)
+        # publish it, look at its history and full detail
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert S.find_by_case_no(store, "D2HH202403210001")["status"] == "已公开"
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageModal)
+        history = str(app.screen.query("Static").last().render())
+        assert "已办结 → 已公开" in history and "13700002222" not in history and "王五" not in history
+        await pilot.press("escape")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#pf-detail", Static).render())
+        assert "王*" in detail and "王五" not in detail
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageModal)
+        assert "王五" in str(app.screen.query("Static").last().render())
+
+
+async def test_bad_file_shows_every_bad_row_and_imports_nothing(make_test_app, store, tmp_path):
+    path = sheet(tmp_path / "bad.xlsx", [["D1", "内容", "火星县", "水", "", ""], ["", "内容", "道县", "水", "", ""]])
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(path)
+        app.screen.query_one("#batch", Input).value = "1"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportModal)
+        body = str(app.screen.query("Static").last().render())
+        assert "第2行" in body and "未知的单位" in body and "第3行" in body and "受理编号不能为空" in body
+        await pilot.press("escape")
+        await pilot.pause()
+        assert store.scalar("SELECT count(*) FROM petitions") == 0
+
+
+async def test_add_by_hand_offers_a_repeat(make_test_app, store, freeze_today):
+    freeze_today(TODAY)
+    b1 = S.add_batch(store, 1, D(2024, 3, 14))
+    first = S.add_petition(store, b1, S.PetitionInput("D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天",
+                                                      "冷水滩区", ["水"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PetitionForm)
+        form.query_one("#batch_no", Input).value = "2"
+        form.query_one("#batch_date", Input).value = "2024-03-21"
+        form.query_one("#case_no", Input).value = "D2HH202403200009"
+        form.query_one("#content", TextArea).load_text("冷水滩区岚角山街道一养猪场粪污直排入河道，臭气很大")
+        form.query_one("#unit", Select).value = "冷水滩区"
+        form.query_one("#type0", Checkbox).value = True  # 水
+        form.query_one("#petitioner_name", Input).value = "钱七"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        new = S.find_by_case_no(store, "D2HH202403200009")
+        assert new and new["pollution_types"] == "水" and S.batch_by_no(store, 2)["date"] == "2024-03-21"
+        assert isinstance(app.screen, RepeatModal)
+        app.screen.query_one("#rep0", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        new = S.find_by_case_no(store, "D2HH202403200009")
+        assert new["repeat_of_id"] == first and new["repeat_of"] == "与D2HH202403130001重复"
+        assert "钱*" in str(cells(app)) and "钱七" not in str(cells(app))
