@@ -150,7 +150,7 @@ def generate(store: Store, start: dt.date, end: dt.date, leaders: list[str], off
     with store.write():
         existing = {s.key: s for s in service.load_range(store, start, end, calendar=cal)}
         for day in days:
-            away = {pid for pid in leaves if service._on_leave(leaves, pid, day)}
+            away = {pid for pid in leaves if service.on_leave(leaves, pid, day)}
             for shift in shift_list:
                 chosen, li = _pick(lead, li, 1, away)
                 leader = chosen[0] if chosen else None

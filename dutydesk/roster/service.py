@@ -100,7 +100,7 @@ def leaves_in(store: Store, start: dt.date, end: dt.date) -> dict[int, list[tupl
     return out
 
 
-def _on_leave(leaves: dict[int, list[tuple[str, str]]], person_id: int, day: dt.date) -> bool:
+def on_leave(leaves: dict[int, list[tuple[str, str]]], person_id: int, day: dt.date) -> bool:
     iso = day.isoformat()
     return any(a <= iso <= b for a, b in leaves.get(person_id, ()))
 
@@ -122,48 +122,56 @@ def find_conflicts(slot: Slot, leaves: dict[int, list[tuple[str, str]]]) -> list
             problems.append(f"{person.name}重复排班")
             continue
         seen.add(person.id)
-        if _on_leave(leaves, person.id, slot.date):
+        if on_leave(leaves, person.id, slot.date):
             problems.append(f"{person.name}请假")
         if not person.active:
             problems.append(f"{person.name}已停用")
     return problems
 
 
-def load_range(store: Store, start: dt.date, end: dt.date, *, calendar: WorkCalendar | None = None) -> list[Slot]:
-    """Every date × shift from ``start`` to ``end`` with its staff, holiday and conflicts (3 queries)."""
-    days = _dates(start, end)
-    shift_list = shiftmod.shifts(store)
-    cal = calendar or WorkCalendar(store)
-    rows = store.query(
-        "SELECT d.*, l.name AS l_name, l.phone AS l_phone, l.active AS l_active FROM roster_days d "
-        "LEFT JOIN people l ON l.id = d.leader_id "
-        "WHERE d.deleted_at IS NULL AND d.date BETWEEN ? AND ?",
-        [start.isoformat(), end.isoformat()],
-    )
+def _rostered(store: Store, start: dt.date, end: dt.date) -> dict[tuple[dt.date, str], Slot]:
+    """The saved slots of a range with their staff (2 queries); no holidays or conflicts yet."""
+    span = [start.isoformat(), end.isoformat()]
     members: dict[int, list[Staff]] = defaultdict(list)
     for m in store.query(
         "SELECT m.day_id, p.id, p.name, p.phone, p.active FROM roster_members m "
         "JOIN roster_days d ON d.id = m.day_id JOIN people p ON p.id = m.person_id "
         "WHERE d.deleted_at IS NULL AND d.date BETWEEN ? AND ? ORDER BY m.day_id, m.sort",
-        [start.isoformat(), end.isoformat()],
+        span,
     ):
         members[m["day_id"]].append(Staff(m["id"], m["name"], m["phone"], bool(m["active"])))
-    by_key = {(r["date"], r["shift"]): r for r in rows}
+    out = {}
+    for r in store.query(
+        "SELECT d.*, l.name AS l_name, l.phone AS l_phone, l.active AS l_active FROM roster_days d "
+        "LEFT JOIN people l ON l.id = d.leader_id WHERE d.deleted_at IS NULL AND d.date BETWEEN ? AND ?",
+        span,
+    ):
+        leader = Staff(r["leader_id"], r["l_name"], r["l_phone"], bool(r["l_active"])) if r["leader_id"] else None
+        day = dt.date.fromisoformat(r["date"])
+        out[(day, r["shift"])] = Slot(day, r["shift"], r["id"], leader, members.get(r["id"], []), r["note"],
+                                      bool(r["manual"]), r["version"])
+    return out
+
+
+def load_range(store: Store, start: dt.date, end: dt.date, *, calendar: WorkCalendar | None = None) -> list[Slot]:
+    """Every date × configured shift from ``start`` to ``end`` (and any old shift name still used),
+    with its staff, holiday and conflicts (4 queries)."""
+    days = _dates(start, end)
+    configured = [s.name for s in shiftmod.shifts(store)]
+    cal = calendar or WorkCalendar(store)
+    saved = _rostered(store, start, end)
     leaves = leaves_in(store, start, end)
-    names = [s.name for s in shift_list] + sorted({r["shift"] for r in rows} - {s.name for s in shift_list})
+    names = configured + sorted({shift for _, shift in saved} - set(configured))
     slots = []
     for day in days:
         holiday = cal.holiday_name(day)
         for name in names:
-            r = by_key.get((day.isoformat(), name))
-            if r is None and name not in {s.name for s in shift_list}:
-                continue  # an old shift name, only where it was used
-            slot = Slot(day, name, holiday=holiday)
-            if r is not None:
-                slot.id, slot.note, slot.manual, slot.version = r["id"], r["note"], bool(r["manual"]), r["version"]
-                if r["leader_id"]:
-                    slot.leader = Staff(r["leader_id"], r["l_name"], r["l_phone"], bool(r["l_active"]))
-                slot.members = members.get(r["id"], [])
+            slot = saved.get((day, name))
+            if slot is None:
+                if name not in configured:
+                    continue  # an old shift name, only where it was used
+                slot = Slot(day, name)
+            slot.holiday = holiday
             slot.conflicts = find_conflicts(slot, leaves)
             slots.append(slot)
     return slots
@@ -200,9 +208,10 @@ def save_slot(store: Store, day: dt.date, shift: str, leader_id: int | None, mem
     ``note=None`` keeps the note. Returns the row id.
     """
     with store.write():
-        current = next((s for s in load_range(store, day, day) if s.shift == shift), None)
+        current = _rostered(store, day, day).get((day, shift))
         if current is None:
-            raise UserError(f"未知的班次：{shift}（可用：{'、'.join(s.name for s in shiftmod.shifts(store))}）")
+            shiftmod.find(shiftmod.shifts(store), shift)  # a new slot needs a configured shift
+            current = Slot(day, shift)
         if expected_version is not None and current.id is not None and current.version != expected_version:
             raise ConflictError("该日值班安排已被其他人修改，请比较后再保存", current=current.readable())
         if expected_version and current.id is None:

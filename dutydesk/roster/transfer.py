@@ -136,7 +136,8 @@ def import_roster(store: Store, path: str | Path) -> ImportResult:
         for item in parsed:
             leader_id = person_id(item.leader, "leader", item.phones.get(item.leader, "")) if item.leader else None
             members = [person_id(n, "officer", item.phones.get(n, "")) for n in item.officers]
-            if service.get_slot(store, item.date, item.shift).id is not None:
+            if store.scalar("SELECT 1 FROM roster_days WHERE date = ? AND shift = ? AND deleted_at IS NULL",
+                            [item.date.isoformat(), item.shift]):
                 result.replaced += 1
             service.save_slot(store, item.date, item.shift, leader_id, members, note=item.note, manual=True,
                               action="导入")
