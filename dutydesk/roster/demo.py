@@ -64,8 +64,9 @@ def fill(store: Store, today: dt.date) -> str:
                               from_phone=phone, instruction=instruction, recorder=recorder, done=done)
         handover = dutylog.write_handover(store, yday, first.name,
                                           "本班受理来电 2 条、上级交办 1 件；零陵区养殖场整改延期事项待核实，请下一班跟进。",
-                                          by=recorder)
-        dutylog.take_over(store, handover.id, by=dutylog.default_recorder(store, today, first.name))
+                                          by=recorder, at=first.begins(today) - dt.timedelta(minutes=5))
+        dutylog.take_over(store, handover.id, by=dutylog.default_recorder(store, today, first.name),
+                          at=first.begins(today) + dt.timedelta(minutes=5))
         dutylog.add_entry(store, today, first.name, kind="来电", at=first.begins(today) + dt.timedelta(minutes=35),
                           from_unit=env, from_name="监测科", content="今日空气质量监测数据已报送督察组",
                           recorder=dutylog.default_recorder(store, today, first.name), done=True)

@@ -275,7 +275,8 @@ def handover_draft(store: Store, day: dt.date, shift: str) -> str:
             if own or open_items else "本班无事。")
 
 
-def write_handover(store: Store, day: dt.date, shift: str, note: str, by: str = "") -> Handover:
+def write_handover(store: Store, day: dt.date, shift: str, note: str, by: str = "", *,
+                   at: dt.datetime | None = None) -> Handover:
     """交班: the note and a snapshot of the open items of the shift of ``day``.
 
     Writing again before the next shift took over replaces the note and the snapshot.
@@ -285,7 +286,8 @@ def write_handover(store: Store, day: dt.date, shift: str, note: str, by: str = 
     items = [{"id": e.id, "at_time": e.at_time, "kind": e.kind, "from": e.caller_masked,
               "content": e.content.replace("\n", " ")[:80]} for e in shift_log(store, day, shift) if not e.done]
     values = {"note": note, "open_items": json.dumps(items, ensure_ascii=False),
-              "by_operator": clean_line(by) or store.operator, "at": dates.now_iso()}
+              "by_operator": clean_line(by) or store.operator,
+              "at": at.isoformat(sep=" ", timespec="seconds") if at else dates.now_iso()}
     with store.write():
         existing = get_handover(store, day, shift)
         if existing is None:
@@ -310,12 +312,14 @@ def pending_takeover(store: Store, day: dt.date, shift: str) -> Handover | None:
     return handover if handover and not handover.taken else None
 
 
-def take_over(store: Store, handover_id: int, by: str = "") -> Handover:
+def take_over(store: Store, handover_id: int, by: str = "", *, at: dt.datetime | None = None) -> Handover:
     """接班: confirm the handover was read and its open items taken over."""
     with store.write():
         row = records.get(store, "handovers", handover_id)
         if row["taken_at"]:
             raise UserError(f"该交班记录已由 {row['taken_by']} 于 {row['taken_at'][:16]} 接收")
         records.update(store, "handovers", handover_id,
-                       {"taken_by": clean_line(by) or store.operator, "taken_at": dates.now_iso()}, action="接班")
+                       {"taken_by": clean_line(by) or store.operator,
+                        "taken_at": at.isoformat(sep=" ", timespec="seconds") if at else dates.now_iso()},
+                       action="接班")
         return _handover(records.get(store, "handovers", handover_id))
