@@ -169,8 +169,9 @@ def generate(store: Store, start: dt.date, end: dt.date, leaders: list[str], off
                 else:
                     result.replaced += 1
                 service.save_slot(store, day, shift.name, after[0], after[1], manual=False, action="生成")
+        rostered = set(days)
         for slot in service.load_range(store, start, end, calendar=cal):
-            if slot.date in days and slot.conflicts:
+            if slot.date in rostered and slot.conflicts:
                 result.conflicts.extend(f"{dates.cn_date(slot.date, year=False)}{c}" for c in slot.conflicts)
     result.warning = cal.warning()
     return result
