@@ -124,6 +124,19 @@ def test_unknown_year_counts_weekends_only_with_a_warning_and_user_holidays(stor
     assert row["due_date"] == "2031-01-08"
 
 
+def test_changing_a_batch_date_moves_its_figures_and_provisional_deadlines(store, batch1):
+    waiting = S.add_petition(store, batch1, P("D1"))
+    handed = S.add_petition(store, batch1, P("D2"))
+    S.hand_over(store, handed, "零陵区", day=D(2024, 3, 14))
+    assert stats.daily_stats(store, D(2024, 3, 14)).total == 2
+    S.update_batch(store, batch1, day=D(2024, 3, 15), note="分解后交办2件")
+    assert stats.daily_stats(store, D(2024, 3, 14)).total == 0
+    assert stats.daily_stats(store, D(2024, 3, 15)).total == 2
+    assert S.get_petition(store, waiting)["due_date"] == "2024-03-22"
+    assert S.get_petition(store, handed)["due_date"] == "2024-03-21"  # counted from its hand-over
+    assert S.batch_summary(store, batch1)["total"] == 2
+
+
 # -- status flow -----------------------------------------------------------------------------
 def test_hand_over_result_publish_with_status_log(store, batch1):
     pid = S.add_petition(store, batch1, P("D1"))

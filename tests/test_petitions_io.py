@@ -313,3 +313,8 @@ def test_cli_import_results_export_list(run_cli, tmp_path):
     assert r.exit_code == 0 and "与D2HH202403130001重复" in r.stdout
     r = run_cli("petitions", "batches")
     assert r.stdout.splitlines()[1].startswith("1\t2024-03-14")
+    r = run_cli("petitions", "batch", "1", "--note", "分解后交办3件")
+    assert r.exit_code == 0 and "3件（来电2、来信1" in r.stdout and "分解后交办3件" in r.stdout
+    assert run_cli("petitions", "batch", "8").exit_code == 1
+    r = run_cli("petitions", "batch", "8", "--create", "--date", "2024-03-20")
+    assert r.exit_code == 0 and "转办日期 2024-03-20" in r.stdout

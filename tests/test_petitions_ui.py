@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Select, SelectionList, Static, TextArea
 
 from dutydesk.petitions import service as S
 from dutydesk.ui.modals import MessageModal
@@ -209,7 +209,7 @@ async def test_add_by_hand_offers_a_repeat(make_test_app, store, freeze_today):
         form.query_one("#case_no", Input).value = "D2HH202403200009"
         form.query_one("#content", TextArea).load_text("冷水滩区岚角山街道一养猪场粪污直排入河道，臭气很大")
         form.query_one("#unit", Select).value = "冷水滩区"
-        form.query_one("#type0", Checkbox).value = True  # 水
+        form.query_one("#types", SelectionList).select("水")
         form.query_one("#petitioner_name", Input).value = "钱七"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -222,3 +222,59 @@ async def test_add_by_hand_offers_a_repeat(make_test_app, store, freeze_today):
         new = S.find_by_case_no(store, "D2HH202403200009")
         assert new["repeat_of_id"] == first and new["repeat_of"] == "与D2HH202403130001重复"
         assert "钱*" in str(cells(app)) and "钱七" not in str(cells(app))
+
+
+async def test_results_import_export_and_batch_from_the_tui(make_test_app, store, freeze_today, tmp_path):
+    from dutydesk import refdata
+    from dutydesk.ui.screens.petition_forms import BatchForm, ExportForm, PathForm
+
+    freeze_today(TODAY)
+    seed(store)
+    refdata.set_setting(store, "exports_dir", str(tmp_path / "out"))
+    results = tmp_path / "结果.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["受理编号", "调查核实情况", "是否属实", "办结日期", "责令整改(家次)"])
+    wb.active.append(["D2HH202403130001", "属实", "属实", "2024-03-20", "1"])
+    wb.save(results)
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, PathForm)
+        app.screen.query_one("#path", Input).value = str(results)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportModal)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert S.find_by_case_no(store, "D2HH202403130001")["status"] == "已办结"
+        # export the disclosure table of batch 1 as .docx
+        app.screen.query_one("#pf-batch", Select).value = S.batch_by_no(store, 1)["id"]
+        await pilot.pause()
+        assert "第1批（3月14日转办" in str(app.screen.query_one("#pf-counts", Static).render())
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportForm)
+        app.screen.query_one("#kind", Select).value = "public"
+        app.screen.query_one("#fmt", Select).value = ".docx"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out = tmp_path / "out" / "信访件公开表-第1批-20240322.docx"
+        assert out.exists()
+        from docx import Document
+
+        text = "\n".join(c.text for r in Document(str(out)).tables[0].rows for c in r.cells)
+        assert "D2HH202403130001" in text and "张三丰" not in text
+        # correct the batch's transfer date
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BatchForm)
+        app.screen.query_one("#date", Input).value = "2024-03-13"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert S.batch_by_no(store, 1)["date"] == "2024-03-13"

@@ -97,6 +97,31 @@ def batches_cmd(obj) -> None:
     echo_table(list_batches(obj.store), ["no", "date", "group_name", "total", "phone", "letter", "key_cases", "repeats"])
 
 
+@group.command("batch")
+@click.argument("no", type=int)
+@click.option("--date", "day", callback=parse_date_option, help="新的转办日期")
+@click.option("--group", "group_name", help="督察组")
+@click.option("--note", help="备注（如 分解后交办N件）")
+@click.option("--create", is_flag=True, help="批次不存在时新建（转办日期默认今天）")
+@pass_ctx
+def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
+    """显示或修改一个批次（转办日期决定统计把这一批算在哪一天）。"""
+    from .. import dates
+    from .service import add_batch, batch_by_no, batch_summary, update_batch
+
+    store = obj.store
+    batch = batch_by_no(store, no)
+    if batch is None:
+        if not create:
+            raise UserError(f"第{no}批不存在（新建请加 --create）")
+        add_batch(store, no, day or dates.today(), group_name=group_name, note=note or "")
+    elif day is not None or group_name is not None or note is not None:
+        update_batch(store, batch["id"], day=day, group_name=group_name, note=note)
+    b = batch_summary(store, batch_by_no(store, no)["id"])
+    click.echo(f"第{b['no']}批\t转办日期 {b['date']}\t{b['group_name']}\t{b['total']}件（来电{b['phone']}、"
+               f"来信{b['letter']}，重点件{b['key_cases']}、重复件{b['repeats']}）" + (f"\t{b['note']}" if b["note"] else ""))
+
+
 @group.command("list")
 @click.option("--batch", type=int, help="批次号")
 @click.option("--unit", help="行政区域")

@@ -64,26 +64,31 @@ def get_batch(store: Store, batch_id: int) -> dict:
     return records.get(store, "batches", batch_id)
 
 
-def list_batches(store: Store) -> list[dict]:
+def list_batches(store: Store, *, batch_id: int | None = None) -> list[dict]:
     """Batches, newest first, with their counts (来电, 来信, 重点件, 重复件)."""
+    where, params = "b.deleted_at IS NULL", []
+    if batch_id is not None:
+        where += " AND b.id = ?"
+        params.append(batch_id)
     return store.query(
-        """
+        f"""
         SELECT b.*, count(p.id) AS total,
                coalesce(sum(p.method = '来电'), 0) AS phone,
                coalesce(sum(p.method = '来信'), 0) AS letter,
                coalesce(sum(p.key_case), 0) AS key_cases,
                coalesce(sum(p.is_repeat), 0) AS repeats
         FROM batches b LEFT JOIN petitions p ON p.batch_id = b.id AND p.deleted_at IS NULL
-        WHERE b.deleted_at IS NULL GROUP BY b.id ORDER BY b.no DESC
-        """
+        WHERE {where} GROUP BY b.id ORDER BY b.no DESC
+        """,
+        params,
     )
 
 
 def batch_summary(store: Store, batch_id: int) -> dict:
-    row = next((b for b in list_batches(store) if b["id"] == batch_id), None)
-    if row is None:
+    rows = list_batches(store, batch_id=batch_id)
+    if not rows:
         raise UserError(f"批次不存在（#{batch_id}）")
-    return row
+    return rows[0]
 
 
 def default_group(store: Store) -> str:
@@ -128,7 +133,15 @@ def update_batch(store: Store, batch_id: int, *, no: int | None = None, day: dt.
         changes["group_name"] = clean_line(group_name)
     if note is not None:
         changes["note"] = clean(note).strip()
-    return records.update(store, "batches", batch_id, changes, expected_version=expected_version)
+    with store.write():
+        old = get_batch(store, batch_id)
+        row = records.update(store, "batches", batch_id, changes, expected_version=expected_version)
+        if row["date"] != old["date"]:  # the provisional deadlines of petitions not yet handed over follow
+            due = due_date_for(store, dates.from_iso(row["date"]))[0].isoformat()
+            for p in store.query("SELECT id FROM petitions WHERE batch_id = ? AND deleted_at IS NULL "
+                                 "AND status = '待交办' AND assigned_date IS NULL", [batch_id]):
+                _update(store, p["id"], {"due_date": due}, action="按转办日期重算时限")
+    return row
 
 
 # -- reference values ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from ... import dates, refdata
 from ...errors import ConflictError, UserError
@@ -87,7 +87,7 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             init = {k: row.get(k) for k in FORM_KEYS if k in row}
             init["batch_no"] = str(row["batch_no"])
             init["key_case"] = bool(row["key_case"])
-            init.update(_type_flags(self.types, split_list(row["pollution_types"])))
+            init["types"] = split_list(row["pollution_types"])
         elif row is None and initial is None:
             init["batch_no"] = str(batch_no) if batch_no else ""
             init["batch_date"] = dates.today().isoformat()
@@ -108,10 +108,8 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             yield field("行政区域", Select(_options(refdata.unit_names(self.store), init.get("unit")), id="unit",
                                           prompt="选择行政区域"))
             yield field("重复关联件（如 与D2HH202403250005重复，可空）", Input(id="repeat_of"))
-        yield Static("污染类型（可多选）", classes="pet-label")
-        with Grid(classes="pet-types"):
-            for i, t in enumerate(self.types):
-                yield Checkbox(Text(t), id=f"type{i}")
+        yield Static("污染类型（可多选：空格键勾选）", classes="pet-label")
+        yield SelectionList[str](*[(Text(t), t) for t in self.types], id="types", classes="pet-types")
         yield Checkbox("重点件", id="key_case")
         yield Static("信访人信息仅在详情和完整台账中显示，列表中隐去。", classes="pet-label")
         with Horizontal(classes="pet-triple"):
@@ -121,10 +119,29 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
         yield field("办结目标（可空）", Input(id="target"))
         yield field("备注（可空）", Input(id="note"))
 
+    # the types are one SelectionList (13 checkboxes would make the form slow to open)
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        out["types"] = list(self.query_one("#types", SelectionList).selected)
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        super().set_values(values)
+        if isinstance(values.get("types"), list):
+            widget = self.query_one("#types", SelectionList)
+            widget.deselect_all()
+            for t in values["types"]:
+                if t in self.types:
+                    widget.select(t)
+
+    @on(SelectionList.SelectedChanged, "#types")
+    def _types_changed(self) -> None:
+        self._changed()
+
     def _input(self, values: dict[str, Any]) -> S.PetitionInput:
         return S.PetitionInput(
             case_no=values["case_no"], content=values["content"], unit=values["unit"],
-            pollution_types=[t for i, t in enumerate(self.types) if values.get(f"type{i}")],
+            pollution_types=[t for t in self.types if t in (values.get("types") or [])],
             key_case=values["key_case"], repeat_of=values["repeat_of"], method=values["method"],
             petitioner_name=values["petitioner_name"], petitioner_phone=values["petitioner_phone"],
             petitioner_address=values["petitioner_address"], target=values["target"], note=values["note"])
@@ -151,10 +168,6 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             except ConflictError as exc:
                 return EditOutcome(None, mine=values, theirs=exc.current)
         return EditOutcome(self.row["id"])
-
-
-def _type_flags(types: list[str], chosen: list[str]) -> dict[str, bool]:
-    return {f"type{i}": t in chosen for i, t in enumerate(types)}
 
 
 # -- hand-over, result, status ---------------------------------------------------------------
@@ -256,6 +269,35 @@ class StatusForm(_FocusFirst, FormModal[dict]):
             raise UserError("状态没有变化")
         return S.set_status(self.store, self.row["id"], values["status"], day=_date(values["day"], "日期"),
                             note=values["note"], expected_version=self.row["version"])
+
+
+class BatchForm(_FocusFirst, FormModal[dict]):
+    """A batch's number, transfer date (the business date its figures count by) and group."""
+
+    FOCUS = "date"
+
+    def __init__(self, store, batch: dict):
+        self.batch = batch
+        super().__init__(store, initial={"no": str(batch["no"]), "date": batch["date"], "group_name": batch["group_name"],
+                                         "note": batch["note"]}, title=f"批次：第{batch['no']}批")
+
+    def compose_fields(self) -> ComposeResult:
+        with Horizontal(classes="pet-pair"):
+            yield field("批次号", Input(id="no"))
+            yield field("转办日期", Input(id="date"))
+        yield field("督察组", Input(id="group_name"))
+        yield field("备注（如 分解后交办N件）", Input(id="note"))
+        yield Static("转办日期决定统计和简报把这一批算在哪一天；尚未交办的信访件的办理时限随之重算。", classes="pet-label")
+
+    def build(self, values: dict[str, Any]) -> dict:
+        from ...petitions.io import parse_batch_no
+
+        day = _date(values["date"], "转办日期")
+        if day is None:
+            raise UserError("转办日期不能为空")
+        return S.update_batch(self.store, self.batch["id"], no=parse_batch_no(values["no"]), day=day,
+                              group_name=values["group_name"], note=values["note"],
+                              expected_version=self.batch["version"])
 
 
 # -- files -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ...petitions.model import LABELS, STATUSES
 from ..base import BaseScreen
 from ..modals import ConfirmModal, ConflictModal, MessageModal
 from ..widgets import Column, PagedTable
-from .petition_forms import (EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
+from .petition_forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
                              PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
 
 COLUMNS = [
@@ -58,6 +58,7 @@ class PetitionsScreen(BaseScreen):
         Binding("l", "repeats", "重复件", id="petitions.repeats"),
         Binding("u", "import_results", "导入结果", id="petitions.import_results"),
         Binding("x", "export", "导出", id="petitions.export"),
+        Binding("b", "batch", "批次", id="petitions.batch"),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
@@ -149,6 +150,12 @@ class PetitionsScreen(BaseScreen):
         text = f"超期 {c['overdue']} 件 · 今日到期 {c['due_today']} 件 · 待交办 {c['waiting']} 件 · " \
                f"办理时限 {S.deadline_text(self.store)}"
         warning = S.due_date_for(self.store, today)[1]
+        batch_id = self._select("#pf-batch")
+        if batch_id:
+            b = S.batch_summary(self.store, batch_id)
+            text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
+                     f"来电{b['phone']}件、来信{b['letter']}件，重点件{b['key_cases']}件、重复件{b['repeats']}件"
+                     + (f"；{b['note']}" if b["note"] else ""))
         self.query_one("#pf-counts", Static).update(text + (f"\n{warning}" if warning else ""))
 
     def selected(self) -> dict | None:
@@ -202,6 +209,7 @@ class PetitionsScreen(BaseScreen):
     def _apply_filters(self) -> None:
         self._search_timer = None
         self.table.first_page()
+        self._update_counts()
         self.show_detail()
 
     @on(PagedTable.Chosen)
@@ -357,6 +365,22 @@ class PetitionsScreen(BaseScreen):
                 self.after_change(f"已删除：{row['case_no']}（可在修改记录中查到）")
 
         self.app.push_screen(ConfirmModal(f"删除信访件 {row['case_no']}？"), answered)
+
+    def action_batch(self) -> None:
+        batch_id = self._select("#pf-batch")
+        if not batch_id:
+            row = self.selected()
+            if row is None:
+                return
+            batch_id = row["batch_id"]
+        batch = S.get_batch(self.store, batch_id)
+
+        def done(new: dict | None) -> None:
+            if new:
+                self._batch_options = []
+                self.after_change(f"已保存：第{new['no']}批（转办日期 {dates.cn_date(new['date'])}）")
+
+        self.app.push_screen(BatchForm(self.store, batch), done)
 
     # -- hand-over, results, status -------------------------------------------------------
     def action_hand_over(self) -> None:
