@@ -277,7 +277,7 @@ def test_docx_property_elements_in_schema_order(exported):
     """Word rejects out-of-order property elements: every w:pPr/w:rPr/w:tblPr is in sequence."""
     from lxml import etree
 
-    from dutydesk.exporters.bulletin_docx import _ORDER
+    from dutydesk.exporters.docx_common import _ORDER
 
     with zipfile.ZipFile(by_ext(exported["paths"], "docx")) as z:
         parts = [n for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")]

@@ -41,7 +41,7 @@ from lxml import etree
 
 from ..bulletin.model import COUNTY_HEADING, BulletinDoc, title_lines
 from ..text import clean
-from .docx_common import RED, SIZE, add_page_number_footer, new_document, paragraph_border, set_font
+from .docx_common import RED, SIZE, add_page_number_footer, finalize, new_document, paragraph_border, set_font
 
 MARGINS_MM = (37, 28, 35, 26)  # top, left, bottom, right
 TEXT_WIDTH_MM = 156
@@ -68,46 +68,6 @@ def _fonts(doc: BulletinDoc) -> dict[str, str]:
         "h2_fb": doc.font("font_heading2_fallback", "楷体"),
         "page": doc.font("font_pagenum", "宋体"),
     }
-
-
-# -- schema order ------------------------------------------------------------------------
-# Word refuses files whose property elements are out of the schema's sequence; helpers that
-# append (borders, outline level, letter spacing) are put back in order before saving.
-_SEQ = {
-    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
-           "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-           "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
-    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-           "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
-           "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange",
-    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
-             "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription tblPrChange",
-}
-_ORDER = {qn(f"w:{k}"): {qn(f"w:{t}"): i for i, t in enumerate(v.split())} for k, v in _SEQ.items()}
-
-
-def schema_order(root: Any) -> None:
-    """Sort the children of every w:pPr, w:rPr and w:tblPr under ``root`` into schema order."""
-    for tag, order in _ORDER.items():
-        for el in root.iter(tag):
-            children = list(el)
-            ranked = sorted(enumerate(children), key=lambda pair: (order.get(pair[1].tag, len(order)), pair[0]))
-            if [c for _, c in ranked] != children:
-                for child in children:
-                    el.remove(child)
-                for _, child in ranked:
-                    el.append(child)
-
-
-def _settings_order(document: Any) -> None:
-    """w:evenAndOddHeaders belongs right after w:defaultTabStop's group, not at the end of settings."""
-    settings = document.settings.element
-    flag = settings.find(qn("w:evenAndOddHeaders"))
-    anchor = settings.find(qn("w:defaultTabStop"))
-    if flag is not None and anchor is not None:
-        settings.remove(flag)
-        anchor.addnext(flag)
 
 
 # -- small XML helpers --------------------------------------------------------------------
@@ -292,10 +252,7 @@ def build_document(doc: BulletinDoc) -> Any:
     section.footer.paragraphs[0].paragraph_format.right_indent = Pt(FOOT)
     section.even_page_footer.paragraphs[0].paragraph_format.left_indent = Pt(FOOT)
     section.footer_distance = Mm(22)  # page number ~7 mm below the text block
-    _settings_order(document)
-    for part_root in (document.element, document.styles.element, section.footer._element,
-                      section.even_page_footer._element):
-        schema_order(part_root)
+    finalize(document)
     return document
 
 

@@ -7,6 +7,7 @@ theme ones.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Sequence
 
 from docx import Document
@@ -208,8 +209,74 @@ def add_table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], *
             text = "" if value is None else clean(str(value))
             set_font(cells[i].paragraphs[0].add_run(text), font, size)
     if widths_mm:
+        table.autofit = False  # LibreOffice ignores cell widths unless the grid says so too
+        for i, w in enumerate(widths_mm):
+            if i < len(table.columns):
+                table.columns[i].width = Mm(w)
         for row in table.rows:
             for i, w in enumerate(widths_mm):
                 if i < len(row.cells):
                     row.cells[i].width = Mm(w)
     return table
+
+
+# -- schema order ------------------------------------------------------------------------
+# Word refuses files whose property elements are out of the schema's sequence; helpers that
+# append (borders, outline level, letter spacing) are put back in order before saving.
+_SEQ = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+           "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+           "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+           "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+           "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+             "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription tblPrChange",
+}
+_ORDER = {qn(f"w:{k}"): {qn(f"w:{t}"): i for i, t in enumerate(v.split())} for k, v in _SEQ.items()}
+
+
+def schema_order(root: Any) -> None:
+    """Sort the children of every w:pPr, w:rPr and w:tblPr under ``root`` into schema order."""
+    for tag, order in _ORDER.items():
+        for el in root.iter(tag):
+            children = list(el)
+            ranked = sorted(enumerate(children), key=lambda pair: (order.get(pair[1].tag, len(order)), pair[0]))
+            if [c for _, c in ranked] != children:
+                for child in children:
+                    el.remove(child)
+                for _, child in ranked:
+                    el.append(child)
+
+
+def _settings_order(document: Any) -> None:
+    """w:evenAndOddHeaders belongs right after w:defaultTabStop's group, not at the end of settings."""
+    settings = document.settings.element
+    flag = settings.find(qn("w:evenAndOddHeaders"))
+    anchor = settings.find(qn("w:defaultTabStop"))
+    if flag is not None and anchor is not None:
+        settings.remove(flag)
+        anchor.addnext(flag)
+
+
+def finalize(document: Any) -> None:
+    """Put property elements back in schema order (Word rejects files where they are not)."""
+    _settings_order(document)
+    roots = [document.element, document.styles.element]
+    for section in document.sections:
+        for part in (section.header, section.footer, section.even_page_header, section.even_page_footer,
+                     section.first_page_header, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                roots.append(part._element)
+    for root in roots:
+        schema_order(root)
+
+
+def save(document: Any, path: str | Path) -> Path:
+    """Finalize and save; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    finalize(document)
+    document.save(str(path))
+    return path

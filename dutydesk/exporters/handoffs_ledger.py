@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
 
 from . import docx_common as dc
 from .xlsx import write_table
@@ -74,16 +73,10 @@ def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, f
                      space_after=6)
     data = [[r.get(k, "") for k, _, _ in DOCX_COLUMNS] for r in rows]
     widths = [w for _, _, w in DOCX_COLUMNS]
-    table = dc.add_table(doc, [t for _, t, _ in DOCX_COLUMNS], data, font=fonts.body, size=dc.SIZE["小五"],
-                         header_font=fonts.header, widths_mm=widths)
-    table.autofit = False
-    for column, w in zip(table.columns, widths):  # the grid (w:gridCol) is what Word and LibreOffice lay out by
-        column.width = Mm(w)
+    dc.add_table(doc, [t for _, t, _ in DOCX_COLUMNS], data, font=fonts.body, size=dc.SIZE["小五"],
+                 header_font=fonts.header, widths_mm=widths)
     if not rows:
         dc.add_paragraph(doc, "（无符合条件的问题）", font=fonts.body, size=dc.SIZE["五号"],
                          align=WD_ALIGN_PARAGRAPH.CENTER)
     dc.add_page_number_footer(doc, font=fonts.pagenum, size=dc.SIZE["小四"], outer=False)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return dc.save(doc, path)

@@ -7,7 +7,7 @@ from typing import Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from .docx_common import SIZE, add_page_number_footer, add_paragraph, add_table, new_document
+from .docx_common import SIZE, add_page_number_footer, add_paragraph, add_table, new_document, save
 
 CONTACT_HEADERS = ["姓名", "单位/职务", "角色", "联系电话"]
 
@@ -34,5 +34,4 @@ def write_roster_docx(path: Path, *, title: str, subtitle: str, headers: Sequenc
         add_table(doc, CONTACT_HEADERS, contacts, size=SIZE["五号"], header_font=fonts.get("font_heading1") or "黑体",
                   widths_mm=[24, 70, 24, 40])
     add_page_number_footer(doc, font=fonts.get("font_pagenum") or "宋体", size=SIZE["四号"], outer=False)
-    doc.save(str(path))
-    return path
+    return save(doc, path)
