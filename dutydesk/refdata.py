@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from .errors import UserError
 from .resources import load_json
@@ -40,6 +41,12 @@ def all_settings(store: Store) -> dict[str, str]:
     return values
 
 
+def exports_dir(store: Store) -> Path:
+    """Where exports go: setting ``exports_dir``, else ``exports`` beside the database."""
+    value = get_setting(store, "exports_dir").strip()
+    return Path(value).expanduser() if value else store.path.parent / "exports"
+
+
 def setting_label(key: str) -> str:
     return setting_defaults().get(key, {}).get("label", key)
 
@@ -54,6 +61,10 @@ def set_setting(store: Store, key: str, value: str) -> None:
         value = value.strip()
     if key == "deadline_mode" and value not in {"calendar", "workday"}:
         raise UserError("deadline_mode 只能是 calendar（自然日）或 workday（工作日）")
+    if key == "shifts":
+        from .roster.shifts import parse_shifts
+
+        parse_shifts(value)  # a bad line is refused here, not discovered later by the roster
     with store.write():
         old = store.one("SELECT value FROM settings WHERE key=?", [key])
         store.db.execute(

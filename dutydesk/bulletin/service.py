@@ -409,10 +409,7 @@ def reopen(store: Store, day: dt.date | str) -> dict:
 
 
 # -- export -------------------------------------------------------------------------------
-def exports_dir(store: Store) -> Path:
-    """Setting ``exports_dir``, default ``<db folder>/exports``."""
-    value = (refdata.get_setting(store, "exports_dir") or "").strip()
-    return Path(value).expanduser() if value else store.path.parent / "exports"
+exports_dir = refdata.exports_dir
 
 
 _BAD_NAME = re.compile(r'[\\/:*?"<>|\s]+')

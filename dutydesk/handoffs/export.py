@@ -84,5 +84,6 @@ def export_ledger(store: Store, path: str | Path, *, unit: str | None = None, st
 
 
 def default_export_dir(store: Store) -> Path:
-    configured = get_setting(store, "exports_dir")
-    return Path(configured).expanduser() if configured else store.path.parent / "exports"
+    from ..refdata import exports_dir
+
+    return exports_dir(store)

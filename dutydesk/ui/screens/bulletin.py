@@ -64,7 +64,6 @@ class BulletinScreen(BaseScreen):
                 yield Static("", id="bulletin-preview", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one("#bulletin-items", DataTable)
         table.add_column("序", key="seq", width=4)
         table.add_column("类型", key="kind", width=8)

@@ -74,7 +74,6 @@ class RosterScreen(BaseScreen):
         yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         roster = self.query_one("#roster-table", DataTable)
         for key, label in ROSTER_COLUMNS:
             roster.add_column(label, key=key)
@@ -481,10 +480,9 @@ class RosterScreen(BaseScreen):
 
     # -- files --------------------------------------------------------------------------
     def _exports_dir(self) -> Path:
-        from ...refdata import get_setting
+        from ...refdata import exports_dir
 
-        configured = (get_setting(self.store, "exports_dir") or "").strip()
-        return Path(configured).expanduser() if configured else self.store.path.parent / "exports"
+        return exports_dir(self.store)
 
     def action_export(self) -> None:
         start, end = self.period()

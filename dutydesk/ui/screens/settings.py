@@ -126,7 +126,6 @@ class SettingsScreen(BaseScreen):
                 yield Static("", id="data-info", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#settings-table", DataTable).add_columns("设置项", "说明", "值")
         self.query_one("#units-table", DataTable).add_columns("名称", "简称", "类别", "别名", "启用")
         self.query_one("#vocab-table", DataTable).add_columns("词条", "启用")
@@ -160,7 +159,7 @@ class SettingsScreen(BaseScreen):
         self.query_one("#holiday-note", Static).update(
             "法定节假日按国务院安排自动计算（内置数据至 2026 年）。之后的年份或更正请在此添加；按 a 添加，d 删除。"
         )
-        exports = refdata.get_setting(self.store, "exports_dir") or str(self.store.path.parent / "exports")
+        exports = refdata.exports_dir(self.store)
         backups = backup.list_backups(self.store)
         self.query_one("#data-info", Static).update(
             f"数据库：{self.store.path}\n导出文件夹：{exports}\n备份文件夹：{backup.backup_dir(self.store)}"
