@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import time
 import traceback
 from pathlib import Path
 from typing import Callable, Iterable
@@ -11,15 +13,18 @@ from typing import Callable, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from .. import __version__, dates
-from ..errors import UserError
+from ..errors import UserError, ValidationError
 from ..refdata import get_int_setting
 from ..resources import tcss_path
 from ..store import open_store
 from ..store.db import Store
+from ..text import clean, clean_line
 from .base import BaseScreen
 from .modals import ConfirmModal, FormModal
+from .widgets import SafeDispatch
 
 SCREENS_ORDER = [
     ("roster", "值班表", "1"),
@@ -43,7 +48,7 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
     return make
 
 
-class DutyDeskApp(App):
+class DutyDeskApp(SafeDispatch, App):
     """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin."""
 
     TITLE = "dutydesk"
@@ -68,6 +73,7 @@ class DutyDeskApp(App):
         self.start_mode = start
         self.bulletin_date: dt.date | None = None
         self.crash_count = 0
+        self._crash_times: list[float] = []
         self._data_version: int | None = None
         super().__init__()
 
@@ -179,6 +185,22 @@ class DutyDeskApp(App):
         yield SystemCommand("退出 dutydesk", "快捷键 Ctrl+Q", self.action_quit)
 
     # -- errors -------------------------------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Notifications never carry control characters or ESC sequences (file names and error
+        texts can), stay short, and text that is not valid markup is shown as is instead of crashing."""
+        message, title = clean(message), clean_line(title)[:200]
+        if len(message) > NOTIFY_MAX:
+            message = message[: NOTIFY_MAX - 1] + "…"
+        if markup:
+            from textual.content import Content
+
+            try:
+                Content.from_markup(message)
+            except Exception:
+                markup = False
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def crash_log_path(self) -> Path:
         return self.store.path.parent / "dutydesk-crash.log"
 
@@ -188,7 +210,9 @@ class DutyDeskApp(App):
         path = self.crash_log_path()
         try:
             text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            text = _LONG_NUMBER.sub(lambda m: "*" * (len(m[0]) - 2) + m[0][-2:], clean(text))  # phones, ID numbers
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.fchmod(fd, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
                 fh.write(f"==== {dates.now_iso()} dutydesk {__version__}\n{text}\n")
         except OSError:
@@ -197,19 +221,30 @@ class DutyDeskApp(App):
             f"发生意外错误，已记录到 {path}。可继续工作；如再出现请联系管理员。" if path else "发生意外错误。",
             severity="error", timeout=10, markup=False,
         )
+        now = time.monotonic()
+        self._crash_times = [t for t in self._crash_times if now - t < 60] + [now]
+        if len(self._crash_times) >= CRASH_LIMIT:  # an error that repeats by itself: stop cleanly
+            self.exit(return_code=1, message=f"dutydesk 连续发生意外错误，已退出（已保存的数据不受影响）。详情见：{path}")
         return path
 
     def _handle_exception(self, error: Exception) -> None:
         if self.strict:
             super()._handle_exception(error)
             return
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            error = error.error  # a thread worker (import, export): report what it raised
         if isinstance(error, UserError):
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(error.report() if isinstance(error, ValidationError) else str(error), severity="error", markup=False)
             return
         try:
             self.report_crash(error)
         except Exception:
             super()._handle_exception(error)
+
+
+NOTIFY_MAX = 2000
+CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits cleanly
+_LONG_NUMBER = re.compile(r"(?<![\d.])\d{7,}(?![\d.])")
 
 
 def make_app(db_path: str | os.PathLike | None = None, *, operator: str | None = None,

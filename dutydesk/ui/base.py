@@ -8,13 +8,13 @@ from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from .widgets import AppHeader
+from .widgets import AppHeader, SafeDispatch
 
 if TYPE_CHECKING:
     from .app import DutyDeskApp
 
 
-class BaseScreen(Screen):
+class BaseScreen(SafeDispatch, Screen):
     """Header + body + footer. Subclasses implement ``compose_body`` and ``refresh_data``.
 
     ``refresh_data`` is called when the screen is shown again and every few seconds by the

@@ -15,11 +15,12 @@ from ..errors import UserError
 from ..store import drafts
 from ..store.db import Store
 from ..text import clean, clean_line
+from .widgets import SafeDispatch
 
 T = TypeVar("T")
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(SafeDispatch, ModalScreen[bool]):
     """Yes/no question. Enter or y = yes, Esc or n = no."""
 
     BINDINGS = [
@@ -34,7 +35,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text", markup=False)
+            yield Static(clean(self.question), classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (Y)", id="yes", variant="primary")
                 yield Button(f"{self.no} (N)", id="no")
@@ -47,7 +48,7 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class MessageModal(ModalScreen[None]):
+class MessageModal(SafeDispatch, ModalScreen[None]):
     """Read-only text (history, details, import reports). Esc closes."""
 
     BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="message.close")]
@@ -59,9 +60,9 @@ class MessageModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(clean_line(self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-body"):
-                yield Static(self.body, markup=False)
+                yield Static(clean(self.body), markup=False)
             yield Button("关闭 (Esc)", id="close")
 
     def action_close(self) -> None:
@@ -72,7 +73,7 @@ class MessageModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConflictModal(ModalScreen[str | None]):
+class ConflictModal(SafeDispatch, ModalScreen[str | None]):
     """Someone else saved the record first: compare and choose.
 
     Returns ``"mine"`` (overwrite with my version), ``"theirs"`` (discard mine) or
@@ -99,7 +100,7 @@ class ConflictModal(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Static("该记录在您编辑期间已被他人修改", classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-body"):
-                yield Static(body, markup=False)
+                yield Static(clean(body), markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("用我的覆盖 (M)", id="mine", variant="warning")
                 yield Button("保留对方的 (T)", id="theirs")
@@ -113,7 +114,7 @@ class ConflictModal(ModalScreen[str | None]):
         self.dismiss({"mine": "mine", "theirs": "theirs"}.get(event.button.id or ""))
 
 
-class FormModal(ModalScreen[T], Generic[T]):
+class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
     """Base of every form: Ctrl+S saves, Esc cancels (asking if something was typed).
 
     Subclasses implement ``compose_fields`` (widgets with ids) and ``build(values)`` which
@@ -139,6 +140,7 @@ class FormModal(ModalScreen[T], Generic[T]):
         self.dirty = False
         self._loading = True
         self._draft_timer = None
+        self._baseline: dict[str, Any] | None = None
 
     def compose_fields(self) -> ComposeResult:  # pragma: no cover - abstract
         yield from ()
@@ -198,6 +200,8 @@ class FormModal(ModalScreen[T], Generic[T]):
                 self.set_values(draft)
                 self.dirty = True
                 self.notify("已恢复上次未保存的草稿", title=self.form_title, markup=False)
+        # Changed events from filling the fields arrive later: only a real edit makes the form dirty
+        self._baseline = self.values()
         self.call_after_refresh(self._loaded)
 
     def _loaded(self) -> None:
@@ -208,7 +212,7 @@ class FormModal(ModalScreen[T], Generic[T]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _changed(self) -> None:
-        if self._loading:
+        if self._loading or (not self.dirty and self.values() == self._baseline):
             return
         self.dirty = True
         if self.draft_key:
@@ -230,7 +234,7 @@ class FormModal(ModalScreen[T], Generic[T]):
             drafts.delete_draft(self.store, self.draft_key)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(message)
+        self.query_one("#form-error", Static).update(clean(message))
         self.notify(message, severity="error", markup=False)
 
     # -- actions ------------------------------------------------------------------------

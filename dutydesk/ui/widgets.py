@@ -15,11 +15,37 @@ from textual.widgets import DataTable, Static
 from ..text import clean_line
 
 
+class SafeDispatch:
+    """Mixin for the app, screens and widgets: an exception in one of their handlers is
+    reported by the app (crash log + message, or a notification for ``UserError``) and the
+    node keeps processing messages. Textual's default stops the node's message loop, which
+    freezes the screen (or, for key bindings handled by the app, the whole app).
+    In ``strict`` mode (tests) and outside a dutydesk app the default behaviour is kept.
+    """
+
+    async def _dispatch_message(self, message) -> None:
+        try:
+            await super()._dispatch_message(message)  # type: ignore[misc]
+        except Exception as error:
+            app = self.app  # type: ignore[attr-defined]
+            if getattr(app, "strict", True) or not hasattr(app, "report_crash"):
+                raise
+            app._handle_exception(error)
+
+
+CELL_MAX = 200
+
+
 def plain(value: Any, style: str = "") -> Text:
-    """User text as a Rich ``Text``: never parsed as markup, one line."""
+    """User text as a Rich ``Text`` for a table cell: never parsed as markup, one line, at most
+    ``CELL_MAX`` characters (a DataTable column grows to its widest cell and keeps that width:
+    one 100 KB cell would make every later redraw of the table take about a second)."""
     if value is None:
         value = ""
-    return Text(clean_line(value), style=style, no_wrap=True, overflow="ellipsis")
+    text = clean_line(value)
+    if len(text) > CELL_MAX:
+        text = text[: CELL_MAX - 1] + "…"
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
 class AppHeader(Horizontal):
@@ -46,7 +72,7 @@ class Column:
 Fetch = Callable[[int, int], tuple[list[dict], int]]
 
 
-class PagedTable(Vertical):
+class PagedTable(SafeDispatch, Vertical):
     """A DataTable that holds one page of rows fetched from SQL.
 
     ``fetch(offset, limit)`` returns ``(rows, total)``; each row is a dict with an ``id``
