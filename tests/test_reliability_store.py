@@ -305,6 +305,20 @@ def test_drafts_round_trip(store):
     assert drafts.load_draft(store, "k") is None
 
 
+def test_drafts_belong_to_their_operator(store, db_path):
+    """Two officers opening the same form at two terminals keep their own drafts."""
+    other = Store(db_path, operator="乙")
+    try:
+        drafts.save_draft(store, "petitions.new", {"content": "甲正在录入"})
+        assert drafts.load_draft(other, "petitions.new") is None
+        drafts.save_draft(other, "petitions.new", {"content": "乙正在录入"})
+        drafts.delete_draft(other, "petitions.new")
+        assert drafts.load_draft(store, "petitions.new") == {"content": "甲正在录入"}
+        assert drafts.load_draft(other, "petitions.new") is None
+    finally:
+        other.close()
+
+
 # -- files and backups --------------------------------------------------------------------------
 def test_db_wal_shm_and_backups_are_private_whatever_the_umask(tmp_path):
     old = os.umask(0)
