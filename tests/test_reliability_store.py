@@ -280,6 +280,21 @@ def test_write_is_atomic_nested_and_survives_a_failed_commit(store):
     assert store.scalar("SELECT COUNT(*) FROM scratch") == 1
 
 
+def test_a_statement_outside_write_does_not_keep_the_lock(store, db_path, monkeypatch):
+    import dutydesk.store.db as dbmod
+
+    make_scratch(store)
+    store.db.execute("INSERT INTO scratch (title) VALUES ('没有用 write()')")
+    assert not store.db.conn.in_transaction
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_S", 0.3)
+    other = Store(db_path, operator="乙")
+    try:
+        records.insert(other, "scratch", {"title": "另一终端"})  # not blocked
+    finally:
+        other.close()
+    assert store.scalar("SELECT COUNT(*) FROM scratch") == 2
+
+
 def test_reads_do_not_pin_an_old_snapshot(store, db_path):
     """A half-read SELECT must not keep a read transaction (which would hide others' commits)."""
     make_scratch(store)

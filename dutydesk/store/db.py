@@ -65,10 +65,13 @@ class Store:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_S, check_same_thread=False
             )
+            # Autocommit: transactions are only the explicit ones of write(). A stray statement
+            # outside write() commits at once instead of opening an implicit transaction that would
+            # hold the write lock (blocking every other terminal) until this process writes again.
+            conn.isolation_level = None
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             self.db = sqlite_utils.Database(conn, execute_plugins=False)
-            with self.db.ensure_autocommit_on():
-                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
