@@ -40,8 +40,16 @@ COLUMNS = [
     Column("status", "状态", 10),
 ]
 SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is searched
+PAGE_SIZE = 50  # two screens of rows: the table measures every cell it is given
 CONFLICT_LABELS = {k: LABELS[k] for k in ("case_no", "content", "unit", "repeat_of", "petitioner_name",
                                           "petitioner_phone", "petitioner_address", "target", "note")}
+
+
+def _set_text(widget: Static, text: str) -> None:
+    """Update a Static only when its text changes (each update lays the screen out again)."""
+    if getattr(widget, "_dd_text", None) != text:
+        widget._dd_text = text
+        widget.update(text)
 
 
 class PetitionsScreen(BaseScreen):
@@ -63,6 +71,10 @@ class PetitionsScreen(BaseScreen):
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
         Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
+        Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
+        # DataTable's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
+        Binding("pagedown", "turn_page(1)", "下一页", id="petitions.next_page", show=False, priority=True),
+        Binding("pageup", "turn_page(-1)", "上一页", id="petitions.prev_page", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -80,7 +92,7 @@ class PetitionsScreen(BaseScreen):
             yield Select([(s, s) for s in STATUSES], id="pf-status", prompt="全部状态")
             yield Checkbox("仅超期", id="pf-overdue")
         yield Static("", id="pf-counts", markup=False)
-        yield PagedTable(COLUMNS, self.fetch, id="pf-table")
+        yield PagedTable(COLUMNS, self.fetch, page_size=PAGE_SIZE, id="pf-table")
         with VerticalScroll(classes="detail", id="pf-detail-box"):
             yield Static("", id="pf-detail", markup=False)
 
@@ -156,7 +168,7 @@ class PetitionsScreen(BaseScreen):
             text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
                      f"来电{b['phone']}件、来信{b['letter']}件，重点件{b['key_cases']}件、重复件{b['repeats']}件"
                      + (f"；{b['note']}" if b["note"] else ""))
-        self.query_one("#pf-counts", Static).update(text + (f"\n{warning}" if warning else ""))
+        _set_text(self.query_one("#pf-counts", Static), text + (f"\n{warning}" if warning else ""))
 
     def selected(self) -> dict | None:
         """The selected petition, read fresh from the database (None and a notice if none)."""
@@ -175,13 +187,13 @@ class PetitionsScreen(BaseScreen):
         detail = self.query_one("#pf-detail", Static)
         rid = self.table.selected_id
         if rid is None:
-            detail.update("（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）")
+            _set_text(detail, "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）")
             return
         try:
-            detail.update(detail_text(self.store, int(rid), reveal=False)
-                          + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）")
+            _set_text(detail, detail_text(self.store, int(rid), reveal=False)
+                      + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）")
         except UserError:
-            detail.update("")
+            _set_text(detail, "")
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -195,10 +207,10 @@ class PetitionsScreen(BaseScreen):
 
     @on(Input.Submitted, "#pf-search")
     def _search_submitted(self) -> None:
+        """Enter searches at once; the cursor stays in the box (↓ or Esc goes to the list)."""
         if self._search_timer is not None:
             self._search_timer.stop()
         self._apply_filters()
-        self.table.table.focus()
 
     @on(Select.Changed)
     @on(Checkbox.Changed, "#pf-overdue")
@@ -240,6 +252,12 @@ class PetitionsScreen(BaseScreen):
 
     def action_focus_table(self) -> None:
         self.table.table.focus()
+
+    def action_turn_page(self, step: int) -> None:
+        if step > 0:
+            self.table.action_next_page()
+        else:
+            self.table.action_prev_page()
 
     def action_toggle_overdue(self) -> None:
         box = self.query_one("#pf-overdue", Checkbox)
