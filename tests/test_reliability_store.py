@@ -390,6 +390,32 @@ def test_backup_is_a_consistent_private_copy(store, tmp_path):
         backup.backup_now(store, target=store.path)
 
 
+def test_backup_never_copies_half_a_transaction(store, tmp_path):
+    """A worker thread writing on the same connection: the copy waits for its commit."""
+    import threading
+
+    make_scratch(store)
+    started = threading.Event()
+
+    def writer():
+        with store.write():
+            records.insert(store, "scratch", {"title": "甲"})
+            started.set()
+            time.sleep(0.3)
+            records.insert(store, "scratch", {"title": "乙"})
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert started.wait(5)
+    target = backup.backup_now(store, target=tmp_path / "during.db")
+    thread.join()
+    conn = sqlite3.connect(target)
+    try:
+        assert sorted(r[0] for r in conn.execute("SELECT title FROM scratch")) == ["乙", "甲"]
+    finally:
+        conn.close()
+
+
 def test_keep_last_n_backups(store):
     from dutydesk import refdata
 

@@ -64,7 +64,8 @@ def backup_now(store: Store, *, target: Path | None = None, reason: str = "manua
         raise UserError("备份文件不能与数据库是同一个文件")
     if target.is_dir():
         raise UserError(f"这是一个文件夹，请给出备份文件名：{target}")
-    _copy(store.db.conn, target)
+    with store._lock:  # not in the middle of another thread's write() on this connection
+        _copy(store.db.conn, target)
     if keep is None:
         keep = _keep_setting(store)
     if target.parent.resolve() == backup_dir(store).resolve():

@@ -104,7 +104,9 @@ class Store:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise DatabaseLockedError(f"数据库正忙（被其他终端长时间占用）：{_explain(exc)}") from exc
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseLockedError(f"数据库正忙（被其他终端长时间占用）：{_explain(exc)}") from exc
+                raise UserError(f"无法写入数据库 {self.path}：{_explain(exc)}") from exc
             self._depth = 1
             try:
                 yield self.db
@@ -180,4 +182,8 @@ def _explain(exc: Exception) -> str:
         return "文件不是 dutydesk 数据库或已损坏"
     if "unable to open" in text:
         return "无法打开文件（路径或权限有误）"
+    if "readonly" in text or "read-only" in text:
+        return "文件是只读的（请检查文件权限）"
+    if "disk is full" in text or "I/O error" in text:
+        return "磁盘已满或读写出错"
     return text
