@@ -305,6 +305,9 @@ def test_cli_import_results_export_list(run_cli, tmp_path):
     out = tmp_path / "pub.docx"
     r = run_cli("petitions", "export", "-o", str(out), "--batch", "1", "--public")
     assert r.exit_code == 0 and out.exists()
+    out = tmp_path / "pub.xlsx"
+    r = run_cli("petitions", "export", "-o", str(out), "--public", "--no-close-column")
+    assert r.exit_code == 0 and _xlsx_rows(out)[1][-1] == "责任追究情况"
     r = run_cli("petitions", "show", "D2HH202403130001")
     assert r.exit_code == 0 and "张**" in r.stdout and "13812345678" not in r.stdout
     r = run_cli("petitions", "show", "D2HH202403130001", "--full")

@@ -79,12 +79,13 @@ def results_cmd(obj, file: Path, dry_run: bool) -> None:
               help="输出文件：.xlsx、.csv 或 .docx")
 @click.option("--batch", type=int, help="只导出第N批")
 @click.option("--public", is_flag=True, help="公开表（不含信访人信息）；默认导出完整台账")
+@click.option("--no-close-column", is_flag=True, help="公开表不加“是否办结”列")
 @pass_ctx
-def export_cmd(obj, output: Path, batch: int | None, public: bool) -> None:
-    """导出信访件台账或公开表。"""
+def export_cmd(obj, output: Path, batch: int | None, public: bool, no_close_column: bool) -> None:
+    """导出信访件台账或公开表（格式按扩展名：.xlsx、.csv、.docx）。"""
     from .export import export_petitions
 
-    path = export_petitions(obj.store, output, batch_no=batch, public=public)
+    path = export_petitions(obj.store, output, batch_no=batch, public=public, with_closed=not no_close_column)
     click.echo(f"已导出：{path}")
 
 

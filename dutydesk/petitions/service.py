@@ -231,7 +231,6 @@ class PetitionInput:
     assigned_date: dt.date | None = None
     due_date: dt.date | None = None
     target: str = ""
-    seq: int | None = None
     note: str = ""
 
 
@@ -288,7 +287,7 @@ def find_referenced(store: Store, text: str, *, exclude_id: int | None = None) -
     """The petition a repeat note refers to ("与D2HH202403250005重复"), if it is known."""
     for number in referenced_numbers(text):
         row = find_by_case_no(store, number)
-        if row is None:  # plain serials may be written without their prefix, and merged cases carry a unit
+        if row is None:  # a merged multi-site case ("…*") is keyed with its unit
             row = store.one(
                 "SELECT * FROM petitions WHERE deleted_at IS NULL AND (case_key LIKE ? || '|%') ORDER BY id LIMIT 1",
                 [case_key(number)],
@@ -330,8 +329,7 @@ def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, cale
         if existing:
             raise UserError(f"受理编号已登记过：{values['case_no']}（第{existing['no']}批）")
         values = dict(values)
-        if not values.get("seq"):
-            values["seq"] = (store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0) + 1
+        values["seq"] = (store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0) + 1
         if values.get("is_repeat") and values.get("repeat_of"):
             ref = find_referenced(store, values["repeat_of"])
             values["repeat_of_id"] = ref["id"] if ref else None
@@ -389,9 +387,10 @@ def update_petition(store: Store, petition_id: int, inp: PetitionInput, *, expec
             raise UserError(f"受理编号已被其他信访件使用：{values['case_no']}")
         for key in ("assigned_date", "due_date", "lead_unit", "coop_units"):
             values.pop(key)  # changed through hand_over()
-        if batch_id:
+        if batch_id and batch_id != records.get(store, TABLE, petition_id)["batch_id"]:  # moved: last in its new batch
             get_batch(store, batch_id)
             values["batch_id"] = batch_id
+            values["seq"] = (store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0) + 1
         if values.get("repeat_of"):
             ref = find_referenced(store, values["repeat_of"], exclude_id=petition_id)
             values["repeat_of_id"] = ref["id"] if ref else None

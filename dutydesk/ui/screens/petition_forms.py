@@ -87,6 +87,7 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             init = {k: row.get(k) for k in FORM_KEYS if k in row}
             init["batch_no"] = str(row["batch_no"])
             init["key_case"] = bool(row["key_case"])
+            init["is_repeat"] = bool(row["is_repeat"])
             init["types"] = split_list(row["pollution_types"])
         elif row is None and initial is None:
             init["batch_no"] = str(batch_no) if batch_no else ""
@@ -110,7 +111,9 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             yield field("重复关联件（如 与D2HH202403250005重复，可空）", Input(id="repeat_of"))
         yield Static("污染类型（可多选：空格键勾选）", classes="pet-label")
         yield SelectionList[str](*[(Text(t), t) for t in self.types], id="types", classes="pet-types")
-        yield Checkbox("重点件", id="key_case")
+        with Horizontal(classes="pet-pair"):
+            yield Checkbox("重点件", id="key_case")
+            yield Checkbox("重复件（关联件可空）", id="is_repeat")
         yield Static("信访人信息仅在详情和完整台账中显示，列表中隐去。", classes="pet-label")
         with Horizontal(classes="pet-triple"):
             yield field("信访人", Input(id="petitioner_name"))
@@ -142,7 +145,8 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
         return S.PetitionInput(
             case_no=values["case_no"], content=values["content"], unit=values["unit"],
             pollution_types=[t for t in self.types if t in (values.get("types") or [])],
-            key_case=values["key_case"], repeat_of=values["repeat_of"], method=values["method"],
+            key_case=values["key_case"], is_repeat=values["is_repeat"], repeat_of=values["repeat_of"],
+            method=values["method"],
             petitioner_name=values["petitioner_name"], petitioner_phone=values["petitioner_phone"],
             petitioner_address=values["petitioner_address"], target=values["target"], note=values["note"])
 
