@@ -44,15 +44,6 @@ def tokens_text(value: str | None) -> str:
     return " ".join(ch for ch in text if ch.isalnum())
 
 
-def match_expression(query: str) -> str:
-    """The FTS5 MATCH expression for the content part of what the user typed.
-
-    Only letters and digits reach the expression, so user text cannot inject FTS syntax.
-    """
-    phrases = [f'"{t}"' for t in (tokens_text(term) for term in (query or "").split()) if t]
-    return " AND ".join(phrases)
-
-
 # -- index maintenance (call inside store.write()) -------------------------------------------
 def index_petition(store: Store, petition_id: int, content: str) -> None:
     store.db.execute("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
