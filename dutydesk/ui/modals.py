@@ -129,6 +129,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         Binding("escape", "cancel", "取消", id="form.cancel"),
     ]
     TITLE_TEXT = "表单"
+    FOCUS = ""  # id of the field that gets the cursor when the form opens (default: the first)
     MULTILINE: set[str] = set()
 
     def __init__(self, store: Store, *, initial: dict | None = None, draft_key: str | None = None, title: str | None = None):
@@ -206,6 +207,14 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
 
     def _loaded(self) -> None:
         self._loading = False
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in ``FOCUS`` (a field id) or the first focusable field."""
+        fields = [w for w in self._fields() if w.focusable]
+        chosen = next((w for w in fields if w.id == self.FOCUS), fields[0] if fields else None)
+        if chosen is not None:
+            chosen.focus()
 
     @on(Input.Changed)
     @on(TextArea.Changed)

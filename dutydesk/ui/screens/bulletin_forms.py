@@ -23,13 +23,7 @@ T = TypeVar("T")
 
 
 class BulletinForm(FormModal[T]):
-    """A form that starts with the cursor in its first field."""
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        fields = self._fields()
-        if fields:
-            fields[0].focus()
+    """Base of the bulletin's forms (FormModal puts the cursor in the first field)."""
 
 
 # -- items ----------------------------------------------------------------------------------

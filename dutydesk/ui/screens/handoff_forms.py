@@ -33,16 +33,6 @@ def _options(values: list[str], current: str | None = None) -> list[tuple[str, s
     return [(v, v) for v in items]
 
 
-class _FocusFirst:
-    """Put the cursor in the form's main field when it opens (Textual calls every class's ``on_mount``)."""
-
-    FOCUS = ""
-
-    def on_mount(self) -> None:
-        if self.FOCUS:
-            self.call_after_refresh(lambda: self.query_one(f"#{self.FOCUS}").focus())
-
-
 @dataclass
 class EditOutcome:
     """Result of the problem form: saved (``handoff_id``) or a conflict to resolve."""
@@ -52,7 +42,7 @@ class EditOutcome:
     theirs: dict[str, Any] | None = None
 
 
-class ProblemForm(_FocusFirst, FormModal[EditOutcome]):
+class ProblemForm(FormModal[EditOutcome]):
     """New problem, or edit one (``row`` given). Status changes have their own form."""
 
     TITLE_TEXT = "新增问题"
@@ -105,7 +95,7 @@ class ProblemForm(_FocusFirst, FormModal[EditOutcome]):
         return EditOutcome(self.row["id"])
 
 
-class ProgressForm(_FocusFirst, FormModal[int]):
+class ProgressForm(FormModal[int]):
     FOCUS = "content"
 
     def __init__(self, store, row: dict):
@@ -129,7 +119,7 @@ STATUS_HINTS = {
 }
 
 
-class StatusForm(_FocusFirst, FormModal[str]):
+class StatusForm(FormModal[str]):
     FOCUS = "to_status"
 
     def __init__(self, store, row: dict):
@@ -158,7 +148,7 @@ class StatusForm(_FocusFirst, FormModal[str]):
         return target
 
 
-class RecheckForm(_FocusFirst, FormModal[bool]):
+class RecheckForm(FormModal[bool]):
     """回头看. Returns whether the problem came back (and was reopened)."""
 
     FOCUS = "finding"
@@ -181,7 +171,7 @@ class RecheckForm(_FocusFirst, FormModal[bool]):
         return bool(values["came_back"])
 
 
-class FromPetitionForm(_FocusFirst, FormModal[int]):
+class FromPetitionForm(FormModal[int]):
     """从信访件生成: the 受理编号, and optionally the deadline; returns the new problem's id."""
 
     FOCUS = "case_no"

@@ -23,22 +23,6 @@ from ..modals import ConfirmModal, FormModal, field, show_history
 from ..widgets import plain
 
 
-class _Focused:
-    """Put the cursor in the form's first field (or ``FOCUS``) when it opens; Textual calls every
-    class's ``on_mount``, so FormModal's still loads the values and the draft."""
-
-    FOCUS = ""
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._focus_first)
-
-    def _focus_first(self) -> None:
-        fields = [w for w in self._fields() if w.focusable]
-        chosen = next((w for w in fields if w.id == self.FOCUS), fields[0] if fields else None)
-        if chosen is not None:
-            chosen.focus()
-
-
 def _date(text: str, label: str) -> dt.date:
     try:
         return dates.parse_date(text)
@@ -58,7 +42,7 @@ class DayValue:
     note: str
 
 
-class DayForm(_Focused, FormModal[DayValue]):
+class DayForm(FormModal[DayValue]):
     """带班领导 (one), 值班人员 (several, in the order ticked), 备注."""
 
     def __init__(self, store, slot: service.Slot, *, initial: dict | None = None):
@@ -121,7 +105,7 @@ class GenerateValue:
     force: bool
 
 
-class GenerateForm(_Focused, FormModal[GenerateValue]):
+class GenerateForm(FormModal[GenerateValue]):
     TITLE_TEXT = "排班生成（按名单顺序轮换）"
 
     def __init__(self, store, start: dt.date, end: dt.date):
@@ -169,7 +153,7 @@ class SwapValue:
     name2: str
 
 
-class SwapForm(_Focused, FormModal[SwapValue]):
+class SwapForm(FormModal[SwapValue]):
     """调班: person 1 on date 1 and person 2 on date 2 exchange their days."""
 
     TITLE_TEXT = "调班（两人互换值班日期）"
@@ -207,7 +191,7 @@ class LeaveValue:
     note: str
 
 
-class LeaveForm(_Focused, FormModal[LeaveValue]):
+class LeaveForm(FormModal[LeaveValue]):
     TITLE_TEXT = "请假登记"
 
     def __init__(self, store, day: dt.date, name: str | None = None):
@@ -240,7 +224,7 @@ class PersonValue:
     active: bool
 
 
-class PersonForm(_Focused, FormModal[PersonValue]):
+class PersonForm(FormModal[PersonValue]):
     """A person's details, checked here so a bad value keeps the form open."""
 
     TITLE_TEXT = "新增人员"
@@ -394,7 +378,7 @@ class LogValue:
     done: bool
 
 
-class LogForm(_Focused, FormModal[LogValue]):
+class LogForm(FormModal[LogValue]):
     FOCUS = "from_unit"
     MULTILINE = {"content", "instruction"}
 
@@ -430,7 +414,7 @@ class HandoverValue:
     by: str
 
 
-class HandoverForm(_Focused, FormModal[HandoverValue]):
+class HandoverForm(FormModal[HandoverValue]):
     """交班: the note for the next shift; the open items are attached automatically."""
 
     FOCUS = "note"
@@ -498,7 +482,7 @@ class TakeoverModal(ModalScreen[str | None]):
 
 
 # -- files --------------------------------------------------------------------------------
-class ImportForm(_Focused, FormModal[str]):
+class ImportForm(FormModal[str]):
     TITLE_TEXT = "导入值班表"
 
     def compose_fields(self) -> ComposeResult:
