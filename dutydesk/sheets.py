@@ -230,6 +230,8 @@ def read_mapped(path: str | Path, aliases: dict[str, list[str]], *, required: li
     mapping, _ = hmap.map_sheet(sheet)
     missing = [f for f in required if f not in mapping.values()]
     if missing:
+        # Name a missing column as officers write it (the first alias), not by an internal key.
+        missing = [f if not f.isascii() else next(iter(aliases.get(f) or [f])) for f in missing]
         raise UserError(
             f"表格缺少必需的列：{'、'.join(missing)}（第{sheet.header_row}行表头为：{'、'.join(h for h in sheet.headers if h)[:200]}）"
         )
