@@ -133,3 +133,39 @@ def m001_petitions(db):
         );
         """,
     )
+
+
+_SUPERSEDED = """
+    UPDATE petition_results SET superseded_on = (
+        SELECT min(r2.date) FROM petition_results r2
+        WHERE r2.petition_id = petition_results.petition_id
+          AND (r2.date > petition_results.date OR (r2.date = petition_results.date AND r2.id > petition_results.id)))"""
+
+
+@migrations()
+def m002_results_as_of(db):
+    """``superseded_on``: the 办结日期 of the result that replaced this one (NULL while it is the
+    latest), kept by triggers for every writer. "The result as of day D" is then a plain
+    filter (date <= D and not superseded by D) over one covering index, not a search per petition."""
+    from ..store.migrations import exec_script
+
+    counters = "n_rectify, n_penalty, fine, n_investigate, n_admin_detention, n_criminal_detention, n_interview, " \
+               "n_accountable, n_clues"
+    exec_script(
+        db,
+        f"""
+        ALTER TABLE petition_results ADD COLUMN superseded_on TEXT;
+        {_SUPERSEDED};
+        CREATE INDEX petition_results_asof ON petition_results (date, superseded_on, petition_id, kind, {counters});
+        CREATE INDEX petitions_deleted ON petitions (deleted_at) WHERE deleted_at IS NOT NULL;
+        CREATE TRIGGER petition_results_superseded_ai AFTER INSERT ON petition_results BEGIN
+            {_SUPERSEDED} WHERE petition_id = NEW.petition_id;
+        END;
+        CREATE TRIGGER petition_results_superseded_au AFTER UPDATE OF date, petition_id ON petition_results BEGIN
+            {_SUPERSEDED} WHERE petition_id IN (NEW.petition_id, OLD.petition_id);
+        END;
+        CREATE TRIGGER petition_results_superseded_ad AFTER DELETE ON petition_results BEGIN
+            {_SUPERSEDED} WHERE petition_id = OLD.petition_id;
+        END;
+        """,
+    )
