@@ -20,10 +20,13 @@ from .errors import UserError, ValidationError
 class Context:
     """Lazily opened store shared by the subcommands of one invocation."""
 
+    current: "Context | None" = None  # for the crash log of an unexpected error
+
     def __init__(self, db_path: Path | None, operator: str | None):
         self.db_path = db_path
         self.operator = operator
         self._store = None
+        Context.current = self
 
     @property
     def store(self):
@@ -303,6 +306,7 @@ _register_domain_commands()
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one Chinese line and exit status 1."""
+    Context.current = None
     try:
         cli.main(args=argv, prog_name="dutydesk", standalone_mode=False)
     except click.exceptions.Abort:
@@ -329,3 +333,18 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         click.echo(f"错误：文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）", err=True)
         sys.exit(1)
+    except Exception as exc:  # a bug: one line for the user, the traceback in the crash log
+        path = _log_crash(exc)
+        click.echo(f"错误：发生意外错误（{type(exc).__name__}）" + (f"，详情已记录到 {path}" if path else ""), err=True)
+        sys.exit(1)
+
+
+def _log_crash(exc: Exception) -> Path | None:
+    from .crashlog import crash_log_path, write_crash_log
+    from .store import default_db_path
+
+    try:
+        db = (Context.current and Context.current.db_path) or default_db_path()
+        return write_crash_log(crash_log_path(db), exc)
+    except Exception:
+        return None

@@ -543,6 +543,24 @@ def test_cli_restore_refuses_garbage(run_cli, tmp_path):
     assert r.exit_code == 1 and r.stderr.startswith("错误：") and "Traceback" not in r.stderr
 
 
+def test_cli_unexpected_error_is_one_line_and_a_private_crash_log(run_cli, db_path, monkeypatch):
+    from dutydesk import refdata
+
+    assert run_cli("init").exit_code == 0
+
+    def broken(store):
+        raise RuntimeError("设置读取故障 13812345678")
+
+    monkeypatch.setattr(refdata, "all_settings", broken)
+    r = run_cli("settings", "show")
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("错误：发生意外错误（RuntimeError）") and len(r.stderr.strip().splitlines()) == 1
+    log = db_path.parent / "dutydesk-crash.log"
+    assert mode_of(log) == 0o600
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "设置读取故障" in text and "13812345678" not in text
+
+
 # -- text cleaning and masking -----------------------------------------------------------------
 SAFE_EXTRA = ["[/]", "[@click=app.quit]x[/]", "[b]粗[/b]", "😀", "👨‍👩‍👧", "𠀀", "𪚥", "\t", "\n", "　", "＜＞", "&lt;"]
 safe_text = st.lists(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import time
-import traceback
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -15,7 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from .. import __version__, dates
+from .. import dates
+from ..crashlog import crash_log_path, write_crash_log
 from ..errors import UserError, ValidationError
 from ..refdata import get_int_setting
 from ..resources import tcss_path
@@ -202,21 +201,12 @@ class DutyDeskApp(SafeDispatch, App):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def crash_log_path(self) -> Path:
-        return self.store.path.parent / "dutydesk-crash.log"
+        return crash_log_path(self.store.path)
 
     def report_crash(self, error: BaseException) -> Path | None:
         """Write the traceback (no local variables, no user data) next to the database."""
         self.crash_count += 1
-        path = self.crash_log_path()
-        try:
-            text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-            text = _LONG_NUMBER.sub(lambda m: "*" * (len(m[0]) - 2) + m[0][-2:], clean(text))  # phones, ID numbers
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "a", encoding="utf-8") as fh:
-                fh.write(f"==== {dates.now_iso()} dutydesk {__version__}\n{text}\n")
-        except OSError:
-            path = None
+        path = write_crash_log(self.crash_log_path(), error)
         self.notify(
             f"发生意外错误，已记录到 {path}。可继续工作；如再出现请联系管理员。" if path else "发生意外错误。",
             severity="error", timeout=10, markup=False,
@@ -244,7 +234,6 @@ class DutyDeskApp(SafeDispatch, App):
 
 NOTIFY_MAX = 2000
 CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits cleanly
-_LONG_NUMBER = re.compile(r"(?<![\d.])\d{7,}(?![\d.])")
 
 
 def make_app(db_path: str | os.PathLike | None = None, *, operator: str | None = None,
