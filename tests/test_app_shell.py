@@ -80,3 +80,24 @@ async def test_markup_in_data_is_shown_as_text(make_test_app, store):
         await pilot.press("right")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_terminal_focus_refreshes_after_another_terminal_wrote(make_test_app, store, db_path):
+    from textual import events
+
+    from dutydesk import refdata
+    from dutydesk.store.db import Store
+
+    app = make_test_app(start="settings")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        app.poll_changes()  # baseline
+        calls = []
+        original = app.screen.refresh_data
+        app.screen.refresh_data = lambda: (calls.append(1), original())[1]
+        other = Store(db_path, operator="另一终端")
+        refdata.add_unit(other, "市卫健委")
+        other.close()
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        assert calls, "focus did not refresh the screen"

@@ -115,6 +115,10 @@ class DutyDeskApp(SafeDispatch, App):
         if changed:
             self.refresh_visible()
 
+    def on_app_focus(self) -> None:
+        """The terminal window got focus again: show what others changed meanwhile."""
+        self.poll_changes()
+
     def refresh_visible(self) -> None:
         screen = self.screen
         if isinstance(screen, BaseScreen):
