@@ -233,9 +233,10 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
         planned.append(PlannedRow(row.number, no, values))
     if problems:
         raise ValidationError(f"{path.name}：{len(problems)} 行有误，未导入任何信访件", problems)
+    finder = service.RepeatFinder(store)
     for r in planned:
         if not r.values["is_repeat"]:
-            r.candidates = service.repeat_candidates(store, r.values["content"], r.values["unit"], before_batch_no=r.batch_no)
+            r.candidates = finder.find(r.values["content"], r.values["unit"], before_batch_no=r.batch_no)
     if calendar.warning():
         warnings.append(calendar.warning())
     return ImportPlan(path, batch_dates, new_batches, planned, skipped, warnings)

@@ -24,6 +24,7 @@ The list
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -38,10 +39,17 @@ assert OPEN_STATUSES == ("待交办", "已交办")
 _HIGH = "\U0010ffff"
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def searchable(value: str | None) -> str:
+    """Letters and digits only, full-width forms half-width, lower case: ``污水直排``."""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value or "").lower())
+
+
 def tokens_text(value: str | None) -> str:
-    """Text as FTS tokens: one character per token, punctuation and spaces dropped."""
-    text = unicodedata.normalize("NFKC", value or "").lower()
-    return " ".join(ch for ch in text if ch.isalnum())
+    """Text as FTS tokens: one character per token, punctuation and spaces dropped (``污 水 直 排``)."""
+    return " ".join(searchable(value))
 
 
 # -- index maintenance (call inside store.write()) -------------------------------------------

@@ -427,7 +427,7 @@ _BOILERPLATE = ("群众", "来电", "来信", "反映", "举报", "投诉", "希
 
 
 def _bigrams(text: str, unit: str = "") -> set[str]:
-    chars = search.tokens_text(text).replace(" ", "")
+    chars = search.searchable(text)
     for word in ((unit,) if unit else ()) + _BOILERPLATE:
         chars = chars.replace(word, " ")
     out = set()
@@ -457,35 +457,64 @@ class RepeatCandidate:
 REPEAT_THRESHOLD = 0.5
 
 
+class RepeatFinder:
+    """Finds earlier petitions of the same unit whose text looks like a new one.
+
+    Each unit's most recent ``POOL`` petitions are read once, with their bigram sets and an
+    inverted index (bigram → petitions), so checking a 500-row sheet costs seconds, not
+    minutes, at 100,000 petitions. Keep one finder for one import.
+    """
+
+    POOL = 1000  # per unit: some fifty days of an inspection
+
+    def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD):
+        self.store, self.threshold = store, threshold
+        self._pools: dict[str, tuple[list[dict], list[set[str]], dict[str, list[int]]]] = {}
+
+    def _pool(self, unit: str):
+        if unit not in self._pools:
+            rows = self.store.query(
+                "SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p INDEXED BY petitions_unit "
+                "JOIN batches b ON b.id = p.batch_id WHERE p.unit = ? AND p.deleted_at IS NULL "
+                "ORDER BY b.no DESC, p.seq LIMIT ?", [unit, self.POOL])
+            grams = [_bigrams(r["content"], unit) for r in rows]
+            inverted: dict[str, list[int]] = {}
+            for i, g in enumerate(grams):
+                for gram in g:
+                    inverted.setdefault(gram, []).append(i)
+            self._pools[unit] = (rows, grams, inverted)
+        return self._pools[unit]
+
+    def find(self, content: str, unit: str, *, before_batch_no: int | None = None,
+             exclude_id: int | None = None, limit: int = 3) -> list[RepeatCandidate]:
+        """Best first: Dice coefficient of character bigrams ≥ the threshold."""
+        mine = _bigrams(content, unit) if unit and content else set()
+        if not mine:
+            return []
+        rows, grams, inverted = self._pool(unit)
+        shared: dict[int, int] = {}
+        for gram in mine:
+            for i in inverted.get(gram, ()):
+                shared[i] = shared.get(i, 0) + 1
+        out = []
+        for i, n in shared.items():
+            row = rows[i]
+            if (before_batch_no is not None and row["no"] >= before_batch_no) or row["id"] == exclude_id:
+                continue
+            score = 2 * n / (len(mine) + len(grams[i]))
+            if score >= self.threshold:
+                out.append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"],
+                                           round(score, 2)))
+        out.sort(key=lambda c: (-c.score, -c.batch_no, c.petition_id))
+        return out[:limit]
+
+
 def repeat_candidates(store: Store, content: str, unit: str, *, before_batch_no: int | None = None,
                       exclude_id: int | None = None, limit: int = 3,
                       threshold: float = REPEAT_THRESHOLD) -> list[RepeatCandidate]:
     """Earlier petitions of the same unit whose text looks like ``content`` (best first)."""
-    if not unit or not content:
-        return []
-    sql = ("SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p JOIN batches b ON b.id = p.batch_id "
-           "WHERE p.unit = ? AND p.deleted_at IS NULL")
-    params: list = [unit]
-    if before_batch_no is not None:
-        sql += " AND b.no < ?"
-        params.append(int(before_batch_no))
-    if exclude_id is not None:
-        sql += " AND p.id != ?"
-        params.append(exclude_id)
-    sql += " ORDER BY b.no DESC, p.seq LIMIT 3000"
-    mine = _bigrams(content, unit)
-    if not mine:
-        return []
-    out = []
-    for row in store.db.query(sql, params):
-        theirs = _bigrams(row["content"], unit)
-        if not theirs:
-            continue
-        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
-        if score >= threshold:
-            out.append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"], round(score, 2)))
-    out.sort(key=lambda c: (-c.score, -c.batch_no))
-    return out[:limit]
+    return RepeatFinder(store, threshold=threshold).find(content, unit, before_batch_no=before_batch_no,
+                                                         exclude_id=exclude_id, limit=limit)
 
 
 def link_repeat(store: Store, petition_id: int, other_id: int) -> dict:
