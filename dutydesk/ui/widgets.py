@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,6 +49,54 @@ def plain(value: Any, style: str = "") -> Text:
     if len(text) > CELL_MAX:
         text = text[: CELL_MAX - 1] + "…"
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+class FastTable(DataTable):
+    """A DataTable that paints its body cells, one-line Rich ``Text`` as :func:`plain` makes
+    them, without Rich's generic pipeline (``Styled(Padding(text))`` → ``Console.render_lines``).
+    That pipeline costs about half a millisecond a cell, so every new page of a list (a search,
+    PgDn) took 100–300 ms to paint at 160×45 (bench/ANALYSIS.md). The characters and styles
+    drawn are the same (bench/check_fast_table.py compares them); anything else (headers,
+    labels, other renderables, taller rows) goes the generic way.
+    """
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False):
+        if row_index < max(0, self.fixed_rows) or column_index < max(0, self.fixed_columns):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
+                     self._pseudo_class_state)
+        cached = self._cell_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        cell = self._get_row_renderables(row_index).cells[column_index]
+        if (not isinstance(cell, Text) or cell.spans or self.rows[row_key].height != 1 or not cell.no_wrap
+                or width <= 2 * self.cell_padding
+                or cell.overflow not in ("ellipsis", "crop") or "\n" in cell.plain or "\t" in cell.plain):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
+        pad = self.cell_padding
+        inner = max(0, width - 2 * pad)
+        text, fill = cell.plain, 0
+        if cell_len(text) > inner:
+            text = set_cell_size(text, inner - 1) + "…" if cell.overflow == "ellipsis" and inner else set_cell_size(text, inner)
+        else:
+            fill = inner - cell_len(text)
+        text_style = self.app.console.get_style(cell.style) if cell.style else Style.null()
+        plain_style = style + post_style
+        segments = [Segment(" " * pad, plain_style)] if pad else []
+        if text:
+            segments.append(Segment(text, style + text_style + post_style))
+        if fill or pad:
+            segments.append(Segment(" " * (fill + pad), plain_style))
+        lines = [segments]
+        self._cell_render_cache[cache_key] = lines
+        return lines
 
 
 class AppHeader(Horizontal):
@@ -107,7 +158,7 @@ class PagedTable(SafeDispatch, Vertical):
         self.rows: list[dict] = []
 
     def compose(self) -> ComposeResult:
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable = FastTable(cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", classes="pager", markup=False)
 

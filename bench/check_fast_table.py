@@ -1,0 +1,72 @@
+"""Check that ``widgets.FastTable`` paints exactly what Textual's DataTable paints: the same
+character and style in every cell, for real petition rows (Chinese text wider than its column,
+empty cells, row styles), with the cursor and hover on, at several column widths.
+
+``python bench/check_fast_table.py DB`` (DB: the bench database, or any dutydesk database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from textual.app import App
+from textual.widgets import DataTable
+
+
+def cells(lines) -> list[tuple[str, object]]:
+    out = []
+    for line in lines:
+        for seg in line:
+            out += [(ch, seg.style) for ch in seg.text]
+    return out
+
+
+async def main(db: str) -> int:
+    from dutydesk import dates
+    from dutydesk.petitions import search
+    from dutydesk.store import open_store
+    from dutydesk.ui.screens.petitions import COLUMNS
+    from dutydesk.ui.widgets import FastTable, plain
+
+    store = open_store(db, operator="bench", daily_backup=False)
+    rows = search.page(store, search.Filters(), dates.today(), 0, 60)[0]
+    rows += search.page(store, search.Filters(text="噪声"), dates.today(), 0, 60)[0]
+    store.close()
+
+    class Two(App):
+        def compose(self):
+            yield FastTable(id="fast", cursor_type="row", zebra_stripes=True)
+
+    checked = bad = 0  # the generic path (DataTable._render_cell) and the fast one, on the same table
+    app = Two()
+    async with app.run_test(size=(160, 45)) as pilot:
+        for table in app.query(DataTable):
+            for col in COLUMNS:
+                table.add_column(col.label, key=col.key, width=col.width)
+            for r in rows:
+                r.setdefault("summary", r["content"])
+                table.add_row(*(plain(r.get(c.key), r["_style"]) for c in COLUMNS), key=f"{r['id']}-{checked}")
+                checked += 1
+        app.query_one("#fast").focus()
+        await pilot.pause()
+        fast = app.query_one("#fast", FastTable)
+        base = fast.rich_style
+        for row in range(len(rows)):
+            for col in range(len(COLUMNS)):
+                for width in (COLUMNS[col].width + 2, 5, 2, 1):
+                    for cursor, hover in ((False, False), (True, False), (False, True)):
+                        fast._cell_render_cache.clear()
+                        a = cells(DataTable._render_cell(fast, row, col, base, width, cursor, hover))
+                        fast._cell_render_cache.clear()
+                        b = cells(fast._render_cell(row, col, base, width, cursor, hover))
+                        if a != b:
+                            bad += 1
+                            if bad < 5:
+                                print("differs", row, col, width, cursor, hover, "\n ", a[:12], "\n ", b[:12])
+    print(f"{len(rows) * len(COLUMNS) * 4 * 3} cells compared, {bad} differ")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1])))

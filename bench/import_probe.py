@@ -1,0 +1,35 @@
+"""One import through the function the CLI's ``dutydesk petitions import`` calls
+(:func:`dutydesk.petitions.io.import_petitions`), in its own process. Prints JSON.
+
+``python bench/import_probe.py DB FILE [--batch N] [--profile OUT.txt]``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+if __name__ == "__main__":
+    db, path = sys.argv[1], sys.argv[2]
+    batch = int(sys.argv[sys.argv.index("--batch") + 1]) if "--batch" in sys.argv else None
+    profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
+    from dutydesk.petitions.io import import_petitions
+    from dutydesk.store import open_store
+
+    store = open_store(db, operator="bench", daily_backup=False)
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    t0 = time.perf_counter()
+    result = import_petitions(store, path, batch=batch)
+    seconds = time.perf_counter() - t0
+    if profiler:
+        profiler.stop()
+        with open(profile, "w", encoding="utf-8") as fh:
+            fh.write(profiler.output_text(unicode=True))
+    store.close()
+    print(json.dumps({"seconds": seconds, "created": len(result.created), "rows": len(result.plan.rows)}))

@@ -1,0 +1,240 @@
+"""One TUI measurement run in its own process (so its peak memory is its own). Prints JSON.
+
+``python bench/tui_probe.py paged DB``
+    The real app (``make_app``) headless at 160×45 over the big database, started on its
+    default screen (值班表). Then: key 2 opens the 信访件 screen (cold: first time in this
+    process), 1 and 2 again (warm), searches, pages; ru_maxrss at the end.
+
+``python bench/tui_probe.py datatable DB``
+    Textual's own DataTable (same columns, same cell rendering ``plain()``) filled with all
+    100,000 petitions as the list rows, as a list without paging would be; ru_maxrss at the end.
+
+Times are wall-clock from the key event (sent as the terminal driver sends it) or the call,
+until the table holds the new rows and the screen has been refreshed after that
+(``call_after_refresh``). Pilot's own waits are not used for timing: they sleep in 20 ms steps
+until the process looks idle, which would add up to a second to every figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+QUERIES = [  # (label, text): 1-, 2-, 4-character Chinese and 受理编号 fragments
+    ("1字 常见（镇）", "镇"),
+    ("1字 较少（砂）", "砂"),
+    ("2字（噪声）", "噪声"),
+    ("2字（黑臭）", "黑臭"),
+    ("4字（夜间施工）", "夜间施工"),
+    ("4字（非法采砂）", "非法采砂"),
+    ("编号前段（D2HH2026）", "D2HH2026"),
+    ("编号尾号（0005）", "0005"),
+]
+
+
+def log(*a) -> None:
+    print(f"[{time.perf_counter():.2f}]", *a, file=sys.stderr, flush=True)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def until(pilot, cond, timeout: float = 30.0) -> None:
+    end = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > end:
+            raise TimeoutError("condition not reached")
+        await pilot.pause()
+
+
+async def painted(app, cond, timeout: float = 30.0) -> float:
+    """Wait (polling the event loop, not Pilot's idle detection) until ``cond()`` holds, then
+    until the screen has been refreshed after it; returns the moment of that refresh."""
+    end = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > end:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(0)
+    done = asyncio.Event()
+    app.screen.call_after_refresh(done.set)
+    await asyncio.wait_for(done.wait(), timeout)
+    return time.perf_counter()
+
+
+async def key(app, name: str, cond) -> float:
+    """A key as the terminal sends it → ``cond()`` holds and the screen is repainted (ms)."""
+    from textual import events
+
+    t0 = time.perf_counter()
+    app._driver.send_message(events.Key(name, None))
+    return (await painted(app, cond) - t0) * 1000
+
+
+async def paged(db: str) -> dict:
+    from textual.widgets import Input
+
+    from dutydesk.store import open_store
+    from dutydesk.ui.app import make_app
+    from dutydesk.ui.widgets import PagedTable
+
+    out: dict = {}
+    store = open_store(db, operator="bench", daily_backup=False)
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+
+        def table() -> PagedTable | None:
+            try:
+                return app.screen.query_one(PagedTable)
+            except Exception:
+                return None
+
+        out["open_cold_ms"] = await key(app, "2", lambda: table() is not None and table().rows)
+        log("open cold", out["open_cold_ms"])
+        await pilot.pause(0.5)
+        screen = app.screen
+        out["screen"] = f"{type(screen).__module__}.{type(screen).__name__}"
+        pt = table()
+        out["total"], out["page_rows"] = pt.total, len(pt.rows)
+
+        warm = []
+        for _ in range(3):
+            await key(app, "1", lambda: table() is None)
+            await pilot.pause(0.3)
+            old = table
+            warm.append(await key(app, "2", lambda: table() is not None and table().rows))
+            await pilot.pause(0.3)
+        out["open_warm_ms"] = warm
+        log("warm", warm)
+
+        # the unfiltered list's first page: SQL page + fill + paint (compared with a whole DataTable)
+        first = []
+        for _ in range(5):
+            old = pt.rows
+            t0 = time.perf_counter()
+            pt.first_page()
+            first.append((await painted(app, lambda: pt.rows is not old) - t0) * 1000)
+            await pilot.pause(0.2)
+        out["first_page_ms"] = first
+
+        box = screen.query_one("#pf-search", Input) if screen.query("#pf-search") else screen.query(Input).first()
+
+        async def search(text: str) -> float:
+            """Enter in the search box: the screen searches at once (no pause-in-typing delay)."""
+            box.focus()
+            box.value = text
+            await pilot.pause()
+            old = pt.rows
+            return await key(app, "enter", lambda: pt.rows is not old)
+
+        searches: dict = {}
+        for label, text in QUERIES:
+            runs = []
+            for _ in range(5):
+                await search("")
+                await pilot.pause(0.2)
+                runs.append(await search(text))
+                await pilot.pause(0.2)
+            searches[label] = {"text": text, "ms": runs, "total": pt.total}
+            log(label, pt.total, [round(r) for r in runs])
+        out["search_ms"] = searches
+
+        # the typing path: each change of the box waits for a pause in typing, then searches
+        await search("")
+        await pilot.pause(0.3)
+        typed = []
+        for text in ("噪", "噪声"):
+            old = pt.rows
+            t0 = time.perf_counter()
+            box.value = text
+            typed.append((await painted(app, lambda: pt.rows is not old, timeout=5) - t0) * 1000)
+            await pilot.pause(0.3)
+        out["typing_with_delay_ms"] = typed
+
+        await search("")
+        pt.table.focus()
+        await pilot.pause(0.3)
+        paging = []
+        for name in ("pagedown", "ctrl+down"):
+            runs = []
+            for _ in range(4):
+                old = pt.rows
+                try:
+                    runs.append(await asyncio.wait_for(key(app, name, lambda: pt.rows is not old), 3))
+                except (asyncio.TimeoutError, TimeoutError):
+                    runs.append(None)
+                await pilot.pause(0.2)
+            paging.append({"key": name, "ms": runs, "page": pt.page + 1})
+        out["paging_ms"] = paging
+        log("paging", paging)
+    store.close()
+    out["ru_maxrss_mb"] = rss_mb()
+    return out
+
+
+async def datatable(db: str) -> dict:
+    """Textual's DataTable holding every row: what the list would cost without paging."""
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    from dutydesk import dates
+    from dutydesk.petitions import search
+    from dutydesk.store import open_store
+    from dutydesk.ui.screens.petitions import COLUMNS
+    from dutydesk.ui.widgets import plain
+
+    store = open_store(db, operator="bench", daily_backup=False)
+    out: dict = {}
+
+    class Whole(App):
+        def compose(self):
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+
+        def on_mount(self):
+            t = self.query_one(DataTable)
+            for col in COLUMNS:
+                t.add_column(col.label, key=col.key, width=col.width)
+
+    app = Whole()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        table = app.query_one(DataTable)
+        await pilot.pause(0.3)
+        t0 = time.perf_counter()
+        today = dates.today()
+        rows = store.query(f"SELECT {search.LIST_COLUMNS} FROM petitions p JOIN batches b ON b.id = p.batch_id "
+                           "WHERE p.deleted_at IS NULL ORDER BY p.id DESC")
+        for r in rows:
+            search.decorate(r, today)
+            r["summary"] = r["content"]
+            r["batch"] = f"第{r['batch_no']}批"
+            r["unit_short"], r["units"], r["due"] = r["unit"], r["lead_unit"], r["due_date"] or ""
+        t1 = time.perf_counter()
+        table.add_rows([[plain(r.get(c.key), r["_style"]) for c in COLUMNS] for r in rows])
+        t2 = await painted(app, lambda: True)
+        out.update(rows=table.row_count, query_ms=(t1 - t0) * 1000, fill_paint_ms=(t2 - t1) * 1000,
+                   open_ms=(t2 - t0) * 1000)
+        # a search would have to refill it: clear + add the matching rows
+        t0 = time.perf_counter()
+        hits = [r for r in rows if "噪声" in r["content"]]
+        table.clear()
+        table.add_rows([[plain(r.get(c.key), r["_style"]) for c in COLUMNS] for r in hits])
+        out["refill_search_ms"] = (await painted(app, lambda: True) - t0) * 1000
+        out["refill_rows"] = len(hits)
+    store.close()
+    out["ru_maxrss_mb"] = rss_mb()
+    return out
+
+
+if __name__ == "__main__":
+    mode, db = sys.argv[1], sys.argv[2]
+    result = asyncio.run(paged(db) if mode == "paged" else datatable(db))
+    print(json.dumps(result, ensure_ascii=False))
