@@ -321,3 +321,16 @@ def test_cli_import_results_export_list(run_cli, tmp_path):
     assert run_cli("petitions", "batch", "8").exit_code == 1
     r = run_cli("petitions", "batch", "8", "--create", "--date", "2024-03-20")
     assert r.exit_code == 0 and "转办日期 2024-03-20" in r.stdout
+
+
+def test_rows_of_one_batch_must_agree_on_its_transfer_date(store, tmp_path):
+    header = ["受理编号", "交办问题基本情况", "行政区域", "批次", "转办日期"]
+    rows = [["D1", "甲", "道县", "4", ""], ["D2", "乙", "道县", "4", "2024-03-15"], ["D3", "丙", "道县", "4", "2024-03-16"],
+            ["D4", "丁", "道县", "5", ""]]
+    with pytest.raises(ValidationError) as err:
+        io.import_petitions(store, write_xlsx(tmp_path / "d.xlsx", header, rows, title=None))
+    assert [n for n, _ in err.value.problems] == [4] and "前后不一致" in err.value.problems[0][1]
+    rows[2][4] = "2024年3月15日"
+    result = io.import_petitions(store, write_xlsx(tmp_path / "d.xlsx", header, rows, title=None))
+    assert S.batch_by_no(store, 4)["date"] == "2024-03-15" and len(result.created) == 4
+    assert "第5批的转办日期未给出" in result.report()

@@ -20,7 +20,7 @@ from ..store.db import Store
 from ..text import clean_line, normalize_key
 from ..workdays import WorkCalendar
 from . import service
-from .model import COUNTERS, RESULT_FIELDS, case_key, parse_yes_no
+from .model import COUNTERS, RESULT_FIELDS, case_key, parse_yes_no, referenced_numbers
 
 PETITION_ALIASES: dict[str, list[str]] = {
     "case_no": ["受理编号", "编号", "信访编号", "举报编号", "案件编号", "受理号", "信访件编号"],
@@ -160,13 +160,10 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
     if batch is None and not has_batch_col:
         raise UserError("未指定批次：请用 --batch N 指定，或在表中加“批次”列")
     problems: list[tuple[int, str]] = []
-    planned: list[PlannedRow] = []
+    planned: list[tuple[PlannedRow, dt.date | None]] = []  # with the row's own 转办日期
     skipped: list[tuple[int, str, int]] = []
     seen: dict[str, int] = {}
-    batch_dates: dict[int, dt.date] = {}
-    new_batches: set[int] = set()
     warnings: list[str] = []
-    calendar = WorkCalendar(store)
     for row in rows:
         v = row.values
         try:
@@ -178,11 +175,11 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
                 no = no_in_row
             if no is None:
                 raise UserError("批次为空")
-            row_day = dates.parse_optional_date(v.get("transfer_date")) if v.get("transfer_date") else None
+            row_day = dates.parse_optional_date(v.get("transfer_date"))
             inp = service.PetitionInput(
                 case_no=v.get("case_no", ""), content=v.get("content", ""), unit=v.get("unit", ""),
                 pollution_types=split_multi(v.get("pollution_types", "")),
-                key_case=parse_yes_no(v.get("key_case", "")) if "key_case" in v else False,
+                key_case=parse_yes_no(v.get("key_case", "")),
                 petitioner_name=v.get("petitioner_name", ""), petitioner_phone=v.get("petitioner_phone", ""),
                 petitioner_address=v.get("petitioner_address", ""), method=v.get("method", ""),
                 target=v.get("target", ""), note=v.get("note", ""),
@@ -204,48 +201,67 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
             problems.append((row.number, f"受理编号 {values['case_no']} 与第{seen[key]}行重复"))
             continue
         seen[key] = row.number
-        # the batch and its transfer date
-        existing_batch = service.batch_by_no(store, no)
-        if existing_batch:
-            bday = dates.from_iso(existing_batch["date"])
-            if day and day != bday and no not in batch_dates:
-                warnings.append(f"注意：第{no}批已存在，转办日期为 {dates.cn_date(bday)}，未按指定的日期修改")
-        else:
-            bday = day or row_day or batch_dates.get(no) or dates.today()
-            if no not in batch_dates and not (day or row_day):
-                warnings.append(f"注意：第{no}批的转办日期未给出，按今天（{dates.cn_date(bday)}）登记；如不对请指定转办日期")
-            new_batches.add(no)
-        if row_day and no in batch_dates and row_day != batch_dates[no] and not day and not existing_batch:
-            problems.append((row.number, f"第{no}批的转办日期前后不一致（{dates.cn_date(batch_dates[no])} 与 {dates.cn_date(row_day)}）"))
-            continue
-        batch_dates.setdefault(no, bday)
-        if values["due_date"] is None:
-            start = dates.from_iso(values["assigned_date"]) if values["assigned_date"] else bday
-            values["due_date"] = service.due_date_for(store, start, calendar)[0].isoformat()
         found = service.find_by_case_no(store, values["case_no"], values["unit"])
         if found:
-            where = store.scalar("SELECT no FROM batches WHERE id = ?", [found["batch_id"]])
-            skipped.append((row.number, values["case_no"], where))
+            skipped.append((row.number, values["case_no"], store.scalar("SELECT no FROM batches WHERE id = ?",
+                                                                        [found["batch_id"]])))
             continue
         if values["is_repeat"] and values["repeat_of"] and not service.find_referenced(store, values["repeat_of"]) \
-                and not any(case_key(n) in seen for n in _numbers(values["repeat_of"])):
+                and not any(case_key(n) in seen for n in referenced_numbers(values["repeat_of"])):
             warnings.append(f"第{row.number}行：重复关联件“{values['repeat_of'][:30]}”未找到，只记录原文")
-        planned.append(PlannedRow(row.number, no, values))
+        planned.append((PlannedRow(row.number, no, values), row_day))
+    batch_dates, new_batches = _batch_dates(store, planned, skipped, day, problems, warnings)
     if problems:
-        raise ValidationError(f"{path.name}：{len(problems)} 行有误，未导入任何信访件", problems)
+        raise ValidationError(f"{path.name}：{len(problems)} 行有误，未导入任何信访件", sorted(problems))
+    calendar = WorkCalendar(store)
     finder = service.RepeatFinder(store)
-    for r in planned:
+    for r, _ in planned:
+        if r.values["due_date"] is None:  # counted from the hand-over, else from the transfer
+            start = dates.from_iso(r.values["assigned_date"]) if r.values["assigned_date"] else batch_dates[r.batch_no]
+            r.values["due_date"] = service.due_date_for(store, start, calendar)[0].isoformat()
         if not r.values["is_repeat"]:
             r.candidates = finder.find(r.values["content"], r.values["unit"], before_batch_no=r.batch_no)
     if calendar.warning():
         warnings.append(calendar.warning())
-    return ImportPlan(path, batch_dates, new_batches, planned, skipped, warnings)
+    return ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings)
 
 
-def _numbers(text: str) -> list[str]:
-    from .model import referenced_numbers
-
-    return referenced_numbers(text)
+def _batch_dates(store: Store, planned: list[tuple[PlannedRow, dt.date | None]], skipped: list, day: dt.date | None,
+                 problems: list, warnings: list) -> tuple[dict[int, dt.date], set[int]]:
+    """Each batch's 转办日期: a batch already registered keeps its own; a new one takes the given
+    date, else the date its rows carry (they must agree), else today (with a warning)."""
+    dates_in_rows: dict[int, dict[dt.date, int]] = {}
+    for r, row_day in planned:
+        by_day = dates_in_rows.setdefault(r.batch_no, {})
+        if row_day:
+            by_day.setdefault(row_day, r.number)
+    out: dict[int, dt.date] = {}
+    new: set[int] = set()
+    for no, by_day in dates_in_rows.items():
+        existing = service.batch_by_no(store, no)
+        if existing:
+            out[no] = dates.from_iso(existing["date"])
+            if day and day != out[no]:
+                warnings.append(f"注意：第{no}批已存在，转办日期为 {dates.cn_date(out[no])}，未按指定的日期修改")
+            continue
+        new.add(no)
+        if day:
+            out[no] = day
+        elif len(by_day) > 1:
+            (first, _), *others = sorted(by_day.items(), key=lambda kv: kv[1])
+            out[no] = first
+            for other, number in others:
+                problems.append((number, f"第{no}批的转办日期前后不一致（{dates.cn_date(first)} 与 {dates.cn_date(other)}）"))
+        elif by_day:
+            out[no] = next(iter(by_day))
+        else:
+            out[no] = dates.today()
+            warnings.append(f"注意：第{no}批的转办日期未给出，按今天（{dates.cn_date(out[no])}）登记；如不对请指定转办日期")
+    for _, _, no in skipped:
+        existing = service.batch_by_no(store, no) if no is not None else None
+        if existing and no not in out:
+            out[no] = dates.from_iso(existing["date"])
+    return out, new
 
 
 def _repeat_fields(inp: service.PetitionInput, v: dict) -> None:

@@ -436,14 +436,6 @@ def _bigrams(text: str, unit: str = "") -> set[str]:
     return out
 
 
-def similarity(a: str, b: str, unit: str = "") -> float:
-    """Dice coefficient of character bigrams (0..1), the unit's name and boilerplate left out."""
-    x, y = _bigrams(a, unit), _bigrams(b, unit)
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
-
-
 @dataclass
 class RepeatCandidate:
     petition_id: int
