@@ -101,3 +101,34 @@ async def test_terminal_focus_refreshes_after_another_terminal_wrote(make_test_a
         app.post_message(events.AppFocus())
         await pilot.pause()
         assert calls, "focus did not refresh the screen"
+
+
+async def test_paged_table_turns_pages_with_pgdn_even_when_the_table_has_focus():
+    from textual.app import App
+
+    from dutydesk.ui.widgets import Column, PagedTable
+
+    rows = [{"id": i, "n": f"第{i}行"} for i in range(250)]
+    fetched = []
+
+    def fetch(offset, limit):
+        fetched.append(offset)
+        return rows[offset:offset + limit], len(rows)
+
+    class Host(App):
+        def compose(self):
+            yield PagedTable([Column("n", "行")], fetch, page_size=100)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        table = app.query_one(PagedTable)
+        table.table.focus()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert table.page == 1 and table.selected_row["n"] == "第100行"
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert table.page == 2 and len(table.rows) == 50
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert table.page == 1 and fetched[-1] == 100

@@ -17,7 +17,7 @@ from docx.shared import Mm
 
 from ..text import clean
 from . import docx_common as dc
-from .xlsx import _excel_safe, write_table
+from .xlsx import excel_safe, write_table
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def write_csv(path: Path, rows: Sequence[dict], cols: Sequence[Col]) -> Path:
         w = csv.writer(fh)
         w.writerow([c.title for c in cols])
         for row in _cells(rows, cols):
-            w.writerow([_excel_safe(v) if isinstance(v, str) else v for v in row])
+            w.writerow([excel_safe(v) if isinstance(v, str) else v for v in row])
     return path
 
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Sequence
 from ..text import clean
 
 
-def _excel_safe(value: Any) -> Any:
+def excel_safe(value: Any) -> Any:
     """Dates stay dates; text is cleaned and defused (no formulas from user text)."""
     if value is None:
         return ""
@@ -34,7 +34,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
     ws.title = sheet_name[:31]
     r = 1
     if title:
-        ws.cell(row=1, column=1, value=_excel_safe(title)).font = Font(bold=True, size=14)
+        ws.cell(row=1, column=1, value=excel_safe(title)).font = Font(bold=True, size=14)
         if len(headers) > 1:
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
         ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
@@ -47,7 +47,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
     for row in rows:
         r += 1
         for c, value in enumerate(row, 1):
-            cell = ws.cell(row=r, column=c, value=_excel_safe(value))
+            cell = ws.cell(row=r, column=c, value=excel_safe(value))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"

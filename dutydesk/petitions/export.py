@@ -181,6 +181,7 @@ def export_petitions(store: Store, path: str | Path, *, batch_no: int | None = N
 
 
 def export_dir(store: Store) -> Path:
-    """The folder exports go to: setting ``exports_dir``, else ``exports`` beside the database."""
-    configured = get_setting(store, "exports_dir")
-    return Path(configured).expanduser() if configured else store.path.parent / "exports"
+    """The folder exports go to (setting ``exports_dir``)."""
+    from ..refdata import exports_dir
+
+    return exports_dir(store)

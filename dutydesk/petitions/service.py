@@ -353,27 +353,20 @@ def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, cale
 
 def _update(store: Store, petition_id: int, changes: dict, *, expected_version: int | None = None,
             action: str = "修改") -> tuple[dict, dict]:
-    """Like ``records.update`` but audits the petitioner's identity masked and keeps the
-    search index and type table in step. Returns (new row, diff)."""
+    """``records.apply_update`` auditing the petitioner's identity masked, keeping the search
+    index and type table in step. Returns (new row, diff)."""
     with store.write():
-        current = records.get(store, TABLE, petition_id)
-        if expected_version is not None and current["version"] != expected_version:
-            raise ConflictError("该信访件已被其他人修改，请比较后再保存", current=current)
-        diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
-        if not diff:
-            return current, {}
-        sets = ", ".join(f"[{c}] = ?" for c in diff)
-        store.db.execute(
-            f"UPDATE petitions SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
-            [v[1] for v in diff.values()] + [dates.now_iso(), petition_id],
+        row, diff = records.apply_update(
+            store, TABLE, petition_id, changes, expected_version=expected_version, entity=ENTITY, action=action,
+            audit_view=lambda d: masked_audit({k: v for k, v in d.items() if k not in _NOT_AUDITED}),
+            conflict_message="该信访件已被其他人修改，请比较后再保存",
         )
-        store.audit(ENTITY, petition_id, action, masked_audit({k: v for k, v in diff.items() if k not in _NOT_AUDITED}))
         if "content" in diff:
-            search.unindex_petition(store, petition_id, current["content"])
+            search.unindex_petition(store, petition_id, diff["content"][0])
             search.index_petition(store, petition_id, changes["content"])
         if "pollution_types" in diff:
             _set_types(store, petition_id, changes["pollution_types"])
-        return records.get(store, TABLE, petition_id), diff
+        return row, diff
 
 
 def update_petition(store: Store, petition_id: int, inp: PetitionInput, *, expected_version: int | None = None,

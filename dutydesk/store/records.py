@@ -7,7 +7,7 @@ Every domain table has ``id INTEGER PRIMARY KEY``, ``version INTEGER NOT NULL DE
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..dates import now_iso
 from ..errors import ConflictError, UserError
@@ -43,26 +43,46 @@ def update(
     expected_version: int | None = None,
     entity: str | None = None,
     action: str = "修改",
+    audit_view: Callable[[dict], dict] | None = None,
+    conflict_message: str = "该记录已被其他人修改，请比较后再保存",
 ) -> dict:
     """Apply ``changes``; refuse with :class:`ConflictError` if the record moved on.
 
     Returns the updated row. Only changed fields are written and audited as
-    ``{field: [old, new]}``.
+    ``{field: [old, new]}``; ``audit_view`` may mask or drop fields of that diff before it
+    is written to the audit log (e.g. a petitioner's identity).
     """
+    return apply_update(store, table, record_id, changes, expected_version=expected_version, entity=entity,
+                        action=action, audit_view=audit_view, conflict_message=conflict_message)[0]
+
+
+def apply_update(
+    store: Store,
+    table: str,
+    record_id: int,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    entity: str | None = None,
+    action: str = "修改",
+    audit_view: Callable[[dict], dict] | None = None,
+    conflict_message: str = "该记录已被其他人修改，请比较后再保存",
+) -> tuple[dict, dict]:
+    """:func:`update` that also returns the diff ``{field: [old, new]}`` (empty: nothing changed)."""
     with store.write():
         current = get(store, table, record_id)
         if expected_version is not None and current["version"] != expected_version:
-            raise ConflictError("该记录已被其他人修改，请比较后再保存", current=current)
+            raise ConflictError(conflict_message, current=current)
         diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
         if not diff:
-            return current
+            return current, {}
         sets = ", ".join(f"[{c}] = ?" for c in diff)
         store.db.execute(
             f"UPDATE [{table}] SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
             [v[1] for v in diff.values()] + [now_iso(), record_id],
         )
-        store.audit(entity or table, record_id, action, diff)
-        return get(store, table, record_id)
+        store.audit(entity or table, record_id, action, audit_view(diff) if audit_view else diff)
+        return get(store, table, record_id), diff
 
 
 def soft_delete(store: Store, table: str, record_id: int, *, entity: str | None = None) -> None:

@@ -60,6 +60,25 @@ class FastTable(DataTable):
     labels, other renderables, taller rows) goes the generic way.
     """
 
+    def _update_dimensions(self, new_rows) -> None:
+        """Column content widths of new one-line ``Text`` rows by ``cell_len`` (what Rich's
+        measure returns for them), without building console options for every cell."""
+        rest = []
+        for row_key in new_rows:
+            row_index, row = self._row_locations.get(row_key), self.rows.get(row_key)
+            if row_index is None or row is None:
+                continue
+            cells = self._get_row_renderables(row_index).cells
+            if row.label is not None or row.auto_height or not all(
+                    isinstance(c, Text) and "\n" not in c.plain and "\t" not in c.plain for c in cells):
+                rest.append(row_key)
+                continue
+            for column, cell in zip(self.ordered_columns, cells):
+                width = cell_len(cell.plain)
+                if width > column.content_width:
+                    column.content_width = width
+        super()._update_dimensions(rest)
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
         if row_index < max(0, self.fixed_rows) or column_index < max(0, self.fixed_columns):
@@ -132,8 +151,8 @@ class PagedTable(SafeDispatch, Vertical):
     """
 
     BINDINGS = [
-        Binding("pagedown,ctrl+down", "next_page", "下一页", id="table.next_page", show=False),
-        Binding("pageup,ctrl+up", "prev_page", "上一页", id="table.prev_page", show=False),
+        Binding("pagedown,ctrl+down", "next_page", "下一页", id="table.next_page", show=False, priority=True),
+        Binding("pageup,ctrl+up", "prev_page", "上一页", id="table.prev_page", show=False, priority=True),
     ]
 
     class Chosen(Message):
