@@ -64,7 +64,25 @@ async def main(db: str) -> int:
                             bad += 1
                             if bad < 5:
                                 print("differs", row, col, width, cursor, hover, "\n ", a[:12], "\n ", b[:12])
-    print(f"{len(rows) * len(COLUMNS) * 4 * 3} cells compared, {bad} differ")
+        # column widths measured by FastTable._update_dimensions = DataTable's
+        app.query_one("#fast").styles.display = "none"
+        await app.mount(DataTable(id="slow"))
+        slow = app.query_one("#slow", DataTable)
+        for col in COLUMNS:
+            slow.add_column(col.label, key=col.key)
+        fast2 = FastTable(id="fast2")
+        await app.mount(fast2)
+        for col in COLUMNS:
+            fast2.add_column(col.label, key=col.key)
+        for table in (slow, fast2):
+            for r in rows:
+                table.add_row(*(plain(r.get(c.key), r["_style"]) for c in COLUMNS))
+        await pilot.pause()
+        widths = [[c.content_width for c in t.ordered_columns] for t in (slow, fast2)]
+        if widths[0] != widths[1]:
+            bad += 1
+            print("column widths differ", widths)
+    print(f"{len(rows) * len(COLUMNS) * 4 * 3} cells and {len(COLUMNS)} column widths compared, {bad} differ")
     return 1 if bad else 0
 
 

@@ -6,7 +6,8 @@ issue 8 over several runs, print median and spread, and write them to bench/RESU
 
 Options: ``--runs N`` (start-up runs, default 7), ``--import-cap S`` (seconds an import may
 take before it is stopped and its time estimated from a sample, default 180; 0 = no cap),
-``--force-build`` (rebuild the database), ``--no-write`` (do not touch RESULTS.md).
+``--force-build`` (rebuild the database), ``--no-write`` (do not touch RESULTS.md),
+``--rewrite`` (only render RESULTS.md again from results.json and ANALYSIS.md).
 A benchmark, not a test: CI does not run it.
 """
 
@@ -259,30 +260,31 @@ def imports(src: Path) -> None:
 
     files = build.CACHE / "files"
     files.mkdir(exist_ok=True)
-    xlsx, csvf, sample = files / "batch-5000.xlsx", files / "ledger-100000.csv", files / "sample-40.csv"
+    xlsx, csvf = files / "batch-5000.xlsx", files / "ledger-100000.csv"
     if not xlsx.exists():
         import_files.make_xlsx(xlsx)
     if not csvf.exists():
         import_files.make_csv(csvf)
-    if not sample.exists():
-        import_files.make_csv(sample, n=40, batches=1, start=dt.date(2027, 12, 1))
     say("imports through io.import_petitions (the CLI's function), each on a fresh copy of the big database")
+    r = run_import(src, xlsx, 301)
+    per_row = None
+    if r.get("timeout"):
+        figure("import a 5,000-row .xlsx batch", [], 5.0, "s", note=f"stopped after {IMPORT_CAP:.0f} s")
+    else:
+        per_row = r["seconds"] / 5000
+        figure("import a 5,000-row .xlsx batch", [r["seconds"]], 5.0, "s", note=f"{r['created']} petitions created")
     prof = HERE / "profiles"
     prof.mkdir(exist_ok=True)
-    r = run_import(src, sample, None, profile=prof / "import-sample-40.txt")
-    per_row = r["seconds"] / 40
-    figure("import a 40-row sample (.csv): seconds per row", [per_row * 1000], None,
-           note="profile: bench/profiles/import-sample-40.txt")
-    for name, path, rows, batch, target in (("import a 5,000-row .xlsx batch", xlsx, 5000, 301, 5.0),
-                                            ("import a 100,000-row .csv", csvf, 100_000, None, 60.0)):
-        r = run_import(src, path, batch)
-        if r.get("timeout"):
-            est = per_row * rows
-            figure(name, [], target, "s", value=est,
-                   note=f"stopped after {IMPORT_CAP:.0f} s; estimated from the sample's time per row "
-                        f"({per_row * 1000:.0f} ms × {rows})")
-        else:
-            figure(name, [r["seconds"]], target, "s", note=f"{r['created']} petitions created")
+    run_import(src, xlsx, 301, profile=prof / "import-xlsx-5000.txt")
+    NOTES.append("Profile of the 5,000-row import (a second run under pyinstrument): `bench/profiles/import-xlsx-5000.txt`.")
+    r = run_import(src, csvf, None)
+    if r.get("timeout"):
+        est = per_row * 100_000 if per_row else None
+        figure("import a 100,000-row .csv", [], 60.0, "s", value=est,
+               note=f"stopped after {IMPORT_CAP:.0f} s; the median is an ESTIMATE: the .xlsx import's time per row "
+                    f"× 100,000" if est else f"stopped after {IMPORT_CAP:.0f} s")
+    else:
+        figure("import a 100,000-row .csv", [r["seconds"]], 60.0, "s", note=f"{r['created']} petitions created")
 
 
 def run_import(src: Path, path: Path, batch: int | None, profile: Path | None = None) -> dict:
@@ -302,7 +304,11 @@ def run_import(src: Path, path: Path, batch: int | None, profile: Path | None = 
 
 
 # -- report ---------------------------------------------------------------------------------------
-def write_results(info: dict, db: Path, build_s: float | None, started: float) -> None:
+def write_results(info: dict, db: Path, build_s: float | None, started: float, when: str | None = None,
+                  minutes: float | None = None) -> None:
+    when = when or f"{dt.datetime.now():%Y-%m-%d %H:%M}"
+    minutes = minutes if minutes is not None else (time.perf_counter() - started) / 60
+    info.setdefault("load_end", os.getloadavg())
     counts = {}
     con = sqlite3.connect(db)
     for t in ("batches", "petitions", "petition_results", "petition_status_log", "audit", "handoffs",
@@ -314,8 +320,8 @@ def write_results(info: dict, db: Path, build_s: float | None, started: float) -
     lines = [
         "# Benchmark results (issue 8)",
         "",
-        f"Produced by `{COMMAND}` on {dt.datetime.now():%Y-%m-%d %H:%M} "
-        f"(whole run {(time.perf_counter() - started) / 60:.1f} min). Generated file: edit `bench/run.py`, "
+        f"Produced by `{COMMAND}` on {when} "
+        f"(whole run {minutes:.1f} min). Generated file: edit `bench/run.py`, "
         "not this file (the analysis below is `bench/ANALYSIS.md`).",
         "",
         "## Machine",
@@ -323,7 +329,7 @@ def write_results(info: dict, db: Path, build_s: float | None, started: float) -
         f"- CPU: {info['cpu']}, {info['cores']} cores; memory {info['memory_gb']} GB; {info['os']}",
         f"- Python {info['python']}, SQLite {info['sqlite']}, Textual {info['textual']}",
         f"- Load average (1/5/15 min) at start {', '.join(f'{x:.2f}' for x in info['load_start'])}; "
-        f"at end {', '.join(f'{x:.2f}' for x in os.getloadavg())}. A load above the core count means other "
+        f"at end {', '.join(f'{x:.2f}' for x in info['load_end'])}. A load above the core count means other "
         "processes shared the CPU: every figure is then slower than on an idle machine.",
         "",
         "## Database",
@@ -352,12 +358,20 @@ def write_results(info: dict, db: Path, build_s: float | None, started: float) -
     if analysis.exists():
         lines += [analysis.read_text(encoding="utf-8").rstrip(), ""]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
-    (HERE / "results.json").write_text(json.dumps({"machine": info, "figures": FIGURES}, ensure_ascii=False,
-                                                  indent=1), encoding="utf-8")
+    (HERE / "results.json").write_text(json.dumps(
+        {"machine": info, "figures": FIGURES, "notes": NOTES, "build_s": build_s, "when": when, "minutes": minutes},
+        ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def main() -> None:
     started = time.perf_counter()
+    if "--rewrite" in sys.argv:  # RESULTS.md again from results.json (after editing ANALYSIS.md)
+        data = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
+        FIGURES[:] = data["figures"]
+        NOTES[:] = data.get("notes", [])
+        src, _ = build.cached_db()
+        write_results(data["machine"], src, data.get("build_s"), started, data.get("when"), data.get("minutes"))
+        return
     info = machine()
     say(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, Python {info['python']}, "
         f"SQLite {info['sqlite']}, Textual {info['textual']}, load {info['load_start']}")

@@ -55,7 +55,7 @@ async def until(pilot, cond, timeout: float = 30.0) -> None:
         await pilot.pause()
 
 
-async def painted(app, cond, timeout: float = 30.0) -> float:
+async def painted(app, cond, timeout: float = 600.0) -> float:
     """Wait (polling the event loop, not Pilot's idle detection) until ``cond()`` holds, then
     until the screen has been refreshed after it; returns the moment of that refresh."""
     end = time.perf_counter() + timeout
