@@ -205,6 +205,19 @@ def delete_item(store: Store, item_id: int) -> None:
         records.soft_delete(store, ITEMS, item_id)
 
 
+def undelete_item(store: Store, item_id: int) -> None:
+    """Restore a deleted item to its bulletin, while that bulletin is still a draft."""
+    with store.write():
+        row = records.get(store, ITEMS, item_id, include_deleted=True)
+        bulletin = records.get(store, TABLE, row["bulletin_id"], include_deleted=True)
+        if bulletin["deleted_at"] or bulletin["superseded_by"]:
+            raise UserError("该条目所在的简报已被更正版取代，无法恢复（请在当前版本中重新添加）")
+        if bulletin["status"] == "issued":
+            raise UserError(f"{dates.cn_date(bulletin['date'])}的简报已签发，不能再恢复条目；"
+                            "如需更正请先更正重开（简报界面按 o），再重新添加")
+        records.undelete(store, ITEMS, item_id)
+
+
 def move_item(store: Store, item_id: int, delta: int) -> bool:
     """Swap an item with its neighbour of the same kind (``delta`` -1 up, +1 down)."""
     with store.write():

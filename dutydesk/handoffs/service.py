@@ -534,7 +534,13 @@ def recheck(store: Store, handoff_id: int, *, finding: str, came_back: bool = Fa
 
 
 def soft_delete(store: Store, handoff_id: int) -> None:
+    """Delete a problem (soft: it leaves lists, counts and exports and can be restored)."""
     records.soft_delete(store, TABLE, int(handoff_id), entity=ENTITY)
+
+
+def undelete(store: Store, handoff_id: int) -> None:
+    """Restore a deleted problem (its 问题编号 stayed reserved, so it cannot clash)."""
+    records.undelete(store, TABLE, int(handoff_id), entity=ENTITY)
 
 
 # -- petitions -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..text import clean_line, normalize_key
+from ..text import clean_line, mask_address, mask_name, mask_phone, normalize_key
 
 STATUSES = ("待交办", "已交办", "阶段性办结", "已办结", "已公开")
 OPEN_STATUSES = ("待交办", "已交办")
@@ -41,6 +41,17 @@ RESULT_TEXT_FIELDS = ("investigation", "truth", "handling", "accountability")
 RESULT_FIELDS = RESULT_TEXT_FIELDS + COUNTER_FIELDS
 
 PRIVATE_FIELDS = frozenset({"petitioner_name", "petitioner_phone", "petitioner_address"})
+
+def scrub_identity(text: str, row: dict) -> str:
+    """Hide the petitioner's identity (``row``'s name, phone, address) where it was typed into
+    a text (content, results), for anything shown outside the detail view and the full ledger."""
+    for key, fn, minimum in (("petitioner_name", mask_name, 2), ("petitioner_phone", mask_phone, 5),
+                             ("petitioner_address", mask_address, 4)):
+        value = (row.get(key) or "").strip()
+        if len(value) >= minimum and value in text:
+            text = text.replace(value, fn(value))
+    return text
+
 
 LABELS = {
     "case_no": "受理编号",

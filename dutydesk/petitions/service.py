@@ -631,11 +631,15 @@ def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
             row = {"petition_id": petition_id, **values, "operator": store.operator, "created_at": now, "updated_at": now}
             store.db.execute(f"INSERT INTO petition_results ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                              list(row.values()))
-        return _apply_latest(store, current, action=action, note=values["kind"])
+        row, diff = _apply_latest(store, current, action=action, note=values["kind"])
+        if not diff:  # e.g. an earlier-dated result: the petition shows the same, the audit still records it
+            store.audit(ENTITY, petition_id, action, {k: v for k, v in values.items()
+                                                      if v not in ("", 0, 0.0) or k in ("kind", "date")})
+        return row
 
 
-def _apply_latest(store: Store, current: dict, *, action: str, note: str = "") -> dict:
-    """Copy the latest result onto the petition and set its status from it."""
+def _apply_latest(store: Store, current: dict, *, action: str, note: str = "") -> tuple[dict, dict]:
+    """Copy the latest result onto the petition and set its status from it; returns (row, diff)."""
     pid = current["id"]
     latest = latest_result(store, pid)
     changes: dict = {f: (latest[f] if latest else ("" if f in RESULT_TEXT_FIELDS else 0)) for f in RESULT_FIELDS}
@@ -652,11 +656,11 @@ def _apply_latest(store: Store, current: dict, *, action: str, note: str = "") -
     if status != "已公开":
         changes["published_date"] = None
     changes["status"] = status
-    row, _ = _update(store, pid, changes, action=action)
+    row, diff = _update(store, pid, changes, action=action)
     if status != current["status"]:
         day = dates.from_iso(latest["date"]) if latest else dates.today()
         _log_status(store, pid, current["status"], status, day, note)
-    return row
+    return row, diff
 
 
 def publish(store: Store, petition_ids: list[int], day: dt.date | None = None) -> int:

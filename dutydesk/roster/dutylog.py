@@ -208,6 +208,15 @@ def update_entry(store: Store, entry_id: int, *, expected_version: int | None = 
     return _entry(records.update(store, "duty_log", entry_id, clean_changes, expected_version=expected_version))
 
 
+def delete_entry(store: Store, entry_id: int) -> None:
+    """Delete an entry (soft: it leaves the log, carried items and exports, and can be restored)."""
+    records.soft_delete(store, "duty_log", entry_id)
+
+
+def undelete_entry(store: Store, entry_id: int) -> None:
+    records.undelete(store, "duty_log", entry_id)
+
+
 def set_done(store: Store, entry_id: int, done: bool = True) -> LogEntry:
     return update_entry(store, entry_id, done=done)
 

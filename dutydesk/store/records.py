@@ -7,7 +7,8 @@ Every domain table has ``id INTEGER PRIMARY KEY``, ``version INTEGER NOT NULL DE
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import sqlite3
+from typing import Any, Callable, Iterable
 
 from ..dates import now_iso
 from ..errors import ConflictError, UserError
@@ -96,13 +97,18 @@ def soft_delete(store: Store, table: str, record_id: int, *, entity: str | None 
 
 
 def undelete(store: Store, table: str, record_id: int, *, entity: str | None = None) -> None:
+    """Bring a soft-deleted record back (audited as 恢复). A live record that took its place
+    (same unique key) is refused with :class:`UserError`, and nothing changes."""
     with store.write():
         row = get(store, table, record_id, include_deleted=True)
         if not row.get("deleted_at"):
             return
-        store.db.execute(
-            f"UPDATE [{table}] SET deleted_at = NULL, version = version + 1 WHERE id = ?", [record_id]
-        )
+        try:
+            store.db.execute(
+                f"UPDATE [{table}] SET deleted_at = NULL, version = version + 1 WHERE id = ?", [record_id]
+            )
+        except sqlite3.IntegrityError as exc:
+            raise UserError(f"无法恢复：已有一条相同的记录（{table} #{record_id}）") from exc
         store.audit(entity or table, record_id, "恢复")
 
 
@@ -111,6 +117,31 @@ def deleted(store: Store, table: str, *, limit: int = 100) -> list[dict]:
     return store.query(
         f"SELECT * FROM [{table}] WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?", [limit]
     )
+
+
+def recently_deleted(store: Store, tables: Iterable[str | tuple[str, str]], *, limit: int = 100) -> list[dict]:
+    """Soft-deleted records of several tables, newest deletion first (for the trash).
+
+    ``tables`` are table names or ``(table, entity)`` pairs (the entity the deletion was
+    audited under, when it is not the table's name). Each row is the record itself plus
+    ``_table``, ``_entity`` and ``_deleted_by`` (the operator of the last 删除 in the audit).
+    """
+    rows: list[dict] = []
+    for spec in tables:
+        table, entity = (spec, spec) if isinstance(spec, str) else spec
+        for row in store.query(
+            f"SELECT * FROM [{table}] WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT ?", [limit]
+        ):
+            row["_table"], row["_entity"] = table, entity
+            rows.append(row)
+    rows.sort(key=lambda r: (r["deleted_at"], r["id"]), reverse=True)
+    rows = rows[:limit]
+    for row in rows:
+        row["_deleted_by"] = store.scalar(
+            "SELECT operator FROM audit WHERE entity = ? AND entity_id = ? AND action = '删除' ORDER BY id DESC LIMIT 1",
+            [row["_entity"], str(row["id"])],
+        ) or ""
+    return rows
 
 
 def history_text(store: Store, entity: str, record_id: Any, *, labels: dict[str, str] | None = None,
