@@ -48,7 +48,8 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
 
 
 class DutyDeskApp(SafeDispatch, App):
-    """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin."""
+    """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin,
+    Ctrl+Z opens the trash (回收站) to undo a delete."""
 
     TITLE = "dutydesk"
     CSS_PATH = str(tcss_path())
@@ -62,6 +63,7 @@ class DutyDeskApp(SafeDispatch, App):
         Binding("4", "goto('bulletin')", "工作简报", id="app.goto_bulletin"),
         Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
         Binding("f5", "export_bulletin", "导出简报", id="app.export_bulletin", priority=True),
+        Binding("ctrl+z", "trash", "回收站", id="app.trash"),
         Binding("ctrl+p", "command_palette", "命令", id="app.palette", priority=True),
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
     ]
@@ -157,6 +159,15 @@ class DutyDeskApp(SafeDispatch, App):
         self.call_from_thread(self.notify, names, title="简报已导出", timeout=10, markup=False)
         self.call_from_thread(self.refresh_visible)
 
+    def action_trash(self) -> None:
+        """回收站: every recently deleted record, restorable (an undo for any delete)."""
+        if not isinstance(self.screen, BaseScreen):
+            self.notify("请先关闭当前对话框，再按 Ctrl+Z 打开回收站", severity="warning", markup=False)
+            return
+        from .trash import TrashModal
+
+        self.push_screen(TrashModal(self.store))
+
     async def action_quit(self) -> None:
         dirty = [s for s in self.screen_stack if isinstance(s, FormModal) and s.dirty]
         if not dirty:
@@ -183,6 +194,7 @@ class DutyDeskApp(SafeDispatch, App):
             yield SystemCommand(f"切换到：{title}", f"快捷键 {key}", lambda m=mode: self.action_goto(m))
         yield SystemCommand("打开设置", "单位、词表、节假日、简报设置（快捷键 0）", lambda: self.action_goto("settings"))
         yield SystemCommand("导出今日简报", "导出 .docx、.md、.txt（快捷键 F5）", self.action_export_bulletin)
+        yield SystemCommand("回收站（撤销删除）", "查看最近删除的记录并恢复（快捷键 Ctrl+Z）", self.action_trash)
         if isinstance(screen, BaseScreen):
             yield from screen.palette_commands()
         yield SystemCommand("退出 dutydesk", "快捷键 Ctrl+Q", self.action_quit)

@@ -21,11 +21,17 @@ from ...bulletin import service
 from ...bulletin.model import split_paragraphs, title_lines
 from ...errors import ConflictError, UserError
 from ..base import BaseScreen
-from ..modals import ConfirmModal, ConflictModal
+from ..modals import ConfirmModal, ConflictModal, show_history
+from ..trash import UNDO_HINT
 from ..widgets import plain
 from .bulletin_forms import (CountyForm, CountyValue, DateForm, FooterForm, FooterValue, NewsForm, NewsValue,
                              PastBulletinsModal, PetitionTextForm)
 
+ITEM_LABELS = {"kind": "类型", "unit": "单位", "title": "标题", "body": "正文", "sort": "顺序", "bulletin_id": "简报"}
+BULLETIN_LABELS = {"date": "日期", "number": "期号", "revision": "版次", "status": "状态", "report_to": "报",
+                   "send_to": "送", "issue_to": "发", "copies": "印数", "petition_text_override": "信访段",
+                   "snapshot": "签发内容", "issued_at": "签发时间", "issued_by": "签发人", "superseded_by": "更正版",
+                   "corrects": "更正自"}
 PETITION_ROW = "petition"
 FOOTER_ROW = "footer"
 
@@ -47,6 +53,7 @@ class BulletinScreen(BaseScreen):
         Binding("f", "footer", "版记设置", id="bulletin.footer"),
         Binding("l", "past", "往期简报", id="bulletin.past"),
         Binding("o", "reopen", "更正重开", id="bulletin.reopen"),
+        Binding("h", "history", "历史", id="bulletin.history"),
     ]
 
     def __init__(self) -> None:
@@ -122,7 +129,7 @@ class BulletinScreen(BaseScreen):
         elif not n:
             hint.update("按 a 新增新闻，c 新增县区动态；信访段由信访台账自动生成。")
         else:
-            hint.update("Enter/e 编辑  d 删除  K/J 上移/下移  t 改信访段  f 版记")
+            hint.update("Enter/e 编辑  d 删除  K/J 上移/下移  t 改信访段  f 版记  h 历史")
 
     def _unit(self, name: str) -> str:
         for unit in refdata.list_units(self.store, include_inactive=True):
@@ -297,9 +304,22 @@ class BulletinScreen(BaseScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run(service.delete_item, self.store, item_id, ok=f"已删除：{label}")
+                self._run(service.delete_item, self.store, item_id, ok=f"已删除：{label}（{UNDO_HINT}）")
 
-        self.app.push_screen(ConfirmModal(f"删除{item.kind_label}“{label[:30]}”？"), answered)
+        self.app.push_screen(ConfirmModal(f"删除{item.kind_label}“{label[:30]}”？\n签发前可在回收站（Ctrl+Z）恢复。"),
+                             answered)
+
+    def action_history(self) -> None:
+        """The history of the selected item, or (on the 信访段 / 版记 rows) of the bulletin itself."""
+        item_id = self._selected_item_id()
+        if item_id is not None:
+            show_history(self.app, self.store, service.ITEMS, item_id, title="修改记录：简报条目", labels=ITEM_LABELS)
+            return
+        if self.row is None:
+            self.notify(f"{dates.cn_date(self.day)}的简报尚未建立，没有修改记录", markup=False)
+            return
+        show_history(self.app, self.store, service.TABLE, self.row["id"],
+                     title=f"修改记录：{dates.cn_date(self.day)}的简报", labels=BULLETIN_LABELS)
 
     def action_move(self, delta: int) -> None:
         item_id = self._selected_item_id()
@@ -373,7 +393,8 @@ class BulletinScreen(BaseScreen):
                 fields["number"] = v.number
             self._run(service.set_fields, self.store, day, clear=tuple(reset), ok="已保存期号与版记", **fields)
 
-        self.app.push_screen(FooterForm(self.store, initial=initial, title=f"期号与版记：{dates.cn_date(day)}"), done)
+        self.app.push_screen(FooterForm(self.store, initial=initial, draft_key=f"bulletin.footer.{day.isoformat()}",
+                                        title=f"期号与版记：{dates.cn_date(day)}"), done)
 
     # -- past, correction -------------------------------------------------------------------
     def action_past(self) -> None:

@@ -126,6 +126,7 @@ class StatusForm(FormModal[str]):
         self.row = row
         self.choices = S.allowed_next(row["status"])
         super().__init__(store, initial={"to_status": self.choices[0], "date": dates.today().isoformat()},
+                         draft_key=f"handoffs.status.{row['id']}",
                          title=f"变更状态：{row['problem_no']}（当前：{S.status_text(row['status'], row['rebound'])}）")
 
     def compose_fields(self) -> ComposeResult:

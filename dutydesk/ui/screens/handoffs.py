@@ -16,7 +16,8 @@ from ... import dates, refdata
 from ...errors import UserError
 from ...handoffs import service as S
 from ..base import BaseScreen
-from ..modals import ConflictModal, show_history
+from ..modals import ConfirmModal, ConflictModal, show_history
+from ..trash import UNDO_HINT
 from ..widgets import Column, PagedTable
 from .handoff_forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
                             SummaryModal)
@@ -71,6 +72,7 @@ class HandoffsScreen(BaseScreen):
         Binding("g", "from_petition", "从信访件生成", id="handoffs.from_petition"),
         Binding("u", "summary", "按单位汇总", id="handoffs.summary"),
         Binding("h", "history", "历史", id="handoffs.history"),
+        Binding("d,delete", "delete", "删除", id="handoffs.delete", show=False),
         Binding("x", "export", "导出台账", id="handoffs.export"),
         Binding("f", "focus_filters", "筛选", id="handoffs.filters", show=False),
         Binding("escape", "focus_table", "回到列表", id="handoffs.focus_table", show=False),
@@ -291,6 +293,26 @@ class HandoffsScreen(BaseScreen):
         if row is not None:
             show_history(self.app, self.store, S.ENTITY, row["id"], title=f"修改记录：{row['problem_no']}",
                          labels=S.LABELS)
+
+    def action_delete(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                try:
+                    S.soft_delete(self.store, row["id"])
+                except UserError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
+                    self.refresh_data()
+                    return
+                self.after_change(f"已删除问题：{row['problem_no']}（{UNDO_HINT}）")
+
+        summary = row["description"].replace("\n", " ")
+        self.app.push_screen(ConfirmModal(
+            f"删除问题 {row['problem_no']}（{row['lead_unit']}）：{summary[:40]}？\n"
+            "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_export(self) -> None:
         filters = self.filters

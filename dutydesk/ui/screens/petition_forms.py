@@ -184,7 +184,8 @@ class HandOverForm(_FocusFirst, FormModal[dict]):
         self.row = row
         init = {"lead_unit": row["lead_unit"] or row["unit"], "coop_units": row["coop_units"],
                 "day": dates.today().isoformat(), "target": row["target"]}
-        super().__init__(store, initial=init, title=f"交办：{row['case_no']}（{row['unit']}）")
+        super().__init__(store, initial=init, draft_key=f"petitions.hand_over.{row['id']}",
+                         title=f"交办：{row['case_no']}（{row['unit']}）")
 
     def compose_fields(self) -> ComposeResult:
         units = refdata.unit_names(self.store)
@@ -259,6 +260,7 @@ class StatusForm(_FocusFirst, FormModal[dict]):
     def __init__(self, store, row: dict):
         self.row = row
         super().__init__(store, initial={"status": row["status"], "day": dates.today().isoformat()},
+                         draft_key=f"petitions.status.{row['id']}",
                          title=f"变更状态：{row['case_no']}（当前：{row['status']}）")
 
     def compose_fields(self) -> ComposeResult:
@@ -283,7 +285,8 @@ class BatchForm(_FocusFirst, FormModal[dict]):
     def __init__(self, store, batch: dict):
         self.batch = batch
         super().__init__(store, initial={"no": str(batch["no"]), "date": batch["date"], "group_name": batch["group_name"],
-                                         "note": batch["note"]}, title=f"批次：第{batch['no']}批")
+                                         "note": batch["note"]}, draft_key=f"petitions.batch.{batch['id']}",
+                         title=f"批次：第{batch['no']}批")
 
     def compose_fields(self) -> ComposeResult:
         with Horizontal(classes="pet-pair"):

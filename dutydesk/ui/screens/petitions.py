@@ -23,6 +23,7 @@ from ...petitions.detail import detail_text
 from ...petitions.model import LABELS, STATUSES
 from ..base import BaseScreen
 from ..modals import ConfirmModal, ConflictModal, MessageModal
+from ..trash import UNDO_HINT
 from ..widgets import Column, PagedTable
 from .petition_forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
                              PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
@@ -380,9 +381,10 @@ class PetitionsScreen(BaseScreen):
         def answered(yes: bool | None) -> None:
             if yes:
                 S.delete_petition(self.store, row["id"])
-                self.after_change(f"已删除：{row['case_no']}（可在修改记录中查到）")
+                self.after_change(f"已删除：{row['case_no']}（{UNDO_HINT}）")
 
-        self.app.push_screen(ConfirmModal(f"删除信访件 {row['case_no']}？"), answered)
+        self.app.push_screen(ConfirmModal(f"删除信访件 {row['case_no']}？\n删除后不再出现在列表、统计和导出中，"
+                                          "可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_batch(self) -> None:
         batch_id = self._select("#pf-batch")

@@ -20,11 +20,21 @@ from ...roster.shifts import Shift
 from ...workdays import WorkCalendar
 from ..base import BaseScreen
 from ..modals import ConfirmModal, ConflictModal, MessageModal, show_history
+from ..trash import UNDO_HINT
 from ..widgets import plain
 from .roster_forms import (DayForm, DayValue, GenerateForm, GenerateValue, HandoverForm, HandoverValue, ImportForm,
                            LeaveForm, LeaveValue, LogForm, LogValue, PeopleModal, SwapForm, SwapValue, TakeoverModal)
 
 VIEWS = {"days": "近7天", "week": "一周", "month": "一月"}
+LOG_CONFLICT_LABELS = {k: dutylog.LOG_LABELS[k] for k in ("at_time", "kind", "from_unit", "from_name", "from_phone",
+                                                            "content", "instruction", "recorder", "done")}
+
+
+def _log_view(values: dict) -> dict:
+    """A duty-log entry as the conflict dialog compares it (办结 in words)."""
+    out = {k: values.get(k) for k in LOG_CONFLICT_LABELS}
+    out["done"] = "是" if out["done"] else "否"
+    return out
 ROSTER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("holiday", "节假日"), ("shift", "班次"),
                   ("leader", "带班领导"), ("members", "值班人员"), ("phones", "联系电话"), ("note", "备注"),
                   ("conflicts", "冲突")]
@@ -47,6 +57,7 @@ class RosterScreen(BaseScreen):
         Binding("p", "people", "人员管理", id="roster.people"),
         Binding("n", "log_add", "记录日志", id="roster.log_add"),
         Binding("x", "log_done", "办结/重开", id="roster.log_done", show=False),
+        Binding("delete,D", "log_delete", "删除日志", id="roster.log_delete", show=False),
         Binding("b", "report_safe", "无事报平安", id="roster.report_safe"),
         Binding("j", "handover", "交班", id="roster.handover"),
         Binding("k", "takeover", "接班", id="roster.takeover", show=False),
@@ -184,7 +195,7 @@ class RosterScreen(BaseScreen):
         self.query_one("#log-title", Static).update(
             f"值班日志 · {dates.cn_date(slot.date, year=False)} {slot.weekday} {slot.shift}"
             f"{'（当前班次）' if current else ''}　共 {len(self.entries)} 条，未办结 {open_count} 项{state}"
-            "　n 记录　x 办结　b 无事报平安　j 交班　k 接班")
+            "　n 记录　x 办结　D 删除　b 无事报平安　j 交班　k 接班")
         table = self.query_one("#log-table", DataTable)
         row = table.cursor_row
         table.clear()
@@ -401,21 +412,69 @@ class RosterScreen(BaseScreen):
 
     def action_log_edit(self) -> None:
         entry = self.selected_entry()
-        if entry is None:
-            return
-        initial = {"at": f"{entry.when:%Y-%m-%d %H:%M}", "kind": entry.kind, "from_unit": entry.from_unit,
-                   "from_name": entry.from_name, "from_phone": entry.from_phone, "content": entry.content,
-                   "instruction": entry.instruction, "recorder": entry.recorder, "done": entry.done}
+        if entry is not None:
+            self._open_log_edit(entry)
+
+    def _open_log_edit(self, entry: dutylog.LogEntry, *, initial: dict | None = None,
+                       version: int | None = None) -> None:
+        version = entry.version if version is None else version
+        initial = initial or {"at": f"{entry.when:%Y-%m-%d %H:%M}", "kind": entry.kind, "from_unit": entry.from_unit,
+                              "from_name": entry.from_name, "from_phone": entry.from_phone, "content": entry.content,
+                              "instruction": entry.instruction, "recorder": entry.recorder, "done": entry.done}
 
         def done(v: LogValue | None) -> None:
             if v:
-                self._run(lambda: dutylog.update_entry(
-                    self.store, entry.id, expected_version=entry.version, at=v.at, kind=v.kind, content=v.content,
-                    from_unit=v.from_unit, from_name=v.from_name, from_phone=v.from_phone,
-                    instruction=v.instruction, recorder=v.recorder, done=v.done), "已保存")
+                self._save_log_entry(entry, v, version)
 
         title = f"修改值班日志：{dates.cn_date(entry.shift_date, year=False)} {entry.shift}"
-        self.app.push_screen(LogForm(self.store, title=title, initial=initial), done)
+        self.app.push_screen(LogForm(self.store, title=title, initial=initial,
+                                     draft_key=f"roster.log.edit.{entry.id}"), done)
+
+    def _save_log_entry(self, entry: dutylog.LogEntry, v: LogValue, version: int | None) -> None:
+        """Save an edited entry; if someone else saved first, compare (mine, theirs, or back to editing)."""
+        try:
+            dutylog.update_entry(self.store, entry.id, expected_version=version, at=v.at, kind=v.kind,
+                                 content=v.content, from_unit=v.from_unit, from_name=v.from_name,
+                                 from_phone=v.from_phone, instruction=v.instruction, recorder=v.recorder, done=v.done)
+        except ConflictError as exc:
+            theirs = exc.current
+
+            def chosen(choice: str | None) -> None:
+                if choice == "mine":
+                    self._save_log_entry(entry, v, theirs.get("version"))
+                elif choice == "theirs":
+                    self.notify("已保留对方的修改", markup=False)
+                    self.refresh_data()
+                else:
+                    self.refresh_data()
+                    self._open_log_edit(entry, initial=vars(v).copy(), version=theirs.get("version"))
+
+            mine = {**vars(v), "at_time": v.at}
+            self.app.push_screen(ConflictModal(LOG_CONFLICT_LABELS, _log_view(mine), _log_view(theirs)), chosen)
+            return
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify("已保存", markup=False)
+        self.refresh_data()
+
+    def action_log_delete(self) -> None:
+        if self.focused is not self.query_one("#log-table", DataTable):
+            self.notify("请先按 Tab 切换到值班日志，选中要删除的记录", severity="warning", markup=False)
+            return
+        entry = self.selected_entry()
+        if entry is None:
+            self.notify("值班日志中没有可删除的记录", severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: dutylog.delete_entry(self.store, entry.id), f"已删除值班日志（{UNDO_HINT}）")
+
+        when = entry.time_text(entry.shift_date)
+        self.app.push_screen(ConfirmModal(
+            f"删除值班日志：{dates.cn_date(entry.shift_date, year=False)} {entry.shift} {when} {entry.kind}"
+            f"：{entry.content.splitlines()[0][:40] if entry.content else ''}？\n可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_log_done(self) -> None:
         entry = self.selected_entry()

@@ -14,12 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, SelectionList, Static, TextArea
 
 from ... import dates
-from ...errors import UserError
+from ...errors import ConflictError, UserError
 from ...refdata import vocab
 from ...roster import dutylog, people as peoplemod, service
 from ...roster.people import ROLES, Person, list_people, normalize_phone
 from ...text import clean_line
-from ..modals import ConfirmModal, FormModal, field, show_history
+from ..modals import ConfirmModal, ConflictModal, FormModal, field, show_history
 from ..widgets import plain
 
 
@@ -59,7 +59,7 @@ class DayForm(FormModal[DayValue]):
         start = initial or {"leader": slot.leader.id if slot.leader else None,
                             "members": [m.id for m in slot.members], "note": slot.note}
         title = f"编辑值班：{dates.cn_date(slot.date)} {slot.weekday} {slot.shift}"
-        super().__init__(store, initial=start, title=title)
+        super().__init__(store, initial=start, title=title, draft_key=f"roster.day.{slot.date.isoformat()}.{slot.shift}")
 
     def compose_fields(self) -> ComposeResult:
         yield field("带班领导", Select(self.leader_options, id="leader", prompt="（未安排）"))
@@ -166,7 +166,7 @@ class SwapForm(FormModal[SwapValue]):
         initial = {"day1": slot.date.isoformat(), "name1": slot.members[0].name if slot.members else None,
                    "day2": following.date.isoformat(),
                    "name2": following.members[0].name if following.members else None}
-        super().__init__(store, initial=initial)
+        super().__init__(store, initial=initial, draft_key="roster.swap")
 
     def compose_fields(self) -> ComposeResult:
         with Horizontal(classes="roster-pair"):
@@ -196,7 +196,8 @@ class LeaveForm(FormModal[LeaveValue]):
 
     def __init__(self, store, day: dt.date, name: str | None = None):
         self.options = [(f"{p.name}（{p.role_label}）", p.name) for p in list_people(store)]
-        super().__init__(store, initial={"name": name, "start": day.isoformat(), "end": day.isoformat()})
+        super().__init__(store, initial={"name": name, "start": day.isoformat(), "end": day.isoformat()},
+                         draft_key="roster.leave.new")
 
     def compose_fields(self) -> ComposeResult:
         yield field("人员", Select(self.options, id="name", prompt="选择"))
@@ -246,6 +247,17 @@ class PersonForm(FormModal[PersonValue]):
         if other and other.id != self.person_id:
             raise UserError(f"人员已存在：{name}")
         return PersonValue(name, values["title"], normalize_phone(values["phone"]), values["role"], values["active"])
+
+
+PERSON_CONFLICT_LABELS = {k: peoplemod.LABELS[k] for k in ("name", "title", "phone", "role", "active")}
+
+
+def _person_view(values: dict) -> dict:
+    """A person's fields as the conflict dialog compares them (role and 在岗 in words)."""
+    out = {k: values.get(k) for k in PERSON_CONFLICT_LABELS}
+    out["role"] = ROLES.get(out["role"] or "", out["role"])
+    out["active"] = "是" if out["active"] else "否"
+    return out
 
 
 class PeopleModal(ModalScreen[None]):
@@ -318,19 +330,48 @@ class PeopleModal(ModalScreen[None]):
 
     def action_edit(self) -> None:
         person = self._selected()
-        if person is None:
-            return
+        if person is not None:
+            self._open_edit(person)
+
+    def _open_edit(self, person: Person, *, initial: dict | None = None, version: int | None = None) -> None:
+        version = person.version if version is None else version
 
         def done(v: PersonValue | None) -> None:
             if v:
-                self._run(lambda: peoplemod.update_person(self.store, person.id, name=v.name, title=v.title,
-                                                          phone=v.phone, role=v.role, active=v.active,
-                                                          expected_version=person.version), f"已保存：{v.name}")
+                self._save_person(person, v, version)
 
-        initial = {"name": person.name, "title": person.title, "phone": person.phone, "role": person.role,
-                   "active": person.active}
+        initial = initial or {"name": person.name, "title": person.title, "phone": person.phone, "role": person.role,
+                              "active": person.active}
         self.app.push_screen(PersonForm(self.store, person_id=person.id, initial=initial,
+                                        draft_key=f"roster.person.edit.{person.id}",
                                         title=f"修改人员：{person.name}"), done)
+
+    def _save_person(self, person: Person, v: PersonValue, version: int | None) -> None:
+        """Save; if someone else saved first, compare (mine → over theirs, theirs → keep, back → edit)."""
+        try:
+            peoplemod.update_person(self.store, person.id, name=v.name, title=v.title, phone=v.phone, role=v.role,
+                                    active=v.active, expected_version=version)
+        except ConflictError as exc:
+            theirs = exc.current
+
+            def chosen(choice: str | None) -> None:
+                if choice == "mine":
+                    self._save_person(person, v, theirs.get("version"))
+                elif choice == "theirs":
+                    self.notify("已保留对方的修改", markup=False)
+                    self.reload()
+                else:
+                    self.reload()
+                    self._open_edit(person, initial=vars(v).copy(), version=theirs.get("version"))
+
+            self.app.push_screen(ConflictModal(PERSON_CONFLICT_LABELS, _person_view(vars(v)), _person_view(theirs)),
+                                 chosen)
+            return
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"已保存：{v.name}", markup=False)
+        self.reload()
 
     def action_toggle(self) -> None:
         person = self._selected()
@@ -350,7 +391,8 @@ class PeopleModal(ModalScreen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._run(lambda: [service.cancel_leave(self.store, l["id"]) for l in leaves], f"已销假：{person.name}")
+                self._run(lambda: [service.cancel_leave(self.store, l["id"]) for l in leaves],
+                          f"已销假：{person.name}（误操作可关闭本窗口后按 Ctrl+Z 在回收站恢复）")
 
         self.app.push_screen(ConfirmModal(f"取消{person.name}的请假（{spans}）？"), done)
 
