@@ -25,9 +25,12 @@ def write_roster_docx(path: Path, *, title: str, subtitle: str, headers: Sequenc
         add_paragraph(doc, line, font=fonts.get("font_heading2") or "楷体", size=SIZE["小三"],
                       align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(doc, "", font=body, size=SIZE["五号"])
-    widths = {"日期": 20, "星期": 26, "班次": 14, "带班领导": 22, "值班人员": 32, "联系电话": 36, "备注": 24}
+    widths = {"日期": 24, "星期": 16, "班次": 12, "带班领导": 22, "值班人员": 32, "联系电话": 42, "备注": 20}
+    if "联系电话" in headers:  # one number a line: a number never breaks in the middle
+        col = list(headers).index("联系电话")
+        rows = [[str(v).replace("、", "\n") if i == col and v else v for i, v in enumerate(r)] for r in rows]
     add_table(doc, headers, rows, size=SIZE["五号"], header_font=fonts.get("font_heading1") or "黑体",
-              widths_mm=[widths.get(h, 20) for h in headers])
+              widths_mm=_fit([widths.get(h, 20) for h in headers], 170))
     if contacts:
         add_paragraph(doc, "值班人员联系方式", font=fonts.get("font_heading1") or "黑体", size=SIZE["四号"],
                       space_before=12, space_after=6)
@@ -35,3 +38,9 @@ def write_roster_docx(path: Path, *, title: str, subtitle: str, headers: Sequenc
                   widths_mm=[24, 70, 24, 40])
     add_page_number_footer(doc, font=fonts.get("font_pagenum") or "宋体", size=SIZE["四号"], outer=False)
     return save(doc, path)
+
+
+def _fit(widths: list[float], text_width_mm: float = 156) -> list[float]:
+    """Scale column widths to the text block (GB/T 9704: 156 mm)."""
+    total = sum(widths)
+    return [w * text_width_mm / total for w in widths] if total else widths
