@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Iterator
 
 from .errors import UserError
 from .resources import load_json
 from .store.db import Store
 from .text import clean, clean_line, normalize_key
+
+
+# -- lookups cache -------------------------------------------------------------------------
+@contextmanager
+def cached_lookups(store: Store) -> Iterator[None]:
+    """Within the block, settings, units and vocabularies are read from the database once.
+
+    For long read-mostly work such as an import, which looks them up for every row and never
+    changes them. Nested blocks share the outer cache. A write of reference data inside the
+    block clears it.
+    """
+    if getattr(store, "_lookups", None) is not None:
+        yield
+        return
+    store._lookups = {}
+    try:
+        yield
+    finally:
+        store._lookups = None
+
+
+def _cached(store: Store, key: tuple, load):
+    cache_ = getattr(store, "_lookups", None)
+    if cache_ is None:
+        return load()
+    if key not in cache_:
+        cache_[key] = load()
+    return cache_[key]
+
+
+def _forget_lookups(store: Store) -> None:
+    if getattr(store, "_lookups", None):
+        store._lookups.clear()
 
 
 # -- settings -----------------------------------------------------------------------------
@@ -19,7 +54,7 @@ def setting_defaults() -> dict[str, dict]:
 
 
 def get_setting(store: Store, key: str) -> str:
-    row = store.one("SELECT value FROM settings WHERE key = ?", [key])
+    row = _cached(store, ("setting", key), lambda: store.one("SELECT value FROM settings WHERE key = ?", [key]))
     if row is not None:
         return row["value"]
     if key in setting_defaults():
@@ -59,6 +94,7 @@ def set_setting(store: Store, key: str, value: str) -> None:
         if not value.strip().isdigit():
             raise UserError(f"设置项 {key} 必须是非负整数")
         value = value.strip()
+    _forget_lookups(store)
     if key == "deadline_mode" and value not in {"calendar", "workday"}:
         raise UserError("deadline_mode 只能是 calendar（自然日）或 workday（工作日）")
     if key == "shifts":
@@ -97,7 +133,8 @@ def list_units(store: Store, *, include_inactive: bool = False, kind: str | None
         where.append("kind = ?")
         params.append(kind)
     sql = "SELECT * FROM units" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY sort, id"
-    return [Unit(**{**r, "active": bool(r["active"])}) for r in store.query(sql, params)]
+    return list(_cached(store, ("units", include_inactive, kind),
+                        lambda: [Unit(**{**r, "active": bool(r["active"])}) for r in store.query(sql, params)]))
 
 
 def unit_names(store: Store) -> list[str]:
@@ -111,17 +148,28 @@ def resolve_unit(store: Store, text: str, *, required: bool = True) -> str:
         if required:
             raise UserError("行政区域/单位不能为空")
         return ""
+    name = _cached(store, ("unit_keys",), lambda: _unit_keys(store)).get(key)
+    if name is not None:
+        return name
+    raise UserError(f"未知的单位：{clean_line(text)[:30]}（可在“设置 → 单位”中添加）")
+
+
+def _unit_keys(store: Store) -> dict[str, str]:
+    """Normalised name, short name and aliases → unit name (the first unit in order wins)."""
+    out: dict[str, str] = {}
     for unit in list_units(store, include_inactive=True):
         names = [unit.name, unit.short_name, *[a for a in unit.aliases.split("、") if a]]
-        if key in {normalize_key(n) for n in names if n}:
-            return unit.name
-    raise UserError(f"未知的单位：{clean_line(text)[:30]}（可在“设置 → 单位”中添加）")
+        for n in names:
+            if n:
+                out.setdefault(normalize_key(n), unit.name)
+    return out
 
 
 def add_unit(store: Store, name: str, *, kind: str = "", short_name: str = "", aliases: str = "") -> int:
     name = clean_line(name)
     if not name:
         raise UserError("单位名称不能为空")
+    _forget_lookups(store)
     with store.write():
         if store.one("SELECT id FROM units WHERE name = ?", [name]):
             raise UserError(f"单位已存在：{name}")
@@ -135,6 +183,7 @@ def add_unit(store: Store, name: str, *, kind: str = "", short_name: str = "", a
 
 
 def set_unit_active(store: Store, name: str, active: bool) -> None:
+    _forget_lookups(store)
     with store.write():
         cur = store.db.execute("UPDATE units SET active=? WHERE name=?", [int(active), name])
         if not cur.rowcount:
@@ -146,6 +195,7 @@ def rename_unit(store: Store, old: str, new: str) -> None:
     new = clean_line(new)
     if not new:
         raise UserError("单位名称不能为空")
+    _forget_lookups(store)
     with store.write():
         if store.one("SELECT id FROM units WHERE name=?", [new]):
             raise UserError(f"单位已存在：{new}")
@@ -170,7 +220,8 @@ VOCAB_LABELS = {
 
 def vocab(store: Store, kind: str, *, include_inactive: bool = False) -> list[str]:
     sql = "SELECT value FROM vocab WHERE kind = ?" + ("" if include_inactive else " AND active = 1")
-    return [r["value"] for r in store.query(sql + " ORDER BY sort, id", [kind])]
+    return list(_cached(store, ("vocab", kind, include_inactive),
+                        lambda: [r["value"] for r in store.query(sql + " ORDER BY sort, id", [kind])]))
 
 
 def add_vocab(store: Store, kind: str, value: str) -> None:
@@ -179,6 +230,7 @@ def add_vocab(store: Store, kind: str, value: str) -> None:
     value = clean_line(value)
     if not value:
         raise UserError("词条不能为空")
+    _forget_lookups(store)
     with store.write():
         sort = (store.scalar("SELECT MAX(sort) FROM vocab WHERE kind=?", [kind]) or 0) + 1
         store.db.execute(
@@ -191,6 +243,7 @@ def add_vocab(store: Store, kind: str, value: str) -> None:
 
 def remove_vocab(store: Store, kind: str, value: str) -> None:
     """Deactivate (records that use the word keep it)."""
+    _forget_lookups(store)
     with store.write():
         cur = store.db.execute("UPDATE vocab SET active=0 WHERE kind=? AND value=?", [kind, value])
         if not cur.rowcount:

@@ -334,3 +334,54 @@ def test_rows_of_one_batch_must_agree_on_its_transfer_date(store, tmp_path):
     result = io.import_petitions(store, write_xlsx(tmp_path / "d.xlsx", header, rows, title=None))
     assert S.batch_by_no(store, 4)["date"] == "2024-03-15" and len(result.created) == 4
     assert "第5批的转办日期未给出" in result.report()
+
+
+# -- import speed-ups keep the behaviour (issue 8) ---------------------------------------------
+def test_repeat_finder_matches_scoring_every_petition(store):
+    """The bit-sliced RepeatFinder finds exactly what scoring the whole pool finds."""
+    import random
+
+    rng = random.Random(5)
+    words = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声", "砂石场", "非法", "采砂", "工地",
+             "废气", "油烟", "餐馆", "化工厂", "偷排", "污水", "黑烟", "垃圾", "焚烧", "沱江镇", "岚角山"]
+    bid = S.add_batch(store, 1, D(2024, 3, 1))
+    texts = []
+    for i in range(120):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(3, 14)))
+        texts.append(text)
+        S.add_petition(store, bid, S.PetitionInput(case_no=f"D2HH20240301{i:04d}", content=text, unit="零陵区"))
+    finder = S.RepeatFinder(store)
+    rows, grams = finder._pool("零陵区")[:2]
+    for _ in range(150):
+        query = rng.choice(texts)[: rng.randint(4, 40)] + "".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+        mine = S._bigrams(query, "零陵区")
+        expected = sorted(((round(2 * len(mine & g) / (len(mine) + len(g)), 2), r["no"], r["id"])
+                           for r, g in zip(rows, grams) if mine and 2 * len(mine & g) / (len(mine) + len(g)) >= 0.5),
+                          key=lambda c: (-c[0], -c[1], c[2]))[:3]
+        got = [(c.score, c.batch_no, c.petition_id) for c in finder.find(query, "零陵区", before_batch_no=2)]
+        assert got == expected
+
+
+def test_import_with_cached_lookups_still_reports_every_bad_row_and_duplicate(store, tmp_path):
+    rows = [list(r) for r in ROWS] + [
+        [4, "D2HH202403130004", "东安县某厂废气。", "火星县", "大气", "", "", "", "", ""],  # unknown unit
+        [5, "D2HH202403130005", "东安县某厂废气。", "东安县", "宇宙射线", "", "", "", "", ""],  # unknown type
+        [6, "D2HH202403130001", "重复编号。", "冷水滩区", "水", "", "", "", "", ""],  # duplicate in the file
+    ]
+    path = write_xlsx(tmp_path / "bad.xlsx", HEADER, rows)
+    with pytest.raises(ValidationError) as err:
+        io.import_petitions(store, path, batch=1, day=D(2024, 3, 14))
+    numbers = [n for n, _ in err.value.problems]
+    assert numbers == [6, 7, 8] and count(store) == 0
+    assert store._lookups is None  # the cache lives for the import only
+    # a unit added afterwards is seen by the next import
+    S.add_batch(store, 9, D(2024, 3, 14))
+    from dutydesk.refdata import add_unit
+
+    add_unit(store, "火星县")
+    ok = write_xlsx(tmp_path / "ok.xlsx", HEADER, [rows[3]])
+    assert len(io.import_petitions(store, ok, batch=1, day=D(2024, 3, 14)).created) == 1
+    # already registered numbers are skipped in bulk, with their batch
+    again = io.import_petitions(store, write_xlsx(tmp_path / "again.xlsx", HEADER, ROWS + [rows[3]]), batch=2,
+                                day=D(2024, 3, 15))
+    assert [(n, no) for n, _, no in again.plan.skipped] == [(6, 1)] and len(again.created) == 3

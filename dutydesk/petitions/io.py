@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError, ValidationError
+from ..refdata import cached_lookups
 from ..sheets import read_mapped, split_multi
 from ..store.db import Store
 from ..text import clean_line, normalize_key
@@ -152,7 +153,11 @@ class ImportResult:
 
 def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day: dt.date | None = None) -> ImportPlan:
     """Read and validate a petition sheet; raises ValidationError listing every bad row."""
-    path = Path(path)
+    with cached_lookups(store):  # units, vocabularies and settings read once, not once a row
+        return _plan_import(store, Path(path), batch, day)
+
+
+def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | None) -> ImportPlan:
     sheet, rows = read_mapped(path, PETITION_ALIASES, required=["case_no", "content", "unit"])
     if not rows:
         raise UserError(f"表格中没有信访件：{path.name}")
@@ -163,6 +168,7 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
     planned: list[tuple[PlannedRow, dt.date | None]] = []  # with the row's own 转办日期
     skipped: list[tuple[int, str, int]] = []
     seen: dict[str, int] = {}
+    valid: list[tuple[int, int, dict, dt.date | None]] = []
     warnings: list[str] = []
     for row in rows:
         v = row.values
@@ -201,15 +207,18 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
             problems.append((row.number, f"受理编号 {values['case_no']} 与第{seen[key]}行重复"))
             continue
         seen[key] = row.number
-        found = service.find_by_case_no(store, values["case_no"], values["unit"])
-        if found:
-            skipped.append((row.number, values["case_no"], store.scalar("SELECT no FROM batches WHERE id = ?",
-                                                                        [found["batch_id"]])))
+        valid.append((row.number, no, values, row_day))
+    registered = service.existing_case_keys(store, list(seen))  # one query per 500 rows, not one a row
+    seen_before: set[str] = set()
+    for number, no, values, row_day in valid:
+        seen_before.add(values["case_key"])
+        if values["case_key"] in registered:
+            skipped.append((number, values["case_no"], registered[values["case_key"]]))
             continue
         if values["is_repeat"] and values["repeat_of"] and not service.find_referenced(store, values["repeat_of"]) \
-                and not any(case_key(n) in seen for n in referenced_numbers(values["repeat_of"])):
-            warnings.append(f"第{row.number}行：重复关联件“{values['repeat_of'][:30]}”未找到，只记录原文")
-        planned.append((PlannedRow(row.number, no, values), row_day))
+                and not any(case_key(n) in seen_before for n in referenced_numbers(values["repeat_of"])):
+            warnings.append(f"第{number}行：重复关联件“{values['repeat_of'][:30]}”未找到，只记录原文")
+        planned.append((PlannedRow(number, no, values), row_day))
     batch_dates, new_batches = _batch_dates(store, planned, skipped, day, problems, warnings)
     if problems:
         raise ValidationError(f"{path.name}：{len(problems)} 行有误，未导入任何信访件", sorted(problems))
@@ -285,15 +294,23 @@ def apply_import(store: Store, plan: ImportPlan) -> ImportResult:
     created: list[int] = []
     candidates: list[tuple[int, service.RepeatCandidate]] = []
     calendar = WorkCalendar(store)
-    with store.write():
+    with store.write(), cached_lookups(store):
         batch_ids: dict[int, int] = {}
         for no, bday in plan.batches.items():
             if any(r.batch_no == no for r in plan.rows):
                 batch_ids[no], _ = service.ensure_batch(store, no, bday, source=plan.path.name)
-        for r in plan.rows:
-            if service.find_by_case_no(store, r.values["case_no"], r.values["unit"]):
-                continue
-            pid = service.add_petition(store, batch_ids[r.batch_no], r.values, calendar=calendar)
+        taken = service.existing_case_keys(store, [r.values["case_key"] for r in plan.rows])
+        rows = [r for r in plan.rows if r.values["case_key"] not in taken]
+        by_batch: dict[int, list[PlannedRow]] = {}
+        for r in rows:
+            by_batch.setdefault(r.batch_no, []).append(r)
+        ids: dict[int, int] = {}  # id(PlannedRow) -> petition id
+        for no, group in by_batch.items():
+            for r, pid in zip(group, service.add_petitions(store, batch_ids[no], [r.values for r in group],
+                                                           calendar=calendar)):
+                ids[id(r)] = pid
+        for r in rows:  # file order
+            pid = ids[id(r)]
             created.append(pid)
             candidates += [(pid, c) for c in r.candidates[:1]]
     return ImportResult(plan, created, candidates)
