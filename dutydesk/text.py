@@ -6,10 +6,12 @@ import re
 import unicodedata
 
 # C0 and C1 control characters except tab and newline; also lone surrogates,
-# DEL, and bidi overrides and marks that could disguise text. CR, and the Unicode line and
-# paragraph separators, are normalised to LF.
+# DEL, bidi overrides and marks that could disguise text, and U+FFFE/U+FFFF (not characters:
+# no .docx or .xlsx can hold them, their XML writers refuse the whole file). CR, and the
+# Unicode line and paragraph separators, are normalised to LF.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff"
+    "\ufffe\uffff]"
 )
 _NEWLINES = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")

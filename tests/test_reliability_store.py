@@ -568,7 +568,7 @@ safe_text = st.lists(
         st.sampled_from(SAFE_EXTRA),
         st.text(st.characters(blacklist_categories=("Cc", "Cs"),
                               blacklist_characters="\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                                   "\u2066\u2067\u2068\u2069\ufeff\u2028\u2029"), max_size=8),
+                                                   "\u2066\u2067\u2068\u2069\ufeff\u2028\u2029\ufffe\uffff"), max_size=8),
     ),
     max_size=12,
 ).map("".join)
