@@ -21,6 +21,18 @@ def excel_safe(value: Any) -> Any:
     return text
 
 
+XLSX_CELL_MAX = 32767  # characters an Excel cell holds (openpyxl would cut a longer text silently)
+TRUNCATED = "…（内容过长，Excel 单元格最多容纳 32767 字，其余已截去；完整内容见 .docx 或 .csv）"
+
+
+def xlsx_cell(value: Any) -> Any:
+    """:func:`excel_safe`, and a text too long for one cell cut visibly (it says so), not silently."""
+    value = excel_safe(value)
+    if isinstance(value, str) and len(value) > XLSX_CELL_MAX:
+        value = value[: XLSX_CELL_MAX - len(TRUNCATED)] + TRUNCATED
+    return value
+
+
 def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "",
                 sheet_name: str = "Sheet1", widths: Sequence[int] | None = None) -> Path:
     from openpyxl import Workbook
@@ -34,7 +46,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
     ws.title = sheet_name[:31]
     r = 1
     if title:
-        ws.cell(row=1, column=1, value=excel_safe(title)).font = Font(bold=True, size=14)
+        ws.cell(row=1, column=1, value=xlsx_cell(title)).font = Font(bold=True, size=14)
         if len(headers) > 1:
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
         ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
@@ -47,7 +59,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
     for row in rows:
         r += 1
         for c, value in enumerate(row, 1):
-            cell = ws.cell(row=r, column=c, value=excel_safe(value))
+            cell = ws.cell(row=r, column=c, value=xlsx_cell(value))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
