@@ -134,14 +134,14 @@ def recently_deleted(store: Store, tables: Iterable[str | tuple[str, str]], *, l
         ):
             row["_table"], row["_entity"] = table, entity
             rows.append(row)
-    rows.sort(key=lambda r: (r["deleted_at"], r["id"]), reverse=True)
-    rows = rows[:limit]
-    for row in rows:
-        row["_deleted_by"] = store.scalar(
-            "SELECT operator FROM audit WHERE entity = ? AND entity_id = ? AND action = '删除' ORDER BY id DESC LIMIT 1",
-            [row["_entity"], str(row["id"])],
-        ) or ""
-    return rows
+    for row in rows:  # who deleted it; the audit row's id orders deletions within one second
+        audit = store.one(
+            "SELECT id, operator FROM audit WHERE entity = ? AND entity_id = ? AND action = '删除' "
+            "ORDER BY id DESC LIMIT 1", [row["_entity"], str(row["id"])],
+        ) or {"id": 0, "operator": ""}
+        row["_deleted_by"], row["_audit_id"] = audit["operator"], audit["id"]
+    rows.sort(key=lambda r: (r["deleted_at"], r["_audit_id"], r["id"]), reverse=True)
+    return rows[:limit]
 
 
 def history_text(store: Store, entity: str, record_id: Any, *, labels: dict[str, str] | None = None,
