@@ -345,6 +345,26 @@ def _log_crash(exc: Exception) -> Path | None:
 
     try:
         db = (Context.current and Context.current.db_path) or default_db_path()
-        return write_crash_log(crash_log_path(db), exc)
+        return write_crash_log(crash_log_path(db), exc, secrets=_identities_in(exc))
     except Exception:
         return None
+
+
+def _identities_in(exc: Exception) -> list[str]:
+    """Petitioner identities the exception's message quotes, if the database was opened."""
+    from .crashlog import exception_messages
+
+    opened = Context.current._store if Context.current else None
+    if opened is None:
+        return []
+    try:
+        from .petitions.service import identities_in
+        from .store.db import Store
+
+        store = Store(opened.path, operator=opened.operator)  # the command's own is closed by now
+        try:
+            return identities_in(store, exception_messages(exc))
+        finally:
+            store.close()
+    except Exception:
+        return []

@@ -1,7 +1,10 @@
 """Crash logs: the traceback of an unexpected error, written next to the database.
 
 The file is private (0600), holds no local variables, and long digit runs (phone and ID
-numbers) are masked, so a petitioner's identity does not end up in it. No UI imports.
+numbers) are masked, so a petitioner's identity does not end up in it. An exception's message
+can still quote data (``ValueError: … 张三 …``): the caller passes the identities found in the
+messages (:func:`exception_messages`, ``petitions.service.identities_in``) and they are hidden
+too. No UI imports.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 import re
 import traceback
 from pathlib import Path
+from typing import Iterable
 
 from . import __version__, dates
 from .text import clean
@@ -27,11 +31,28 @@ def redact(text: str) -> str:
     return _LONG_NUMBER.sub(lambda m: "*" * (len(m[0]) - 2) + m[0][-2:], text)
 
 
-def write_crash_log(path: Path, error: BaseException) -> Path | None:
-    """Append the traceback of ``error`` to ``path``; returns the path, or None if it failed."""
+def exception_messages(error: BaseException, limit: int = 20_000) -> str:
+    """The messages of ``error`` and the exceptions chained to it (the only part of a traceback
+    that can quote user data), at most ``limit`` characters."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        parts.append("".join(traceback.format_exception_only(type(current), current)))
+        current = current.__cause__ or current.__context__
+    return clean("\n".join(parts))[:limit]
+
+
+def write_crash_log(path: Path, error: BaseException, *, secrets: Iterable[str] = ()) -> Path | None:
+    """Append the traceback of ``error`` to ``path``, with ``secrets`` (e.g. a petitioner's name
+    quoted by an exception message) hidden; returns the path, or None if it failed."""
     try:
         text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        text = redact(clean(text))
+        text = clean(text)
+        for secret in sorted({clean(s) for s in secrets if s and s.strip()}, key=len, reverse=True):
+            text = text.replace(secret, "（已隐去）")
+        text = redact(text)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.fchmod(fd, 0o600)

@@ -590,10 +590,12 @@ def create_from_petition(store: Store, petition_id: int, **overrides: Any) -> in
     Description, 行政区域, 牵头单位 and 配合单位 come from the petition; ``overrides``
     (any field of :func:`create`) win.
     """
+    from ..petitions.model import scrub_identity
+
     _require_petitions(store)
     with store.write():
-        p = store.one("SELECT id, case_no, content, unit, lead_unit, coop_units FROM petitions WHERE id=?",
-                      [petition_id])
+        p = store.one("SELECT id, case_no, content, unit, lead_unit, coop_units, petitioner_name, petitioner_phone, "
+                      "petitioner_address FROM petitions WHERE id=?", [petition_id])
         if p is None:
             raise UserError(f"信访件不存在（#{petition_id}）")
         existing = problems_for_petition(store, petition_id)
@@ -601,7 +603,7 @@ def create_from_petition(store: Store, petition_id: int, **overrides: Any) -> in
             raise UserError(f"信访件 {p['case_no']} 已生成问题 {existing[0]['problem_no']}")
         fields: dict[str, Any] = {
             "source": PETITION_SOURCE,
-            "description": p["content"] or "",
+            "description": scrub_identity(p["content"] or "", p),  # a ledger leaves the office: no petitioner
             "region": p["unit"] or "",
             "lead_unit": p["lead_unit"] or p["unit"] or "",
             "coop_units": p["coop_units"] or "",

@@ -149,6 +149,14 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
     filters = Filters(text=text, batch_id=batch_id, unit=resolve_unit(store, unit) if unit else "",
                       ptype=ptype or "", status=status or "", overdue_only=overdue)
     rows, total = page(store, filters, dates.today(), 0, limit)
+    if rows:  # a petitioner quoted in the content stays hidden (the list goes to terminals and scripts)
+        from .model import scrub_identity
+
+        who = {r["id"]: r for r in store.query(
+            "SELECT id, petitioner_name, petitioner_phone, petitioner_address FROM petitions "
+            f"WHERE id IN ({','.join('?' for _ in rows)})", [r["id"] for r in rows])}
+        for row in rows:
+            row["content"] = scrub_identity(row["content"] or "", who.get(row["id"], {}))
     echo_table(rows, ["mark", "case_no", "batch_no", "unit", "pollution_types", "petitioner", "lead_unit",
                       "due_date", "status", "content"])
     click.echo(f"共 {total} 件" + (f"（显示前 {len(rows)} 件）" if total > len(rows) else ""), err=True)

@@ -8,7 +8,7 @@ import datetime as dt
 from .. import dates
 from ..store.db import Store
 from ..text import mask_address, mask_name, mask_phone
-from .model import COUNTERS, fmt_number
+from .model import COUNTERS, PRIVATE_FIELDS, fmt_number, scrub_identity
 from .service import get_petition, is_overdue, results
 
 
@@ -16,8 +16,9 @@ def detail_text(store: Store, petition_id: int, *, reveal: bool = True, today: d
     p = get_petition(store, petition_id)
     today = today or dates.today()
     name, phone, address = p["petitioner_name"], p["petitioner_phone"], p["petitioner_address"]
-    if not reveal:
+    if not reveal:  # hidden in the fields, and where a text quotes them
         name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
+        p = {k: scrub_identity(v, p) if isinstance(v, str) and k not in PRIVATE_FIELDS else v for k, v in p.items()}
     due = p["due_date"] or "未定"
     if is_overdue(p, today):
         due += "（已超期）"

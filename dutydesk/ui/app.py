@@ -222,7 +222,7 @@ class DutyDeskApp(SafeDispatch, App):
     def report_crash(self, error: BaseException) -> Path | None:
         """Write the traceback (no local variables, no user data) next to the database."""
         self.crash_count += 1
-        path = write_crash_log(self.crash_log_path(), error)
+        path = write_crash_log(self.crash_log_path(), error, secrets=self._identities_in(error))
         self.notify(
             f"发生意外错误，已记录到 {path}。可继续工作；如再出现请联系管理员。" if path else "发生意外错误。",
             severity="error", timeout=10, markup=False,
@@ -232,6 +232,16 @@ class DutyDeskApp(SafeDispatch, App):
         if len(self._crash_times) >= CRASH_LIMIT:  # an error that repeats by itself: stop cleanly
             self.exit(return_code=1, message=f"dutydesk 连续发生意外错误，已退出（已保存的数据不受影响）。详情见：{path}")
         return path
+
+    def _identities_in(self, error: BaseException) -> list[str]:
+        """Petitioner identities an exception message quotes (hidden in the crash log)."""
+        try:
+            from ..crashlog import exception_messages
+            from ..petitions.service import identities_in
+
+            return identities_in(self.store, exception_messages(error))
+        except Exception:  # the database itself may be what failed
+            return []
 
     def _handle_exception(self, error: Exception) -> None:
         if self.strict:
