@@ -311,7 +311,7 @@ class HandoffsScreen(BaseScreen):
 
         summary = row["description"].replace("\n", " ")
         self.app.push_screen(ConfirmModal(
-            f"删除问题 {row['problem_no']}（{row['lead_unit']}）：{summary[:40]}？\n"
+            f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{summary[:60]}\n"
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_export(self) -> None:

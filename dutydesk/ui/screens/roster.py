@@ -472,9 +472,10 @@ class RosterScreen(BaseScreen):
                 self._run(lambda: dutylog.delete_entry(self.store, entry.id), f"已删除值班日志（{UNDO_HINT}）")
 
         when = entry.time_text(entry.shift_date)
+        first_line = entry.content.splitlines()[0][:60] if entry.content else ""
         self.app.push_screen(ConfirmModal(
-            f"删除值班日志：{dates.cn_date(entry.shift_date, year=False)} {entry.shift} {when} {entry.kind}"
-            f"：{entry.content.splitlines()[0][:40] if entry.content else ''}？\n可在回收站（Ctrl+Z）恢复。"), answered)
+            f"删除这条值班日志？\n{dates.cn_date(entry.shift_date, year=False)} {entry.shift} {when} {entry.kind}："
+            f"{first_line}\n可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_log_done(self) -> None:
         entry = self.selected_entry()
