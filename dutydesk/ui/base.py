@@ -44,6 +44,11 @@ class BaseScreen(SafeDispatch, Screen):
         self.dd.update_header(self)
 
     def on_screen_resume(self) -> None:
+        if not getattr(self, "_resumed_before", False):
+            # The first resume follows the mount, which has just loaded everything: loading
+            # again would double the cost of opening a screen.
+            self._resumed_before = True
+            return
         self.dd.update_header(self)
         self.refresh_data()
 
