@@ -568,6 +568,48 @@ async def test_roster_edit_conflicts_person_and_duty_log(make_test_app, store, t
         assert app.screen.entries[0].content == "我的内容"
 
 
+async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, store, today):
+    from textual.widgets import Select
+
+    pid = S.add_petition(store, S.add_batch(store, 1, DAY), petition("D2HH202403130001", "养殖场污水直排",
+                                                                   petitioner_name="欧阳修远"))
+    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        S.hand_over(store, pid, "道县", day=DAY)  # another terminal hands it over first
+        form.query_one("#lead_unit", Select).value = "零陵区"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictModal)
+        assert "道县" in rendered(app) and "零陵区" in rendered(app) and "欧阳修远" not in rendered(app)
+        await pilot.press("escape")  # back to the form, my choice still there
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#lead_unit", Select).value == "零陵区"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("m")  # mine over theirs
+        await pilot.pause()
+        assert not isinstance(app.screen, (FormModal, ConflictModal))
+        assert S.get_petition(store, pid)["lead_unit"] == "零陵区"
+
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        H.update_problem(store, hid, {"note": "对方改了备注"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("t")  # keep theirs: the form closes, nothing saved
+        await pilot.pause()
+        assert not isinstance(app.screen, (FormModal, ConflictModal))
+        assert H.get(store, hid)["status"] == H.NOT_STARTED
+
+
 # -- drafts on every record form ---------------------------------------------------------------------
 async def test_every_record_form_keeps_a_draft(make_test_app, store, today):
     ids = staff(store)

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
 
-from ..errors import UserError
+from ..errors import ConflictError, UserError
 from ..store import drafts
 from ..store.db import Store
 from ..text import clean, clean_line
@@ -246,10 +246,41 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         self.query_one("#form-error", Static).update(clean(message))
         self.notify(message, severity="error", markup=False)
 
+    # -- someone else saved first ---------------------------------------------------------
+    def conflict_view(self, values: dict[str, Any], current: dict) -> tuple[dict[str, str], dict, dict] | None:
+        """``(labels, mine, theirs)`` for :class:`ConflictModal` when ``build`` met a
+        :class:`ConflictError` (``current`` is the record as saved now); None shows it as an error."""
+        return None
+
+    def take_version(self, current: dict) -> None:
+        """"Use mine": the next ``build`` saves over ``current`` (e.g. remember its version)."""
+
+    def _resolve_conflict(self, exc: ConflictError, values: dict[str, Any]) -> bool:
+        view = self.conflict_view(values, exc.current)
+        if view is None:
+            return False
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":  # save again over the version now current
+                self.take_version(exc.current)
+                self.action_submit()
+            elif choice == "theirs":  # keep theirs: close without saving
+                self._drop_draft()
+                self.dismiss(None)
+            # None: back to the form, my values still in it
+
+        self.app.push_screen(ConflictModal(*view), chosen)
+        return True
+
     # -- actions ------------------------------------------------------------------------
     def action_submit(self) -> None:
+        values = self.values()
         try:
-            result = self.build(self.values())
+            result = self.build(values)
+        except ConflictError as exc:
+            if not self._resolve_conflict(exc, values):
+                self.show_error(str(exc))
+            return
         except UserError as exc:
             self.show_error(str(exc))
             return

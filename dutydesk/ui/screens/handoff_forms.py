@@ -148,6 +148,12 @@ class StatusForm(FormModal[str]):
                         basis=values["basis"], note=values["note"], expected_version=self.row["version"])
         return target
 
+    def conflict_view(self, values: dict[str, Any], current: dict):
+        return {"status": S.LABELS["status"]}, {"status": values["to_status"]}, current
+
+    def take_version(self, current: dict) -> None:
+        self.row = {**self.row, "version": current["version"]}
+
 
 class RecheckForm(FormModal[bool]):
     """回头看. Returns whether the problem came back (and was reopened)."""

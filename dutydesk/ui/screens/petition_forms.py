@@ -23,7 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Stat
 from ... import dates, refdata
 from ...errors import ConflictError, UserError
 from ...petitions import service as S
-from ...petitions.model import COUNTERS, RESULT_KINDS, STATUSES, fmt_number, split_list
+from ...petitions.model import COUNTERS, LABELS, RESULT_KINDS, STATUSES, fmt_number, split_list
 from ...text import clean, clean_line
 from ..modals import FormModal, field
 from ..widgets import SafeDispatch
@@ -217,6 +217,15 @@ class HandOverForm(_FocusFirst, FormModal[dict]):
                                    due=due, target=values["target"], expected_version=self.row["version"])
         return {"row": row, "warning": warning}
 
+    def conflict_view(self, values: dict[str, Any], current: dict):
+        labels = {k: LABELS[k] for k in ("lead_unit", "coop_units", "assigned_date", "due_date", "target", "status")}
+        mine = {"lead_unit": values["lead_unit"], "coop_units": values["coop_units"], "assigned_date": values["day"],
+                "due_date": values["due"] or "（按设置计算）", "target": values["target"], "status": current.get("status")}
+        return labels, mine, current
+
+    def take_version(self, current: dict) -> None:
+        self.row = {**self.row, "version": current["version"]}
+
 
 class ResultForm(_FocusFirst, FormModal[dict]):
     """录入结果: the latest result is filled in; the same 办结日期 corrects it, a new date adds one."""
@@ -253,6 +262,15 @@ class ResultForm(_FocusFirst, FormModal[dict]):
             counters={c.field: values[c.field] for c in COUNTERS})
         return S.record_result(self.store, self.row["id"], res, expected_version=self.row["version"])
 
+    def conflict_view(self, values: dict[str, Any], current: dict):
+        keys = ("investigation", "truth", "handling", "accountability")
+        labels = {"status": LABELS["status"], "closed_date": LABELS["closed_date"], **{k: LABELS[k] for k in keys}}
+        mine = {"status": values["kind"], "closed_date": values["date"], **{k: values[k] for k in keys}}
+        return labels, mine, current
+
+    def take_version(self, current: dict) -> None:
+        self.row = {**self.row, "version": current["version"]}
+
 
 class StatusForm(_FocusFirst, FormModal[dict]):
     FOCUS = "status"
@@ -275,6 +293,12 @@ class StatusForm(_FocusFirst, FormModal[dict]):
             raise UserError("状态没有变化")
         return S.set_status(self.store, self.row["id"], values["status"], day=_date(values["day"], "日期"),
                             note=values["note"], expected_version=self.row["version"])
+
+    def conflict_view(self, values: dict[str, Any], current: dict):
+        return {"status": LABELS["status"]}, {"status": values["status"]}, current
+
+    def take_version(self, current: dict) -> None:
+        self.row = {**self.row, "version": current["version"]}
 
 
 class BatchForm(_FocusFirst, FormModal[dict]):
@@ -305,6 +329,13 @@ class BatchForm(_FocusFirst, FormModal[dict]):
         return S.update_batch(self.store, self.batch["id"], no=parse_batch_no(values["no"]), day=day,
                               group_name=values["group_name"], note=values["note"],
                               expected_version=self.batch["version"])
+
+    def conflict_view(self, values: dict[str, Any], current: dict):
+        labels = {k: LABELS[k] for k in ("no", "date", "group_name", "note")}
+        return labels, values, {**current, "no": str(current.get("no", ""))}
+
+    def take_version(self, current: dict) -> None:
+        self.batch = {**self.batch, "version": current["version"]}
 
 
 # -- files -----------------------------------------------------------------------------------
