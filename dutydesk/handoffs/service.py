@@ -595,9 +595,9 @@ def create_from_petition(store: Store, petition_id: int, **overrides: Any) -> in
     _require_petitions(store)
     with store.write():
         p = store.one("SELECT id, case_no, content, unit, lead_unit, coop_units, petitioner_name, petitioner_phone, "
-                      "petitioner_address FROM petitions WHERE id=?", [petition_id])
+                      "petitioner_address FROM petitions WHERE id=? AND deleted_at IS NULL", [petition_id])
         if p is None:
-            raise UserError(f"信访件不存在（#{petition_id}）")
+            raise UserError(f"信访件不存在或已删除（#{petition_id}）")
         existing = problems_for_petition(store, petition_id)
         if existing:
             raise UserError(f"信访件 {p['case_no']} 已生成问题 {existing[0]['problem_no']}")
