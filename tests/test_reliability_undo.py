@@ -18,7 +18,7 @@ from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions import search, stats
 from dutydesk.petitions import service as S
 from dutydesk.petitions.export import export_petitions
-from dutydesk.roster import dutylog, people, rotation
+from dutydesk.roster import dutylog, people
 from dutydesk.roster import service as R
 from dutydesk.roster import shifts as shiftmod
 from dutydesk.store import drafts, records
@@ -250,6 +250,20 @@ async def open_trash(pilot) -> TrashModal:
     return pilot.app.screen
 
 
+async def assert_drafts(app, pilot, expected: dict[str, str]) -> None:
+    """Each key opens a form of the visible screen that keeps its typed text as a draft under
+    the given key (per record for edits). The forms are built by the screen, not shown."""
+    opened: list = []
+    app.push_screen = lambda screen, *a, **kw: opened.append(screen)
+    try:
+        for key, draft_key in expected.items():
+            await pilot.press(key)
+            assert isinstance(opened[-1], FormModal) and opened[-1].draft_key == draft_key, (key, opened[-1])
+    finally:
+        del app.push_screen
+    assert len(opened) == len(expected)
+
+
 async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, today, tmp_path):
     from dutydesk.ui.screens.petitions import PetitionsScreen
 
@@ -297,6 +311,9 @@ async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, 
         assert sorted(r["id"] for r in screen.table.rows) == [keep, gone]
         assert everywhere() == before
         screen._move_to(gone)
+        await assert_drafts(app, pilot, {
+            "a": "petitions.new", "e": f"petitions.edit.{gone}", "t": f"petitions.hand_over.{gone}",
+            "r": f"petitions.result.{gone}", "s": f"petitions.status.{gone}", "b": f"petitions.batch.{bid}"})
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, MessageModal)
@@ -362,6 +379,9 @@ async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, t
         assert sorted(r["id"] for r in screen.table.rows) == sorted([keep, gone])
         assert everywhere() == (2, 2, True)
         screen._move_to(gone)
+        await assert_drafts(app, pilot, {"a": "handoffs.new", "e": f"handoffs.edit.{gone}",
+                                         "p": f"handoffs.progress.{gone}", "s": f"handoffs.status.{gone}",
+                                         "g": "handoffs.from_petition"})
         await pilot.press("h")
         await pilot.pause()
         assert "删除" in rendered(app) and "恢复" in rendered(app)
@@ -432,6 +452,20 @@ async def test_duty_log_entry_delete_and_restore_from_the_trash(make_test_app, s
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, MessageModal) and "删除" in rendered(app) and "恢复" in rendered(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await assert_drafts(app, pilot, {"enter": f"roster.log.edit.{second}"})
+        screen.query_one("#roster-table", DataTable).focus()
+        await pilot.pause()
+        day = DAY.isoformat()
+        await assert_drafts(app, pilot, {"e": f"roster.day.{day}.全天", "v": "roster.leave.new", "s": "roster.swap",
+                                         "n": "roster.log.new", "j": f"roster.handover.{day}.全天"})
+        # what is typed is kept under the form's key (FormModal brings it back the next time)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#note", TextArea).load_text("领导外出开会")
+        await pilot.pause(0.7)
+        assert drafts.load_draft(store, f"roster.day.{day}.全天")["note"] == "领导外出开会"
 
 
 async def test_bulletin_item_delete_and_restore_from_the_trash(make_test_app, store, today):
@@ -461,6 +495,10 @@ async def test_bulletin_item_delete_and_restore_from_the_trash(make_test_app, st
         await pilot.pause()
         assert isinstance(app.screen, BulletinScreen) and "乙会议的正文。" in preview()
         screen._select(str(gone))
+        day = DAY.isoformat()
+        await assert_drafts(app, pilot, {"a": f"bulletin.news.{day}", "c": f"bulletin.county.{day}",
+                                         "e": f"bulletin.item.{gone}", "f": f"bulletin.footer.{day}",
+                                         "t": f"bulletin.petition.{day}"})
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, MessageModal)
@@ -608,45 +646,3 @@ async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, sto
         await pilot.pause()
         assert not isinstance(app.screen, (FormModal, ConflictModal))
         assert H.get(store, hid)["status"] == H.NOT_STARTED
-
-
-# -- drafts on every record form ---------------------------------------------------------------------
-async def test_every_record_form_keeps_a_draft(make_test_app, store, today):
-    ids = staff(store)
-    rotation.generate(store, DAY, DAY + dt.timedelta(days=1), ["王建国"], ["李明", "赵丽"])
-    bid = S.add_batch(store, 1, DAY)
-    pid = S.add_petition(store, bid, petition("D2HH202403130001", "养殖场污水直排"))
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
-    item = B.add_item(store, DAY, kind="news", title="会议召开", body="正文")
-    expected = {
-        "2": {"a": "petitions.new", "e": f"petitions.edit.{pid}", "t": f"petitions.hand_over.{pid}",
-              "r": f"petitions.result.{pid}", "s": f"petitions.status.{pid}", "b": f"petitions.batch.{bid}"},
-        "3": {"a": "handoffs.new", "e": f"handoffs.edit.{hid}", "p": f"handoffs.progress.{hid}",
-              "s": f"handoffs.status.{hid}", "g": "handoffs.from_petition"},
-        "4": {"a": f"bulletin.news.{DAY.isoformat()}", "c": f"bulletin.county.{DAY.isoformat()}",
-              "e": f"bulletin.item.{item}", "f": f"bulletin.footer.{DAY.isoformat()}",
-              "t": f"bulletin.petition.{DAY.isoformat()}"},
-        "1": {"e": f"roster.day.{DAY.isoformat()}.全天", "v": "roster.leave.new", "s": "roster.swap",
-              "n": "roster.log.new", "j": f"roster.handover.{DAY.isoformat()}.全天"},
-    }
-    app = make_test_app(start="roster")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        opened: list = []
-        app.push_screen = lambda screen, *a, **kw: opened.append(screen)  # built by the screen's key, not shown
-        for screen_key, forms in expected.items():
-            await pilot.press(screen_key)
-            await pilot.pause()
-            for key, draft_key in forms.items():
-                await pilot.press(key)
-                assert isinstance(opened[-1], FormModal), (screen_key, key, opened[-1])
-                assert opened[-1].draft_key == draft_key
-        assert len(opened) == sum(len(f) for f in expected.values())
-        del app.push_screen
-        # what is typed is kept under the form's key (FormModal restores it the next time)
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#note", TextArea).load_text("领导外出开会")
-        await pilot.pause(0.7)
-        assert drafts.load_draft(store, f"roster.day.{DAY.isoformat()}.全天")["note"] == "领导外出开会"
-    assert ids
