@@ -344,34 +344,7 @@ def _log_status(store: Store, petition_id: int, old: str, new: str, day: dt.date
 def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, calendar: WorkCalendar | None = None) -> int:
     """Register a petition in a batch. A 受理编号 seen before is refused (UserError)."""
     values = inp if isinstance(inp, dict) else prepare(store, inp)
-    with store.write():
-        batch = get_batch(store, batch_id)
-        existing = store.one(
-            "SELECT p.id, b.no FROM petitions p JOIN batches b ON b.id = p.batch_id "
-            "WHERE p.case_key = ? AND p.deleted_at IS NULL", [values["case_key"]])
-        if existing:
-            raise UserError(f"受理编号已登记过：{values['case_no']}（第{existing['no']}批）")
-        values = dict(values)
-        values["seq"] = (store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0) + 1
-        if values.get("is_repeat") and values.get("repeat_of"):
-            ref = find_referenced(store, values["repeat_of"])
-            values["repeat_of_id"] = ref["id"] if ref else None
-        status = "已交办" if values.get("lead_unit") else "待交办"
-        if values.get("lead_unit") and not values.get("assigned_date"):
-            values["assigned_date"] = batch["date"]
-        if not values.get("due_date"):
-            start = dates.from_iso(values.get("assigned_date") or batch["date"])
-            values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
-        now = dates.now_iso()
-        row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1}
-        cols = ", ".join(f"[{c}]" for c in row)
-        cur = store.db.execute(f"INSERT INTO petitions ({cols}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
-        pid = cur.lastrowid
-        store.audit(ENTITY, pid, "新增", masked_audit({k: v for k, v in row.items() if k not in _NOT_AUDITED}))
-        search.index_petition(store, pid, values["content"])
-        _set_types(store, pid, values["pollution_types"])
-        _log_status(store, pid, "", status, dates.from_iso(batch["date"]), "登记")
-    return pid
+    return add_petitions(store, batch_id, [values], calendar=calendar)[0]
 
 
 def existing_case_keys(store: Store, keys: list[str]) -> dict[str, int]:
@@ -388,7 +361,7 @@ def existing_case_keys(store: Store, keys: list[str]) -> dict[str, int]:
 
 
 def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None) -> list[int]:
-    """:func:`add_petition` for many prepared rows of one batch, in one transaction, with the
+    """Register many prepared rows of one batch (the one path for a form and an import), in one transaction, with the
     audit, search index, types and status log written in bulk. A number already registered
     is refused (UserError) and nothing is stored. Returns the new ids in order."""
     if not rows:
