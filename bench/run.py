@@ -364,6 +364,13 @@ def write_results(info: dict, db: Path, build_s: float | None, started: float, w
 
 
 def main() -> None:
+    if {"-h", "--help"} & set(sys.argv):  # asking for help must not start a ten-minute run
+        print(__doc__)
+        return
+    unknown = [a for a in sys.argv[1:] if a.startswith("-") and a not in
+               {"--runs", "--import-cap", "--force-build", "--rewrite", "--no-write"}]
+    if unknown:
+        sys.exit(f"unknown option: {' '.join(unknown)} (see --help)")
     started = time.perf_counter()
     if "--rewrite" in sys.argv:  # RESULTS.md again from results.json (after editing ANALYSIS.md)
         data = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
