@@ -35,26 +35,13 @@ def insert(store: Store, table: str, values: dict[str, Any], *, entity: str | No
     return record_id
 
 
-def update(
-    store: Store,
-    table: str,
-    record_id: int,
-    changes: dict[str, Any],
-    *,
-    expected_version: int | None = None,
-    entity: str | None = None,
-    action: str = "修改",
-    audit_view: Callable[[dict], dict] | None = None,
-    conflict_message: str = "该记录已被其他人修改，请比较后再保存",
-) -> dict:
+def update(store: Store, table: str, record_id: int, changes: dict[str, Any], **options: Any) -> dict:
     """Apply ``changes``; refuse with :class:`ConflictError` if the record moved on.
 
-    Returns the updated row. Only changed fields are written and audited as
-    ``{field: [old, new]}``; ``audit_view`` may mask or drop fields of that diff before it
-    is written to the audit log (e.g. a petitioner's identity).
+    Returns the updated row. Options as :func:`apply_update` (``expected_version``, ``entity``,
+    ``action``, ``audit_view``, ``conflict_message``).
     """
-    return apply_update(store, table, record_id, changes, expected_version=expected_version, entity=entity,
-                        action=action, audit_view=audit_view, conflict_message=conflict_message)[0]
+    return apply_update(store, table, record_id, changes, **options)[0]
 
 
 def apply_update(
@@ -69,7 +56,11 @@ def apply_update(
     audit_view: Callable[[dict], dict] | None = None,
     conflict_message: str = "该记录已被其他人修改，请比较后再保存",
 ) -> tuple[dict, dict]:
-    """:func:`update` that also returns the diff ``{field: [old, new]}`` (empty: nothing changed)."""
+    """Apply ``changes`` and return ``(row, diff)``; diff is ``{field: [old, new]}`` (empty: nothing changed).
+
+    Only changed fields are written and audited; ``audit_view`` may mask or drop fields of the
+    diff before it is written to the audit log (e.g. a petitioner's identity).
+    """
     with store.write():
         current = get(store, table, record_id)
         if expected_version is not None and current["version"] != expected_version:
