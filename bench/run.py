@@ -7,7 +7,8 @@ issue 8 over several runs, print median and spread, and write them to bench/RESU
 Options: ``--runs N`` (start-up runs, default 7), ``--import-cap S`` (seconds an import may
 take before it is stopped and its time estimated from a sample, default 180; 0 = no cap),
 ``--force-build`` (rebuild the database), ``--no-write`` (do not touch RESULTS.md),
-``--rewrite`` (only render RESULTS.md again from results.json and ANALYSIS.md).
+``--rewrite`` (only render RESULTS.md again from results.json and ANALYSIS.md),
+``--only startup,tui,sql,bulletin,imports`` (measure only these parts; implies ``--no-write``).
 A benchmark, not a test: CI does not run it.
 """
 
@@ -368,7 +369,7 @@ def main() -> None:
         print(__doc__)
         return
     unknown = [a for a in sys.argv[1:] if a.startswith("-") and a not in
-               {"--runs", "--import-cap", "--force-build", "--rewrite", "--no-write"}]
+               {"--runs", "--import-cap", "--force-build", "--rewrite", "--no-write", "--only"}]
     if unknown:
         sys.exit(f"unknown option: {' '.join(unknown)} (see --help)")
     started = time.perf_counter()
@@ -385,13 +386,22 @@ def main() -> None:
     say("database: building or reusing bench/.cache/ …")
     src, build_s = build.cached_db(force="--force-build" in sys.argv, log=say)
     say(f"  {src.name}" + (f" built in {build_s:.0f} s" if build_s else " (cached)"))
+    parts = {"startup", "tui", "sql", "bulletin", "imports"}
+    only = set(arg("--only", "").split(",")) - {""} or parts
+    if only - parts:
+        sys.exit(f"unknown part: {', '.join(sorted(only - parts))} (see --help)")
     db = copy_db(src, "app.db")
-    startup(db)
-    tui(db)
-    sql_breakdown(db)
-    bulletin(src)
-    imports(src)
-    if "--no-write" not in sys.argv:
+    if "startup" in only:
+        startup(db)
+    if "tui" in only:
+        tui(db)
+    if "sql" in only:
+        sql_breakdown(db)
+    if "bulletin" in only:
+        bulletin(src)
+    if "imports" in only:
+        imports(src)
+    if "--no-write" not in sys.argv and only == parts:
         write_results(info, src, build_s, started)
         say(f"wrote {HERE / 'RESULTS.md'}")
     missed = [f["name"] for f in FIGURES if f["met"] is False]
