@@ -124,7 +124,7 @@ def build(path: Path, *, today: dt.date | None = None, log=print) -> None:
         bulletins(store, today, plan)
         log(f"  handoffs, bulletins: {time.perf_counter() - t:.1f}s")
         check(store)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import struct
 import termios
@@ -13,9 +14,15 @@ import time
 
 
 def run_in_pty(argv: list[str], env: dict[str, str], *, cols: int = 160, rows: int = 45,
-               timeout: float = 60.0) -> tuple[float, float | None, int, str]:
-    """Returns (seconds to exit, seconds to the last screen output before the app left the
-    alternate screen (None if it never did), exit status, output)."""
+               timeout: float = 60.0, markers: tuple[str, ...] = ()) -> tuple[float, float | None, int, str]:
+    """Returns (seconds to exit, seconds to the first painted screen (None if never), exit status,
+    output).
+
+    The first painted screen is the moment the terminal has received every one of ``markers``
+    (texts the finished screen shows) after the app entered the alternate screen; with no
+    markers, the last chunk of screen output (one that moves the cursor) before the app left the
+    alternate screen. Output chunks are timestamped as they arrive, so the figure is when the
+    terminal could show the screen, not when the app exited."""
     t0 = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # child
@@ -61,9 +68,27 @@ def run_in_pty(argv: list[str], env: dict[str, str], *, cols: int = 160, rows: i
         pass
     os.close(fd)
     painted = None
+    text = b""
+    entered = False
     for i, chunk in enumerate(chunks[: len(stamps)]):
+        if not entered and b"\x1b[?1049h" in chunk:
+            entered = True
+            chunk = chunk.split(b"\x1b[?1049h", 1)[1]
+        if not entered:
+            continue
         if b"\x1b[?1049l" in chunk:  # leaving the alternate screen: the app is exiting
-            before = chunk.split(b"\x1b[?1049l")[0]
-            painted = stamps[i] if len(before) > 64 or i == 0 else stamps[i - 1]
+            if not markers:
+                before = chunk.split(b"\x1b[?1049l")[0]
+                if CURSOR_MOVE.search(before):
+                    painted = stamps[i]
             break
+        if markers:
+            text += chunk
+            if painted is None and all(m.encode("utf-8") in text for m in markers):
+                painted = stamps[i]
+        elif CURSOR_MOVE.search(chunk):
+            painted = stamps[i]
     return elapsed, painted, os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+CURSOR_MOVE = re.compile(rb"\x1b\[\d+;\d+H")

@@ -60,7 +60,25 @@ def echo_table(rows: list[dict], columns: list[str]) -> None:
         click.echo("\t".join(str(row.get(c, "") if row.get(c) is not None else "") for c in columns))
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """The root group: the domain command groups are imported only when one is asked for (or for
+    ``--help``), so that plain ``dutydesk`` opening the TUI does not import every CLI module."""
+
+    LAZY = {"roster": "roster", "petitions": "petitions", "handoffs": "handoffs", "bulletin": "bulletin"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            import importlib
+
+            module = importlib.import_module(f"{__package__}.{self.LAZY[cmd_name]}.cli")
+            self.add_command(module.group, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="DUTYDESK_DB",
               help="数据库文件（默认：$DUTYDESK_DB 或用户数据目录下 dutydesk/dutydesk.db）")
 @click.option("--operator", help="操作人（默认：系统用户名），记入审计日志")
@@ -289,19 +307,6 @@ def restore(obj: Context, file: Path, yes: bool) -> None:
         click.confirm(f"用 {file} 覆盖当前数据库 {obj.store.path}？", abort=True)
     safety = do_restore(obj.store, file)
     click.echo(f"已恢复。恢复前的数据库已备份到：{safety}")
-
-
-def _register_domain_commands() -> None:
-    from .bulletin.cli import group as bulletin_group
-    from .handoffs.cli import group as handoffs_group
-    from .petitions.cli import group as petitions_group
-    from .roster.cli import group as roster_group
-
-    for group in (roster_group, petitions_group, handoffs_group, bulletin_group):
-        cli.add_command(group)
-
-
-_register_domain_commands()
 
 
 def main(argv: list[str] | None = None) -> None:

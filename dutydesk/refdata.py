@@ -103,7 +103,7 @@ def set_setting(store: Store, key: str, value: str) -> None:
         parse_shifts(value)  # a bad line is refused here, not discovered later by the roster
     with store.write():
         old = store.one("SELECT value FROM settings WHERE key=?", [key])
-        store.db.execute(
+        store.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
             [key, value],
         )
@@ -174,7 +174,7 @@ def add_unit(store: Store, name: str, *, kind: str = "", short_name: str = "", a
         if store.one("SELECT id FROM units WHERE name = ?", [name]):
             raise UserError(f"单位已存在：{name}")
         sort = (store.scalar("SELECT MAX(sort) FROM units") or 0) + 1
-        cur = store.db.execute(
+        cur = store.execute(
             "INSERT INTO units (name, short_name, kind, aliases, sort) VALUES (?,?,?,?,?)",
             [name, clean_line(short_name), clean_line(kind), clean_line(aliases), sort],
         )
@@ -185,7 +185,7 @@ def add_unit(store: Store, name: str, *, kind: str = "", short_name: str = "", a
 def set_unit_active(store: Store, name: str, active: bool) -> None:
     _forget_lookups(store)
     with store.write():
-        cur = store.db.execute("UPDATE units SET active=? WHERE name=?", [int(active), name])
+        cur = store.execute("UPDATE units SET active=? WHERE name=?", [int(active), name])
         if not cur.rowcount:
             raise UserError(f"未知的单位：{name}")
         store.audit("units", name, "启用" if active else "停用")
@@ -199,7 +199,7 @@ def rename_unit(store: Store, old: str, new: str) -> None:
     with store.write():
         if store.one("SELECT id FROM units WHERE name=?", [new]):
             raise UserError(f"单位已存在：{new}")
-        cur = store.db.execute("UPDATE units SET name=? WHERE name=?", [new, old])
+        cur = store.execute("UPDATE units SET name=? WHERE name=?", [new, old])
         if not cur.rowcount:
             raise UserError(f"未知的单位：{old}")
         store.audit("units", old, "改名", {"name": [old, new]})
@@ -233,7 +233,7 @@ def add_vocab(store: Store, kind: str, value: str) -> None:
     _forget_lookups(store)
     with store.write():
         sort = (store.scalar("SELECT MAX(sort) FROM vocab WHERE kind=?", [kind]) or 0) + 1
-        store.db.execute(
+        store.execute(
             "INSERT INTO vocab (kind, value, sort) VALUES (?,?,?) "
             "ON CONFLICT(kind, value) DO UPDATE SET active=1",
             [kind, value, sort],
@@ -245,7 +245,7 @@ def remove_vocab(store: Store, kind: str, value: str) -> None:
     """Deactivate (records that use the word keep it)."""
     _forget_lookups(store)
     with store.write():
-        cur = store.db.execute("UPDATE vocab SET active=0 WHERE kind=? AND value=?", [kind, value])
+        cur = store.execute("UPDATE vocab SET active=0 WHERE kind=? AND value=?", [kind, value])
         if not cur.rowcount:
             raise UserError(f"词表 {VOCAB_LABELS.get(kind, kind)} 中没有：{value}")
         store.audit("vocab", f"{kind}:{value}", "停用")
@@ -258,7 +258,7 @@ def seed_reference_data(store: Store) -> bool:
     with store.write():
         if not store.scalar("SELECT COUNT(*) FROM units"):
             for i, u in enumerate(load_json("units.json")["units"], 1):
-                store.db.execute(
+                store.execute(
                     "INSERT INTO units (name, short_name, kind, aliases, sort) VALUES (?,?,?,?,?)",
                     [u["name"], u.get("short_name", ""), u.get("kind", ""), "、".join(u.get("aliases", [])), i],
                 )
@@ -268,8 +268,8 @@ def seed_reference_data(store: Store) -> bool:
                 if kind.startswith("_"):
                     continue
                 for i, value in enumerate(values, 1):
-                    store.db.execute("INSERT INTO vocab (kind, value, sort) VALUES (?,?,?)", [kind, value, i])
+                    store.execute("INSERT INTO vocab (kind, value, sort) VALUES (?,?,?)", [kind, value, i])
             seeded = True
         for key, meta in setting_defaults().items():
-            store.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, meta["value"]])
+            store.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, meta["value"]])
     return seeded

@@ -85,7 +85,7 @@ def add_holiday(store: Store, day: dt.date, kind: str, name: str = "") -> None:
     if kind not in {"holiday", "workday"}:
         raise UserError("类型只能是 holiday（放假）或 workday（调休上班）")
     with store.write():
-        store.db.execute(
+        store.execute(
             "INSERT INTO holidays (date, kind, name) VALUES (?,?,?) "
             "ON CONFLICT(date) DO UPDATE SET kind=excluded.kind, name=excluded.name",
             [day.isoformat(), kind, name],
@@ -95,7 +95,7 @@ def add_holiday(store: Store, day: dt.date, kind: str, name: str = "") -> None:
 
 def remove_holiday(store: Store, day: dt.date) -> None:
     with store.write():
-        store.db.execute("DELETE FROM holidays WHERE date=?", [day.isoformat()])
+        store.execute("DELETE FROM holidays WHERE date=?", [day.isoformat()])
         store.audit("holidays", day.isoformat(), "删除")
 
 

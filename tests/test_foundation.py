@@ -39,6 +39,39 @@ def test_migrations_run_twice_without_change(store):
     assert store.query("SELECT sql FROM sqlite_master ORDER BY name") == before
 
 
+def test_fresh_database_records_every_declared_migration(store):
+    """The light declarations (MigrationSet) and what sqlite-utils recorded agree name for name."""
+    declared = {(s.name, n) for s in migrations.migration_sets() for n in s.names}
+    recorded = {(r["migration_set"], r["name"]) for r in store.query("SELECT * FROM _sqlite_migrations")}
+    assert declared == recorded and len(declared) >= 5
+
+
+def test_a_pending_migration_is_found_and_applied(db_path):
+    s = open_store(db_path, daily_backup=False)
+    s.execute("DROP INDEX petitions_batch_seq")
+    s.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_batch_seq_index'")
+    assert migrations.pending(s) == ["dutydesk.petitions:m003_batch_seq_index"]
+    assert migrations.migrate(s, backup_first=False) == ["dutydesk.petitions:m003_batch_seq_index"]
+    assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'petitions_batch_seq'") == 1
+    assert migrations.pending(s) == []
+    s.close()
+
+
+def test_starting_the_tui_on_an_up_to_date_database_skips_heavy_imports(db_path):
+    """Start-up speed (issue 8): neither sqlite-utils nor click's subcommand modules are imported
+    to open an up-to-date database and build the app."""
+    import subprocess
+    import sys
+
+    open_store(db_path, daily_backup=False).close()
+    code = ("import sys; from dutydesk.ui.app import make_app; import dutydesk.cli; "
+            "make_app(sys.argv[1]).store.close(); "
+            "print(sorted(m for m in ('sqlite_utils', 'dutydesk.roster.cli', 'dutydesk.petitions.cli') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_newer_schema_generation_is_refused_untouched(db_path):
     open_store(db_path, daily_backup=False).close()
     conn = sqlite3.connect(db_path)
@@ -119,7 +152,7 @@ def test_units_and_vocab_editable_and_audited(store):
 def test_write_transactions_roll_back_on_error(store):
     with pytest.raises(RuntimeError):
         with store.write():
-            store.db.execute("INSERT INTO settings (key, value) VALUES ('x_test', '1')")
+            store.execute("INSERT INTO settings (key, value) VALUES ('x_test', '1')")
             raise RuntimeError("boom")
     assert store.one("SELECT * FROM settings WHERE key='x_test'") is None
 

@@ -71,8 +71,8 @@ def test_import_xlsx_then_list_and_summary(run_cli, store, tmp_path):
 
 
 def test_import_reports_every_bad_row_and_imports_nothing(run_cli, store, tmp_path):
-    store.db.execute("INSERT INTO handoffs (problem_no, status, version) VALUES ('TAKEN-1', '未启动', 1)")
-    store.db.conn.commit()
+    store.execute("INSERT INTO handoffs (problem_no, status, version) VALUES ('TAKEN-1', '未启动', 1)")
+    store.conn.commit()
     rows = [
         GOOD[0],
         ["", "路边听说", "某问题", "", "零陵区"],                                   # 3: bad source

@@ -288,7 +288,7 @@ def _insert_minimal(store, table: str, values: dict) -> int:
             row[name] = 0 if "INT" in (col["type"] or "").upper() else ""
     cols = ", ".join(f"[{c}]" for c in row)
     with store.write():
-        return store.db.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * len(row))})",
+        return store.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * len(row))})",
                                 list(row.values())).lastrowid
 
 

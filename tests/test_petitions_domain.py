@@ -345,14 +345,14 @@ def test_results_as_of_a_day_whatever_the_order_they_were_written(store, batch1)
     S.record_result(store, a, S.ResultInput(kind="已办结", date=D(2024, 3, 20), counters={"n_rectify": 3}))
     S.record_result(store, a, S.ResultInput(kind="阶段性办结", date=D(2024, 3, 16), counters={"n_rectify": 1}))
     # another writer (an office script) inserting rows directly: the triggers keep superseded_on
-    store.db.execute("INSERT INTO petition_results (petition_id, kind, date, n_rectify) VALUES (?, '阶段性办结', '2024-03-17', 2)", [b])
-    store.db.execute("INSERT INTO petition_results (petition_id, kind, date, n_rectify) VALUES (?, '已办结', '2024-03-17', 5)", [b])
-    store.db.conn.commit()
+    store.execute("INSERT INTO petition_results (petition_id, kind, date, n_rectify) VALUES (?, '阶段性办结', '2024-03-17', 2)", [b])
+    store.execute("INSERT INTO petition_results (petition_id, kind, date, n_rectify) VALUES (?, '已办结', '2024-03-17', 5)", [b])
+    store.conn.commit()
     seen = {d: stats.cumulative_stats(store, D(2024, 3, d)) for d in (15, 16, 17, 20)}
     assert [(c.closed, c.partial, c.counters["n_rectify"]) for c in seen.values()] == [
         (0, 0, 0), (0, 1, 1), (1, 1, 6), (2, 0, 8)]
-    store.db.execute("DELETE FROM petition_results WHERE petition_id = ? AND date = '2024-03-20'", [a])
-    store.db.conn.commit()
+    store.execute("DELETE FROM petition_results WHERE petition_id = ? AND date = '2024-03-20'", [a])
+    store.conn.commit()
     assert stats.cumulative_stats(store, D(2024, 3, 20)).partial == 1
 
 

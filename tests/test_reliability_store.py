@@ -47,10 +47,10 @@ CREATE TABLE IF NOT EXISTS scratch (
 
 def make_scratch(store: Store) -> None:
     with store.write():
-        store.db.execute(SCRATCH)
-        store.db.execute("CREATE TABLE IF NOT EXISTS counter (n INTEGER NOT NULL)")
+        store.execute(SCRATCH)
+        store.execute("CREATE TABLE IF NOT EXISTS counter (n INTEGER NOT NULL)")
         if not store.scalar("SELECT COUNT(*) FROM counter"):
-            store.db.execute("INSERT INTO counter (n) VALUES (0)")
+            store.execute("INSERT INTO counter (n) VALUES (0)")
 
 
 def child_env() -> dict:
@@ -88,7 +88,7 @@ for i in range(n):
         records.insert(store, "scratch", {"title": f"{who}-{i}", "note": who})
         with store.write():  # read-modify-write: must never lose an update
             v = store.scalar("SELECT n FROM counter")
-            store.db.execute("UPDATE counter SET n = ?", [v + 1])
+            store.execute("UPDATE counter SET n = ?", [v + 1])
     except Exception as exc:
         failed += 1
         print("FAIL", type(exc).__name__, exc, file=sys.stderr, flush=True)
@@ -268,13 +268,13 @@ def test_write_is_atomic_nested_and_survives_a_failed_commit(store):
 
     # A deferred foreign key fails at COMMIT: the transaction must be rolled back, not left open
     with store.write():
-        store.db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-        store.db.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, "
+        store.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        store.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, "
                          "parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
     with pytest.raises(sqlite3.IntegrityError):
         with store.write():
-            store.db.execute("INSERT INTO child (parent_id) VALUES (42)")
-    assert not store.db.conn.in_transaction
+            store.execute("INSERT INTO child (parent_id) VALUES (42)")
+    assert not store.conn.in_transaction
     records.insert(store, "scratch", {"title": "之后"})
     assert store.scalar("SELECT COUNT(*) FROM child") == 0
     assert store.scalar("SELECT COUNT(*) FROM scratch") == 1
@@ -284,8 +284,8 @@ def test_a_statement_outside_write_does_not_keep_the_lock(store, db_path, monkey
     import dutydesk.store.db as dbmod
 
     make_scratch(store)
-    store.db.execute("INSERT INTO scratch (title) VALUES ('没有用 write()')")
-    assert not store.db.conn.in_transaction
+    store.execute("INSERT INTO scratch (title) VALUES ('没有用 write()')")
+    assert not store.conn.in_transaction
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_S", 0.3)
     other = Store(db_path, operator="乙")
     try:

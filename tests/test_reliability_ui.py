@@ -411,7 +411,7 @@ def test_hostile_unit_names_show_as_text(live_settings, store, raw):
     assert running and on_settings
     assert "\x1b" not in screen and "\x00" not in screen
     with store.write():  # keep the next examples fast (a 100 KB row would be laid out every time)
-        store.db.execute("DELETE FROM units WHERE id=?", [unit_id])
+        store.execute("DELETE FROM units WHERE id=?", [unit_id])
 
     async def tidy(app, pilot):
         app.clear_notifications()

@@ -73,10 +73,10 @@ def test_every_write_of_a_domain_table_is_audited(store, today):
     rows (who, when, what) as it had writes."""
     from dutydesk.demo import fill_demo
 
-    store.db.execute("CREATE TEMP TABLE writes (tbl TEXT, rid INTEGER)")
+    store.execute("CREATE TEMP TABLE writes (tbl TEXT, rid INTEGER)")
     for t in AUDITED:
         for kind in ("INSERT", "UPDATE"):
-            store.db.execute(f"CREATE TEMP TRIGGER w_{t}_{kind} AFTER {kind} ON main.{t} "
+            store.execute(f"CREATE TEMP TRIGGER w_{t}_{kind} AFTER {kind} ON main.{t} "
                              f"BEGIN INSERT INTO writes VALUES ('{t}', NEW.id); END")
     fill_demo(store, DAY)
     pid = store.scalar("SELECT id FROM petitions ORDER BY id LIMIT 1")

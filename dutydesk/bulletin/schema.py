@@ -14,9 +14,9 @@ counter every domain table has. NULL in ``number``/``report_to``/``send_to``/``i
 
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from ..store.migration_set import MigrationSet
 
-migrations = Migrations("dutydesk.bulletin")
+migrations = MigrationSet("dutydesk.bulletin")
 
 
 @migrations()

@@ -12,9 +12,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from ..store.migration_set import MigrationSet
 
-migrations = Migrations("dutydesk.handoffs")
+migrations = MigrationSet("dutydesk.handoffs")
 
 
 @migrations()

@@ -378,7 +378,7 @@ def update_problem(store: Store, handoff_id: int, changes: dict[str, Any], *,
 
 def _log_status(store: Store, handoff_id: int, from_status: str | None, to_status: str, *, date: str | None,
                 by_whom: str = "", basis: str = "", note: str = "") -> None:
-    store.db.execute(
+    store.execute(
         "INSERT INTO handoff_status_log (handoff_id, at, operator, from_status, to_status, date, by_whom, basis, note) "
         "VALUES (?,?,?,?,?,?,?,?,?)",
         [handoff_id, now_iso(), store.operator, from_status, to_status, date, by_whom, basis, note],
@@ -572,7 +572,7 @@ def link_petition(store: Store, handoff_id: int, petition_id: int) -> None:
             raise UserError(f"信访件不存在或已删除（#{petition_id}）")
         if store.one("SELECT 1 FROM handoff_petitions WHERE handoff_id=? AND petition_id=?", [handoff_id, petition_id]):
             return
-        store.db.execute("INSERT INTO handoff_petitions (handoff_id, petition_id) VALUES (?,?)", [handoff_id, petition_id])
+        store.execute("INSERT INTO handoff_petitions (handoff_id, petition_id) VALUES (?,?)", [handoff_id, petition_id])
         store.audit(ENTITY, handoff_id, "关联信访件", {"petition": p["case_no"]})
 
 
@@ -611,7 +611,7 @@ def create_from_petition(store: Store, petition_id: int, **overrides: Any) -> in
         }
         fields.update(overrides)
         hid = create(store, **fields)
-        store.db.execute("INSERT INTO handoff_petitions (handoff_id, petition_id) VALUES (?,?)", [hid, petition_id])
+        store.execute("INSERT INTO handoff_petitions (handoff_id, petition_id) VALUES (?,?)", [hid, petition_id])
         store.audit(ENTITY, hid, "关联信访件", {"petition": p["case_no"]})
     return hid
 

@@ -16,9 +16,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from ..store.migration_set import MigrationSet
 
-migrations = Migrations("dutydesk.petitions")
+migrations = MigrationSet("dutydesk.petitions")
 
 _COUNTER_COLUMNS = """
             n_rectify INTEGER NOT NULL DEFAULT 0,

@@ -54,12 +54,12 @@ def tokens_text(value: str | None) -> str:
 
 # -- index maintenance (call inside store.write()) -------------------------------------------
 def index_petition(store: Store, petition_id: int, content: str) -> None:
-    store.db.execute("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
+    store.execute("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
 
 
 def unindex_petition(store: Store, petition_id: int, content: str) -> None:
     """Remove a row; a contentless table needs exactly the values that were indexed."""
-    store.db.execute(
+    store.execute(
         "INSERT INTO petitions_fts (petitions_fts, rowid, content) VALUES ('delete', ?, ?)",
         [petition_id, tokens_text(content)],
     )
@@ -68,9 +68,9 @@ def unindex_petition(store: Store, petition_id: int, content: str) -> None:
 def rebuild_index(store: Store) -> int:
     """Recreate the search index from the petitions table; returns the number indexed."""
     with store.write():
-        store.db.execute("INSERT INTO petitions_fts (petitions_fts) VALUES ('delete-all')")
+        store.execute("INSERT INTO petitions_fts (petitions_fts) VALUES ('delete-all')")
         n = 0
-        for row in store.db.query("SELECT id, content FROM petitions WHERE deleted_at IS NULL"):
+        for row in store.query("SELECT id, content FROM petitions WHERE deleted_at IS NULL"):
             index_petition(store, row["id"], row["content"])
             n += 1
     return n
@@ -214,7 +214,7 @@ def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, 
         id_range = (r["lo"], r["hi"])
     probes, pparams = plan.probes(id_range=id_range)
     conds = "".join(f" AND {c}" for c in plan.conds)
-    return [r[0] for r in store.db.execute(
+    return [r[0] for r in store.execute(
         f"SELECT p.id FROM petitions p INDEXED BY {driver} WHERE {_URGENT}{conds}{probes} "
         "ORDER BY p.due_date, p.id", [today.isoformat()] + plan.params + pparams)]
 
@@ -244,7 +244,7 @@ def _rest_ids(store: Store, plan: _Plan, today: dt.date, offset: int, limit: int
     else:
         sql = f"SELECT p.id FROM petitions p WHERE p.deleted_at IS NULL AND {not_urgent} ORDER BY p.id DESC LIMIT ? OFFSET ?"
         params = t
-    return [r[0] for r in store.db.execute(sql, params + [limit, offset])]
+    return [r[0] for r in store.execute(sql, params + [limit, offset])]
 
 
 def _rows(store: Store, ids: list[int]) -> list[dict]:

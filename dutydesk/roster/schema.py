@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from ..store.migration_set import MigrationSet
 
-migrations = Migrations("dutydesk.roster")
+migrations = MigrationSet("dutydesk.roster")
 
 
 @migrations()

@@ -221,7 +221,7 @@ def save_slot(store: Store, day: dt.date, shift: str, leader_id: int | None, mem
                    note=current.note if note is None else clean(note).strip())
         now = dates.now_iso()
         if current.id is None:
-            cur = store.db.execute(
+            cur = store.execute(
                 "INSERT INTO roster_days (date, shift, leader_id, note, manual, version, created_at, updated_at) "
                 "VALUES (?,?,?,?,?,1,?,?)",
                 [day.isoformat(), shift, leader_id, new.note, int(manual), now, now],
@@ -236,13 +236,13 @@ def save_slot(store: Store, day: dt.date, shift: str, leader_id: int | None, mem
                 diff["manual"] = ["是" if current.manual else "否", "是" if manual else "否"]
             if not diff:
                 return day_id
-            store.db.execute(
+            store.execute(
                 "UPDATE roster_days SET leader_id=?, note=?, manual=?, version=version+1, updated_at=? WHERE id=?",
                 [leader_id, new.note, int(manual), now, day_id],
             )
-            store.db.execute("DELETE FROM roster_members WHERE day_id=?", [day_id])
+            store.execute("DELETE FROM roster_members WHERE day_id=?", [day_id])
             store.audit("roster_days", day_id, action, diff)
-        store.db.conn.executemany(
+        store.conn.executemany(
             "INSERT INTO roster_members (day_id, person_id, sort) VALUES (?,?,?)",
             [(day_id, pid, i) for i, pid in enumerate(member_ids)],
         )

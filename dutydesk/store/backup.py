@@ -65,7 +65,7 @@ def backup_now(store: Store, *, target: Path | None = None, reason: str = "manua
     if target.is_dir():
         raise UserError(f"这是一个文件夹，请给出备份文件名：{target}")
     with store._lock:  # not in the middle of another thread's write() on this connection
-        _copy(store.db.conn, target)
+        _copy(store.conn, target)
     if keep is None:
         keep = _keep_setting(store)
     if target.parent.resolve() == backup_dir(store).resolve():
@@ -97,7 +97,9 @@ def daily_backup(store: Store) -> Path | None:
     today = dt.date.today().strftime("%Y%m%d")
     if any(p.name.startswith(f"{store.path.stem}-{today}-") for p in list_backups(store)):
         return None
-    if not store.db.table_names():
+    from .migrations import is_empty
+
+    if is_empty(store):
         return None
     return backup_now(store, reason="daily")
 
@@ -174,10 +176,10 @@ def restore(store: Store, source: Path) -> Path:
     src, tmp = _pages_from(source, store)
     try:
         with store._lock:
-            if store.db.conn.in_transaction:
-                store.db.conn.commit()
+            if store.conn.in_transaction:
+                store.conn.commit()
             try:
-                src.backup(store.db.conn)
+                src.backup(store.conn)
             except sqlite3.OperationalError as exc:
                 raise UserError(f"恢复失败（数据库未改动）：{exc}；恢复前的备份在 {safety}") from exc
     finally:

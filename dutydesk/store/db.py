@@ -9,12 +9,13 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..dates import now_iso
 from ..errors import DatabaseLockedError, UserError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -51,7 +52,9 @@ def _make_private(path: Path) -> None:
 class Store:
     """A connection to the dutydesk database.
 
-    Reads go straight to ``self.db`` (a ``sqlite_utils.Database``). Every write runs inside
+    Reads go straight to the connection (``query``, ``one``, ``scalar``, ``execute``);
+    ``self.db`` is a ``sqlite_utils.Database`` over the same connection, made on first use
+    (importing sqlite-utils costs a sixth of a start-up). Every write runs inside
     ``with store.write():`` which opens a ``BEGIN IMMEDIATE`` transaction, so two terminals
     writing at once wait for each other instead of failing with "database is locked".
     """
@@ -70,7 +73,7 @@ class Store:
             # hold the write lock (blocking every other terminal) until this process writes again.
             conn.isolation_level = None
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            self.conn = conn
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -85,20 +88,33 @@ class Store:
             pass
         self._lock = threading.RLock()
         self._depth = 0
+        self._db: "sqlite_utils.Database | None" = None
+
+    @property
+    def db(self) -> "sqlite_utils.Database":
+        """The connection as a ``sqlite_utils.Database`` (table helpers, migrations)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
+    def write(self) -> Iterator["Store"]:
         """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
         with self._lock:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield self.db
+                    yield self
                 finally:
                     self._depth -= 1
                 return
-            conn = self.db.conn
+            conn = self.conn
             if conn.in_transaction:  # an implicit transaction left open: finish it first
                 conn.commit()
             try:
@@ -109,7 +125,7 @@ class Store:
                 raise UserError(f"无法写入数据库 {self.path}：{_explain(exc)}") from exc
             self._depth = 1
             try:
-                yield self.db
+                yield self
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -132,16 +148,21 @@ class Store:
 
     def close(self) -> None:
         try:
-            self.db.close()
+            self.conn.close()
         except sqlite3.Error:  # pragma: no cover
             pass
 
     # -- helpers ------------------------------------------------------------------------
     def query(self, sql: str, params: Any = ()) -> list[dict]:
-        return list(self.db.query(sql, params))
+        cur = self.conn.execute(sql, params)
+        try:
+            keys = [d[0] for d in cur.description or ()]
+            return [dict(zip(keys, row)) for row in cur.fetchall()]
+        finally:
+            cur.close()
 
     def one(self, sql: str, params: Any = ()) -> dict | None:
-        cur = self.db.execute(sql, params)
+        cur = self.conn.execute(sql, params)
         try:
             row = cur.fetchone()
             return dict(zip([d[0] for d in cur.description], row)) if row is not None else None
@@ -149,7 +170,7 @@ class Store:
             cur.close()  # an unfinished SELECT would hold a read snapshot (stale data, no checkpoint)
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        cur = self.db.execute(sql, params)
+        cur = self.conn.execute(sql, params)
         try:
             row = cur.fetchone()
         finally:
@@ -158,7 +179,7 @@ class Store:
 
     def audit(self, entity: str, entity_id: Any, action: str, changes: dict | None = None) -> None:
         """Record who did what to which record. Call inside ``write()``."""
-        self.db.execute(
+        self.conn.execute(
             "INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
             [now_iso(), self.operator, entity, str(entity_id), action,
              json.dumps(changes or {}, ensure_ascii=False, default=str)],

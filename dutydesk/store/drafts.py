@@ -18,7 +18,7 @@ def _key(store: Store, key: str) -> str:
 
 def save_draft(store: Store, key: str, data: dict) -> None:
     with store.write():
-        store.db.execute(
+        store.execute(
             "INSERT INTO drafts (key, operator, data, updated_at) VALUES (?,?,?,?) "
             "ON CONFLICT(key) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at, operator=excluded.operator",
             [_key(store, key), store.operator, json.dumps(data, ensure_ascii=False, default=str), now_iso()],
@@ -38,4 +38,4 @@ def load_draft(store: Store, key: str) -> dict | None:
 
 def delete_draft(store: Store, key: str) -> None:
     with store.write():
-        store.db.execute("DELETE FROM drafts WHERE key=?", [_key(store, key)])
+        store.execute("DELETE FROM drafts WHERE key=?", [_key(store, key)])

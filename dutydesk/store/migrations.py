@@ -1,8 +1,9 @@
 """Versioned schema migrations.
 
-Each domain owns one ``sqlite_utils`` ``Migrations`` set in its ``schema.py``; this module
-applies them all, in a fixed order, inside one ``BEGIN IMMEDIATE`` transaction (so two
-terminals starting at once cannot both migrate). ``PRAGMA user_version`` holds the schema
+Each domain owns one migration set (:class:`.migration_set.MigrationSet`, the declaration of a
+``sqlite_utils`` ``Migrations`` set) in its ``schema.py``; this module applies them all, in a
+fixed order, inside one ``BEGIN IMMEDIATE`` transaction (so two terminals starting at once
+cannot both migrate). ``PRAGMA user_version`` holds the schema
 generation; a database from a newer dutydesk (a higher generation, or a migration name this
 version does not know) is refused before anything is written.
 """
@@ -11,18 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
-
 from ..errors import NewerDatabaseError
 from .db import Store
+from .migration_set import MIGRATIONS_TABLE, MigrationSet
 
 # Bump when a release adds migrations that older releases must not run against.
 SCHEMA_GENERATION = 1
-MIGRATIONS_TABLE = Migrations.migrations_table
 
 
-def exec_script(db: sqlite_utils.Database, script: str) -> None:
+def exec_script(db, script: str) -> None:
     """Run several SQL statements without ``executescript`` (which would COMMIT)."""
     buf = ""
     for line in script.splitlines(keepends=True):
@@ -35,7 +33,7 @@ def exec_script(db: sqlite_utils.Database, script: str) -> None:
         db.execute(buf)
 
 
-def migration_sets() -> list[Migrations]:
+def migration_sets() -> list[MigrationSet]:
     from ..bulletin import schema as bulletin_schema
     from ..handoffs import schema as handoffs_schema
     from ..petitions import schema as petitions_schema
@@ -51,41 +49,55 @@ def migration_sets() -> list[Migrations]:
     ]
 
 
-def _check_not_newer(store: Store, sets: list[Migrations]) -> None:
+def _applied(store: Store) -> set[tuple[str, str]] | None:
+    """(set, name) of every applied migration; None when the migrations table does not exist."""
+    if not store.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]):
+        return None
+    return {(r["migration_set"], r["name"]) for r in store.query(
+        f"SELECT migration_set, name FROM [{MIGRATIONS_TABLE}]")}
+
+
+def _check_not_newer(store: Store, sets: list[MigrationSet]) -> set[tuple[str, str]]:
+    """Refuse a database from a newer dutydesk; returns the applied migrations."""
     version = store.scalar("PRAGMA user_version") or 0
     if version > SCHEMA_GENERATION:
         raise NewerDatabaseError(
             f"数据库由更新版本的 dutydesk 创建（结构版本 {version}，本程序支持 {SCHEMA_GENERATION}），"
             "为防止损坏已拒绝打开，请升级 dutydesk"
         )
-    if not store.db[MIGRATIONS_TABLE].exists():
-        return
-    known = {(s.name, m.name) for s in sets for m in s._migrations}
-    names = {s.name for s in sets}
-    for row in store.db.query(f"SELECT migration_set, name FROM [{MIGRATIONS_TABLE}]"):
-        if row["migration_set"].startswith("dutydesk") and (row["migration_set"], row["name"]) not in known:
+    applied = _applied(store)
+    if applied is None:
+        return set()
+    known = {(s.name, name) for s in sets for name in s.names}
+    for mset, name in sorted(applied):
+        if mset.startswith("dutydesk") and (mset, name) not in known:
             raise NewerDatabaseError(
-                f"数据库包含本程序不认识的结构升级（{row['migration_set']}:{row['name']}），"
+                f"数据库包含本程序不认识的结构升级（{mset}:{name}），"
                 "可能由更新版本的 dutydesk 创建；为防止损坏已拒绝打开，请升级 dutydesk"
             )
-    del names
+    return applied
+
+
+def _pending(sets: list[MigrationSet], applied: set[tuple[str, str]]) -> list[str]:
+    return [f"{s.name}:{name}" for s in sets for name in s.names if (s.name, name) not in applied]
 
 
 def pending(store: Store) -> list[str]:
     sets = migration_sets()
-    _check_not_newer(store, sets)
-    return [f"{s.name}:{m.name}" for s in sets for m in s.pending(store.db)]
+    return _pending(sets, _check_not_newer(store, sets))
 
 
 def is_empty(store: Store) -> bool:
-    return not store.db.table_names()
+    return not store.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
 
 
 def migrate(store: Store, *, backup_first: bool = True) -> list[str]:
-    """Apply pending migrations; returns the names applied (empty when up to date)."""
+    """Apply pending migrations; returns the names applied (empty when up to date).
+
+    An up-to-date database (the usual start) is checked with two small queries; sqlite-utils is
+    imported only when something is pending."""
     sets = migration_sets()
-    _check_not_newer(store, sets)
-    todo = [f"{s.name}:{m.name}" for s in sets for m in s.pending(store.db)]
+    todo = _pending(sets, _check_not_newer(store, sets))
     if not todo:
         return []
     if backup_first and not is_empty(store):
@@ -95,6 +107,6 @@ def migrate(store: Store, *, backup_first: bool = True) -> list[str]:
     with store.write():
         _check_not_newer(store, sets)  # re-check under the write lock
         for mset in sets:
-            mset.apply(store.db)
-        store.db.execute(f"PRAGMA user_version = {SCHEMA_GENERATION}")
+            mset.to_sqlite_utils().apply(store.db)
+        store.execute(f"PRAGMA user_version = {SCHEMA_GENERATION}")
     return todo

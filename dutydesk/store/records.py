@@ -29,7 +29,7 @@ def insert(store: Store, table: str, values: dict[str, Any], *, entity: str | No
     with store.write():
         cols = ", ".join(f"[{c}]" for c in row)
         marks = ", ".join("?" for _ in row)
-        cur = store.db.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(row.values()))
+        cur = store.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(row.values()))
         record_id = cur.lastrowid
         store.audit(entity or table, record_id, "新增", values)
     return record_id
@@ -69,7 +69,7 @@ def apply_update(
         if not diff:
             return current, {}
         sets = ", ".join(f"[{c}] = ?" for c in diff)
-        store.db.execute(
+        store.execute(
             f"UPDATE [{table}] SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
             [v[1] for v in diff.values()] + [now_iso(), record_id],
         )
@@ -80,7 +80,7 @@ def apply_update(
 def soft_delete(store: Store, table: str, record_id: int, *, entity: str | None = None) -> None:
     with store.write():
         get(store, table, record_id)
-        store.db.execute(
+        store.execute(
             f"UPDATE [{table}] SET deleted_at = ?, version = version + 1 WHERE id = ?",
             [now_iso(), record_id],
         )
@@ -95,7 +95,7 @@ def undelete(store: Store, table: str, record_id: int, *, entity: str | None = N
         if not row.get("deleted_at"):
             return
         try:
-            store.db.execute(
+            store.execute(
                 f"UPDATE [{table}] SET deleted_at = NULL, version = version + 1 WHERE id = ?", [record_id]
             )
         except sqlite3.IntegrityError as exc:

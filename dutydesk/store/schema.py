@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from .migration_set import MigrationSet
 
-migrations = Migrations("dutydesk.core")
+migrations = MigrationSet("dutydesk.core")
 
 
 @migrations()
