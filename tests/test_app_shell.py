@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from dutydesk.ui.base import BaseScreen
 from dutydesk.ui.modals import ConfirmModal
-from dutydesk.ui.widgets import AppHeader
+from dutydesk.ui.widgets import AppHeader, KeyFooter
 
 
 async def test_starts_and_switches_screens_by_key(make_test_app, freeze_today):
@@ -24,6 +24,26 @@ async def test_starts_and_switches_screens_by_key(make_test_app, freeze_today):
             assert app.screen.SCREEN_TITLE == title
         header = app.screen.query_one(AppHeader)
         assert "2024年3月13日 星期三" in str(header.query_one("#hdr-date", Static).render())
+
+
+async def test_footer_shows_the_screens_keys_and_a_click_presses_one(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        line = str(footer.render())
+        assert line.startswith(" g 排班生成 ") and "p 人员管理" in line and "^q 退出" in line
+        assert line.rstrip().endswith("▏ ^p 命令") and footer.render().cell_len == 160  # at the right edge
+        shown = [d for _, _, d, _ in footer.keys()[0]]
+        assert "调班" in shown and "历史" not in shown  # show=False bindings stay in the palette only
+        await pilot.press("2")
+        await pilot.pause()
+        assert "a 新增" in str(app.screen.query_one(KeyFooter).render())  # the new screen's keys
+        footer = app.screen.query_one(KeyFooter)
+        start = next(s for s, _, key, _ in footer._spans if key == "1")
+        await pilot.click(KeyFooter, offset=(start + 1, 0))
+        await pilot.pause()
+        assert app.screen.SCREEN_TITLE == "值班表"
 
 
 async def test_command_palette_lists_chinese_commands(make_test_app):

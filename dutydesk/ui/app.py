@@ -22,7 +22,6 @@ from ..store import open_store
 from ..store.db import Store
 from ..text import clean, clean_line
 from .base import BaseScreen
-from .modals import ConfirmModal, FormModal
 from .widgets import SafeDispatch
 
 SCREENS_ORDER = [
@@ -77,6 +76,9 @@ class DutyDeskApp(SafeDispatch, App):
         self._crash_times: list[float] = []
         self._data_version: int | None = None
         super().__init__()
+        from .stylesheet import CachedStylesheet
+
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables())  # see ui/stylesheet.py
 
     # -- lifecycle ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -169,6 +171,8 @@ class DutyDeskApp(SafeDispatch, App):
         self.push_screen(TrashModal(self.store))
 
     async def action_quit(self) -> None:
+        from .modals import ConfirmModal, FormModal  # dialogs' widgets are imported on first use
+
         dirty = [s for s in self.screen_stack if isinstance(s, FormModal) and s.dirty]
         if not dirty:
             self.exit()

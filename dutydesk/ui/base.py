@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Footer
-
-from .widgets import AppHeader, SafeDispatch
+from .widgets import AppHeader, KeyFooter, SafeDispatch
 
 if TYPE_CHECKING:
     from .app import DutyDeskApp
@@ -35,7 +33,7 @@ class BaseScreen(SafeDispatch, Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - abstract
         yield from ()

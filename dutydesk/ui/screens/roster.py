@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from textual import on
@@ -13,17 +14,21 @@ from textual.widgets import DataTable, Static
 
 from ... import dates
 from ...errors import ConflictError, UserError, ValidationError
-from ...roster import dutylog, rotation, service, transfer
+from ...roster import dutylog, service
 from ...roster import shifts as shiftmod
 from ...roster.people import get_person
 from ...roster.shifts import Shift
 from ...workdays import WorkCalendar
 from ..base import BaseScreen
-from ..modals import ConfirmModal, ConflictModal, MessageModal, show_history
 from ..trash import UNDO_HINT
-from ..widgets import plain
-from .roster_forms import (DayForm, DayValue, GenerateForm, GenerateValue, HandoverForm, HandoverValue, ImportForm,
-                           LeaveForm, LeaveValue, LogForm, LogValue, PeopleModal, SwapForm, SwapValue, TakeoverModal)
+from ..widgets import FastTable, plain
+
+if TYPE_CHECKING:
+    from .roster_forms import DayValue, GenerateValue, HandoverValue, LeaveValue, LogValue, SwapValue
+
+# Dialogs (``..modals``, ``.roster_forms``: Input, Select, TextArea…) and the rotation and file
+# modules are imported where they are used, not at start-up: this is the first screen, and
+# importing them cost ~40 ms of a start (bench/ANALYSIS.md).
 
 VIEWS = {"days": "近7天", "week": "一周", "month": "一月"}
 LOG_CONFLICT_LABELS = {k: dutylog.LOG_LABELS[k] for k in ("at_time", "kind", "from_unit", "from_name", "from_phone",
@@ -79,10 +84,10 @@ class RosterScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-period", classes="screen-title", markup=False)
-        yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="roster-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="roster-status", markup=False)
         yield Static("", id="log-title", markup=False)
-        yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="log-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         roster = self.query_one("#roster-table", DataTable)
@@ -254,6 +259,9 @@ class RosterScreen(BaseScreen):
 
     # -- roster -------------------------------------------------------------------------
     def action_edit_day(self, initial: dict | None = None) -> None:
+        from ..modals import ConfirmModal
+        from .roster_forms import DayForm
+
         slot = self.selected_slot()
 
         def done(value: DayValue | None) -> None:
@@ -281,6 +289,8 @@ class RosterScreen(BaseScreen):
         return {"leader": value.leader_id, "members": value.member_ids, "note": value.note}
 
     def _save_day(self, slot: service.Slot, value: DayValue, *, check_version: bool = True) -> None:
+        from ..modals import ConflictModal
+
         try:
             service.save_slot(self.store, slot.date, slot.shift, value.leader_id, value.member_ids, note=value.note,
                               expected_version=slot.version if (check_version and slot.id) else None)
@@ -308,6 +318,9 @@ class RosterScreen(BaseScreen):
         self.dd.update_header(self)
 
     def action_generate(self) -> None:
+        from ...roster import rotation
+        from .roster_forms import GenerateForm
+
         if not self._has_people():
             self.notify("还没有值班人员：请先按 p 打开“人员管理”添加带班领导和值班人员", severity="warning",
                         markup=False)
@@ -332,6 +345,8 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(GenerateForm(self.store, start, end), done)
 
     def action_swap(self) -> None:
+        from .roster_forms import SwapForm
+
         slot = self.selected_slot()
         if not slot.people:
             self.notify("该日无人值班，无法调班", severity="warning")
@@ -348,6 +363,8 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(SwapForm(self.store, slot), done)
 
     def action_leave(self) -> None:
+        from .roster_forms import LeaveForm
+
         slot = self.selected_slot()
 
         def done(v: LeaveValue | None) -> None:
@@ -366,9 +383,13 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(LeaveForm(self.store, slot.date, slot.members[0].name if slot.members else None), done)
 
     def action_people(self) -> None:
+        from .roster_forms import PeopleModal
+
         self.app.push_screen(PeopleModal(self.store), lambda _: self.refresh_data())
 
     def action_history(self) -> None:
+        from ..modals import show_history
+
         if self.focused is self.query_one("#log-table", DataTable):
             entry = self.selected_entry()
             if entry:
@@ -390,6 +411,8 @@ class RosterScreen(BaseScreen):
         return self.log_slot
 
     def action_log_add(self) -> None:
+        from .roster_forms import LogForm
+
         day, shift = self._log_target()
         try:
             shift_obj = shiftmod.find(shiftmod.shifts(self.store), shift)
@@ -417,6 +440,8 @@ class RosterScreen(BaseScreen):
 
     def _open_log_edit(self, entry: dutylog.LogEntry, *, initial: dict | None = None,
                        version: int | None = None) -> None:
+        from .roster_forms import LogForm
+
         version = entry.version if version is None else version
         initial = initial or {"at": f"{entry.when:%Y-%m-%d %H:%M}", "kind": entry.kind, "from_unit": entry.from_unit,
                               "from_name": entry.from_name, "from_phone": entry.from_phone, "content": entry.content,
@@ -432,6 +457,8 @@ class RosterScreen(BaseScreen):
 
     def _save_log_entry(self, entry: dutylog.LogEntry, v: LogValue, version: int | None) -> None:
         """Save an edited entry; if someone else saved first, compare (mine, theirs, or back to editing)."""
+        from ..modals import ConflictModal
+
         try:
             dutylog.update_entry(self.store, entry.id, expected_version=version, at=v.at, kind=v.kind,
                                  content=v.content, from_unit=v.from_unit, from_name=v.from_name,
@@ -459,6 +486,8 @@ class RosterScreen(BaseScreen):
         self.refresh_data()
 
     def action_log_delete(self) -> None:
+        from ..modals import ConfirmModal
+
         if self.focused is not self.query_one("#log-table", DataTable):
             self.notify("请先按 Tab 切换到值班日志，选中要删除的记录", severity="warning", markup=False)
             return
@@ -493,6 +522,8 @@ class RosterScreen(BaseScreen):
 
     # -- handover -----------------------------------------------------------------------
     def action_handover(self) -> None:
+        from .roster_forms import HandoverForm
+
         day, shift = self.duty_slot()
         existing = dutylog.get_handover(self.store, day, shift.name)
         if existing and existing.taken:
@@ -536,6 +567,8 @@ class RosterScreen(BaseScreen):
             else:
                 self.notify("尚未接班，可随时按 k 接班", markup=False)
 
+        from .roster_forms import TakeoverModal
+
         self.app.push_screen(TakeoverModal(handover, dutylog.default_recorder(self.store, day, shift.name)), done)
 
     # -- files --------------------------------------------------------------------------
@@ -551,6 +584,8 @@ class RosterScreen(BaseScreen):
         self.run_worker(lambda: self._export(start, end, folder), thread=True, group="roster-files", exclusive=True)
 
     def _export(self, start: dt.date, end: dt.date, folder: Path) -> None:
+        from ...roster import transfer
+
         store = self.store.clone()
         try:
             paths = [transfer.export_roster(store, folder / f"值班表-{start.isoformat()}-{end.isoformat()}{suffix}",
@@ -564,6 +599,8 @@ class RosterScreen(BaseScreen):
                                   markup=False)
 
     def action_import(self) -> None:
+        from .roster_forms import ImportForm
+
         def done(path: str | None) -> None:
             if path:
                 self.notify("正在导入…", markup=False)
@@ -572,6 +609,9 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(ImportForm(self.store, draft_key="roster.import"), done)
 
     def _import(self, path: str) -> None:
+        from ...roster import transfer
+        from ..modals import MessageModal
+
         store = self.store.clone()
         try:
             result = transfer.import_roster(store, Path(path).expanduser())
