@@ -1,5 +1,5 @@
 """Check that ``widgets.FastTable`` paints exactly what Textual's DataTable paints: the same
-character and style in every cell, for real petition rows (Chinese text wider than its column,
+character and style in every cell (and column label), for real petition rows (Chinese text wider than its column,
 empty cells, row styles), with the cursor and hover on, at several column widths.
 
 ``python bench/check_fast_table.py DB`` (DB: the bench database, or any dutydesk database).
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+
+from rich.cells import cell_len
 
 from textual.app import App
 from textual.widgets import DataTable
@@ -52,9 +54,9 @@ async def main(db: str) -> int:
         await pilot.pause()
         fast = app.query_one("#fast", FastTable)
         base = fast.rich_style
-        for row in range(len(rows)):
+        for row in range(-1, len(rows)):  # -1: the header row (column labels)
             for col in range(len(COLUMNS)):
-                for width in (COLUMNS[col].width + 2, 5, 2, 1):
+                for width in (COLUMNS[col].width + 2, cell_len(COLUMNS[col].label) + 2, 5, 2, 1):
                     for cursor, hover in ((False, False), (True, False), (False, True)):
                         fast._cell_render_cache.clear()
                         a = cells(DataTable._render_cell(fast, row, col, base, width, cursor, hover))
@@ -82,7 +84,7 @@ async def main(db: str) -> int:
         if widths[0] != widths[1]:
             bad += 1
             print("column widths differ", widths)
-    print(f"{len(rows) * len(COLUMNS) * 4 * 3} cells and {len(COLUMNS)} column widths compared, {bad} differ")
+    print(f"{(len(rows) + 1) * len(COLUMNS) * 5 * 3} cells and {len(COLUMNS)} column widths compared, {bad} differ")
     return 1 if bad else 0
 
 

@@ -7,14 +7,13 @@ status 1 and one Chinese line on stderr; usage errors exit 2 (click's convention
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import UserError, ValidationError
+from .errors import UserError
 
 
 class Context:
@@ -322,54 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except ValidationError as exc:
-        click.echo(f"错误：{exc.report()}", err=True)
-        sys.exit(1)
-    except UserError as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(1)
-    except sqlite3.OperationalError as exc:
-        msg = "数据库被其他程序锁定，请稍后再试" if "locked" in str(exc) else f"数据库错误：{exc}"
-        click.echo(f"错误：{msg}", err=True)
-        sys.exit(1)
-    except sqlite3.DatabaseError as exc:
-        click.echo(f"错误：数据库文件无效或已损坏（{exc}）", err=True)
-        sys.exit(1)
-    except OSError as exc:
-        click.echo(f"错误：文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）", err=True)
-        sys.exit(1)
-    except Exception as exc:  # a bug: one line for the user, the traceback in the crash log
-        path = _log_crash(exc)
-        click.echo(f"错误：发生意外错误（{type(exc).__name__}）" + (f"，详情已记录到 {path}" if path else ""), err=True)
-        sys.exit(1)
+    except Exception as exc:  # user errors: one line; a bug: one line and the crash log
+        from .launch import report_error
 
-
-def _log_crash(exc: Exception) -> Path | None:
-    from .crashlog import crash_log_path, write_crash_log
-    from .store import default_db_path
-
-    try:
-        db = (Context.current and Context.current.db_path) or default_db_path()
-        return write_crash_log(crash_log_path(db), exc, secrets=_identities_in(exc))
-    except Exception:
-        return None
-
-
-def _identities_in(exc: Exception) -> list[str]:
-    """Petitioner identities the exception's message quotes, if the database was opened."""
-    from .crashlog import exception_messages
-
-    opened = Context.current._store if Context.current else None
-    if opened is None:
-        return []
-    try:
-        from .petitions.service import identities_in
-        from .store.db import Store
-
-        store = Store(opened.path, operator=opened.operator)  # the command's own is closed by now
-        try:
-            return identities_in(store, exception_messages(exc))
-        finally:
-            store.close()
-    except Exception:
-        return []
+        ctx = Context.current
+        sys.exit(report_error(exc, ctx.db_path if ctx else None, ctx._store if ctx else None))

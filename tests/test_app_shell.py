@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from dutydesk.ui.base import BaseScreen
 from dutydesk.ui.modals import ConfirmModal
@@ -23,7 +23,10 @@ async def test_starts_and_switches_screens_by_key(make_test_app, freeze_today):
             assert isinstance(app.screen, BaseScreen)
             assert app.screen.SCREEN_TITLE == title
         header = app.screen.query_one(AppHeader)
-        assert "2024年3月13日 星期三" in str(header.query_one("#hdr-date", Static).render())
+        assert header.date_text == "2024年3月13日 星期三"
+        line = str(header.render())
+        assert line.startswith(" dutydesk · 值班表 ") and "2024年3月13日 星期三" in line
+        assert line.rstrip().endswith(header.duty_text) and header.duty_text.startswith("今日值班")
 
 
 async def test_footer_shows_the_screens_keys_and_a_click_presses_one(make_test_app):

@@ -250,3 +250,38 @@ def test_nothing_reads_shared_folder():
     needle = "..", "/shared"
     for path in list(PKG.rglob("*.py")) + list((PKG.parent / "tests").rglob("*.py")):
         assert "".join(needle) not in path.read_text(encoding="utf-8"), path
+
+
+# -- the console script ------------------------------------------------------------------------
+def test_console_script_opens_the_tui_without_click_for_plain_starts(monkeypatch, tmp_path):
+    from dutydesk import launch
+
+    assert launch.tui_options([]) == {}
+    assert launch.tui_options(["--db", "a.db"]) == {"db": "a.db"}
+    assert launch.tui_options(["--db=a.db", "--operator", "张三"]) == {"db": "a.db", "operator": "张三"}
+    for other in (["--help"], ["--version"], ["init"], ["--db"], ["--db", "--help"], ["--db", "a", "--db", "b"],
+                  ["--db="], ["--db", "a.db", "roster", "show"], ["-h"]):
+        assert launch.tui_options(other) is None, other
+    started = []
+    monkeypatch.setattr("dutydesk.ui.app.run_tui", lambda path, operator=None: started.append((path, operator)))
+    launch.main(["--db", str(tmp_path / "x.db"), "--operator", "李四"])
+    assert started == [(tmp_path / "x.db", "李四")]
+
+
+def test_console_script_user_errors_are_one_line_either_way(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    junk = tmp_path / "notes.db"
+    junk.write_text("这不是数据库" * 200, encoding="utf-8")
+    lines = set()
+    for args in (["--db", str(junk)], ["--db", str(junk), "settings", "show"]):
+        out = subprocess.run([sys.executable, "-c", "from dutydesk.launch import main; main()", *args],
+                             capture_output=True, text=True)
+        assert out.returncode == 1, args
+        assert out.stderr.startswith("错误：") and out.stderr.count("\n") == 1, out.stderr
+        lines.add(out.stderr)
+    assert len(lines) == 1  # the TUI start and a subcommand say the same
+    out = subprocess.run([sys.executable, "-c", "from dutydesk.launch import main; main()", "--version"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("dutydesk ")

@@ -73,7 +73,7 @@ async def test_header_shows_who_is_on_duty_today(staffed, make_test_app, freeze_
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        duty = text_of(app.screen.query_one(AppHeader).query_one("#hdr-duty", Static))
+        duty = app.screen.query_one(AppHeader).duty_text
         assert duty == "今日值班：带班 刘志强；值班 赵丽（全天 08:30起）"
         first = cells(app)[0]
         assert first[:6] == ["▶3月13日", "星期三", "", "全天", "刘志强", "赵丽"]
@@ -82,7 +82,7 @@ async def test_header_shows_who_is_on_duty_today(staffed, make_test_app, freeze_
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        duty = text_of(app.screen.query_one(AppHeader).query_one("#hdr-duty", Static))
+        duty = app.screen.query_one(AppHeader).duty_text
         assert duty == "今日值班：带班 王建国；值班 李明（3月12日 全天 08:30起）"
 
 
@@ -319,7 +319,7 @@ async def test_change_of_shift_moves_the_mark_and_offers_the_handover(staffed, m
         await pilot.press("escape")
         await pilot.pause()
         assert cells(app)[0][0] == "▶3月14日"
-        duty = text_of(app.screen.query_one(AppHeader).query_one("#hdr-duty", Static))
+        duty = app.screen.query_one(AppHeader).duty_text
         assert duty == "今日值班：带班 刘志强；值班 赵丽（全天 08:30起）"
 
 

@@ -86,8 +86,15 @@ class DutyDeskApp(SafeDispatch, App):
         self.switch_mode(self.start_mode)
         seconds = max(1, get_int_setting(self.store, "refresh_seconds", 5))
         self.set_interval(seconds, self.poll_changes, name="poll-changes")
-        if os.environ.get("DUTYDESK_EXIT_AFTER_PAINT"):  # bench/run.py: time to the first painted screen
-            self.call_after_refresh(self.exit)
+        # bench/run.py times the start to the first painted screen: exit once it is on the terminal
+        self._exit_after_paint = bool(os.environ.get("DUTYDESK_EXIT_AFTER_PAINT"))
+
+    def _display(self, screen: Screen, renderable) -> None:
+        super()._display(screen, renderable)
+        if (getattr(self, "_exit_after_paint", False) and not self._batch_count and isinstance(screen, BaseScreen)
+                and type(renderable).__name__ == "LayoutUpdate"):  # a whole screen was written
+            self._exit_after_paint = False
+            self.call_later(self.exit)
 
     def today(self) -> dt.date:
         return dates.today()

@@ -30,6 +30,18 @@ class BaseScreen(SafeDispatch, Screen):
     def store(self):
         return self.dd.store
 
+    def _compositor_refresh(self) -> None:
+        """Textual renders the whole screen when its layout changes even inside a batch update
+        (while the app starts, or a screen is first shown), and then drops the result because
+        ``App._display`` paints nothing during a batch: ~65 ms of dutydesk's start, spent on a
+        frame nobody sees. Inside a batch, leave the regions dirty and ask for a repaint, which
+        the screen does once the batch ends (``Screen._on_idle``)."""
+        app = self.app
+        if app._batch_count and self is app.screen and not app.is_inline:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield from self.compose_body()

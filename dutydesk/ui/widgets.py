@@ -11,7 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
@@ -82,9 +82,11 @@ class FastTable(DataTable):
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
-        if row_index < max(0, self.fixed_rows) or column_index < max(0, self.fixed_columns):
+        header = row_index == -1
+        if (column_index < max(0, self.fixed_columns)
+                or (not header and row_index < max(0, self.fixed_rows))):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
+        row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
         cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
                      self._pseudo_class_state)
@@ -92,16 +94,22 @@ class FastTable(DataTable):
         if cached is not None:
             return cached
         cell = self._get_row_renderables(row_index).cells[column_index]
-        if (not isinstance(cell, Text) or cell.spans or self.rows[row_key].height != 1 or not cell.no_wrap
-                or width <= 2 * self.cell_padding
-                or cell.overflow not in ("ellipsis", "crop") or "\n" in cell.plain or "\t" in cell.plain):
+        inner = width - 2 * self.cell_padding
+        if header:  # a column label: only when it fits (a longer one would be cut by Rich's rules)
+            generic = (not isinstance(cell, Text) or cell.spans or self.header_height != 1 or inner <= 0
+                       or cell_len(cell.plain) > inner or "\n" in cell.plain or "\t" in cell.plain)
+        else:
+            generic = (not isinstance(cell, Text) or cell.spans or self.rows[row_key].height != 1 or inner <= 0
+                       or "\n" in cell.plain or "\t" in cell.plain
+                       # an empty cell (DataTable's own empty Text) is only padding, however it wraps
+                       or (cell.plain and (not cell.no_wrap or cell.overflow not in ("ellipsis", "crop"))))
+        if generic:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
-            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            header, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
         style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
         pad = self.cell_padding
-        inner = max(0, width - 2 * pad)
         text, fill = cell.plain, 0
         if cell_len(text) > inner:
             text = set_cell_size(text, inner - 1) + "…" if cell.overflow == "ellipsis" and inner else set_cell_size(text, inner)
@@ -119,18 +127,38 @@ class FastTable(DataTable):
         return lines
 
 
-class AppHeader(Horizontal):
-    """Title, today's date in Chinese form, and who is on duty today."""
+class AppHeader(Widget):
+    """Title, today's date in Chinese form, and who is on duty today, in one line drawn by one
+    widget (every screen has one; a widget per part cost start-up time for nothing)."""
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="hdr-title", markup=False)
-        yield Static("", id="hdr-date", markup=False)
-        yield Static("", id="hdr-duty", markup=False)
+    DEFAULT_CSS = """
+    AppHeader { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title_text = self.date_text = self.duty_text = ""
 
     def show(self, title: str, date_text: str, duty_text: str) -> None:
-        self.query_one("#hdr-title", Static).update(title)
-        self.query_one("#hdr-date", Static).update(date_text)
-        self.query_one("#hdr-duty", Static).update(duty_text)
+        self.title_text, self.date_text, self.duty_text = clean_line(title), clean_line(date_text), clean_line(duty_text)
+        self.refresh()
+
+    def render(self) -> Text:
+        width = self.content_region.width or 160
+        title = Text(f" {self.title_text}  ", style="bold", no_wrap=True)
+        duty = self.duty_text
+        room = max(0, int(width * 0.6) - 2)  # who is on duty gets at most 60% of the line
+        if cell_len(duty) > room:
+            duty = set_cell_size(duty, max(0, room - 1)) + "…"
+        right = Text(f" {duty} " if duty else "", no_wrap=True)
+        middle = max(0, width - title.cell_len - right.cell_len)
+        date = self.date_text if cell_len(self.date_text) <= middle else ""
+        left_pad = max(0, (width - cell_len(date)) // 2 - title.cell_len)  # centred on the line when it can be
+        if left_pad + cell_len(date) > middle:
+            left_pad = max(0, (middle - cell_len(date)) // 2)
+        centre = " " * left_pad + date
+        centre += " " * max(0, middle - cell_len(centre))
+        return Text.assemble(title, centre, right, no_wrap=True, overflow="crop", end="")
 
 
 class KeyFooter(Widget, can_focus=False):
