@@ -24,6 +24,7 @@ The list
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class Filters:
 
 
 _FTS_IDS = "SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH ?"
+MATERIALIZE_MAX = 2000  # case-number matches read once into a list (see _Plan.materialized)
 
 
 @dataclass
@@ -131,6 +133,19 @@ class _Plan:
             sql += f" AND +{col} IN ({sub})"
             params += sub_params
         return sql, params
+
+    def materialized(self, store: Store) -> "_Plan":
+        """The plan with each case-number set read once into a list of ids: a page asks the
+        sets up to three times (count, urgent rows, the rest), and a number set is a union of
+        two index ranges and a content phrase (~10 ms each time for a short digit string)."""
+        sets = []
+        for sub, sub_params in self.sets:
+            if "case_key" in sub:  # kept as SQL when large (probing the indexes is then cheaper)
+                ids = [r[0] for r in store.execute(f"{sub} LIMIT {MATERIALIZE_MAX + 1}", sub_params)]
+                if len(ids) <= MATERIALIZE_MAX:
+                    sub, sub_params = "SELECT value FROM json_each(?)", [json.dumps(ids)]
+            sets.append((sub, sub_params))
+        return _Plan(self.conds, self.params, self.driver, sets, self.match, self.nothing)
 
     def id_range(self, store: Store, filters: Filters) -> tuple[int, int] | None:
         if not (self.match and filters.batch_id):
@@ -203,8 +218,10 @@ def count(store: Store, filters: Filters, today: dt.date) -> int:
     return 0 if plan.nothing else _count(store, plan, plan.id_range(store, filters))
 
 
-def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, int] | None) -> list[int]:
-    """Ids of the matching open petitions due on or before today, most urgent first."""
+def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, int] | None,
+                limit: int | None = None) -> list[int]:
+    """Ids of the matching open petitions due on or before today, most urgent first (the first
+    ``limit`` of them: the due-date index is walked in order and stops there)."""
     driver = plan.driver or "petitions_open_due"
     if plan.match and not id_range:
         r = store.one(f"SELECT min(p.id) AS lo, max(p.id) AS hi FROM petitions p INDEXED BY petitions_open_due "
@@ -216,7 +233,7 @@ def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, 
     conds = "".join(f" AND {c}" for c in plan.conds)
     return [r[0] for r in store.execute(
         f"SELECT p.id FROM petitions p INDEXED BY {driver} WHERE {_URGENT}{conds}{probes} "
-        "ORDER BY p.due_date, p.id", [today.isoformat()] + plan.params + pparams)]
+        "ORDER BY p.due_date, p.id LIMIT ?", [today.isoformat()] + plan.params + pparams + [-1 if limit is None else limit])]
 
 
 def _rest_ids(store: Store, plan: _Plan, today: dt.date, offset: int, limit: int, *,
@@ -256,18 +273,23 @@ def _rows(store: Store, ids: list[int]) -> list[dict]:
     return [got[i] for i in ids if i in got]
 
 
-def page(store: Store, filters: Filters, today: dt.date, offset: int, limit: int) -> tuple[list[dict], int]:
-    """One page of the list and the total number of matching petitions."""
+def page(store: Store, filters: Filters, today: dt.date, offset: int, limit: int, *,
+         with_total: bool = True) -> tuple[list[dict], int | None]:
+    """One page of the list and the total number of matching petitions.
+
+    With ``with_total=False`` the total is None: a screen shows the page first and counts
+    afterwards (:func:`count`), so that a keystroke in the search box does not wait for it."""
     plan = _plan(filters, today)
     if plan.nothing:
         return [], 0
+    plan = plan.materialized(store)
     id_range = plan.id_range(store, filters)
-    total = _count(store, plan, id_range)
-    if not total:
+    total = _count(store, plan, id_range) if with_total else None
+    if total == 0:
         return [], 0
-    urgent = _urgent_ids(store, plan, today, id_range)
+    urgent = _urgent_ids(store, plan, today, id_range, limit=offset + limit)
     ids = urgent[offset:offset + limit]
-    if len(ids) < limit and total > len(urgent):
+    if len(urgent) < offset + limit:  # every urgent match is in ``urgent``: the rest follow them
         ids += _rest_ids(store, plan, today, max(0, offset - len(urgent)), limit - len(ids),
                          in_batch=bool(filters.batch_id), id_range=id_range)
     rows = _rows(store, ids)

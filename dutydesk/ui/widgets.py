@@ -282,6 +282,9 @@ class PagedTable(SafeDispatch, Vertical):
     ``fetch(offset, limit)`` returns ``(rows, total)``; each row is a dict with an ``id``
     (the row key) and the column keys. An optional ``_style`` key styles the whole row
     (e.g. ``"bold red"`` for overdue). Cell text is never parsed as markup.
+
+    ``fetch`` may return ``total=None`` when ``count()`` is given: the page is shown first and
+    counted right after it is painted (counting a broad search takes longer than its page).
     """
 
     BINDINGS = [
@@ -301,14 +304,18 @@ class PagedTable(SafeDispatch, Vertical):
         def control(self) -> "PagedTable":
             return self.table
 
-    def __init__(self, columns: list[Column], fetch: Fetch, *, page_size: int = 100, id: str | None = None):
+    def __init__(self, columns: list[Column], fetch: Fetch, *, page_size: int = 100, id: str | None = None,
+                 count: Callable[[], int] | None = None):
         super().__init__(id=id, classes="paged-table")
         self.columns = columns
         self.fetch = fetch
+        self.count = count
         self.page_size = page_size
         self.page = 0
         self.total = 0
+        self.total_known = True
         self.rows: list[dict] = []
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         table: DataTable = FastTable(cursor_type="row", zebra_stripes=True)
@@ -334,10 +341,15 @@ class PagedTable(SafeDispatch, Vertical):
         table = self.table
         old_row = table.cursor_row if keep_cursor else 0
         rows, total = self.fetch(self.page * self.page_size, self.page_size)
-        self.total = total
-        if self.page and self.page >= self.pages:
-            self.page = self.pages - 1
+        if self.page and not rows and total is None and self.count is not None:
+            total = self.count()  # past the end (rows were deleted): find the last page
+        if total is not None and self.page and self.page * self.page_size >= total:
+            self.page = max(0, -(-total // self.page_size) - 1)
             rows, total = self.fetch(self.page * self.page_size, self.page_size)
+        self._generation += 1
+        self.total_known = total is not None
+        if total is not None:
+            self.total = total
         self.rows = rows
         table.clear()
         for row in rows:
@@ -345,17 +357,33 @@ class PagedTable(SafeDispatch, Vertical):
             table.add_row(*(plain(row.get(c.key), style) for c in self.columns), key=str(row["id"]))
         if rows:
             table.move_cursor(row=min(old_row, len(rows) - 1), animate=False)
+        self._show_pager()
+        if not self.total_known:
+            self.call_after_refresh(self._count_now, self._generation)
+
+    def _count_now(self, generation: int) -> None:
+        if generation != self._generation or self.count is None:
+            return  # a newer page was loaded meanwhile: it counts for itself
+        self.total = self.count()
+        self.total_known = True
+        self._show_pager()
+
+    def _show_pager(self) -> None:
         start = self.page * self.page_size
-        self.query_one(".pager", Static).update(
-            f"共 {total} 条  第 {self.page + 1}/{self.pages} 页  "
-            f"（{start + 1 if rows else 0}–{start + len(rows)}）  PgUp/PgDn 翻页"
-        )
+        shown = f"（{start + 1 if self.rows else 0}–{start + len(self.rows)}）"
+        if self.total_known:
+            text = f"共 {self.total} 条  第 {self.page + 1}/{self.pages} 页  {shown}  PgUp/PgDn 翻页"
+        else:
+            text = f"共 … 条  第 {self.page + 1} 页  {shown}  PgUp/PgDn 翻页"
+        self.query_one(".pager", Static).update(text, layout=False)  # one line of fixed size (dutydesk.tcss)
 
     def first_page(self) -> None:
         self.page = 0
         self.reload(keep_cursor=False)
 
     def action_next_page(self) -> None:
+        if not self.total_known and self.count is not None:
+            self._count_now(self._generation)
         if self.page + 1 < self.pages:
             self.page += 1
             self.reload(keep_cursor=False)

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from ... import dates, refdata
@@ -40,7 +39,6 @@ COLUMNS = [
     Column("due", "时限", 8),
     Column("status", "状态", 10),
 ]
-SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is searched
 PAGE_SIZE = 50  # two screens of rows: the table measures every cell it is given
 CONFLICT_LABELS = {k: LABELS[k] for k in ("case_no", "content", "unit", "repeat_of", "petitioner_name",
                                           "petitioner_phone", "petitioner_address", "target", "note")}
@@ -80,7 +78,8 @@ class PetitionsScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._search_timer: Timer | None = None
+        self._search_pending = False
+        self._detail_pending = False
         self._batch_options: list = []
 
     # -- layout -------------------------------------------------------------------------
@@ -93,7 +92,7 @@ class PetitionsScreen(BaseScreen):
             yield Select([(s, s) for s in STATUSES], id="pf-status", prompt="全部状态")
             yield Checkbox("仅超期", id="pf-overdue")
         yield Static("", id="pf-counts", markup=False)
-        yield PagedTable(COLUMNS, self.fetch, page_size=PAGE_SIZE, id="pf-table")
+        yield PagedTable(COLUMNS, self.fetch, page_size=PAGE_SIZE, id="pf-table", count=self.count)
         with VerticalScroll(classes="detail", id="pf-detail-box"):
             yield Static("", id="pf-detail", markup=False)
 
@@ -126,8 +125,9 @@ class PetitionsScreen(BaseScreen):
             overdue_only=self.query_one("#pf-overdue", Checkbox).value,
         )
 
-    def fetch(self, offset: int, limit: int) -> tuple[list[dict], int]:
-        rows, total = search.page(self.store, self.filters, dates.today(), offset, limit)
+    def fetch(self, offset: int, limit: int) -> tuple[list[dict], int | None]:
+        """One page; the total is counted after the page is painted (``count``)."""
+        rows, total = search.page(self.store, self.filters, dates.today(), offset, limit, with_total=False)
         shorts = {u.name: u.display for u in refdata.list_units(self.store, include_inactive=True)}
         for r in rows:
             flags = ("【重点】" if r["key_case"] else "") + ("【重复】" if r["is_repeat"] else "")
@@ -137,6 +137,9 @@ class PetitionsScreen(BaseScreen):
             r["units"] = shorts.get(r["lead_unit"], r["lead_unit"]) + ("等" if r["coop_units"] else "")
             r["due"] = dates.cn_date(r["due_date"], year=False) if r["due_date"] else ""
         return rows, total
+
+    def count(self) -> int:
+        return search.count(self.store, self.filters, dates.today())
 
     def refresh_data(self) -> None:
         self._refresh_batches()
@@ -198,20 +201,37 @@ class PetitionsScreen(BaseScreen):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
+        self._detail_later()
+
+    def _detail_later(self) -> None:
+        """The detail pane follows the cursor once the list is painted (one update for a burst)."""
+        if not self._detail_pending:
+            self._detail_pending = True
+            self.call_after_refresh(self._detail_now)
+
+    def _detail_now(self) -> None:
+        self._detail_pending = False
         self.show_detail()
 
     @on(Input.Changed, "#pf-search")
     def _search_changed(self) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self._apply_filters)
+        """Each keystroke updates the list (a page is one short query, bench/RESULTS.md).
+        Keystrokes that arrived while a search ran are answered by one search for the text
+        as it is by then."""
+        if not self._search_pending:
+            self._search_pending = True
+            self.call_next(self._search_now)
+
+    def _search_now(self) -> None:
+        if self._search_pending:
+            self._search_pending = False
+            self._apply_filters(counts=False)
 
     @on(Input.Submitted, "#pf-search")
     def _search_submitted(self) -> None:
-        """Enter searches at once; the cursor stays in the box (↓ or Esc goes to the list)."""
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._apply_filters()
+        """Enter searches at once (if the text changed); the cursor stays in the box (↓ or Esc
+        goes to the list)."""
+        self._search_now()
 
     @on(Select.Changed)
     @on(Checkbox.Changed, "#pf-overdue")
@@ -219,11 +239,13 @@ class PetitionsScreen(BaseScreen):
         if getattr(event, "select", None) is None or event.select.id.startswith("pf-"):
             self._apply_filters()
 
-    def _apply_filters(self) -> None:
-        self._search_timer = None
+    def _apply_filters(self, *, counts: bool = True) -> None:
+        """The first page for the filters now; the detail pane (and the counts line, which a
+        text search does not change) follow once the list is painted."""
         self.table.first_page()
-        self._update_counts()
-        self.show_detail()
+        if counts:
+            self.call_after_refresh(self._update_counts)
+        self._detail_later()
 
     @on(PagedTable.Chosen)
     def _chosen(self) -> None:
