@@ -407,3 +407,23 @@ def test_bulletin_petition_section_never_names_a_petitioner(store):
     assert "第1批" in text
     for secret in ("张三丰", "13812345678", "88号"):
         assert secret not in text
+
+
+def test_short_letter_or_digit_fragments_match_case_numbers_only(store, batch1):
+    """The first keystrokes of a 受理编号 ("D", "G2") match the start or end of case numbers;
+    from three characters on, a letter/digit term also finds the content (a road name)."""
+    S.add_petition(store, batch1, P("D2HH202403130001", "G207国道旁砂场扬尘"))
+    S.add_petition(store, batch1, P("X2HH202403130002", "村口河道有垃圾"))
+    S.add_petition(store, batch1, P("G2HH202403130003", "某厂夜间排放废气"))
+    day = D(2024, 3, 14)
+
+    def found(text):
+        rows, total = search.page(store, search.Filters(text=text), day, 0, 10)
+        assert total == search.count(store, search.Filters(text=text), day) == len(rows)
+        return sorted(r["case_no"] for r in rows)
+
+    assert found("D") == ["D2HH202403130001"]
+    assert found("g2") == ["G2HH202403130003"]  # not the content's G207
+    assert found("02") == ["X2HH202403130002"]  # the end of a number
+    assert found("G207") == ["D2HH202403130001"]  # content, from three characters on
+    assert found("D 扬尘") == ["D2HH202403130001"] and found("X 扬尘") == []

@@ -104,6 +104,8 @@ class Filters:
 
 _FTS_IDS = "SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH ?"
 MATERIALIZE_MAX = 2000  # case-number matches read once into a list (see _Plan.materialized)
+DENSE_SHARE = 0.25  # a one-character search matching more than this share is probed row by row
+SHORT_NUMBER = 3  # letter/digit terms shorter than this match 受理编号 only (see _plan)
 
 
 @dataclass
@@ -122,17 +124,28 @@ class _Plan:
     sets: list[tuple[str, list]]
     match: str
     nothing: bool
+    dense: bool = False  # the content search matches a large share of the petitions
 
     def probes(self, col: str = "p.id", id_range: tuple[int, int] | None = None) -> tuple[str, list]:
         """The id sets as membership tests; ``id_range`` narrows the content search (FTS5
-        seeks to a rowid range, so a batch's or the urgent rows' range reads little)."""
+        seeks to a rowid range, so a batch's or the urgent rows' range reads little). A dense
+        content search is tested row by row (an index walk that stops after a page then
+        probes a few dozen rows instead of reading tens of thousands of matches)."""
         sql, params = "", []
         for sub, sub_params in self.sets:
+            if sub == _FTS_IDS and self.dense:
+                sql += f" AND EXISTS (SELECT 1 FROM petitions_fts WHERE petitions_fts MATCH ? AND rowid = {col})"
+                params += sub_params
+                continue
             if sub == _FTS_IDS and id_range:
                 sub, sub_params = sub + " AND rowid BETWEEN ? AND ?", sub_params + list(id_range)
             sql += f" AND +{col} IN ({sub})"
             params += sub_params
         return sql, params
+
+    @property
+    def indexed_by(self) -> str:
+        return f"INDEXED BY {self.driver}" if self.driver else ""
 
     def materialized(self, store: Store) -> "_Plan":
         """The plan with each case-number set read once into a list of ids: a page asks the
@@ -145,7 +158,11 @@ class _Plan:
                 if len(ids) <= MATERIALIZE_MAX:
                     sub, sub_params = "SELECT value FROM json_each(?)", [json.dumps(ids)]
             sets.append((sub, sub_params))
-        return _Plan(self.conds, self.params, self.driver, sets, self.match, self.nothing)
+        dense = False
+        if self.match and '" AND "' not in self.match and " " not in self.match.strip('"'):  # one character
+            hits = store.scalar("SELECT count(*) FROM petitions_fts WHERE petitions_fts MATCH ?", [self.match]) or 0
+            dense = hits > DENSE_SHARE * (store.scalar("SELECT max(rowid) FROM petitions") or 0)
+        return _Plan(self.conds, self.params, self.driver, sets, self.match, self.nothing, dense)
 
     def id_range(self, store: Store, filters: Filters) -> tuple[int, int] | None:
         if not (self.match and filters.batch_id):
@@ -180,6 +197,14 @@ def _plan(filters: Filters, today: dt.date) -> _Plan:
         sets.append((_FTS_IDS, [match]))
     for number in numbers:
         rev = number.rstrip("*")[::-1]
+        if len(number.rstrip("*")) < SHORT_NUMBER:
+            # a letter or two, a digit or two (the first keystrokes of a 受理编号): the start or
+            # the end of a case number, tested on each row read (it matches most of them, so
+            # the list's index walk stops after a page); not the content, where "0" or "D"
+            # would match every figure and word
+            conds.append("((p.case_key >= ? AND p.case_key < ?) OR (p.case_rev >= ? AND p.case_rev < ?))")
+            params += [number, number + _HIGH, rev, rev + _HIGH]
+            continue
         sets.append((
             "SELECT id FROM petitions WHERE deleted_at IS NULL AND case_key >= ? AND case_key < ? "
             "UNION SELECT id FROM petitions WHERE deleted_at IS NULL AND case_rev >= ? AND case_rev < ? "
@@ -203,7 +228,7 @@ LIST_COLUMNS = """
 def _count(store: Store, plan: _Plan, id_range: tuple[int, int] | None = None) -> int:
     if plan.conds:
         probes, pparams = plan.probes(id_range=id_range)
-        sql = (f"SELECT count(*) FROM petitions p INDEXED BY {plan.driver} "
+        sql = (f"SELECT count(*) FROM petitions p {plan.indexed_by} "
                f"WHERE p.deleted_at IS NULL AND {' AND '.join(plan.conds)}{probes}")
         return store.scalar(sql, plan.params + pparams) or 0
     if plan.sets:  # the id sets hold live petitions only: count the first, probe the others
@@ -244,7 +269,7 @@ def _rest_ids(store: Store, plan: _Plan, today: dt.date, offset: int, limit: int
     if plan.conds:  # read the driver index's range, sort only the matching ids
         probes, pparams = plan.probes(id_range=id_range)
         order = "p.seq, p.id" if in_batch else "p.id DESC"
-        sql = (f"SELECT p.id FROM petitions p INDEXED BY {plan.driver} "
+        sql = (f"SELECT p.id FROM petitions p {plan.indexed_by} "
                f"WHERE p.deleted_at IS NULL AND {' AND '.join(plan.conds)} "
                f"AND {not_urgent}{probes} ORDER BY {order} LIMIT ? OFFSET ?")
         params = plan.params + t + pparams

@@ -80,6 +80,16 @@ class FastTable(DataTable):
                     column.content_width = width
         super()._update_dimensions(rest)
 
+    def settle(self) -> None:
+        """Measure the rows just added now instead of when the app is next idle (DataTable's
+        way): the page is then drawn once, at its final size, in the same frame as the change
+        that filled it (a search keystroke), not once before and once after."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
         header = row_index == -1
@@ -355,6 +365,8 @@ class PagedTable(SafeDispatch, Vertical):
         for row in rows:
             style = row.get("_style", "")
             table.add_row(*(plain(row.get(c.key), style) for c in self.columns), key=str(row["id"]))
+        if isinstance(table, FastTable):
+            table.settle()
         if rows:
             table.move_cursor(row=min(old_row, len(rows) - 1), animate=False)
         self._show_pager()
