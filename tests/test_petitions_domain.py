@@ -261,11 +261,16 @@ def _brute(store, f: search.Filters, today):
     return [r["id"] for r in urgent + rest]
 
 
-def test_paged_list_matches_a_brute_force_reading(store):
+@pytest.mark.parametrize("strategy", ["as tuned", "every set probed per row"])
+def test_paged_list_matches_a_brute_force_reading(store, monkeypatch, strategy):
+    if strategy != "as tuned":  # the paths large data takes: dense content terms, big number sets
+        monkeypatch.setattr(search, "DENSE_SHARE", 0.0)
+        monkeypatch.setattr(search, "MATERIALIZE_MAX", 1)
     today = _many(store)
     bid = S.batch_by_no(store, 3)["id"]
     cases = [search.Filters(), search.Filters(text="水"), search.Filters(text="噪声"), search.Filters(text="养猪场"),
              search.Filters(text="零陵 排放"), search.Filters(text="0203"), search.Filters(text="d2hh20240314"),
+             search.Filters(text="D2HH"), search.Filters(text="x2", unit="道县"), search.Filters(text="3 水"),
              search.Filters(unit="道县"), search.Filters(unit="道县", text="水"), search.Filters(ptype="大气"),
              search.Filters(ptype="大气", text="夜间"), search.Filters(status="已交办"), search.Filters(overdue_only=True),
              search.Filters(batch_id=bid), search.Filters(batch_id=bid, text="反映", unit="零陵区"),
@@ -427,3 +432,200 @@ def test_short_letter_or_digit_fragments_match_case_numbers_only(store, batch1):
     assert found("02") == ["X2HH202403130002"]  # the end of a number
     assert found("G207") == ["D2HH202403130001"]  # content, from three characters on
     assert found("D 扬尘") == ["D2HH202403130001"] and found("X 扬尘") == []
+
+
+# -- import speed-ups keep the behaviour (issue 8) ---------------------------------------------
+def _masked_audit_reference(values: dict, identity: dict | None = None) -> dict:
+    """masked_audit as it was: every text value through scrub_identity for every identity in turn."""
+    from dutydesk.petitions.model import PRIVATE_FIELDS, scrub_identity
+
+    known = [identity or {}]
+    for key in PRIVATE_FIELDS & set(values):
+        value = values[key]
+        known += [{key: v} for v in (value if isinstance(value, list) else [value])]
+
+    def hide(value):
+        if isinstance(value, str):
+            for who in known:
+                value = scrub_identity(value, who)
+        return value
+
+    out = {}
+    for key, value in values.items():
+        if key in PRIVATE_FIELDS:
+            fn = S._MASKS[key]
+            value = [fn(v or "") for v in value] if isinstance(value, list) else fn(value or "")
+        else:
+            value = [hide(v) for v in value] if isinstance(value, list) else hide(value)
+        out[key] = value
+    return out
+
+
+def test_masked_audit_matches_scrubbing_every_value():
+    rng = random.Random(8)
+    names, phones, addresses = ["张三丰", "李四", "王", "", None, "张三"], ["13812345678", "8123", "", None], \
+        ["零陵区某街道88号", "零陵区", "", None, "某街道88号"]
+    pieces = ["张三丰", "张三", "李四", "13812345678", "8123", "零陵区某街道88号", "零陵区", "某街道", "88号", "反映",
+              "，", "张*", "***"]
+    for _ in range(3000):
+        def text():
+            return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+
+        values = {"case_no": text(), "content": text(), "key_case": rng.randint(0, 1), "note": text(),
+                  "due_date": None}
+        for key, pool in (("petitioner_name", names), ("petitioner_phone", phones),
+                          ("petitioner_address", addresses)):
+            if rng.random() < 0.8:
+                values[key] = [rng.choice(pool), rng.choice(pool)] if rng.random() < 0.3 else rng.choice(pool)
+        if rng.random() < 0.3:
+            values["handling"] = [text(), text()]
+        identity = rng.choice([None, {}, {"petitioner_name": rng.choice(names[:4]),
+                                          "petitioner_phone": rng.choice(phones[:3]),
+                                          "petitioner_address": rng.choice(addresses[:3])}])
+        got = S.masked_audit(values, identity)
+        assert got == _masked_audit_reference(values, identity)
+        assert list(got) == list(values)  # the audit's JSON keeps the order
+
+
+def test_fast_text_helpers_match_the_library_on_every_code_point():
+    """text.nfkc = unicodedata NFKC; text.clean's early exit changes nothing; service._searchable =
+    search.searchable (the search index is written with it)."""
+    import re
+    import unicodedata
+
+    from dutydesk import text
+
+    def clean_reference(value, multiline=True):
+        s = str(value).replace("\r\n", "\n").translate(text._NEWLINES)
+        s = text._ANSI.sub("", s)
+        s = text._CONTROL.sub("", s)
+        return s if multiline else s.replace("\n", " ").replace("\t", " ")
+
+    for cp in range(0x110000):
+        ch = chr(cp)
+        assert text.nfkc(ch) == unicodedata.normalize("NFKC", ch)
+        if ch.isprintable():  # the early exit: nothing clean() would change
+            assert clean_reference(ch) == ch == clean_reference(ch, multiline=False)
+    rng = random.Random(3)
+    alphabet = "ａＢ１，：（）！\u3000 \t\nAe\u0301\u0308ﬁ①²㍿カ\u3099ｶﾞ污水直排\u200e\x1b[31m\r\u2028\ufeff\u00a0"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert text.nfkc(s) == unicodedata.normalize("NFKC", s)
+        assert text.clean(s) == clean_reference(s) and text.clean(s, multiline=False) == clean_reference(s, False)
+        assert S._searchable(s) == search.searchable(s)
+        assert text.normalize_key(s) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.clean_line(s)))
+
+
+def _bigrams_reference(text: str, unit: str = "") -> set:
+    """The repeat bigrams as they were (strings), in the int form _bigrams gives them."""
+    chars = search.searchable(text)
+    for word in ((unit,) if unit else ()) + S._BOILERPLATE:
+        chars = chars.replace(word, " ")
+    out = set()
+    for part in chars.split():
+        out |= {part[i:i + 2] for i in range(len(part) - 1)} or {part}
+    return {ord(g) if len(g) == 1 else int.from_bytes(g.encode("utf-32-le"), "little") for g in out}
+
+
+def test_bigrams_as_ints_are_the_string_bigrams():
+    rng = random.Random(4)
+    alphabet = "群众来电信反映某县ab1 ，。Ａ２\u3000xyz处理问题督察组整改零陵区𠀀"
+    for text, unit in [("", ""), (" ", ""), ("a", ""), ("ab", ""), ("某a某", ""), ("群众", ""), ("x某", "某"),
+                       ("a  b", ""), ("零陵区某厂", "零陵区"), ("零陵区", "零陵区")]:
+        assert S._bigrams(text, unit) == _bigrams_reference(text, unit), (text, unit)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        unit = rng.choice(["", "零陵区", "某县", "ab", "x"])
+        assert S._bigrams(text, unit) == _bigrams_reference(text, unit), (text, unit)
+
+
+def _add_pool(store, rng, words, batches=(1, 2, 3), per_batch=60, units=("零陵区", "道县")):
+    texts = []
+    for no in batches:
+        bid = S.ensure_batch(store, no, D(2024, 3, no))[0]
+        for i in range(per_batch):
+            text = "".join(rng.choice(words) for _ in range(rng.randint(3, 14)))
+            texts.append(text)
+            S.add_petition(store, bid, S.PetitionInput(case_no=f"D{no:03d}{i:05d}", content=text,
+                                                      unit=units[i % len(units)]))
+    return texts
+
+
+def test_find_many_matches_scoring_every_petition_in_each_way_of_counting(store, monkeypatch):
+    """Scoring directly, counting over the pool (a few texts) and counting over the texts (more texts
+    than pooled petitions) all give what scoring every petition of the pool gives."""
+    rng = random.Random(6)
+    words = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声", "砂石场", "非法", "采砂", "工地",
+             "废气", "油烟", "餐馆", "化工厂", "偷排", "污水", "黑烟", "垃圾", "焚烧", "沱江镇", "岚角山"]
+    texts = _add_pool(store, rng, words)
+    monkeypatch.setattr(S.RepeatFinder, "POOL", 70)  # pools of 70 out of 90 petitions per unit
+    items = [(rng.choice(texts)[: rng.randint(4, 40)] + "".join(rng.choice(words) for _ in range(rng.randint(0, 6))),
+              rng.choice(["零陵区", "道县"]), rng.choice([None, 2, 3, 4])) for _ in range(400)]
+    items += [("", "零陵区", None), ("。，", "道县", 4), ("养猪场", "", None), ("养猪场", "火星县", None)]
+    finder = S.RepeatFinder(store)
+
+    def expected(content, unit, before):
+        mine = S._bigrams(content, unit) if unit and content else set()
+        if not mine or unit not in ("零陵区", "道县"):
+            return []
+        rows, grams = finder._pool(unit)[:2]
+        scored = [(round(2 * len(mine & g) / (len(mine) + len(g)), 2), r["no"], r["id"]) for r, g in zip(rows, grams)
+                  if 2 * len(mine & g) / (len(mine) + len(g)) >= 0.5 and (before is None or r["no"] < before)]
+        return sorted(scored, key=lambda c: (-c[0], -c[1], c[2]))[:3]
+
+    want = [expected(*item) for item in items]
+    assert sum(map(len, want)) > 50  # the test finds something
+    for direct, transpose in [(10_000, 1), (8, 10_000), (8, 1)]:  # direct; over the pool; over the texts
+        monkeypatch.setattr(S.RepeatFinder, "DIRECT", direct)
+        monkeypatch.setattr(S.RepeatFinder, "TRANSPOSE", transpose)
+        got = S.RepeatFinder(store).find_many(items)
+        assert [[(c.score, c.batch_no, c.petition_id) for c in cands] for cands in got] == want
+    one = S.RepeatFinder(store)
+    assert [[(c.score, c.batch_no, c.petition_id) for c in one.find(c, u, before_batch_no=b)] for c, u, b in items] \
+        == want
+
+
+def test_counters_are_built_in_blocks_of_texts(monkeypatch):
+    """The masks over many texts are built a block at a time; they are the plain masks."""
+    rng = random.Random(2)
+    sets = [{rng.randrange(40) for _ in range(rng.randint(0, 12))} for _ in range(300)]
+    monkeypatch.setattr(S._Counters, "BLOCK", 64)
+    counters = S._Counters(sets, [len(s) for s in sets], 0.5)
+    for gram in range(40):
+        assert counters.masks.get(gram, 0) == sum(1 << k for k, s in enumerate(sets) if gram in s)
+    assert counters.full == (1 << 300) - 1
+
+
+def test_pools_read_batch_by_batch_are_the_pools_of_the_query(store, monkeypatch):
+    rng = random.Random(7)
+    words = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声"]
+    _add_pool(store, rng, words, batches=(5, 1, 3, 2), per_batch=25, units=("零陵区", "道县", "江华瑶族自治县"))
+    # a deleted petition, and a deleted batch whose number was given again (its petitions stay live)
+    S.delete_petition(store, store.scalar("SELECT id FROM petitions WHERE unit = '道县' ORDER BY id LIMIT 1"))
+    old = S.batch_by_no(store, 3)["id"]
+    with store.write():
+        store.execute("UPDATE batches SET deleted_at = '2024-03-20T00:00:00' WHERE id = ?", [old])
+    S.ensure_batch(store, 3, D(2024, 3, 21))
+    new = S.batch_by_no(store, 3)["id"]
+    S.add_petition(store, new, S.PetitionInput(case_no="D3NEW1", content="养猪场粪污直排河道", unit="零陵区"))
+    monkeypatch.setattr(S.RepeatFinder, "POOL", 30)
+    units = {"零陵区", "道县", "江华瑶族自治县", "火星县"}
+    by_query, by_batches = S.RepeatFinder(store), S.RepeatFinder(store)
+    by_batches._prefetch(units)
+    for unit in units:
+        rows = by_query._pool(unit)[0]
+        assert by_batches._pools[unit][0] == rows and by_batches._pools[unit][1] == by_query._pool(unit)[1]
+    assert len(by_query._pool("零陵区")[0]) == 30 and not by_query._pool("火星县")[0]
+
+
+def test_a_repeat_of_an_earlier_row_in_the_same_call_is_linked(store, batch1):
+    rows = [S.prepare(store, P("D2HH202403130001")),
+            S.prepare(store, P("D2HH202403130002", repeat_of="与D2HH202403130001重复")),
+            S.prepare(store, P("D2HH202403130003"))]
+    first, second, third = S.add_petitions(store, batch1, rows)
+    assert S.get_petition(store, second)["repeat_of_id"] == first
+    assert [S.get_petition(store, p)["seq"] for p in (first, second, third)] == [1, 2, 3]
+    assert store.scalar("SELECT count(*) FROM petitions_fts WHERE petitions_fts MATCH '\"夜 间\"'") == 3
+    with pytest.raises(UserError):  # a number seen before: nothing stored
+        S.add_petitions(store, batch1, [S.prepare(store, P("D2HH202403130004")), rows[0]])
+    assert store.scalar("SELECT count(*) FROM petitions") == 3

@@ -286,3 +286,32 @@ async def test_results_import_export_and_batch_from_the_tui(make_test_app, store
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert S.batch_by_no(store, 1)["date"] == "2024-03-13"
+
+
+async def test_list_screen_prepared_in_the_background_and_reloaded_only_after_a_change(
+        make_test_app, store, freeze_today, monkeypatch):
+    """Speed (issue 8): the app builds the 信访件 screen while the first one is read; showing it
+    again does not reload it unless something was saved meanwhile."""
+    freeze_today(TODAY)
+    seed(store)
+    loads = []
+    original = PetitionsScreen.refresh_data
+    monkeypatch.setattr(PetitionsScreen, "refresh_data", lambda self: (loads.append(1), original(self)))
+    app = make_test_app(prepare=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause(1.2)
+        assert "petitions" in app._screen_stacks and app.screen.SCREEN_TITLE == "值班表"
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionsScreen) and len(case_nos(app)) == 4 and loads == []
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert loads == []  # nothing changed: shown as it was
+        await pilot.press("1")
+        await pilot.pause()
+        S.add_petition(store, S.batch_by_no(store, 2)["id"], S.PetitionInput("X2HH202403190003", "河面漂浮垃圾", "道县", ["水"]))
+        await pilot.press("2")
+        await pilot.pause()
+        assert loads == [1] and "X2HH202403190003" in case_nos(app)

@@ -89,6 +89,12 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._db: "sqlite_utils.Database | None" = None
+        self.commits = 0  # write transactions committed through this connection
+
+    def change_stamp(self) -> tuple[int, int]:
+        """Changes since: equal stamps mean nothing was committed in between, here (``commits``)
+        or by another connection (``PRAGMA data_version``)."""
+        return self.scalar("PRAGMA data_version"), self.commits
 
     @property
     def db(self) -> "sqlite_utils.Database":
@@ -133,6 +139,7 @@ class Store:
             else:
                 try:
                     conn.execute("COMMIT")
+                    self.commits += 1
                 except BaseException:
                     # e.g. a deferred foreign key: never leave a half-done transaction open
                     # (the next write would otherwise commit it)

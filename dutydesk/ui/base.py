@@ -58,9 +58,21 @@ class BaseScreen(SafeDispatch, Screen):
             # The first resume follows the mount, which has just loaded everything: loading
             # again would double the cost of opening a screen.
             self._resumed_before = True
+            self.mark_fresh()
             return
         self.dd.update_header(self)
-        self.refresh_data()
+        if self._fresh_stamp() != getattr(self, "_shown_stamp", None):
+            self.refresh_data()  # something was saved (here or in another terminal), or a new day
+            self.mark_fresh()
+
+    def _fresh_stamp(self) -> tuple:
+        from .. import dates
+
+        return self.store.change_stamp(), dates.today()
+
+    def mark_fresh(self) -> None:
+        """What the screen shows is up to date: showing it again reloads only after a change."""
+        self._shown_stamp = self._fresh_stamp()
 
     def refresh_data(self) -> None:
         """Reload what the screen shows from the database (cheap: one page)."""

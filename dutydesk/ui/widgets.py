@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..text import clean_line
 
@@ -52,6 +52,25 @@ def plain(value: Any, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
+class _PaintStyles:
+    """A component's styles during one paint: ``rich_style`` computed once, the rest as is."""
+
+    __slots__ = ("_styles", "_rich_style")
+
+    def __init__(self, styles) -> None:
+        self._styles = styles
+        self._rich_style = None
+
+    @property
+    def rich_style(self) -> Style:
+        if self._rich_style is None:
+            self._rich_style = self._styles.rich_style
+        return self._rich_style
+
+    def __getattr__(self, name: str):
+        return getattr(self._styles, name)
+
+
 class FastTable(DataTable):
     """A DataTable that paints its body cells, one-line Rich ``Text`` as :func:`plain` makes
     them, without Rich's generic pipeline (``Styled(Padding(text))`` → ``Console.render_lines``).
@@ -65,6 +84,7 @@ class FastTable(DataTable):
         """Column content widths of new one-line ``Text`` rows by ``cell_len`` (what Rich's
         measure returns for them), without building console options for every cell."""
         rest = []
+        measure = [column.auto_width for column in self.ordered_columns]  # a set width needs no measuring
         for row_key in new_rows:
             row_index, row = self._row_locations.get(row_key), self.rows.get(row_key)
             if row_index is None or row is None:
@@ -74,10 +94,11 @@ class FastTable(DataTable):
                     isinstance(c, Text) and "\n" not in c.plain and "\t" not in c.plain for c in cells):
                 rest.append(row_key)
                 continue
-            for column, cell in zip(self.ordered_columns, cells):
-                width = cell_len(cell.plain)
-                if width > column.content_width:
-                    column.content_width = width
+            for column, cell, auto in zip(self.ordered_columns, cells, measure):
+                if auto:
+                    width = cell_len(cell.plain)
+                    if width > column.content_width:
+                        column.content_width = width
         super()._update_dimensions(rest)
 
     def settle(self) -> None:
@@ -90,46 +111,127 @@ class FastTable(DataTable):
             self._new_rows.clear()
             self._update_dimensions(new_rows)
 
+    # Per-paint settings and small caches: reading a reactive (cell_padding, show_cursor, …) or
+    # building a meta Style costs as much as drawing the cell, and the same texts, meta styles
+    # and style sums come back page after page (each keystroke of a search repaints the list).
+    _pass: tuple | None = None
+    FIT_CACHE_MAX = 4096
+
+    _memo: dict | None = None
+
+    def render_lines(self, crop):
+        self._pass = self._settings()
+        self._memo = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = self._memo = None
+
+    # DataTable asks these for every line it draws; each walks the ancestors' styles (~0.1 ms).
+    # They cannot change while one paint of this widget runs, so ask once per paint.
+    @property
+    def rich_style(self) -> Style:
+        memo = self._memo
+        if memo is None:
+            return super().rich_style
+        style = memo.get("rich_style")
+        if style is None:
+            style = memo["rich_style"] = super().rich_style
+        return style
+
+    @property
+    def background_colors(self):
+        memo = self._memo
+        if memo is None:
+            return super().background_colors
+        colors = memo.get("background_colors")
+        if colors is None:
+            colors = memo["background_colors"] = super().background_colors
+        return colors
+
+    def get_component_styles(self, *names: str):
+        memo = self._memo
+        if memo is None:
+            return super().get_component_styles(*names)
+        styles = memo.get(names)
+        if styles is None:
+            styles = memo[names] = _PaintStyles(super().get_component_styles(*names))
+        return styles
+
+    def _settings(self) -> tuple:
+        return (max(0, self.fixed_columns), max(0, self.fixed_rows), self.cell_padding, self.header_height,
+                self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css", self.cursor_type == "row")
+
+    def _meta_style(self, row_index: int, column_index: int) -> Style:
+        cache = self.__dict__.setdefault("_meta_styles", {})
+        style = cache.get((row_index, column_index))
+        if style is None:
+            if len(cache) > self.FIT_CACHE_MAX:
+                cache.clear()
+            style = cache[(row_index, column_index)] = Style.from_meta({"row": row_index, "column": column_index})
+        return style
+
+    def _fit(self, text: str, inner: int, ellipsis: bool) -> tuple[str, int]:
+        """``text`` cut to ``inner`` cells (with "…" if ``ellipsis``) and the fill after it."""
+        cache = self.__dict__.setdefault("_fit_cache", {})
+        key = (text, inner, ellipsis)
+        fit = cache.get(key)
+        if fit is None:
+            if len(cache) > self.FIT_CACHE_MAX:
+                cache.clear()
+            width = cell_len(text)
+            if width > inner:
+                fit = (set_cell_size(text, inner - 1) + "…" if ellipsis and inner else set_cell_size(text, inner), 0)
+            else:
+                fit = (text, inner - width)
+            cache[key] = fit
+        return fit
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
+        settings = self._pass or self._settings()
+        fixed_columns, fixed_rows, pad, header_height, show_cursor, show_hover, fg_css, bg_css, row_cursor = settings
         header = row_index == -1
-        if (column_index < max(0, self.fixed_columns)
-                or (not header and row_index < max(0, self.fixed_rows))):
+        if column_index < fixed_columns or (not header and row_index < fixed_rows):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
+        cache_key = (row_key, column_key, base_style, cursor, hover, show_hover, self._update_count,
                      self._pseudo_class_state)
         cached = self._cell_render_cache.get(cache_key)
         if cached is not None:
             return cached
         cell = self._get_row_renderables(row_index).cells[column_index]
-        inner = width - 2 * self.cell_padding
-        if header:  # a column label: only when it fits (a longer one would be cut by Rich's rules)
-            generic = (not isinstance(cell, Text) or cell.spans or self.header_height != 1 or inner <= 0
-                       or cell_len(cell.plain) > inner or "\n" in cell.plain or "\t" in cell.plain)
+        inner = width - 2 * pad
+        if not isinstance(cell, Text) or cell.spans or inner <= 0:
+            generic = True
         else:
-            generic = (not isinstance(cell, Text) or cell.spans or self.rows[row_key].height != 1 or inner <= 0
-                       or "\n" in cell.plain or "\t" in cell.plain
-                       # an empty cell (DataTable's own empty Text) is only padding, however it wraps
-                       or (cell.plain and (not cell.no_wrap or cell.overflow not in ("ellipsis", "crop"))))
+            plain_text = cell.plain
+            if header:  # a column label: only when it fits (a longer one would be cut by Rich's rules)
+                generic = (header_height != 1 or cell_len(plain_text) > inner or "\n" in plain_text
+                           or "\t" in plain_text)
+            else:
+                generic = (self.rows[row_key].height != 1 or "\n" in plain_text or "\t" in plain_text
+                           # an empty cell (DataTable's own empty Text) is only padding, however it wraps
+                           or (plain_text and (not cell.no_wrap or cell.overflow not in ("ellipsis", "crop"))))
         if generic:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
-            header, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
-            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
-        style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
-        pad = self.cell_padding
-        text, fill = cell.plain, 0
-        if cell_len(text) > inner:
-            text = set_cell_size(text, inner - 1) + "…" if cell.overflow == "ellipsis" and inner else set_cell_size(text, inner)
-        else:
-            fill = inner - cell_len(text)
-        text_style = self.app.console.get_style(cell.style) if cell.style else Style.null()
+            header, False, False, hover, cursor, show_cursor, show_hover, fg_css, bg_css)
+        # = base + meta + component (the meta carries no colours, so the order of the sums is free).
+        # With a row cursor a body cell's meta names its row and column 0: a click or the mouse
+        # picks the row either way, and the few distinct styles of a page are then the same
+        # objects page after page, so Rich's and Textual's style caches (sums, the truecolor
+        # filter, ANSI codes) hit instead of missing on 250 new styles per repaint.
+        meta_column = 0 if (row_cursor and not header) else column_index
+        style = (base_style + component_style) + self._meta_style(row_index, meta_column)
+        text, fill = self._fit(plain_text, inner, cell.overflow == "ellipsis")
         plain_style = style + post_style
         segments = [Segment(" " * pad, plain_style)] if pad else []
         if text:
-            segments.append(Segment(text, style + text_style + post_style))
+            text_style = self.app.console.get_style(cell.style) if cell.style else Style.null()
+            segments.append(Segment(text, style + (text_style + post_style)))
         if fill or pad:
             segments.append(Segment(" " * (fill + pad), plain_style))
         lines = [segments]
@@ -274,6 +376,19 @@ class KeyFooter(Widget, can_focus=False):
                 else:
                     self.app.bell()
                 return
+
+
+class SearchBox(Input):
+    """A search box whose screen searches as the text changes, inside the keystroke's own
+    handling: the box and the list it filters are then drawn in one frame (with
+    ``Input.Changed`` the box was drawn first and the list a frame later). The screen
+    provides ``search_text_changed()``."""
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        handler = getattr(self.screen, "search_text_changed", None)
+        if handler is not None:
+            handler()
 
 
 @dataclass

@@ -91,6 +91,7 @@ class HandoffsScreen(BaseScreen):
 
     def on_mount(self) -> None:  # BaseScreen.on_mount runs too (Textual calls each class's handler)
         self.query_one("#hf-table", PagedTable).table.focus()
+        self.call_after_refresh(self._update_counts)
         self.call_after_refresh(self.show_detail)
 
     # -- data ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ...petitions.model import LABELS, STATUSES
 from ..base import BaseScreen
 from ..modals import ConfirmModal, ConflictModal, MessageModal
 from ..trash import UNDO_HINT
-from ..widgets import Column, PagedTable
+from ..widgets import Column, PagedTable, SearchBox
 from .petition_forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
                              PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
 
@@ -78,14 +78,13 @@ class PetitionsScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._search_pending = False
         self._detail_pending = False
         self._batch_options: list = []
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar", id="pet-toolbar"):
-            yield Input(placeholder="搜索受理编号或内容（/）", id="pf-search")
+            yield SearchBox(placeholder="搜索受理编号或内容（/）", id="pf-search")
             yield Select([], id="pf-batch", prompt="全部批次")
             yield Select([(u, u) for u in refdata.unit_names(self.store)], id="pf-unit", prompt="全部单位")
             yield Select([(t, t) for t in refdata.vocab(self.store, "pollution_type")], id="pf-type", prompt="全部类型")
@@ -213,25 +212,14 @@ class PetitionsScreen(BaseScreen):
         self._detail_pending = False
         self.show_detail()
 
-    @on(Input.Changed, "#pf-search")
-    def _search_changed(self) -> None:
-        """Each keystroke updates the list (a page is one short query, bench/RESULTS.md).
-        Keystrokes that arrived while a search ran are answered by one search for the text
-        as it is by then."""
-        if not self._search_pending:
-            self._search_pending = True
-            self.call_next(self._search_now)
-
-    def _search_now(self) -> None:
-        if self._search_pending:
-            self._search_pending = False
-            self._apply_filters(counts=False)
+    def search_text_changed(self) -> None:
+        """Called by the search box as its text changes (each keystroke): the list is searched
+        at once, in the same frame as the box is redrawn (bench/RESULTS.md)."""
+        self._apply_filters(counts=False)
 
     @on(Input.Submitted, "#pf-search")
     def _search_submitted(self) -> None:
-        """Enter searches at once (if the text changed); the cursor stays in the box (↓ or Esc
-        goes to the list)."""
-        self._search_now()
+        """Enter moves nothing: the list already follows the box (↓ or Esc goes to the list)."""
 
     @on(Select.Changed)
     @on(Checkbox.Changed, "#pf-overdue")
