@@ -224,6 +224,13 @@ def vocab(store: Store, kind: str, *, include_inactive: bool = False) -> list[st
                         lambda: [r["value"] for r in store.query(sql + " ORDER BY sort, id", [kind])]))
 
 
+def vocab_keys(store: Store, kind: str) -> dict[str, str]:
+    """Normalised word → word for every word of a vocabulary, inactive ones too (a later word with
+    the same normalised form wins). Read once per :func:`cached_lookups` block."""
+    return _cached(store, ("vocab_keys", kind),
+                   lambda: {normalize_key(v): v for v in vocab(store, kind, include_inactive=True)})
+
+
 def add_vocab(store: Store, kind: str, value: str) -> None:
     if kind not in VOCAB_LABELS:
         raise UserError(f"未知的词表：{kind}（可用：{'、'.join(VOCAB_LABELS)}）")

@@ -25,6 +25,11 @@ def clean(value: object, *, multiline: bool = True) -> str:
     if value is None:
         return ""
     text = str(value)
+    if text.isprintable():
+        # Nothing to do (the common case, ~20x cheaper): every character the steps below change
+        # (controls incl. tab/newline/CR/ESC, U+2028/2029, bidi marks, surrogates, U+FEFF/FFFE/FFFF)
+        # is "not printable" for str.isprintable (tests/test_petitions_io.py checks every code point).
+        return text
     text = text.replace("\r\n", "\n").translate(_NEWLINES)
     text = _ANSI.sub("", text)
     text = _CONTROL.sub("", text)
@@ -38,10 +43,29 @@ def clean_line(value: object) -> str:
     return clean(value, multiline=False).strip()
 
 
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALF_WIDTH = {chr(cp): chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text.
+
+    Chinese text nearly always holds full-width punctuation (，：（）), which makes NFKC rebuild
+    the whole string. Those forms (U+FF01–FF5E, U+3000) are first replaced by the ASCII
+    characters they decompose to, which NFKC would produce anyway; what is left is usually
+    already normalised (a quick check), else it is normalised as before.
+    """
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _HALF_WIDTH[ch])
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_key(value: object) -> str:
     """Normalise a header or vocabulary word for matching (full-width → half, no spaces)."""
-    text = unicodedata.normalize("NFKC", clean_line(value))
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", nfkc(clean_line(value)))
 
 
 def mask_name(name: str) -> str:

@@ -42,15 +42,32 @@ RESULT_FIELDS = RESULT_TEXT_FIELDS + COUNTER_FIELDS
 
 PRIVATE_FIELDS = frozenset({"petitioner_name", "petitioner_phone", "petitioner_address"})
 
+_IDENTITY_PARTS = (("petitioner_name", mask_name, 2), ("petitioner_phone", mask_phone, 5),
+                   ("petitioner_address", mask_address, 4))
+
+
+def identity_needles(row: dict) -> list[tuple[str, str]]:
+    """(text, masked text) for each part of ``row``'s identity long enough to be hidden, in the
+    order :func:`scrub_identity` replaces them."""
+    out = []
+    for key, fn, minimum in _IDENTITY_PARTS:
+        value = (row.get(key) or "").strip()
+        if len(value) >= minimum:
+            out.append((value, fn(value)))
+    return out
+
+
+def scrub_needles(text: str, needles: list[tuple[str, str]]) -> str:
+    for value, masked in needles:
+        if value in text:
+            text = text.replace(value, masked)
+    return text
+
+
 def scrub_identity(text: str, row: dict) -> str:
     """Hide the petitioner's identity (``row``'s name, phone, address) where it was typed into
     a text (content, results), for anything shown outside the detail view and the full ledger."""
-    for key, fn, minimum in (("petitioner_name", mask_name, 2), ("petitioner_phone", mask_phone, 5),
-                             ("petitioner_address", mask_address, 4)):
-        value = (row.get(key) or "").strip()
-        if len(value) >= minimum and value in text:
-            text = text.replace(value, fn(value))
-    return text
+    return scrub_needles(text, identity_needles(row))
 
 
 LABELS = {
