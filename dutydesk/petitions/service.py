@@ -10,14 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+import sys
+from bisect import bisect_right
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import itemgetter, lshift, or_
 
 from .. import dates
 from ..errors import ConflictError, UserError
-from ..refdata import get_int_setting, get_setting, resolve_unit, vocab
+from ..refdata import get_int_setting, get_setting, resolve_unit, vocab, vocab_keys
 from ..store import records
 from ..store.db import Store
-from ..text import clean, clean_line, mask_address, mask_name, mask_phone, normalize_key
+from ..text import (
+    clean,
+    clean_line,
+    mask_address,
+    mask_name,
+    mask_phone,
+    nfkc,
+    normalize_key,
+)
 from ..workdays import WorkCalendar
 from . import search
 from .model import (
@@ -34,9 +48,11 @@ from .model import (
     case_norm,
     derive_method,
     derive_received_date,
+    identity_needles,
     join_list,
     referenced_numbers,
     scrub_identity,
+    scrub_needles,
     split_list,
 )
 
@@ -45,31 +61,56 @@ ENTITY = "petitions"
 _NOT_AUDITED = {"created_at", "updated_at", "version", "case_key", "case_rev"}
 
 _MASKS = {"petitioner_name": mask_name, "petitioner_phone": mask_phone, "petitioner_address": mask_address}
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps(..., ensure_ascii=False, default=str) uses
 
 
 def masked_audit(values: dict, identity: dict | None = None) -> dict:
     """Audit payload with the petitioner's identity masked (values or [old, new] pairs), also
     where a text (content, results) quotes it: the one in ``values`` and the petition's own
     ``identity`` (its current name, phone, address)."""
-    known = [identity or {}]
-    for key in PRIVATE_FIELDS & set(values):
-        value = values[key]
-        known += [{key: v} for v in (value if isinstance(value, list) else [value])]
-
-    def hide(value):
-        if isinstance(value, str):
-            for who in known:
-                value = scrub_identity(value, who)
-        return value
-
-    out = {}
+    # Each text value is scrub_identity(value, who) for each who in turn (the petition's identity, then
+    # each private value given); those (text, masked text) pairs are worked out once, and only the
+    # values that hold one of the texts are scrubbed (the others would come out unchanged).
+    needles = identity_needles(identity) if identity else []
+    private = PRIVATE_FIELDS & set(values)
+    out = dict(values)
+    for key in private:
+        value, fn = values[key], _MASKS[key]
+        for v in (value if isinstance(value, list) else [value]):
+            needles += identity_needles({key: v})
+        out[key] = [fn(v or "") for v in value] if isinstance(value, list) else fn(value or "")
+    if not needles:
+        return out
+    where, texts = [], []  # (key, index in a list value or None), text
     for key, value in values.items():
-        if key in PRIVATE_FIELDS:
-            fn = _MASKS[key]
-            value = [fn(v or "") for v in value] if isinstance(value, list) else fn(value or "")
+        if key in private:
+            continue
+        if isinstance(value, str):
+            where.append((key, None))
+            texts.append(value)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, str):
+                    where.append((key, i))
+                    texts.append(v)
+    blob = "\x00".join(texts)
+    hits: set[int] = set()
+    ends = None
+    for text, _ in needles:
+        at = blob.find(text)
+        while at >= 0:
+            if ends is None:
+                ends = list(accumulate(len(t) + 1 for t in texts))  # where each text ends (its separator)
+            hits.add(bisect_right(ends, at))
+            at = blob.find(text, at + 1)
+    for n in sorted(hits):
+        key, i = where[n]
+        if i is None:
+            out[key] = scrub_needles(texts[n], needles)
         else:
-            value = [hide(v) for v in value] if isinstance(value, list) else hide(value)
-        out[key] = value
+            if out[key] is values[key]:
+                out[key] = list(values[key])
+            out[key][i] = scrub_needles(texts[n], needles)
     return out
 
 
@@ -178,8 +219,7 @@ def resolve_types(store: Store, values: list[str] | str) -> list[str]:
         from ..sheets import split_multi
 
         values = split_multi(values)
-    known = vocab(store, "pollution_type", include_inactive=True)
-    by_key = {normalize_key(v): v for v in known}
+    by_key = vocab_keys(store, "pollution_type")
     out: list[str] = []
     bad: list[str] = []
     for raw in values:
@@ -328,13 +368,13 @@ def get_petition(store: Store, petition_id: int) -> dict:
 
 
 def _set_types(store: Store, petition_id: int, types: str) -> None:
-    store.db.execute("DELETE FROM petition_types WHERE petition_id = ?", [petition_id])
+    store.execute("DELETE FROM petition_types WHERE petition_id = ?", [petition_id])
     for t in split_list(types):
-        store.db.execute("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", [petition_id, t])
+        store.execute("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", [petition_id, t])
 
 
 def _log_status(store: Store, petition_id: int, old: str, new: str, day: dt.date, note: str = "") -> None:
-    store.db.execute(
+    store.execute(
         "INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
         "VALUES (?,?,?,?,?,?,?)",
         [petition_id, old, new, day.isoformat(), dates.now_iso(), store.operator, clean_line(note)],
@@ -353,36 +393,53 @@ def existing_case_keys(store: Store, keys: list[str]) -> dict[str, int]:
     keys = list(dict.fromkeys(keys))
     for i in range(0, len(keys), 500):
         chunk = keys[i:i + 500]
-        for r in store.db.execute(
+        for r in store.execute(
                 "SELECT p.case_key, b.no FROM petitions p JOIN batches b ON b.id = p.batch_id "
                 f"WHERE p.deleted_at IS NULL AND p.case_key IN ({', '.join('?' for _ in chunk)})", chunk).fetchall():
             out[r[0]] = r[1]
     return out
 
 
-def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None) -> list[int]:
+def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None,
+                  unregistered: bool = False) -> list[int]:
     """Register many prepared rows of one batch (the one path for a form and an import), in one transaction, with the
     audit, search index, types and status log written in bulk. A number already registered
-    is refused (UserError) and nothing is stored. Returns the new ids in order."""
+    is refused (UserError) and nothing is stored. Returns the new ids in order.
+
+    ``unregistered=True``: the caller has just looked the numbers up inside the same write
+    transaction (an import), so they are not looked up again."""
     if not rows:
         return []
     with store.write():
         batch = get_batch(store, batch_id)
-        taken = existing_case_keys(store, [v["case_key"] for v in rows])
+        taken = {} if unregistered else existing_case_keys(store, [v["case_key"] for v in rows])
         if taken:
             v = next(v for v in rows if v["case_key"] in taken)
             raise UserError(f"受理编号已登记过：{v['case_no']}（第{taken[v['case_key']]}批）")
         seq = store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0
         now = dates.now_iso()
-        conn = store.db.conn
+        conn = store.conn
+        # The ids SQLite gives one insert at a time (max + 1: we hold the write lock), so that the
+        # rows can go in with executemany.
+        next_id = (store.scalar("SELECT max(id) FROM petitions") or 0) + 1
+        if next_id + len(rows) >= 1 << 63:  # pragma: no cover - SQLite would then pick ids at random
+            raise UserError("信访件编号已用尽，无法再登记")
         ids: list[int] = []
         audits, fts, types, log = [], [], [], []
-        insert_sql, insert_cols = None, None
+        groups: list[tuple[tuple, list]] = []  # consecutive rows with the same columns: (columns, parameters)
+
+        def flush() -> None:
+            for cols, params in groups:
+                conn.executemany(f"INSERT INTO petitions (id, {', '.join(f'[{c}]' for c in cols)}) "
+                                 f"VALUES (?, {', '.join('?' for _ in cols)})", params)
+            groups.clear()
+
         for values in rows:
             values = dict(values)
             seq += 1
             values["seq"] = seq
             if values.get("is_repeat") and values.get("repeat_of"):
+                flush()  # the earlier rows of this call may be the one referred to
                 ref = find_referenced(store, values["repeat_of"])
                 values["repeat_of_id"] = ref["id"] if ref else None
             status = "已交办" if values.get("lead_unit") else "待交办"
@@ -393,17 +450,18 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
                 values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
             row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1}
             cols = tuple(row)
-            if cols != insert_cols:
-                insert_cols = cols
-                insert_sql = (f"INSERT INTO petitions ({', '.join(f'[{c}]' for c in cols)}) "
-                              f"VALUES ({', '.join('?' for _ in cols)})")
-            pid = conn.execute(insert_sql, list(row.values())).lastrowid
+            if not groups or groups[-1][0] != cols:
+                groups.append((cols, []))
+            pid = next_id
+            next_id += 1
+            groups[-1][1].append((pid, *row.values()))
             ids.append(pid)
-            audits.append((now, store.operator, ENTITY, str(pid), "新增", json.dumps(
-                masked_audit({k: v for k, v in row.items() if k not in _NOT_AUDITED}), ensure_ascii=False, default=str)))
-            fts.append((pid, search.tokens_text(values["content"])))
+            audits.append((now, store.operator, ENTITY, str(pid), "新增", _AUDIT_JSON.encode(
+                masked_audit({k: v for k, v in row.items() if k not in _NOT_AUDITED}))))
+            fts.append((pid, " ".join(_searchable(values["content"]))))  # search.tokens_text, faster
             types += [(pid, t) for t in split_list(values["pollution_types"])]
             log.append((pid, "", status, batch["date"], now, store.operator, "登记"))
+        flush()
         conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
                          audits)
         conn.executemany("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", fts)
@@ -482,13 +540,51 @@ _BOILERPLATE = ("群众", "来电", "来信", "反映", "举报", "投诉", "希
                 "整改", "多次", "当地", "解决", "问题", "存在", "某")
 
 
-def _bigrams(text: str, unit: str = "") -> set[str]:
-    chars = search.searchable(text)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _searchable(text: str | None) -> str:
+    """``search.searchable`` (letters and digits only, NFKC, lower case) with the faster ``text.nfkc``."""
+    return _NOT_ALNUM.sub("", nfkc(text or "").lower())
+
+
+def _pairs(chars: str) -> set[int]:
+    """Every two adjacent characters of ``chars``, each pair as one int (its 8 bytes of UTF-32-LE
+    read as an unsigned integer: c1 | c2 << 32 on a little-endian machine): the same set as
+    ``{chars[i:i + 2] for i in ...}``, made in C rather than a Python loop."""
+    n = len(chars)
+    view = memoryview(chars.encode("utf-32-le", "surrogatepass"))
+    out = set(view[: 8 * (n // 2)].cast("Q").tolist())  # pairs starting at 0, 2, 4 …
+    out.update(view[4: 4 + 8 * ((n - 1) // 2)].cast("Q").tolist())  # … and at 1, 3, 5 …
+    return out
+
+
+_first, _last = itemgetter(0), itemgetter(-1)
+_SPACE_SPACE = 0x20 | 0x20 << 32
+
+
+def _bigrams(text: str, unit: str = "") -> set[int]:
+    """The character bigrams of a text for comparing complaints (letters and digits only, without the
+    unit's name and boilerplate words), each as an int (see :func:`_pairs`); a one-character piece
+    between removed words counts as itself (its code point)."""
+    chars = _searchable(text)
     for word in ((unit,) if unit else ()) + _BOILERPLATE:
         chars = chars.replace(word, " ")
-    out = set()
-    for part in chars.split():
-        out |= {part[i:i + 2] for i in range(len(part) - 1)} or {part}
+    out = _pairs(chars)
+    if " " in chars:  # no pair across a removed word: drop every pair with a space
+        parts = chars.split()
+        if not parts:
+            return set()
+        if sys.byteorder == "little":  # (space, first character) and (last character, space) of each part
+            out.discard(_SPACE_SPACE)
+            out.difference_update(map(or_, repeat(0x20), map(lshift, map(ord, map(_first, parts)), repeat(32))))
+            out.difference_update(map(or_, map(ord, map(_last, parts)), repeat(0x20 << 32)))
+        else:  # pragma: no cover
+            out -= _pairs("  " + " ".join(map(_first, parts)) + " " + " ".join(map(_last, parts)) + " ")
+        if min(map(len, parts)) == 1:
+            out.update(ord(p) for p in parts if len(p) == 1)
+    elif len(chars) == 1:
+        out.add(ord(chars))
     return out
 
 
@@ -505,93 +601,245 @@ class RepeatCandidate:
 REPEAT_THRESHOLD = 0.5
 
 
-class RepeatFinder:
-    """Finds earlier petitions of the same unit whose text looks like a new one.
+def _count_planes(masks: list[int]) -> list[int]:
+    """How many of ``masks`` have each bit, bit-sliced: plane k holds bit k of every count.
 
-    Each unit's most recent ``POOL`` petitions are read once, with their bigram sets, and for
-    each bigram a bitmask of the pool's petitions that have it. A search adds the masks of
-    its bigrams bit-sliced (a ripple-carry add over Python ints, so a thousand counters move
-    at once), starting from per-petition offsets that put "Dice ≥ threshold" at a fixed
-    bound; the few petitions that reach it are scored exactly. The result is the same as
-    scoring every petition in the pool, at well under a millisecond a row. Keep one finder
-    for one import.
+    A Harley-Seal carry-save adder tree over 16 masks at a time (about five int operations a
+    mask instead of a ripple carry through every plane), so thousands of counters move with
+    each Python operation."""
+    ones = twos = fours = eights = 0
+    high: list[int] = []
+    masks = masks + [0] * (-len(masks) % 16)
+    for i in range(0, len(masks), 16):
+        x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15 = masks[i:i + 16]
+        # each line is a full adder: (carry, sum) of three inputs
+        u = ones ^ x0; tA = (ones & x0) | (u & x1); ones = u ^ x1
+        u = ones ^ x2; tB = (ones & x2) | (u & x3); ones = u ^ x3
+        u = twos ^ tA; fA = (twos & tA) | (u & tB); twos = u ^ tB
+        u = ones ^ x4; tA = (ones & x4) | (u & x5); ones = u ^ x5
+        u = ones ^ x6; tB = (ones & x6) | (u & x7); ones = u ^ x7
+        u = twos ^ tA; fB = (twos & tA) | (u & tB); twos = u ^ tB
+        u = fours ^ fA; eA = (fours & fA) | (u & fB); fours = u ^ fB
+        u = ones ^ x8; tA = (ones & x8) | (u & x9); ones = u ^ x9
+        u = ones ^ x10; tB = (ones & x10) | (u & x11); ones = u ^ x11
+        u = twos ^ tA; fA = (twos & tA) | (u & tB); twos = u ^ tB
+        u = ones ^ x12; tA = (ones & x12) | (u & x13); ones = u ^ x13
+        u = ones ^ x14; tB = (ones & x14) | (u & x15); ones = u ^ x15
+        u = twos ^ tA; fB = (twos & tA) | (u & tB); twos = u ^ tB
+        u = fours ^ fA; eB = (fours & fA) | (u & fB); fours = u ^ fB
+        u = eights ^ eA; carry = (eights & eA) | (u & eB); eights = u ^ eB
+        k = 0  # the sixteens: a ripple carry, once per 16 masks
+        while carry:
+            if k == len(high):
+                high.append(carry)
+                break
+            p = high[k]
+            high[k] = p ^ carry
+            carry &= p
+            k += 1
+    return [ones, twos, fours, eights, *high]
+
+
+def _add_planes(a: list[int], b: list[int]) -> list[int]:
+    """Bit-sliced a + b (ripple carry over the planes)."""
+    out, carry = [], 0
+    for k in range(max(len(a), len(b)) + 1):
+        x = a[k] if k < len(a) else 0
+        y = b[k] if k < len(b) else 0
+        u = x ^ y
+        out.append(u ^ carry)
+        carry = (x & y) | (u & carry)
+    return out
+
+
+def _at_least(planes: list[int], bound: int, full: int) -> int:
+    """Mask of the bit-sliced counters that are ≥ ``bound`` (among the bits of ``full``)."""
+    ge, eq = 0, full
+    for k in range(max(len(planes), bound.bit_length()) - 1, -1, -1):
+        p = planes[k] if k < len(planes) else 0
+        if bound >> k & 1:
+            eq &= p
+        else:
+            ge |= eq & p
+            eq &= ~p
+    return ge | eq
+
+
+class RepeatFinder:
+    """Finds earlier petitions of the same unit whose text looks like a new one: Dice coefficient of
+    character bigrams ≥ the threshold, exactly what scoring every petition of the pool finds.
+
+    Each unit's most recent ``POOL`` petitions are read once, with their bigram sets. The texts
+    searched for are taken together, unit by unit (:meth:`find_many`). Bigram counts are
+    bit-sliced (:class:`_Counters`): for each bigram a bitmask, and carry-save adders over
+    Python ints, so one int operation moves a counter for every petition of the pool (texts
+    searched one at a time) or, when a unit has more texts than pooled petitions (a large
+    import), for every text (pooled petitions taken one at a time). The few pairs that may
+    reach the threshold are scored exactly; a handful of texts are scored against the pool
+    directly. Keep one finder for one import.
     """
 
     POOL = 1000  # per unit: some fifty days of an inspection
-    _BASE = 1 << 12  # counters start at BASE − ⌊t·|B|/2⌋: never negative, and never past 2 × BASE
+    DIRECT = 8  # up to this many texts of a unit: score each petition of the pool directly
+    TRANSPOSE = 1  # more than this many texts per pooled petition: count over the texts
 
     def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD):
         self.store, self.threshold = store, threshold
-        self._pools: dict[str, tuple[list[dict], list[set[str]], dict[str, int], list[int], int]] = {}
+        self._pools: dict[str, tuple[list[dict], list[set[int]], set[int]]] = {}
+        self._masks: dict[str, _Counters] = {}  # per unit, over its pool
 
-    def _pool(self, unit: str):
+    def _pool(self, unit: str) -> tuple[list[dict], list[set[int]], set[int]]:
+        """(rows, their bigram sets, every bigram of the pool), the newest petitions first."""
         if unit not in self._pools:
-            rows = self.store.query(
+            self._set_pool(unit, self.store.query(
                 "SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p INDEXED BY petitions_unit "
                 "JOIN batches b ON b.id = p.batch_id WHERE p.unit = ? AND p.deleted_at IS NULL "
-                "ORDER BY b.no DESC, p.seq LIMIT ?", [unit, self.POOL])
-            grams = [_bigrams(r["content"], unit) for r in rows]
-            postings: dict[str, int] = {}
-            offsets = [0] * (self._BASE.bit_length() + 1)
-            for i, g in enumerate(grams):
-                bit = 1 << i
-                for gram in g:
-                    postings[gram] = postings.get(gram, 0) | bit
-                off = self._BASE - math.floor(self.threshold * len(g) / 2)
-                for k in range(len(offsets)):
-                    if off >> k & 1:
-                        offsets[k] |= bit
-            self._pools[unit] = (rows, grams, postings, offsets, (1 << len(rows)) - 1)
+                "ORDER BY b.no DESC, p.seq LIMIT ?", [unit, self.POOL]))
         return self._pools[unit]
 
-    def _reaching(self, mine: set[str], unit: str) -> list[int]:
-        """Pool positions whose shared-bigram count n may give 2n/(|A|+|B|) ≥ t: a superset.
+    def _set_pool(self, unit: str, rows: list[dict]) -> None:
+        grams = [_bigrams(r["content"], unit) for r in rows]
+        self._pools[unit] = (rows, grams, set().union(*grams))
 
-        n ≥ t(|A|+|B|)/2 implies BASE − ⌊t|B|/2⌋ + n ≥ BASE + ⌈t|A|/2⌉ (both sides whole)."""
-        rows, grams, postings, offsets, full = self._pool(unit)
-        planes = offsets[:]
-        for carry in map(postings.get, mine):
-            k = 0
-            while carry:
-                p = planes[k]
-                planes[k] = p ^ carry
-                carry &= p
-                k += 1
-        bound = self._BASE + math.ceil(self.threshold * len(mine) / 2 - 1e-9)
-        ge, eq = 0, full
-        for k in range(max(len(planes), bound.bit_length()) - 1, -1, -1):
-            p = planes[k] if k < len(planes) else 0
-            if bound >> k & 1:
-                eq &= p
-            else:
-                ge |= eq & p
-                eq &= ~p
-        ge |= eq
-        out = []
-        while ge:
-            low = ge & -ge
-            out.append(low.bit_length() - 1)
-            ge ^= low
-        return out
+    def _prefetch(self, units: set[str]) -> None:
+        """The pools of several units at once: the same rows as :meth:`_pool`'s query for each (the
+        newest ``POOL`` of the unit by batch number, then 序号), read batch by batch from the newest
+        until every unit has its ``POOL``, instead of sorting all of each unit's petitions."""
+        wanted = {u for u in units if u not in self._pools}
+        if len(wanted) < 2:
+            return
+        batches: dict[int, list[int]] = {}
+        for b in self.store.query("SELECT id, no FROM batches"):  # deleted batches too, as the JOIN has them
+            batches.setdefault(b["no"], []).append(b["id"])
+        pools: dict[str, list[dict]] = {u: [] for u in wanted}
+        filling = set(wanted)
+        for no in sorted(batches, reverse=True):
+            ids = batches[no]
+            for row in self.store.query(
+                    f"SELECT id, case_no, unit, content FROM petitions WHERE batch_id IN ({', '.join('?' for _ in ids)}) "
+                    "AND deleted_at IS NULL ORDER BY seq", ids):
+                if row["unit"] in filling:
+                    row["no"] = no
+                    pool = pools[row["unit"]]
+                    pool.append(row)
+                    if len(pool) == self.POOL:
+                        filling.discard(row["unit"])
+            if not filling:
+                break
+        for unit, rows in pools.items():
+            self._set_pool(unit, rows)
 
     def find(self, content: str, unit: str, *, before_batch_no: int | None = None,
              exclude_id: int | None = None, limit: int = 3) -> list[RepeatCandidate]:
         """Best first: Dice coefficient of character bigrams ≥ the threshold."""
-        mine = _bigrams(content, unit) if unit and content else set()
-        if not mine:
-            return []
-        rows, grams = self._pool(unit)[:2]
-        out = []
-        for i in self._reaching(mine, unit):
-            row = rows[i]
-            if (before_batch_no is not None and row["no"] >= before_batch_no) or row["id"] == exclude_id:
+        return self.find_many([(content, unit, before_batch_no)], exclude_id=exclude_id, limit=limit)[0]
+
+    def find_many(self, items: list[tuple[str, str, int | None]], *, exclude_id: int | None = None,
+                  limit: int = 3) -> list[list[RepeatCandidate]]:
+        """:meth:`find` for each (content, unit, before_batch_no), in one pass per unit."""
+        found: list[list[RepeatCandidate]] = [[] for _ in items]
+        by_unit: dict[str, list[int]] = {}
+        for i, (content, unit, _) in enumerate(items):
+            if unit and content:
+                by_unit.setdefault(unit, []).append(i)
+        self._prefetch(set(by_unit))
+        for unit, numbers in by_unit.items():
+            self._search_unit(unit, [(i, *items[i]) for i in numbers], found, exclude_id)
+        for cands in found:
+            cands.sort(key=lambda c: (-c.score, -c.batch_no, c.petition_id))
+            del cands[limit:]
+        return found
+
+    def _search_unit(self, unit: str, items: list[tuple[int, str, str, int | None]],
+                     found: list[list[RepeatCandidate]], exclude_id: int | None) -> None:
+        rows, grams, vocab = self._pool(unit)
+        if not rows:
+            return
+        t = self.threshold
+        texts = []  # (item number, |A|, A ∩ the pool's bigrams, before_batch_no); |A ∩ B| is the same for B in the pool
+        for i, content, _, before in items:
+            mine = _bigrams(content, unit)
+            if mine:
+                texts.append((i, len(mine), mine & vocab, before))
+
+        def score(k: int, j: int) -> None:
+            i, a, shared, before = texts[k]
+            row = rows[j]
+            if (before is not None and row["no"] >= before) or row["id"] == exclude_id:
+                return
+            value = 2 * len(shared & grams[j]) / (a + len(grams[j]))
+            if value >= t:
+                found[i].append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"],
+                                                round(value, 2)))
+
+        if len(texts) <= self.DIRECT:
+            for k in range(len(texts)):
+                for j in range(len(rows)):
+                    score(k, j)
+        elif len(texts) <= len(rows) * self.TRANSPOSE:  # count over the pool, one text at a time
+            if unit not in self._masks:
+                self._masks[unit] = _Counters(grams, [len(g) for g in grams], t)
+            pool = self._masks[unit]
+            for k, (_, a, shared, _) in enumerate(texts):
+                for j in pool.reaching(shared, a):
+                    score(k, j)
+        else:  # more texts than petitions: count over the texts, one petition at a time
+            counters = _Counters([shared for _, _, shared, _ in texts], [a for _, a, _, _ in texts], t)
+            for j, theirs in enumerate(grams):
+                for k in counters.reaching(theirs, len(theirs)):
+                    score(k, j)
+
+
+class _Counters:
+    """Bit-sliced counters over a list of bigram sets ("the side"): for each bigram, a bitmask of
+    the sets that have it (bit k = set k).
+
+    :meth:`reaching` counts, for every set of the side at once, the bigrams it shares with
+    another set and returns the sets that may reach a Dice coefficient of ``t``: a superset,
+    scored exactly by the caller. n ≥ t(|A|+|B|)/2 implies OFF − ⌊t|A|/2⌋ + n ≥ OFF + ⌈t|B|/2⌉
+    (both sides whole; the 1e-9 only widens the test), so counters start at OFF − ⌊t|A|/2⌋ ≥ 1
+    and the other set has one bound for the whole side.
+    """
+
+    BLOCK = 1024
+
+    def __init__(self, sets: list[set], sizes: list[int], t: float):
+        self.t = t
+        halves = [math.floor(t * n / 2 - 1e-9) for n in sizes]
+        self.base = 1 << max(max(halves, default=0), 0).bit_length()
+        bits = [1 << k for k in range(self.BLOCK)]
+        masks: dict = {}
+        for start in range(0, len(sets), self.BLOCK):  # blocks, so that each sum adds short ints
+            positions: defaultdict = defaultdict(list)
+            get, append = positions.__getitem__, list.append
+            for k, grams in enumerate(sets[start:start + self.BLOCK]):  # positions[gram].append(k), in C
+                deque(map(append, map(get, grams), repeat(k)), maxlen=0)
+            if not start:
+                masks = {gram: sum(map(bits.__getitem__, ks)) for gram, ks in positions.items()}
                 continue
-            score = 2 * len(mine & grams[i]) / (len(mine) + len(grams[i]))
-            if score >= self.threshold:
-                out.append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"],
-                                           round(score, 2)))
-        out.sort(key=lambda c: (-c.score, -c.batch_no, c.petition_id))
-        return out[:limit]
+            for gram, ks in positions.items():
+                masks[gram] = masks.get(gram, 0) | sum(map(bits.__getitem__, ks)) << start
+        self.masks = masks
+        starts = [self.base - half for half in reversed(halves)]  # the last set first: the most significant bit
+        self.offsets = [int("0" + "".join(["01"[start >> p & 1] for start in starts]), 2)
+                        for p in range((2 * self.base).bit_length())]
+        self.full = (1 << len(sets)) - 1
+
+    def reaching(self, grams: set, size: int) -> list[int]:
+        """Positions of the side that may share enough of ``grams`` (a set of ``size`` bigrams, of
+        which only those the side has need be given)."""
+        masks = self.masks
+        xs = [masks[g] for g in grams if g in masks]
+        if not xs:
+            return []
+        planes = _add_planes(_count_planes(xs), self.offsets)
+        hits = _at_least(planes, self.base + math.ceil(self.t * size / 2 - 1e-9), self.full)
+        out = []
+        while hits:
+            low = hits & -hits
+            out.append(low.bit_length() - 1)
+            hits ^= low
+        return out
 
 
 def repeat_candidates(store: Store, content: str, unit: str, *, before_batch_no: int | None = None,
@@ -725,11 +973,11 @@ def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
         now = dates.now_iso()
         if same_day:
             sets = ", ".join(f"[{k}] = ?" for k in values)
-            store.db.execute(f"UPDATE petition_results SET {sets}, operator = ?, updated_at = ? WHERE id = ?",
+            store.execute(f"UPDATE petition_results SET {sets}, operator = ?, updated_at = ? WHERE id = ?",
                              list(values.values()) + [store.operator, now, same_day["id"]])
         else:
             row = {"petition_id": petition_id, **values, "operator": store.operator, "created_at": now, "updated_at": now}
-            store.db.execute(f"INSERT INTO petition_results ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+            store.execute(f"INSERT INTO petition_results ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                              list(row.values()))
         row, diff = _apply_latest(store, current, action=action, note=values["kind"])
         if not diff:  # e.g. an earlier-dated result: the petition shows the same, the audit still records it
