@@ -137,6 +137,19 @@ def read_sheet(path: str | Path, *, known_headers: set[str] | None = None) -> Sh
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
+    """The first worksheet's values as openpyxl's read-only mode gives them: read by the streaming
+    reader in ``xlsx_read`` (several times faster), or by openpyxl itself for any file that reader
+    leaves to it (unusual or damaged ones), which then also says what is wrong."""
+    from .xlsx_read import read_values
+
+    try:
+        return read_values(path)
+    except Exception:  # noqa: BLE001 - whatever it is, openpyxl reads the file or explains the problem
+        pass
+    return _read_xlsx_openpyxl(path)
+
+
+def _read_xlsx_openpyxl(path: Path) -> list[list[Any]]:
     import openpyxl
 
     try:

@@ -385,3 +385,169 @@ def test_import_with_cached_lookups_still_reports_every_bad_row_and_duplicate(st
     again = io.import_petitions(store, write_xlsx(tmp_path / "again.xlsx", HEADER, ROWS + [rows[3]]), batch=2,
                                 day=D(2024, 3, 15))
     assert [(n, no) for n, _, no in again.plan.skipped] == [(6, 1)] and len(again.created) == 3
+
+
+# -- the streaming .xlsx reader gives what openpyxl gives --------------------------------------
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _openpyxl_values(path: Path) -> list[list]:
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _styled_workbook(path: Path, *, write_only: bool = False, mac_epoch: bool = False) -> Path:
+    """A workbook as openpyxl writes it: title row, header, numbers, dates in two formats, a time,
+    booleans, rich text, empty cells and an empty row."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook(write_only=write_only)
+    ws = wb.create_sheet("第1批") if write_only else wb.active
+    if mac_epoch:
+        wb.epoch = CALENDAR_MAC_1904
+    rows = [["第1批信访件交办表"], ["序号", "受理编号", "转办日期", "交办时间", "备注", None, "末列"], [],
+            [1, "D2HH202403130001", dt.datetime(2024, 3, 13), dt.date(2024, 3, 14), " 有空格 ", None, 3.0],
+            [2.5, True, dt.datetime(2024, 3, 13, 8, 30), dt.time(8, 30), "多行\n文本", False, -7],
+            [None, "x005F_x000D_", 1e20, 0, "", None, None]]
+    for row in rows:
+        ws.append(row)
+    if not write_only:
+        ws["D4"].number_format = "yyyy年m月d日"
+        ws["E5"] = CellRichText(["甲", TextBlock(InlineFont(b=True), "乙")])
+        ws["C6"].number_format = "0.00%"
+        ws["A10"] = "远处的一格"
+    wb.save(path)
+    return path
+
+
+def _with_parts(src: Path, dst: Path, parts: dict[str, bytes | None]) -> Path:
+    """``src`` with some parts replaced, added or (None) removed."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename not in parts:
+                zout.writestr(item, zin.read(item))
+        for name, data in parts.items():
+            if data is not None:
+                zout.writestr(name, data)
+    return dst
+
+
+def test_streaming_xlsx_reader_matches_openpyxl_on_what_openpyxl_writes(tmp_path):
+    from dutydesk.xlsx_read import read_values
+
+    for i, kw in enumerate([{}, {"write_only": True}, {"mac_epoch": True}]):
+        path = _styled_workbook(tmp_path / f"w{i}.xlsx", **kw)
+        assert read_values(path) == _openpyxl_values(path), kw
+    # a second sheet is not read
+    wb = openpyxl.Workbook()
+    wb.active.append(["受理编号", "交办问题基本情况"])
+    wb.active.append(["D1", "某厂排污"])
+    wb.create_sheet("说明").append(["不读"])
+    wb.save(tmp_path / "two.xlsx")
+    assert read_values(tmp_path / "two.xlsx") == _openpyxl_values(tmp_path / "two.xlsx") == \
+        [["受理编号", "交办问题基本情况"], ["D1", "某厂排污"]]
+
+
+def test_streaming_xlsx_reader_matches_openpyxl_on_what_excel_writes(tmp_path):
+    """Shared strings (rich runs, phonetic guides, the _x005F_ escape), rows and cells without
+    references, gaps, error values, formula results, ISO dates, date styles, empty values, cells
+    out of order, the sheet's <dimension>, the 1904 epoch."""
+    import re
+    import zipfile
+
+    from dutydesk.xlsx_read import read_values
+
+    base = _styled_workbook(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(base) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        types = z.read("[Content_Types].xml").decode()
+        workbook = z.read("xl/workbook.xml").decode()
+    date_style = re.search(r'<c r="C4" s="(\d+)"', sheet)[1]  # a datetime format
+    cn_style = re.search(r'<c r="D4" s="(\d+)"', sheet)[1]  # yyyy年m月d日
+    strings = (f'<sst xmlns="{_MAIN_NS}" count="6" uniqueCount="6">'
+               "<si><t>第1批信访件交办表</t></si><si><t>序号</t></si>"
+               "<si><r><t>受理</t></r><r><rPr><b/></rPr><t>编号</t></r></si>"
+               '<si><t>转办日期</t><rPh sb="0" eb="2"><t>テン</t></rPh><phoneticPr fontId="1"/></si>'
+               "<si><t>D2HH_x005F_x000D_0001</t></si><si><t xml:space=\"preserve\">  有空格  </t></si></sst>")
+    rows = ('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            '<row r="2" spans="1:7"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>2</v></c><c r="C2" t="s"><v>3</v></c>'
+            '<c r="E2" t="inlineStr"><is><t xml:space="preserve"> 备注 </t></is></c></row>'
+            f'<row r="4"><c r="A4"><v>3</v></c><c r="B4" t="s"><v>4</v></c><c r="C4" s="{date_style}"><v>45364.5</v></c>'
+            f'<c r="D4" s="{cn_style}"><v>45365</v></c><c r="E4" t="e"><v>#N/A</v></c>'
+            '<c r="F4" t="str"><f>A4</f><v>3</v></c><c r="G4" t="s"><v>5</v></c></row>'
+            '<row><c t="b"><v>0</v></c><c><v>1.0</v></c><c t="d"><v>2024-03-15T08:30:00</v></c>'
+            '<c t="inlineStr"><is><r><t>甲</t></r><r><rPr><b/></rPr><t>乙</t></r><rPh sb="0" eb="1"><t>ジア</t></rPh></is></c>'
+            '<c s="0"><v>1E3</v></c><c><f>1+1</f></c></row>'
+            '<row r="7"/>'
+            '<row r="8"><c r="B8" t="inlineStr"/><c r="C8" t="s"/><c r="D8"><v></v></c>'
+            '<c r="F8" t="inlineStr"><is><t>末</t></is></c></row>'
+            f'<row r="9"><c r="C9" s="{date_style}"><v>0.25</v></c><c r="A9" t="n"><v>-7</v></c></row>'
+            '<row r="6"><c r="A6"><v>6</v></c></row>'
+            '<row r="11"><c r="a11" t="inlineStr"><is><t>小写列名</t></is></c></row>')
+
+    def variant(name, dimension='<dimension ref="A1:G11"/>', epoch=False):
+        xml = re.sub(r"<dimension[^>]*/>", "", sheet)
+        xml = xml.replace("<sheetViews>", dimension + "<sheetViews>")
+        xml = re.sub(r"<sheetData>.*</sheetData>", lambda _: f"<sheetData>{rows}</sheetData>", xml, flags=re.S)
+        parts = {"xl/worksheets/sheet1.xml": xml.encode(), "xl/sharedStrings.xml": strings.encode(),
+                 "[Content_Types].xml": types.replace(
+                     "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                 'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>').encode()}
+        if epoch:
+            parts["xl/workbook.xml"] = re.sub(r"<workbookPr\b", '<workbookPr date1904="1"', workbook).encode()
+        return _with_parts(base, tmp_path / name, parts)
+
+    cases = [variant("plain.xlsx"), variant("no-dimension.xlsx", dimension=""),
+             variant("narrow.xlsx", dimension='<dimension ref="A1:C5"/>'),  # openpyxl cuts to its dimension
+             variant("one-cell.xlsx", dimension='<dimension ref="A1"/>'),
+             variant("long.xlsx", dimension='<dimension ref="A1:G15"/>'), variant("1904.xlsx", epoch=True)]
+    for path in cases:
+        want = _openpyxl_values(path)
+        assert read_values(path) == want, path.name
+    plain = read_values(cases[0])
+    assert plain[1][:3] == ["序号", "受理编号", "转办日期"] and plain[3][1] == "D2HH_x000D_0001"
+    assert plain[3][2] == dt.datetime(2024, 3, 13, 12, 0) and plain[3][4] == "#N/A"
+
+
+def test_an_xlsx_the_streaming_reader_leaves_is_read_by_openpyxl(tmp_path, monkeypatch):
+    import re
+    import zipfile
+
+    from dutydesk import sheets, xlsx_read
+
+    base = write_xlsx(tmp_path / "base.xlsx", HEADER, ROWS)
+    with zipfile.ZipFile(base) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    odd = _with_parts(base, tmp_path / "odd.xlsx", {  # a column range as the dimension: openpyxl's business
+        "xl/worksheets/sheet1.xml": re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A:J"/>', sheet).encode()})
+    with pytest.raises(xlsx_read.Unsupported):
+        xlsx_read.read_values(odd)
+    assert sheets.read_sheet(odd).rows == sheets.read_sheet(base).rows
+    wb = openpyxl.load_workbook(base)
+    wb.create_chartsheet("图表", 0)  # openpyxl itself cannot open this one again: the same error as before
+    wb.save(tmp_path / "chart.xlsx")
+    with pytest.raises(xlsx_read.Unsupported):
+        xlsx_read.read_values(tmp_path / "chart.xlsx")
+    with pytest.raises(UserError, match="无法读取"):
+        sheets.read_sheet(tmp_path / "chart.xlsx")
+    calls = []
+    monkeypatch.setattr(sheets, "_read_xlsx_openpyxl", lambda p: calls.append(p) or _openpyxl_values(p))
+    assert sheets.read_sheet(base).rows and not calls  # an ordinary file does not need openpyxl
+    sheets.read_sheet(odd)
+    assert calls == [odd]
+
+
+def test_plain_number_formats_are_not_dates_for_openpyxl():
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+    from dutydesk.xlsx_read import PLAIN_FORMATS
+
+    for i in PLAIN_FORMATS:
+        assert not is_date_format(BUILTIN_FORMATS[i]) and not is_timedelta_format(BUILTIN_FORMATS[i])
