@@ -45,6 +45,8 @@ class Row:
 
 
 def _cell(value: Any) -> Any:
+    if value.__class__ is str:  # the common case first (a .csv has nothing else)
+        return clean(value).strip()
     if value is None:
         return ""
     if isinstance(value, (dt.datetime, dt.date)):
@@ -124,15 +126,14 @@ def read_sheet(path: str | Path, *, known_headers: set[str] | None = None) -> Sh
     h = _find_header(raw, known_headers)
     headers = [str(_cell(v)).strip() for v in raw[h]]
     sheet = Sheet(path=path, headers=headers, header_row=h + 1)
+    named = [(i, header) for i, header in enumerate(headers) if header]
     for offset, values in enumerate(raw[h + 1 :], start=h + 2):
         cells = [_cell(v) for v in values]
-        if not any(isinstance(c, (dt.date, dt.datetime)) or str(c).strip() for c in cells):
-            continue  # blank line
-        row = {}
-        for i, header in enumerate(headers):
-            if header:
-                row[header] = cells[i] if i < len(cells) else ""
-        sheet.rows.append(Row(offset, row))
+        if not any(cells):  # a blank line (_cell gives stripped text, or a date, which counts)
+            continue
+        if len(cells) < len(headers):
+            cells += [""] * (len(headers) - len(cells))
+        sheet.rows.append(Row(offset, {header: cells[i] for i, header in named}))
     return sheet
 
 
@@ -253,7 +254,9 @@ def read_mapped(path: str | Path, aliases: dict[str, list[str]], *, required: li
 
 def split_multi(value: Any) -> list[str]:
     """``张三、李四,王五；赵六`` → [张三, 李四, 王五, 赵六]."""
-    text = str(value or "")
+    if not value:
+        return []
+    text = str(value)
     for sep in ("，", ",", "；", ";", "/", "　", "\n"):
         text = text.replace(sep, "、")
     return [p.strip() for p in text.split("、") if p.strip()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # C0 and C1 control characters except tab and newline; also lone surrogates,
 # DEL, bidi overrides and marks that could disguise text, and U+FFFE/U+FFFF (not characters:
@@ -65,6 +66,13 @@ _SPACES = re.compile(r"\s+")
 
 def normalize_key(value: object) -> str:
     """Normalise a header or vocabulary word for matching (full-width → half, no spaces)."""
+    if value.__class__ is str and len(value) <= 64:  # the short words of a sheet repeat row after row
+        return _normalize_short(value)
+    return _SPACES.sub("", nfkc(clean_line(value)))
+
+
+@lru_cache(maxsize=4096)
+def _normalize_short(value: str) -> str:
     return _SPACES.sub("", nfkc(clean_line(value)))
 
 

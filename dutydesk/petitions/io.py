@@ -191,22 +191,25 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
     seen: dict[str, int] = {}
     valid: list[tuple[int, int, dict, dt.date | None]] = []
     warnings: list[str] = []
+    # the same few words and dates on row after row: each parsed once per import
+    batch_no_of, date_of, yes_no_of = _memo(parse_batch_no), _memo(dates.parse_optional_date), _memo(parse_yes_no)
+    types_of = _memo(lambda value: tuple(split_multi(value)))
     for row in rows:
         v = row.values
         try:
             no = batch
             if has_batch_col and str(v.get("batch") or "").strip():
-                no_in_row = parse_batch_no(v["batch"])
+                no_in_row = batch_no_of(v["batch"])
                 if batch is not None and no_in_row != batch:
                     raise UserError(f"批次为第{no_in_row}批，与指定的第{batch}批不符")
                 no = no_in_row
             if no is None:
                 raise UserError("批次为空")
-            row_day = dates.parse_optional_date(v.get("transfer_date"))
+            row_day = date_of(v.get("transfer_date"))
             inp = service.PetitionInput(
                 case_no=v.get("case_no", ""), content=v.get("content", ""), unit=v.get("unit", ""),
-                pollution_types=split_multi(v.get("pollution_types", "")),
-                key_case=parse_yes_no(v.get("key_case", "")),
+                pollution_types=list(types_of(v.get("pollution_types", ""))),
+                key_case=yes_no_of(v.get("key_case", "")),
                 petitioner_name=v.get("petitioner_name", ""), petitioner_phone=v.get("petitioner_phone", ""),
                 petitioner_address=v.get("petitioner_address", ""), method=v.get("method", ""),
                 target=v.get("target", ""), note=v.get("note", ""),
@@ -217,8 +220,8 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
                 inp.lead_unit, inp.coop_units = units[0], units[1:] + split_multi(v.get("coop_units", ""))
             elif v.get("coop_units"):
                 raise UserError("填写了配合单位但没有牵头责任单位")
-            inp.assigned_date = dates.parse_optional_date(v.get("assigned_date"))
-            inp.due_date = dates.parse_optional_date(v.get("due_date"))
+            inp.assigned_date = date_of(v.get("assigned_date"))
+            inp.due_date = date_of(v.get("due_date"))
             values = service.prepare(store, inp)  # 序号 is given by the order of the rows
         except (UserError, ValueError) as exc:
             problems.append((row.number, str(exc)))
@@ -256,6 +259,23 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
     if calendar.warning():
         warnings.append(calendar.warning())
     return ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings)
+
+
+def _memo(fn):
+    """``fn`` (a pure function of one value) answering a value seen before from memory; an error is
+    raised again each time, not kept."""
+    known: dict = {}
+
+    def call(value):
+        try:
+            return known[value]
+        except KeyError:
+            result = known[value] = fn(value)
+            return result
+        except TypeError:  # not hashable
+            return fn(value)
+
+    return call
 
 
 def _batch_dates(store: Store, planned: list[tuple[PlannedRow, dt.date | None]], skipped: list, day: dt.date | None,

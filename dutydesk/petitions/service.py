@@ -13,7 +13,6 @@ import math
 import re
 import sys
 from bisect import bisect_right
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import itemgetter, lshift, or_
@@ -219,6 +218,16 @@ def resolve_types(store: Store, values: list[str] | str) -> list[str]:
         from ..sheets import split_multi
 
         values = split_multi(values)
+    lookups = getattr(store, "_lookups", None)
+    if lookups is None:
+        return _resolve_types(store, values)
+    key = ("types", *values)  # inside an import the same few spellings come again and again
+    if key not in lookups:
+        lookups[key] = _resolve_types(store, values)
+    return list(lookups[key])
+
+
+def _resolve_types(store: Store, values: list[str]) -> list[str]:
     by_key = vocab_keys(store, "pollution_type")
     out: list[str] = []
     bad: list[str] = []
@@ -685,11 +694,11 @@ class RepeatFinder:
 
     def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD):
         self.store, self.threshold = store, threshold
-        self._pools: dict[str, tuple[list[dict], list[set[int]], set[int]]] = {}
+        self._pools: dict[str, tuple[list[dict], list[set[int]]]] = {}
         self._masks: dict[str, _Counters] = {}  # per unit, over its pool
 
-    def _pool(self, unit: str) -> tuple[list[dict], list[set[int]], set[int]]:
-        """(rows, their bigram sets, every bigram of the pool), the newest petitions first."""
+    def _pool(self, unit: str) -> tuple[list[dict], list[set[int]]]:
+        """(rows, their bigram sets), the newest petitions first."""
         if unit not in self._pools:
             self._set_pool(unit, self.store.query(
                 "SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p INDEXED BY petitions_unit "
@@ -699,7 +708,7 @@ class RepeatFinder:
 
     def _set_pool(self, unit: str, rows: list[dict]) -> None:
         grams = [_bigrams(r["content"], unit) for r in rows]
-        self._pools[unit] = (rows, grams, set().union(*grams))
+        self._pools[unit] = (rows, grams)
 
     def _prefetch(self, units: set[str]) -> None:
         """The pools of several units at once: the same rows as :meth:`_pool`'s query for each (the
@@ -752,22 +761,22 @@ class RepeatFinder:
 
     def _search_unit(self, unit: str, items: list[tuple[int, str, str, int | None]],
                      found: list[list[RepeatCandidate]], exclude_id: int | None) -> None:
-        rows, grams, vocab = self._pool(unit)
+        rows, grams = self._pool(unit)
         if not rows:
             return
         t = self.threshold
-        texts = []  # (item number, |A|, A ∩ the pool's bigrams, before_batch_no); |A ∩ B| is the same for B in the pool
+        texts = []  # (item number, its bigrams, before_batch_no)
         for i, content, _, before in items:
             mine = _bigrams(content, unit)
             if mine:
-                texts.append((i, len(mine), mine & vocab, before))
+                texts.append((i, mine, before))
 
         def score(k: int, j: int) -> None:
-            i, a, shared, before = texts[k]
+            i, mine, before = texts[k]
             row = rows[j]
             if (before is not None and row["no"] >= before) or row["id"] == exclude_id:
                 return
-            value = 2 * len(shared & grams[j]) / (a + len(grams[j]))
+            value = 2 * len(mine & grams[j]) / (len(mine) + len(grams[j]))
             if value >= t:
                 found[i].append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"],
                                                 round(value, 2)))
@@ -780,11 +789,12 @@ class RepeatFinder:
             if unit not in self._masks:
                 self._masks[unit] = _Counters(grams, [len(g) for g in grams], t)
             pool = self._masks[unit]
-            for k, (_, a, shared, _) in enumerate(texts):
-                for j in pool.reaching(shared, a):
+            for k, (_, mine, _) in enumerate(texts):
+                for j in pool.reaching(mine, len(mine)):
                     score(k, j)
         else:  # more texts than petitions: count over the texts, one petition at a time
-            counters = _Counters([shared for _, _, shared, _ in texts], [a for _, a, _, _ in texts], t)
+            vocab = set().union(*grams)  # a text's other bigrams meet no petition: no masks for them
+            counters = _Counters([mine & vocab for _, mine, _ in texts], [len(mine) for _, mine, _ in texts], t)
             for j, theirs in enumerate(grams):
                 for k in counters.reaching(theirs, len(theirs)):
                     score(k, j)
@@ -809,16 +819,17 @@ class _Counters:
         self.base = 1 << max(max(halves, default=0), 0).bit_length()
         bits = [1 << k for k in range(self.BLOCK)]
         masks: dict = {}
-        for start in range(0, len(sets), self.BLOCK):  # blocks, so that each sum adds short ints
-            positions: defaultdict = defaultdict(list)
-            get, append = positions.__getitem__, list.append
-            for k, grams in enumerate(sets[start:start + self.BLOCK]):  # positions[gram].append(k), in C
-                deque(map(append, map(get, grams), repeat(k)), maxlen=0)
+        for start in range(0, len(sets), self.BLOCK):  # a block at a time, so that each | works on short ints
+            block: dict = {}
+            get = block.get
+            for bit, grams in zip(bits, sets[start:start + self.BLOCK]):
+                for gram in grams:
+                    block[gram] = get(gram, 0) | bit
             if not start:
-                masks = {gram: sum(map(bits.__getitem__, ks)) for gram, ks in positions.items()}
+                masks = block
                 continue
-            for gram, ks in positions.items():
-                masks[gram] = masks.get(gram, 0) | sum(map(bits.__getitem__, ks)) << start
+            for gram, mask in block.items():
+                masks[gram] = masks.get(gram, 0) | mask << start
         self.masks = masks
         starts = [self.base - half for half in reversed(halves)]  # the last set first: the most significant bit
         self.offsets = [int("0" + "".join(["01"[start >> p & 1] for start in starts]), 2)
