@@ -2,11 +2,17 @@
 (:func:`dutydesk.petitions.io.import_petitions`), in its own process. Prints JSON.
 
 ``python bench/import_probe.py DB FILE [--batch N] [--profile OUT.txt]``
+
+Besides the wall-clock ``seconds`` it prints the process's CPU time for the import, the repeat
+candidates offered, its peak memory and the 1-minute load average at the end (the machine is
+shared: a figure with a high load is slower than the code).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import resource
 import sys
 import time
 
@@ -24,12 +30,15 @@ if __name__ == "__main__":
 
         profiler = Profiler()
         profiler.start()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     result = import_petitions(store, path, batch=batch)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     if profiler:
         profiler.stop()
         with open(profile, "w", encoding="utf-8") as fh:
             fh.write(profiler.output_text(unicode=True))
     store.close()
-    print(json.dumps({"seconds": seconds, "created": len(result.created), "rows": len(result.plan.rows)}))
+    print(json.dumps({"seconds": seconds, "created": len(result.created), "rows": len(result.plan.rows),
+                      "cpu_seconds": round(cpu, 3), "candidates": len(result.candidates),
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                      "load": os.getloadavg()[0]}))
