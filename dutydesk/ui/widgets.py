@@ -361,10 +361,20 @@ class KeyFooter(Widget, can_focus=False):
         return shown, palette
 
     def render(self) -> Text:
+        shown, palette = self.keys()
+        cache_key = (tuple(shown), palette, self.size.width, self.rich_style)
+        cached = getattr(self, "_rendered", None)
+        if cached is not None and cached[0] == cache_key:  # the same keys: the same line
+            self._spans = list(cached[2])
+            return cached[1].copy()
+        text = self._render_keys(shown, palette)
+        self._rendered = (cache_key, text.copy(), tuple(self._spans))
+        return text
+
+    def _render_keys(self, shown, palette) -> Text:
         key_style = self.get_component_rich_style("footer-key--key")
         desc_style = self.get_component_rich_style("footer-key--description")
         dim = Style(dim=True)
-        shown, palette = self.keys()
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
 
