@@ -192,10 +192,12 @@ def tui(db: Path) -> None:
     runs = probe("paged", db, 3)
     NOTES.append(f"Petition screen measured: `{runs[0]['screen']}`, page of {runs[0]['page_rows']} rows, "
                  f"{runs[0]['total']} petitions.")
-    figure("open the petition list, first time (key 2 → first page painted)", [r["open_cold_ms"] for r in runs], 100)
-    figure("open the petition list again (key 2, screen kept)", [x for r in runs for x in r["open_warm_ms"]], 100)
+    figure("open the petition list, first time (key 2 → first page painted)", [r["open_cold_ms"] for r in runs], 100,
+           note="key 2 pressed 1.5 s after the start, as `dutydesk` runs: the app builds the list screens in "
+                "idle time after its first paint")
+    figure("open the petition list again (1 then 2)", [x for r in runs for x in r["open_warm_ms"]], 100)
     figure("first page of the unfiltered list (SQL page + fill + paint)", [x for r in runs for x in r["first_page_ms"]],
-           None)
+           None, note="the count of the pager follows after the paint")
     for label in runs[0]["search_ms"]:
         s = runs[0]["search_ms"][label]
         figure(f"search {label}: each keystroke → list painted", [x for r in runs for x in r["search_ms"][label]["ms"]],
