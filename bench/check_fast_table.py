@@ -71,6 +71,38 @@ async def main(db: str) -> int:
                             bad += 1
                             if bad < 5:
                                 print("differs", row, col, width, cursor, hover, "\n ", a[:12], "\n ", b[:12])
+        # whole lines (FastTable._render_line_in_row) = DataTable's, cursor and hover on and off
+        from textual.coordinate import Coordinate
+
+        def norm(pair, row):
+            out = []
+            for part in pair:
+                for line in part:
+                    for seg in line:
+                        st = seg.style
+                        if row >= 0 and st is not None and st.meta and not st.meta.get("out_of_bounds"):
+                            st = st + Style.from_meta({"row": row, "column": 0})
+                        out.append((seg.text, st))
+            return out
+
+        lines_checked = 0
+        for row in range(-1, len(rows)):
+            key = fast._header_row_key if row == -1 else fast._row_locations.get_key(row)
+            for cur, hov in ((Coordinate(0, 0), Coordinate(-1, 0)), (Coordinate(row, 0), Coordinate(0, 0)),
+                             (Coordinate(1, 0), Coordinate(row, 0))):
+                fast._row_render_cache.clear()
+                fast._cell_render_cache.clear()
+                fast._pass, fast._memo = fast._settings(), {}
+                a = norm(DataTable._render_line_in_row(fast, key, 0, base, cur, hov), row)
+                fast._row_render_cache.clear()
+                fast._cell_render_cache.clear()
+                b = norm(fast._render_line_in_row(key, 0, base, cur, hov), row)
+                fast._pass = fast._memo = None
+                lines_checked += 1
+                if a != b:
+                    bad += 1
+                    if bad < 5:
+                        print("line differs", row, cur, hov, "\n ", a[:6], "\n ", b[:6])
         # column widths measured by FastTable._update_dimensions = DataTable's
         app.query_one("#fast").styles.display = "none"
         await app.mount(DataTable(id="slow"))
@@ -89,7 +121,8 @@ async def main(db: str) -> int:
         if widths[0] != widths[1]:
             bad += 1
             print("column widths differ", widths)
-    print(f"{(len(rows) + 1) * len(COLUMNS) * 5 * 3} cells and {len(COLUMNS)} column widths compared, {bad} differ")
+    print(f"{(len(rows) + 1) * len(COLUMNS) * 5 * 3} cells, {lines_checked} lines and {len(COLUMNS)} column widths "
+          f"compared, {bad} differ")
     return 1 if bad else 0
 
 

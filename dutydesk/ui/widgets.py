@@ -188,13 +188,49 @@ class FastTable(DataTable):
                 self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
                 self.cursor_background_priority == "css", self.cursor_type == "row")
 
-    def _meta_style(self, row_index: int, column_index: int) -> Style:
+    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
+        """DataTable's, for the one-line rows of a table with a row cursor and no fixed columns or
+        row labels (every FastTable here), with what it recomputes per cell hoisted out of the
+        loop: the cursor and hover tests, the column widths."""
+        settings = self._pass
+        if (settings is None or line_no != 0 or not settings[-1] or settings[0]
+                or (self._labelled_row_exists and self.show_row_labels)):
+            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
+        show_cursor, show_hover = settings[4], settings[5]
+        cache_key = (row_key, line_no, base_style, cursor_location, hover_location, "row", show_cursor, show_hover,
+                     self._update_count, self._pseudo_class_state)
+        cached = self._row_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
+        row_style = self._get_row_style(row_index, base_style)
+        cursor = row_index == cursor_location.row
+        hover = row_index == hover_location.row
+        render_cell = self._render_cell
+        scrollable_row = []
+        table_width = self._row_label_column_width
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            scrollable_row.append(render_cell(row_index, column_index, row_style, width, cursor, hover)[line_no])
+        remaining_space = max(0, self.size.width - table_width)
+        extend_style, _ = self._get_styles_to_render_cell(
+            row_index == -1, False, False, hover, cursor, show_cursor, show_hover, False, False)
+        extend_style = row_style + extend_style + self._meta_style(row_index, "out")
+        scrollable_row.append([Segment(" " * remaining_space, extend_style)])
+        pair = ([], scrollable_row)
+        self._row_render_cache[cache_key] = pair
+        return pair
+
+    def _meta_style(self, row_index: int, column_index) -> Style:
         cache = self.__dict__.setdefault("_meta_styles", {})
         style = cache.get((row_index, column_index))
         if style is None:
             if len(cache) > self.FIT_CACHE_MAX:
                 cache.clear()
-            style = cache[(row_index, column_index)] = Style.from_meta({"row": row_index, "column": column_index})
+            meta = ({"row": row_index, "column": 0, "out_of_bounds": True} if column_index == "out"  # past the last column
+                    else {"row": row_index, "column": column_index})
+            style = cache[(row_index, column_index)] = Style.from_meta(meta)
         return style
 
     def _fit(self, text: str, inner: int, ellipsis: bool) -> tuple[str, int]:
