@@ -155,3 +155,31 @@ async def test_paged_table_turns_pages_with_pgdn_even_when_the_table_has_focus()
         await pilot.press("pageup")
         await pilot.pause()
         assert table.page == 1 and fetched[-1] == 100
+
+
+async def test_parsed_css_cache_round_trip(tmp_path, make_test_app):
+    import os
+    import stat
+
+    from dutydesk.ui.stylesheet import ParseCache
+
+    path = tmp_path / "cache" / "css.pickle"
+    assert ParseCache.load(path) == {}
+    cache = ParseCache()
+    async with make_test_app(css_cache=cache).run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+    assert cache.dirty and len(cache) >= 5  # the app's stylesheet and the widgets' CSS
+    cache.save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and not cache.dirty
+    again = ParseCache.load(path)
+    assert set(again) == set(cache) and not again.dirty
+    async with make_test_app(css_cache=again).run_test(size=(120, 30)) as pilot:  # nothing left to parse
+        await pilot.pause()
+        assert app_screen_title(pilot) == "值班表"
+    assert not again.dirty
+    path.write_bytes(b"not a pickle")
+    assert ParseCache.load(path) == {}
+
+
+def app_screen_title(pilot) -> str:
+    return pilot.app.screen.SCREEN_TITLE

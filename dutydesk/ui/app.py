@@ -68,7 +68,8 @@ class DutyDeskApp(SafeDispatch, App):
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
     ]
 
-    def __init__(self, store: Store, *, strict: bool = False, start: str = "roster", prepare: bool = False):
+    def __init__(self, store: Store, *, strict: bool = False, start: str = "roster", prepare: bool = False,
+                 css_cache: dict | None = None):
         self.store = store
         self.strict = strict
         self.start_mode = start
@@ -81,7 +82,8 @@ class DutyDeskApp(SafeDispatch, App):
         super().__init__()
         from .stylesheet import CachedStylesheet
 
-        self.stylesheet = CachedStylesheet(variables=self.get_css_variables())  # see ui/stylesheet.py
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),  # see ui/stylesheet.py
+                                           shared=css_cache)
 
     # -- lifecycle ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -363,17 +365,22 @@ CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits clean
 
 def make_app(db_path: str | os.PathLike | None = None, *, operator: str | None = None,
              strict: bool = False, start: str = "roster", store: Store | None = None,
-             prepare: bool = False) -> DutyDeskApp:
+             prepare: bool = False, css_cache: dict | None = None) -> DutyDeskApp:
     """The one factory used by the CLI and the tests. ``prepare``: build the list screens in
-    the background after the first paint (what ``dutydesk`` does)."""
+    the background after the first paint; ``css_cache``: parsed CSS kept between runs (both as
+    ``dutydesk`` runs)."""
     if store is None:
         store = open_store(db_path, operator=operator)
-    return DutyDeskApp(store, strict=strict, start=start, prepare=prepare)
+    return DutyDeskApp(store, strict=strict, start=start, prepare=prepare, css_cache=css_cache)
 
 
 def run_tui(db_path: str | os.PathLike | None, *, operator: str | None = None) -> None:
-    app = make_app(db_path, operator=operator, prepare=True)
+    from .stylesheet import ParseCache, cache_path
+
+    css_cache = ParseCache.load(cache_path())  # the CSS parsed by the last run (ui/stylesheet.py)
+    app = make_app(db_path, operator=operator, prepare=True, css_cache=css_cache)
     try:
         app.run()
     finally:
         app.store.close()
+        css_cache.save(cache_path())
