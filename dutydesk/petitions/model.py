@@ -44,6 +44,7 @@ PRIVATE_FIELDS = frozenset({"petitioner_name", "petitioner_phone", "petitioner_a
 
 _IDENTITY_PARTS = (("petitioner_name", mask_name, 2), ("petitioner_phone", mask_phone, 5),
                    ("petitioner_address", mask_address, 4))
+IDENTITY_MIN_LENGTH = {key: minimum for key, _, minimum in _IDENTITY_PARTS}  # shorter ones are not looked for
 
 
 def identity_needles(row: dict) -> list[tuple[str, str]]:

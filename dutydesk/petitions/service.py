@@ -36,6 +36,7 @@ from . import search
 from .model import (
     CLOSED_STATUSES,
     COUNTERS,
+    IDENTITY_MIN_LENGTH,
     LABELS,
     OPEN_STATUSES,
     PRIVATE_FIELDS,
@@ -73,10 +74,12 @@ def masked_audit(values: dict, identity: dict | None = None) -> dict:
     needles = identity_needles(identity) if identity else []
     private = PRIVATE_FIELDS & set(values)
     out = dict(values)
-    for key in private:
-        value, fn = values[key], _MASKS[key]
+    for key in private:  # identity_needles({key: v}) for each value given, inline
+        value, fn, minimum = values[key], _MASKS[key], IDENTITY_MIN_LENGTH[key]
         for v in (value if isinstance(value, list) else [value]):
-            needles += identity_needles({key: v})
+            v = (v or "").strip()
+            if len(v) >= minimum:
+                needles.append((v, fn(v)))
         out[key] = [fn(v or "") for v in value] if isinstance(value, list) else fn(value or "")
     if not needles:
         return out
