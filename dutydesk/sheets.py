@@ -146,8 +146,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     try:
         return read_values(path)
     except Exception:  # noqa: BLE001 - whatever it is, openpyxl reads the file or explains the problem
-        pass
-    return _read_xlsx_openpyxl(path)
+        return _read_xlsx_openpyxl(path)
 
 
 def _read_xlsx_openpyxl(path: Path) -> list[list[Any]]:

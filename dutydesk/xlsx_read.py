@@ -26,7 +26,7 @@ from typing import Any
 from xml.etree.ElementTree import XML, iterparse
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_M = "{%s}" % _MAIN
+_M = f"{{{_MAIN}}}"
 _ROW, _C, _V, _IS, _DIMENSION, _SHEET_DATA, _SI = (_M + t for t in ("row", "c", "v", "is", "dimension", "sheetData",
                                                                   "si"))
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
