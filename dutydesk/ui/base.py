@@ -11,6 +11,8 @@ from .widgets import AppHeader, KeyFooter, SafeDispatch
 if TYPE_CHECKING:
     from .app import DutyDeskApp
 
+UNDO_HINT = "按 Ctrl+Z 打开回收站可恢复"  # said after every delete (the trash dialog is ui/trash.py)
+
 
 class BaseScreen(SafeDispatch, Screen):
     """Header + body + footer. Subclasses implement ``compose_body`` and ``refresh_data``.

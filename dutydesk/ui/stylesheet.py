@@ -41,7 +41,7 @@ class ParseCache(dict):
 
     @staticmethod
     def _stamp() -> tuple:
-        return FORMAT, textual.__version__, sys.version_info[:2]
+        return FORMAT, _textual_stamp(), sys.version_info[:2]
 
     @classmethod
     def load(cls, path: Path) -> "ParseCache":
@@ -75,10 +75,29 @@ class ParseCache(dict):
             pass
 
 
+def _textual_stamp() -> tuple:
+    """Which Textual parsed the rules: its CSS parser's files (size, mtime). Not
+    ``textual.__version__``, which reads the package metadata (~25 ms)."""
+    folder = Path(textual.__file__).parent / "css"
+    stamp = []
+    for name in ("parse.py", "styles.py", "model.py", "tokenize.py"):
+        st = os.stat(folder / name)
+        stamp.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
 def cache_path() -> Path:
+    """``<user cache folder>/dutydesk/css.pickle``. On Linux the folder is found as
+    platformdirs finds it (``$XDG_CACHE_HOME`` or ``~/.cache``) without importing it:
+    platformdirs brings tempfile and random along, ~20 ms of a start."""
+    name = "css.pickle"
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+        return root / "dutydesk" / name
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("dutydesk", appauthor=False)) / f"css-{textual.__version__}.pickle"
+    return Path(platformdirs.user_cache_dir("dutydesk", appauthor=False)) / name
 
 
 class CachedStylesheet(Stylesheet):

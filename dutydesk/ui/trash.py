@@ -12,9 +12,9 @@ from textual.widgets import Button, DataTable, Static
 from .. import trash
 from ..errors import UserError
 from ..store.db import Store
+from .base import UNDO_HINT  # noqa: F401 (where screens used to find it)
 from .widgets import SafeDispatch, plain
 
-UNDO_HINT = "按 Ctrl+Z 打开回收站可恢复"
 COLUMNS = [("kind", "类别"), ("deleted_at", "删除时间"), ("deleted_by", "删除人"), ("label", "内容")]
 
 

@@ -20,9 +20,8 @@ from ... import dates, refdata
 from ...bulletin import service
 from ...bulletin.model import split_paragraphs, title_lines
 from ...errors import ConflictError, UserError
-from ..base import BaseScreen
+from ..base import UNDO_HINT, BaseScreen
 from ..modals import ConfirmModal, ConflictModal, show_history
-from ..trash import UNDO_HINT
 from ..widgets import plain
 from .bulletin_forms import (CountyForm, CountyValue, DateForm, FooterForm, FooterValue, NewsForm, NewsValue,
                              PastBulletinsModal, PetitionTextForm)

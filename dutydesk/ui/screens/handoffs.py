@@ -15,9 +15,8 @@ from textual.widgets import DataTable, Select, Static
 from ... import dates, refdata
 from ...errors import UserError
 from ...handoffs import service as S
-from ..base import BaseScreen
+from ..base import UNDO_HINT, BaseScreen
 from ..modals import ConfirmModal, ConflictModal, show_history
-from ..trash import UNDO_HINT
 from ..widgets import Column, PagedTable
 from .handoff_forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
                             SummaryModal)

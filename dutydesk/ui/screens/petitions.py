@@ -20,9 +20,8 @@ from ...errors import UserError, ValidationError
 from ...petitions import io, search, service as S
 from ...petitions.detail import detail_text
 from ...petitions.model import LABELS, STATUSES
-from ..base import BaseScreen
+from ..base import UNDO_HINT, BaseScreen
 from ..modals import ConfirmModal, ConflictModal, MessageModal
-from ..trash import UNDO_HINT
 from ..widgets import Column, PagedTable, SearchBox
 from .petition_forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
                              PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)

@@ -19,8 +19,7 @@ from ...roster import shifts as shiftmod
 from ...roster.people import get_person
 from ...roster.shifts import Shift
 from ...workdays import WorkCalendar
-from ..base import BaseScreen
-from ..trash import UNDO_HINT
+from ..base import UNDO_HINT, BaseScreen
 from ..widgets import FastTable, plain
 
 if TYPE_CHECKING:
