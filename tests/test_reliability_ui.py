@@ -237,6 +237,7 @@ async def test_unexpected_exception_is_logged_and_the_app_stays_usable(make_test
         from dutydesk import refdata
 
         refdata.set_setting(store, "org", "某市生态环境保护督察协调联络组")  # a change: shown again, it reloads
+        screen.post_message(events.ScreenSuspend())
         screen.post_message(events.ScreenResume())
         await pilot.pause()
         assert app.crash_count == 3

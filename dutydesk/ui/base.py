@@ -55,6 +55,27 @@ class BaseScreen(SafeDispatch, Screen):
     def on_mount(self) -> None:
         self.dd.update_header(self)
 
+    def _on_screen_resume(self, event) -> None:
+        """Textual's switch_mode resumes the screen of a new mode twice (``_init_mode`` posts one
+        resume, switch_mode another); each restyles the whole screen (~6 ms of the start). A
+        resume of the screen on show, with no suspend since the last one, is skipped; Textual's
+        own handler (Screen._on_screen_resume) runs after this one otherwise."""
+        if not self.is_current:  # built in the background (DutyDeskApp.prepare): shown later
+            self._showing = False
+        elif getattr(self, "_showing", False):
+            event.prevent_default()
+            return
+        else:
+            self._showing = True
+            if not getattr(self, "_resumed_before", False):
+                # shown for the first time: its nodes were styled as they were mounted, a moment
+                # ago; restyling all of them again (~10 ms of the start) would change nothing
+                event.refresh_styles = False
+        self.on_screen_resume()
+
+    def _on_screen_suspend(self) -> None:
+        self._showing = False
+
     def on_screen_resume(self) -> None:
         if not getattr(self, "_resumed_before", False):
             # The first resume follows the mount, which has just loaded everything: loading
