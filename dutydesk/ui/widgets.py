@@ -154,34 +154,27 @@ class FastTable(DataTable):
 
     # DataTable asks these for every line it draws; each walks the ancestors' styles (~0.1 ms).
     # They cannot change while one paint of this widget runs, so ask once per paint.
-    @property
-    def rich_style(self) -> Style:
+    def _per_paint(self, key, compute):
         memo = self._memo
         if memo is None:
-            return super().rich_style
-        style = memo.get("rich_style")
-        if style is None:
-            style = memo["rich_style"] = super().rich_style
-        return style
+            return compute()
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = compute()
+        return value
+
+    @property
+    def rich_style(self) -> Style:
+        return self._per_paint("rich_style", lambda: super(FastTable, self).rich_style)
 
     @property
     def background_colors(self):
-        memo = self._memo
-        if memo is None:
-            return super().background_colors
-        colors = memo.get("background_colors")
-        if colors is None:
-            colors = memo["background_colors"] = super().background_colors
-        return colors
+        return self._per_paint("background_colors", lambda: super(FastTable, self).background_colors)
 
     def get_component_styles(self, *names: str):
-        memo = self._memo
-        if memo is None:
+        if self._memo is None:
             return super().get_component_styles(*names)
-        styles = memo.get(names)
-        if styles is None:
-            styles = memo[names] = _PaintStyles(super().get_component_styles(*names))
-        return styles
+        return self._per_paint(names, lambda: _PaintStyles(super(FastTable, self).get_component_styles(*names)))
 
     def _settings(self) -> tuple:
         return (max(0, self.fixed_columns), max(0, self.fixed_rows), self.cell_padding, self.header_height,

@@ -38,7 +38,7 @@ COLUMNS = [
     Column("due", "时限", 8),
     Column("status", "状态", 10),
 ]
-PAGE_SIZE = 50  # two screens of rows: the table measures every cell it is given
+PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
 CONFLICT_LABELS = {k: LABELS[k] for k in ("case_no", "content", "unit", "repeat_of", "petitioner_name",
                                           "petitioner_phone", "petitioner_address", "target", "note")}
 
