@@ -4,7 +4,7 @@ issue 8 over several runs, print median and spread, and write them to bench/RESU
 
     python3 -m pip install -e '.[bench]' && python3 bench/run.py
 
-Options: ``--runs N`` (start-up runs, default 7), ``--import-cap S`` (seconds an import may
+Options: ``--runs N`` (start-up runs, default 15), ``--import-cap S`` (seconds an import may
 take before it is stopped and its time estimated from a sample, default 180; 0 = no cap),
 ``--force-build`` (rebuild the database), ``--no-write`` (do not touch RESULTS.md),
 ``--rewrite`` (only render RESULTS.md again from results.json and ANALYSIS.md),
@@ -43,7 +43,7 @@ def arg(name: str, default):
     return default
 
 
-RUNS = arg("--runs", 7)
+RUNS = arg("--runs", 15)
 IMPORT_CAP = arg("--import-cap", 180.0)
 IMPORT_RUNS = (3, 2)  # runs of the .xlsx and the .csv import
 FIGURES: list[dict] = []  # name, target, unit, runs, median, note
