@@ -79,6 +79,8 @@ class DutyDeskApp(SafeDispatch, App):
         self._crash_times: list[float] = []
         self._data_version: int | None = None
         self._last_input = time.monotonic()
+        self._first_paint_done = False
+        self._exit_after_paint = False
         super().__init__()
         from .stylesheet import CachedStylesheet
 
@@ -130,10 +132,14 @@ class DutyDeskApp(SafeDispatch, App):
 
     def _display(self, screen: Screen, renderable) -> None:
         super()._display(screen, renderable)
-        if (getattr(self, "_exit_after_paint", False) and not self._batch_count and isinstance(screen, BaseScreen)
-                and type(renderable).__name__ == "LayoutUpdate"):  # a whole screen was written
-            self._exit_after_paint = False
-            self.call_later(self.exit)
+        if (not self._first_paint_done and not self._batch_count and isinstance(screen, BaseScreen)
+                and type(renderable).__name__ == "LayoutUpdate"):  # the first whole screen was written
+            self._first_paint_done = True
+            import gc
+
+            gc.enable()  # off for the start (dutydesk.launch)
+            if self._exit_after_paint:
+                self.call_later(self.exit)
 
     def _draw_prepared(self, mode: str) -> None:
         """Style, lay out and draw a prepared screen off screen, so that showing it reuses all that."""
@@ -387,5 +393,8 @@ def run_tui(db_path: str | os.PathLike | None, *, operator: str | None = None) -
     try:
         app.run()
     finally:
+        import gc
+
+        gc.enable()  # (if the app ended before its first paint)
         app.store.close()
         css_cache.save(cache_path())
