@@ -26,11 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..store.db import Store
-from ..text import mask_name
+from ..text import mask_name, nfkc
 from .model import OPEN_STATUSES, case_norm
 
 _URGENT = ("p.deleted_at IS NULL AND p.status IN ('待交办', '已交办') AND p.due_date IS NOT NULL "
@@ -45,7 +44,7 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 def searchable(value: str | None) -> str:
     """Letters and digits only, full-width forms half-width, lower case: ``污水直排``."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value or "").lower())
+    return _NOT_ALNUM.sub("", nfkc(value or "").lower())  # text.nfkc = NFKC, faster on Chinese text
 
 
 def tokens_text(value: str | None) -> str:

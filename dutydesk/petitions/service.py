@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ from ..text import (
     mask_address,
     mask_name,
     mask_phone,
-    nfkc,
     normalize_key,
 )
 from ..workdays import WorkCalendar
@@ -470,7 +468,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
             ids.append(pid)
             audits.append((now, store.operator, ENTITY, str(pid), "新增", _AUDIT_JSON.encode(
                 masked_audit({k: v for k, v in row.items() if k not in _NOT_AUDITED}))))
-            fts.append((pid, " ".join(_searchable(values["content"]))))  # search.tokens_text, faster
+            fts.append((pid, search.tokens_text(values["content"])))
             types += [(pid, t) for t in split_list(values["pollution_types"])]
             log.append((pid, "", status, batch["date"], now, store.operator, "登记"))
         flush()
@@ -552,12 +550,6 @@ _BOILERPLATE = ("群众", "来电", "来信", "反映", "举报", "投诉", "希
                 "整改", "多次", "当地", "解决", "问题", "存在", "某")
 
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _searchable(text: str | None) -> str:
-    """``search.searchable`` (letters and digits only, NFKC, lower case) with the faster ``text.nfkc``."""
-    return _NOT_ALNUM.sub("", nfkc(text or "").lower())
 
 
 def _pairs(chars: str) -> set[int]:
@@ -579,7 +571,7 @@ def _bigrams(text: str, unit: str = "") -> set[int]:
     """The character bigrams of a text for comparing complaints (letters and digits only, without the
     unit's name and boilerplate words), each as an int (see :func:`_pairs`); a one-character piece
     between removed words counts as itself (its code point)."""
-    chars = _searchable(text)
+    chars = search.searchable(text)
     for word in ((unit,) if unit else ()) + _BOILERPLATE:
         chars = chars.replace(word, " ")
     out = _pairs(chars)
