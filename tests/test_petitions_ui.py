@@ -74,6 +74,8 @@ async def test_overdue_first_search_and_filters(make_test_app, store, freeze_tod
         await pilot.pause()
         assert sorted(case_nos(app)) == ["D2HH202403130002", "D2HH202403190002"]
         assert str(app.screen.query_one(".pager", Static).render()).startswith("共 2 条  第 1/1 页")
+        await pilot.press("enter")  # Enter goes to the list; the box keeps its text
+        assert isinstance(app.focused, DataTable) and app.screen.query_one("#pf-search", Input).value == "噪声"
         app.screen.query_one("#pf-search", Input).value = "噪声"
         await pilot.pause(0.3)
         app.screen.query_one("#pf-search", Input).value = "烟"

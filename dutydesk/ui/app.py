@@ -162,8 +162,7 @@ class DutyDeskApp(SafeDispatch, App):
         built now keeps the pause, so a half-updated frame is never shown."""
         stack = self._screen_stacks.get(mode)
         screen = stack[-1] if stack else None
-        self._switch_without_delay = (isinstance(screen, BaseScreen) and getattr(screen, "_shown_stamp", None)
-                                      == screen._fresh_stamp())
+        self._switch_without_delay = isinstance(screen, BaseScreen) and screen.is_fresh()
         try:
             return super().switch_mode(mode)
         finally:

@@ -23,6 +23,9 @@ class BaseScreen(SafeDispatch, Screen):
     """
 
     SCREEN_TITLE = ""
+    _resumed_before = False  # resumed once (right after mounting): it has loaded its data
+    _showing = False  # the current screen, resumed and not suspended since
+    _shown_stamp: tuple | None = None  # what was committed, and the day, when it last loaded
 
     @property
     def dd(self) -> "DutyDeskApp":
@@ -62,12 +65,12 @@ class BaseScreen(SafeDispatch, Screen):
         own handler (Screen._on_screen_resume) runs after this one otherwise."""
         if not self.is_current:  # built in the background (DutyDeskApp.prepare): shown later
             self._showing = False
-        elif getattr(self, "_showing", False):
+        elif self._showing:
             event.prevent_default()
             return
         else:
             self._showing = True
-            if not getattr(self, "_resumed_before", False):
+            if not self._resumed_before:
                 # shown for the first time: its nodes were styled as they were mounted, a moment
                 # ago; restyling all of them again (~10 ms of the start) would change nothing
                 event.refresh_styles = False
@@ -77,14 +80,14 @@ class BaseScreen(SafeDispatch, Screen):
         self._showing = False
 
     def on_screen_resume(self) -> None:
-        if not getattr(self, "_resumed_before", False):
+        if not self._resumed_before:
             # The first resume follows the mount, which has just loaded everything: loading
             # again would double the cost of opening a screen.
             self._resumed_before = True
             self.mark_fresh()
             return
         self.dd.update_header(self)
-        if self._fresh_stamp() != getattr(self, "_shown_stamp", None):
+        if not self.is_fresh():
             self.refresh_data()  # something was saved (here or in another terminal), or a new day
             self.mark_fresh()
 
@@ -92,6 +95,10 @@ class BaseScreen(SafeDispatch, Screen):
         from .. import dates
 
         return self.store.change_stamp(), dates.today()
+
+    def is_fresh(self) -> bool:
+        """Nothing was committed and the day is the same since the screen last loaded."""
+        return self._shown_stamp == self._fresh_stamp()
 
     def mark_fresh(self) -> None:
         """What the screen shows is up to date: showing it again reloads only after a change."""

@@ -462,7 +462,7 @@ class Column:
     width: int | None = None
 
 
-Fetch = Callable[[int, int], tuple[list[dict], int]]
+Fetch = Callable[[int, int], tuple[list[dict], "int | None"]]  # None: count afterwards (PagedTable.count)
 
 
 class PagedTable(SafeDispatch, Vertical):

@@ -218,7 +218,8 @@ class PetitionsScreen(BaseScreen):
 
     @on(Input.Submitted, "#pf-search")
     def _search_submitted(self) -> None:
-        """Enter moves nothing: the list already follows the box (↓ or Esc goes to the list)."""
+        """Enter goes to the list, which already follows the box (as ↓ and Esc do)."""
+        self.action_focus_table()
 
     @on(Select.Changed)
     @on(Checkbox.Changed, "#pf-overdue")
