@@ -45,7 +45,7 @@ N_BULLETINS = 300
 
 def schema_sql() -> str:
     """The schema a fresh database gets from the real migrations (tables, indexes, FTS)."""
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "schema.db", operator="bench", daily_backup=False)
@@ -102,7 +102,7 @@ def batch_plan(today: dt.date, rng: random.Random) -> list[tuple[int, dt.date, i
 
 
 def build(path: Path, *, today: dt.date | None = None, log=print) -> None:
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
 
     today = today or dt.date.today()
     store = open_store(path, operator="bench", daily_backup=False)

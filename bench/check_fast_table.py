@@ -28,9 +28,10 @@ def cells(lines) -> list[tuple[str, object]]:
 async def main(db: str) -> int:
     from dutydesk import dates
     from dutydesk.petitions import search
-    from dutydesk.store import open_store
-    from dutydesk.ui.screens.petitions import COLUMNS
-    from dutydesk.ui.widgets import FastTable, plain
+    from dutydesk.bootstrap import open_store
+    from dutydesk.ui.screens.petitions.screen import COLUMNS
+    from dutydesk.ui.widgets.cells import plain
+    from dutydesk.ui.widgets.fast_table import FastTable
 
     store = open_store(db, operator="bench", daily_backup=False)
     rows = search.page(store, search.Filters(), dates.today(), 0, 60)[0]

@@ -21,7 +21,7 @@ if __name__ == "__main__":
     batch = int(sys.argv[sys.argv.index("--batch") + 1]) if "--batch" in sys.argv else None
     profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
     from dutydesk.petitions.io import import_petitions
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
 
     store = open_store(db, operator="bench", daily_backup=False)
     profiler = None

@@ -58,9 +58,9 @@ async def _app_profile(db: Path, what: str) -> None:
     from textual import events
 
     import tui_probe
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
     from dutydesk.ui.app import make_app
-    from dutydesk.ui.widgets import PagedTable
+    from dutydesk.ui.widgets.paged_table import PagedTable
 
     tui_probe.watch_frames()
     store = open_store(db, operator="bench", daily_backup=False)

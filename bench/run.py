@@ -224,7 +224,7 @@ def sql_breakdown(db: Path) -> None:
     """The SQL part of a keystroke alone: ``search.page`` for one page (in this process)."""
     from dutydesk import dates
     from dutydesk.petitions import search
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
     from tui_probe import QUERIES
 
     say("SQL alone: a page as a keystroke asks it (search.page without the total), and the count that "
@@ -250,7 +250,7 @@ def sql_breakdown(db: Path) -> None:
 def bulletin(src: Path) -> None:
     from dutydesk import dates
     from dutydesk.bulletin import service
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
 
     say("bulletin export of a day with 500 petitions (docx + md + txt; a fresh day each run)")
     db = copy_db(src, "export.db")

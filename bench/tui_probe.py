@@ -108,9 +108,9 @@ async def paged(db: str) -> dict:
     from textual import events
     from textual.widgets import Input
 
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
     from dutydesk.ui.app import make_app
-    from dutydesk.ui.widgets import PagedTable
+    from dutydesk.ui.widgets.paged_table import PagedTable
 
     out: dict = {}
     watch_frames()
@@ -215,9 +215,9 @@ async def datatable(db: str) -> dict:
 
     from dutydesk import dates
     from dutydesk.petitions import search
-    from dutydesk.store import open_store
-    from dutydesk.ui.screens.petitions import COLUMNS
-    from dutydesk.ui.widgets import plain
+    from dutydesk.bootstrap import open_store
+    from dutydesk.ui.screens.petitions.screen import COLUMNS
+    from dutydesk.ui.widgets.cells import plain
 
     watch_frames()
     store = open_store(db, operator="bench", daily_backup=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dutydesk import dates
-from dutydesk.store import open_store
+from dutydesk.bootstrap import open_store
 
 DATA = Path(__file__).parent / "data"
 
@@ -49,7 +49,7 @@ class CliResult:
 @pytest.fixture
 def run_cli(db_path: Path, monkeypatch):
     """Run ``dutydesk --db <tmp db> ARGS`` in-process through the real entry point."""
-    from dutydesk.cli import main
+    from dutydesk.cli.main import main
 
     monkeypatch.delenv("DUTYDESK_DB", raising=False)
 

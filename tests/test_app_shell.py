@@ -8,7 +8,8 @@ from textual.widgets import Input
 
 from dutydesk.ui.base import BaseScreen
 from dutydesk.ui.modals import ConfirmModal
-from dutydesk.ui.widgets import AppHeader, KeyFooter
+from dutydesk.ui.widgets.footer import KeyFooter
+from dutydesk.ui.widgets.header import AppHeader
 
 
 async def test_starts_and_switches_screens_by_key(make_test_app, freeze_today):
@@ -129,7 +130,7 @@ async def test_terminal_focus_refreshes_after_another_terminal_wrote(make_test_a
 async def test_paged_table_turns_pages_with_pgdn_even_when_the_table_has_focus():
     from textual.app import App
 
-    from dutydesk.ui.widgets import Column, PagedTable
+    from dutydesk.ui.widgets.paged_table import Column, PagedTable
 
     rows = [{"id": i, "n": f"第{i}行"} for i in range(250)]
     fetched = []

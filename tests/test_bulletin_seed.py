@@ -35,7 +35,7 @@ def exported(tmp_path_factory):
     import contextlib
     import io
 
-    from dutydesk.cli import main
+    from dutydesk.cli.main import main
 
     tmp = tmp_path_factory.mktemp("seed")
     db = tmp / "dd.db"

@@ -13,7 +13,11 @@ import pytest
 import dutydesk
 from dutydesk import refdata
 from dutydesk.errors import NewerDatabaseError, UserError
-from dutydesk.store import default_db_path, migrations, open_store
+from dutydesk import registry
+from dutydesk import bootstrap
+from dutydesk.bootstrap import open_store
+from dutydesk.store import migrations
+from dutydesk.store.paths import default_db_path
 from dutydesk.store.db import Store
 
 PKG = Path(dutydesk.__file__).parent
@@ -34,14 +38,14 @@ def test_db_created_private_with_wal_and_foreign_keys(tmp_path):
 
 def test_migrations_run_twice_without_change(store):
     before = store.query("SELECT sql FROM sqlite_master ORDER BY name")
-    assert migrations.migrate(store) == []
-    assert migrations.pending(store) == []
+    assert migrations.migrate(store, registry.migration_sets()) == []
+    assert migrations.pending(store, registry.migration_sets()) == []
     assert store.query("SELECT sql FROM sqlite_master ORDER BY name") == before
 
 
 def test_fresh_database_records_every_declared_migration(store):
     """The light declarations (MigrationSet) and what sqlite-utils recorded agree name for name."""
-    declared = {(s.name, n) for s in migrations.migration_sets() for n in s.names}
+    declared = {(s.name, n) for s in registry.migration_sets() for n in s.names}
     recorded = {(r["migration_set"], r["name"]) for r in store.query("SELECT * FROM _sqlite_migrations")}
     assert declared == recorded and len(declared) >= 5
 
@@ -50,10 +54,10 @@ def test_a_pending_migration_is_found_and_applied(db_path):
     s = open_store(db_path, daily_backup=False)
     s.execute("DROP INDEX petitions_batch_seq")
     s.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_batch_seq_index'")
-    assert migrations.pending(s) == ["dutydesk.petitions:m003_batch_seq_index"]
-    assert migrations.migrate(s, backup_first=False) == ["dutydesk.petitions:m003_batch_seq_index"]
+    assert migrations.pending(s, registry.migration_sets()) == ["dutydesk.petitions:m003_batch_seq_index"]
+    assert migrations.migrate(s, registry.migration_sets()) == ["dutydesk.petitions:m003_batch_seq_index"]
     assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'petitions_batch_seq'") == 1
-    assert migrations.pending(s) == []
+    assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
 
 
@@ -64,9 +68,9 @@ def test_starting_the_tui_on_an_up_to_date_database_skips_heavy_imports(db_path)
     import sys
 
     open_store(db_path, daily_backup=False).close()
-    code = ("import sys; from dutydesk.ui.app import make_app; import dutydesk.cli; "
+    code = ("import sys; from dutydesk.ui.app import make_app; import dutydesk.cli.main; "
             "make_app(sys.argv[1]).store.close(); "
-            "print(sorted(m for m in ('sqlite_utils', 'dutydesk.roster.cli', 'dutydesk.petitions.cli') "
+            "print(sorted(m for m in ('sqlite_utils', 'dutydesk.cli.roster', 'dutydesk.cli.petitions') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -102,7 +106,7 @@ def test_migration_backs_up_existing_db_first(db_path, monkeypatch):
     s.db.conn.commit()
     # Re-applying m001 would fail on existing tables: the backup must exist before that.
     with pytest.raises(sqlite3.OperationalError):
-        migrations.migrate(s)
+        bootstrap.migrate(s)
     backups = list((db_path.parent / "backups").glob("*premigrate.db"))
     assert backups and stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
     s.close()

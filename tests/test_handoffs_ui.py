@@ -9,8 +9,8 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
 from dutydesk.handoffs import service as S
 from dutydesk.ui.modals import ConflictModal, FormModal, MessageModal
-from dutydesk.ui.screens.handoff_forms import SummaryModal
-from dutydesk.ui.screens.handoffs import HandoffsScreen
+from dutydesk.ui.screens.handoffs.forms import SummaryModal
+from dutydesk.ui.screens.handoffs.screen import HandoffsScreen
 
 SIZE = (160, 45)
 

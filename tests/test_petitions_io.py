@@ -226,7 +226,7 @@ def test_ledger_xlsx_has_every_field_and_reads_back(store, tmp_path):
     assert first["是否办结"] == "已办结" and first["牵头责任单位"] == "冷水滩区"
     # the ledger reads back through both imports unchanged
     other = tmp_path / "other.db"
-    from dutydesk.store import open_store
+    from dutydesk.bootstrap import open_store
 
     s2 = open_store(other, daily_backup=False)
     try:

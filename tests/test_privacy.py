@@ -127,7 +127,7 @@ def test_the_full_ledger_and_the_detail_do_carry_it(store, office, tmp_path, run
 
 
 async def test_crash_log_while_a_petition_is_displayed(store, office, make_test_app, monkeypatch):
-    import dutydesk.ui.screens.petitions as screen_module
+    import dutydesk.ui.screens.petitions.screen as screen_module
     from dutydesk.petitions.detail import detail_text
 
     app = make_test_app(start="petitions", strict=False)

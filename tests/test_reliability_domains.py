@@ -37,7 +37,7 @@ from dutydesk.petitions.export import export_petitions
 from dutydesk.roster import dutylog, people, transfer
 from dutydesk.roster import service as R
 from dutydesk.roster import shifts as shiftmod
-from dutydesk.store import open_store
+from dutydesk.bootstrap import open_store
 from dutydesk.text import clean, clean_line
 from dutydesk.ui.modals import FormModal
 from test_reliability_ui import body_text, hostile, live

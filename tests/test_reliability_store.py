@@ -27,7 +27,9 @@ from hypothesis import strategies as st
 import dutydesk
 from dutydesk import sheets
 from dutydesk.errors import ConflictError, UserError
-from dutydesk.store import backup, drafts, open_store, records
+from dutydesk import registry
+from dutydesk.bootstrap import open_store
+from dutydesk.store import backup, drafts, records
 from dutydesk.store.db import Store
 from dutydesk.text import clean, clean_line, mask_name, mask_phone
 
@@ -75,7 +77,8 @@ def integrity(path: Path) -> str:
 WRITER = r"""
 import sys, time
 from pathlib import Path
-from dutydesk.store import open_store, records
+from dutydesk.bootstrap import open_store
+from dutydesk.store import records
 
 db, who, n, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 store = open_store(db, operator=who, daily_backup=False)
@@ -462,7 +465,7 @@ def test_restore_backs_up_current_first_and_other_terminals_see_it(store, db_pat
     other = Store(db_path, operator="乙")  # another terminal keeps its connection open
     try:
         assert other.scalar("SELECT COUNT(*) FROM scratch") == 2
-        safety = backup.restore(store, good)
+        safety = backup.restore(store, good, registry.migration_sets())
         assert safety.exists() and mode_of(safety) == 0o600 and safety.name.endswith("-prerestore.db")
         conn = sqlite3.connect(safety)
         assert [r[0] for r in conn.execute("SELECT title FROM scratch ORDER BY id")] == ["旧", "新"]
@@ -512,7 +515,7 @@ def test_restore_refuses_bad_files_and_changes_nothing(store, tmp_path, kind):
     records.insert(store, "scratch", {"title": "当前"})
     before = store.scalar("SELECT COUNT(*) FROM scratch")
     with pytest.raises(UserError) as info:
-        backup.restore(store, bad)
+        backup.restore(store, bad, registry.migration_sets())
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(info.value))
     assert store.scalar("SELECT COUNT(*) FROM scratch") == before
     assert backup.list_backups(store) == []  # refused before anything was written
@@ -530,7 +533,7 @@ def test_restore_file_with_another_page_size(store, tmp_path):
     conn.close()
     assert sqlite3.connect(small).execute("PRAGMA page_size").fetchone()[0] == 1024
     records.insert(store, "scratch", {"title": "新"})
-    backup.restore(store, small)
+    backup.restore(store, small, registry.migration_sets())
     assert [r["title"] for r in store.query("SELECT title FROM scratch")] == ["旧页大小"]
     assert not list(backup.backup_dir(store).glob(".*tmp"))
 

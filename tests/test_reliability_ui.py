@@ -24,7 +24,7 @@ from dutydesk.store.db import Store
 from dutydesk.text import clean, clean_line
 from dutydesk.ui.base import BaseScreen
 from dutydesk.ui.modals import ConfirmModal, ConflictModal, FormModal, MessageModal, field
-from dutydesk.ui.widgets import CELL_MAX, plain
+from dutydesk.ui.widgets.cells import CELL_MAX, plain
 
 
 class Host(App):

@@ -23,7 +23,7 @@ from dutydesk.roster import service as R
 from dutydesk.roster import shifts as shiftmod
 from dutydesk.store import drafts, records
 from dutydesk.ui.modals import ConfirmModal, ConflictModal, FormModal, MessageModal
-from dutydesk.ui.screens.roster_forms import LogForm, PeopleModal, PersonForm
+from dutydesk.ui.screens.roster.forms import LogForm, PeopleModal, PersonForm
 from dutydesk.ui.trash import TrashModal
 
 D = dt.date
@@ -265,7 +265,7 @@ async def assert_drafts(app, pilot, expected: dict[str, str]) -> None:
 
 
 async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, today, tmp_path):
-    from dutydesk.ui.screens.petitions import PetitionsScreen
+    from dutydesk.ui.screens.petitions.screen import PetitionsScreen
 
     bid = S.add_batch(store, 1, DAY)
     keep = S.add_petition(store, bid, petition("D2HH202403130001", "砖厂冒黑烟", "道县"))
@@ -343,7 +343,7 @@ async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, 
 
 
 async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, today, tmp_path):
-    from dutydesk.ui.screens.handoffs import HandoffsScreen
+    from dutydesk.ui.screens.handoffs.screen import HandoffsScreen
 
     keep = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
     gone = H.create(store, source="暗访发现", description="砂石场扬尘", lead_unit="道县")
@@ -414,7 +414,7 @@ async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, t
 
 
 async def test_duty_log_entry_delete_and_restore_from_the_trash(make_test_app, store, today):
-    from dutydesk.ui.screens.roster import RosterScreen
+    from dutydesk.ui.screens.roster.screen import RosterScreen
 
     ids = staff(store)
     R.save_slot(store, DAY, "全天", ids["王建国"], [ids["李明"]])
@@ -469,7 +469,7 @@ async def test_duty_log_entry_delete_and_restore_from_the_trash(make_test_app, s
 
 
 async def test_bulletin_item_delete_and_restore_from_the_trash(make_test_app, store, today):
-    from dutydesk.ui.screens.bulletin import BulletinScreen
+    from dutydesk.ui.screens.bulletin.screen import BulletinScreen
 
     B.add_item(store, DAY, kind="news", title="甲会议召开", body="甲会议的正文。")
     gone = B.add_item(store, DAY, kind="news", title="乙会议召开", body="乙会议的正文。")

@@ -11,10 +11,10 @@ from dutydesk.roster import dutylog, rotation, service
 from dutydesk.roster import shifts as shiftmod
 from dutydesk.roster.people import add_person, list_people
 from dutydesk.ui.modals import ConfirmModal, ConflictModal, MessageModal
-from dutydesk.ui.screens.roster import RosterScreen
-from dutydesk.ui.screens.roster_forms import (DayForm, GenerateForm, HandoverForm, LeaveForm, LogForm, PeopleModal,
+from dutydesk.ui.screens.roster.screen import RosterScreen
+from dutydesk.ui.screens.roster.forms import (DayForm, GenerateForm, HandoverForm, LeaveForm, LogForm, PeopleModal,
                                               PersonForm, SwapForm, TakeoverModal)
-from dutydesk.ui.widgets import AppHeader
+from dutydesk.ui.widgets.header import AppHeader
 
 D = dt.date
 SIZE = (160, 45)

@@ -14,15 +14,13 @@ counter every domain table has. NULL in ``number``/``report_to``/``send_to``/``i
 
 from __future__ import annotations
 
-from ..store.migration_set import MigrationSet
+from ..store.migration_set import MigrationSet, exec_script
 
 migrations = MigrationSet("dutydesk.bulletin")
 
 
 @migrations()
 def m001_bulletins(db):
-    from ..store.migrations import exec_script
-
     exec_script(
         db,
         """

@@ -12,15 +12,13 @@
 
 from __future__ import annotations
 
-from ..store.migration_set import MigrationSet
+from ..store.migration_set import MigrationSet, exec_script
 
 migrations = MigrationSet("dutydesk.handoffs")
 
 
 @migrations()
 def m001_handoffs(db):
-    from ..store.migrations import exec_script
-
     exec_script(
         db,
         """

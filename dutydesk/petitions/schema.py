@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from ..store.migration_set import MigrationSet
+from ..store.migration_set import MigrationSet, exec_script
 
 migrations = MigrationSet("dutydesk.petitions")
 
@@ -40,8 +40,6 @@ _RESULT_TEXT_COLUMNS = """
 
 @migrations()
 def m001_petitions(db):
-    from ..store.migrations import exec_script
-
     exec_script(
         db,
         f"""
@@ -147,8 +145,6 @@ def m002_results_as_of(db):
     """``superseded_on``: the 办结日期 of the result that replaced this one (NULL while it is the
     latest), kept by triggers for every writer. "The result as of day D" is then a plain
     filter (date <= D and not superseded by D) over one covering index, not a search per petition."""
-    from ..store.migrations import exec_script
-
     counters = "n_rectify, n_penalty, fine, n_investigate, n_admin_detention, n_criminal_detention, n_interview, " \
                "n_accountable, n_clues"
     exec_script(
@@ -176,6 +172,4 @@ def m003_batch_seq_index(db):
     """An index for ``max(seq)`` of a batch (the 序号 of a new petition), which counts deleted
     rows too and so cannot use the partial index ``petitions_batch``: without it every new
     petition read the whole table (bench/: ~70 ms a row at 100,000 petitions)."""
-    from ..store.migrations import exec_script
-
     exec_script(db, "CREATE INDEX petitions_batch_seq ON petitions (batch_id, seq);")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ..errors import UserError
 from .db import Store, _create_private_file
+from .migration_set import MIGRATIONS_TABLE, MigrationSet
+from .migrations import SCHEMA_GENERATION, is_empty, migrate
 
 KEEP_DEFAULT = 14
 
@@ -97,16 +99,14 @@ def daily_backup(store: Store) -> Path | None:
     today = dt.date.today().strftime("%Y%m%d")
     if any(p.name.startswith(f"{store.path.stem}-{today}-") for p in list_backups(store)):
         return None
-    from .migrations import is_empty
-
     if is_empty(store):
         return None
     return backup_now(store, reason="daily")
 
 
-def check_backup_file(path: Path) -> None:
-    """Refuse a file that is not a healthy dutydesk database (from this version or older)."""
-    from .migrations import MIGRATIONS_TABLE, SCHEMA_GENERATION, migration_sets
+def check_backup_file(path: Path, sets: list[MigrationSet]) -> None:
+    """Refuse a file that is not a healthy dutydesk database (from this version or older);
+    ``sets`` are the migration sets this version knows."""
 
     path = Path(path).expanduser()
     if not path.is_file():
@@ -128,7 +128,7 @@ def check_backup_file(path: Path) -> None:
         raise UserError(f"备份文件已损坏（integrity_check：{str(ok)[:100]}）")
     if "settings" not in tables or MIGRATIONS_TABLE not in tables:
         raise UserError(f"不是 dutydesk 的数据库文件：{path}")
-    known = {(s.name, m.name) for s in migration_sets() for m in s._migrations}
+    known = {(s.name, name) for s in sets for name in s.names}
     if version > SCHEMA_GENERATION or any(a[0].startswith("dutydesk") and a not in known for a in applied):
         raise UserError(f"备份文件由更新版本的 dutydesk 创建，请先升级 dutydesk 再恢复：{path}")
 
@@ -160,18 +160,16 @@ def _pages_from(source: Path, store: Store) -> tuple[sqlite3.Connection, Path | 
     return conv, tmp
 
 
-def restore(store: Store, source: Path) -> Path:
+def restore(store: Store, source: Path, sets: list[MigrationSet]) -> Path:
     """Replace the database's content with ``source``; the current one is backed up first.
 
     Other terminals keep their connections and see the restored data on their next read.
     Returns the path of the safety backup of the replaced content.
     """
-    from .migrations import migrate
-
     source = Path(source).expanduser()
     if source.exists() and source.resolve() == store.path:
         raise UserError("不能用数据库文件自身恢复")
-    check_backup_file(source)
+    check_backup_file(source, sets)
     safety = backup_now(store, reason="prerestore")
     src, tmp = _pages_from(source, store)
     try:
@@ -186,7 +184,7 @@ def restore(store: Store, source: Path) -> Path:
         src.close()
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-    migrate(store, backup_first=False)  # an older backup: bring its schema up to this version
+    migrate(store, sets)  # an older backup: bring its schema up to this version
     with store.write():
         store.audit("database", store.path.name, "恢复备份", {"file": str(source), "safety_backup": str(safety)})
     return safety

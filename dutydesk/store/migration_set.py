@@ -9,6 +9,8 @@ sqlite-utils costs ~60 ms, a sixth of a start-up).
 
 from __future__ import annotations
 
+import sqlite3
+
 from typing import Callable, NamedTuple
 
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite_utils.migrations.Migrations.migrations_table
@@ -47,3 +49,16 @@ class MigrationSet:
         for m in self._migrations:
             mset(name=m.name, transactional=m.transactional)(m.fn)
         return mset
+
+
+def exec_script(db, script: str) -> None:
+    """Run several SQL statements without ``executescript`` (which would COMMIT)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                db.execute(buf)
+            buf = ""
+    if buf.strip():
+        db.execute(buf)

@@ -10,7 +10,7 @@ version does not know) is refused before anything is written.
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Callable
 
 from ..errors import NewerDatabaseError
 from .db import Store
@@ -18,35 +18,6 @@ from .migration_set import MIGRATIONS_TABLE, MigrationSet
 
 # Bump when a release adds migrations that older releases must not run against.
 SCHEMA_GENERATION = 1
-
-
-def exec_script(db, script: str) -> None:
-    """Run several SQL statements without ``executescript`` (which would COMMIT)."""
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if buf.strip():
-                db.execute(buf)
-            buf = ""
-    if buf.strip():
-        db.execute(buf)
-
-
-def migration_sets() -> list[MigrationSet]:
-    from ..bulletin import schema as bulletin_schema
-    from ..handoffs import schema as handoffs_schema
-    from ..petitions import schema as petitions_schema
-    from ..roster import schema as roster_schema
-    from . import schema as core_schema
-
-    return [
-        core_schema.migrations,
-        roster_schema.migrations,
-        petitions_schema.migrations,
-        handoffs_schema.migrations,
-        bulletin_schema.migrations,
-    ]
 
 
 def _applied(store: Store) -> set[tuple[str, str]] | None:
@@ -82,8 +53,7 @@ def _pending(sets: list[MigrationSet], applied: set[tuple[str, str]]) -> list[st
     return [f"{s.name}:{name}" for s in sets for name in s.names if (s.name, name) not in applied]
 
 
-def pending(store: Store) -> list[str]:
-    sets = migration_sets()
+def pending(store: Store, sets: list[MigrationSet]) -> list[str]:
     return _pending(sets, _check_not_newer(store, sets))
 
 
@@ -91,19 +61,16 @@ def is_empty(store: Store) -> bool:
     return not store.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
 
 
-def migrate(store: Store, *, backup_first: bool = True) -> list[str]:
+def migrate(store: Store, sets: list[MigrationSet], *, before: Callable[[], object] | None = None) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when up to date).
 
     An up-to-date database (the usual start) is checked with two small queries; sqlite-utils is
     imported only when something is pending."""
-    sets = migration_sets()
     todo = _pending(sets, _check_not_newer(store, sets))
     if not todo:
         return []
-    if backup_first and not is_empty(store):
-        from .backup import backup_now
-
-        backup_now(store, reason="premigrate")
+    if before is not None and not is_empty(store):
+        before()  # e.g. a backup of the database as it was
     with store.write():
         _check_not_newer(store, sets)  # re-check under the write lock
         for mset in sets:

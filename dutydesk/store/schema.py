@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from .migration_set import MigrationSet
+from .migration_set import MigrationSet, exec_script
 
 migrations = MigrationSet("dutydesk.core")
 
 
 @migrations()
 def m001_core(db):
-    from .migrations import exec_script
-
     exec_script(
         db,
         """

@@ -19,11 +19,11 @@ from ..crashlog import crash_log_path, write_crash_log
 from ..errors import UserError, ValidationError
 from ..refdata import get_int_setting
 from ..resources import tcss_path
-from ..store import open_store
+from ..bootstrap import open_store
 from ..store.db import Store
 from ..text import clean, clean_line
 from .base import BaseScreen
-from .widgets import SafeDispatch
+from .internals import SafeDispatch
 
 SCREENS_ORDER = [
     ("roster", "值班表", "1"),
@@ -39,7 +39,8 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
     def make() -> Screen:
         import importlib
 
-        module = importlib.import_module(f"{__package__}.screens.{mode}")
+        name = "settings" if mode == "settings" else f"{mode}.screen"
+        module = importlib.import_module(f"{__package__}.screens.{name}")
         cls_name = {"roster": "RosterScreen", "petitions": "PetitionsScreen", "handoffs": "HandoffsScreen",
                     "bulletin": "BulletinScreen", "settings": "SettingsScreen"}[mode]
         return getattr(module, cls_name)()
@@ -178,7 +179,7 @@ class DutyDeskApp(SafeDispatch, App):
 
     def update_header(self, screen: Screen | None = None) -> None:
         from ..roster.service import on_duty_text
-        from .widgets import AppHeader
+        from .widgets.header import AppHeader
 
         screen = screen or self.screen
         try:

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Iterable
 
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
-from .widgets import AppHeader, KeyFooter, SafeDispatch
+from .internals import SafeDispatch
+from .widgets.footer import KeyFooter
+from .widgets.header import AppHeader
 
 if TYPE_CHECKING:
     from .app import DutyDeskApp

@@ -15,7 +15,7 @@ from ..errors import ConflictError, UserError
 from ..store import drafts
 from ..store.db import Store
 from ..text import clean, clean_line
-from .widgets import SafeDispatch
+from .internals import SafeDispatch
 
 T = TypeVar("T")
 

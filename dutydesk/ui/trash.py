@@ -13,7 +13,8 @@ from .. import trash
 from ..errors import UserError
 from ..store.db import Store
 from .base import UNDO_HINT  # noqa: F401 (where screens used to find it)
-from .widgets import SafeDispatch, plain
+from .internals import SafeDispatch
+from .widgets.cells import plain
 
 COLUMNS = [("kind", "类别"), ("deleted_at", "删除时间"), ("deleted_by", "删除人"), ("label", "内容")]
 

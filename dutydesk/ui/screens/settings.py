@@ -14,7 +14,7 @@ from ...errors import UserError
 from ...store import backup
 from ..base import BaseScreen
 from ..modals import ConfirmModal, FormModal, field
-from ..widgets import plain
+from ..widgets.cells import plain
 
 MULTILINE_SETTINGS = {"report_to", "send_to", "issue_to", "shifts"}
 

@@ -13,14 +13,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, SelectionList, Static, TextArea
 
-from ... import dates
-from ...errors import ConflictError, UserError
-from ...refdata import vocab
-from ...roster import dutylog, people as peoplemod, service
-from ...roster.people import ROLES, Person, list_people, normalize_phone
-from ...text import clean_line
-from ..modals import ConfirmModal, ConflictModal, FormModal, field, show_history
-from ..widgets import plain
+from .... import dates
+from ....errors import ConflictError, UserError
+from ....refdata import vocab
+from ....roster import dutylog, people as peoplemod, service
+from ....roster.people import ROLES, Person, list_people, normalize_phone
+from ....text import clean_line
+from ...modals import ConfirmModal, ConflictModal, FormModal, field, show_history
+from ...widgets.cells import plain
 
 
 def _date(text: str, label: str) -> dt.date:
@@ -130,7 +130,7 @@ class GenerateForm(FormModal[GenerateValue]):
             yield Checkbox("覆盖手工修改过的日期", id="force")
 
     def build(self, values: dict[str, Any]) -> GenerateValue:
-        from ...sheets import split_multi
+        from ....sheets import split_multi
 
         start, end = _date(values["start"], "开始日期"), _date(values["end"], "结束日期")
         if end < start:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_table, parse_date_option, pass_ctx
+from .common import echo_table, parse_date_option, pass_ctx
 from ..errors import UserError
 
 
@@ -54,7 +54,7 @@ def group() -> None:
 @pass_ctx
 def add(obj, day: dt.date, county: str | None, title: str | None, body: str | None, body_file: str | None) -> None:
     """新增一条新闻或县区动态。"""
-    from . import service
+    from ..bulletin import service
 
     text = _read_text(body, body_file)
     if county:
@@ -71,7 +71,7 @@ def add(obj, day: dt.date, county: str | None, title: str | None, body: str | No
 @pass_ctx
 def items_cmd(obj, day: dt.date) -> None:
     """列出某日简报的条目（编号可用于 remove）。"""
-    from . import service
+    from ..bulletin import service
 
     row = service.current(obj.store, day)
     rows = []
@@ -87,7 +87,7 @@ def items_cmd(obj, day: dt.date) -> None:
 @pass_ctx
 def remove(obj, item_id: int) -> None:
     """删除一个条目（草稿才能删除）。"""
-    from . import service
+    from ..bulletin import service
 
     service.delete_item(obj.store, item_id)
     click.echo(f"已删除条目 #{item_id}")
@@ -105,7 +105,7 @@ def remove(obj, item_id: int) -> None:
 @pass_ctx
 def set_cmd(obj, day: dt.date, number, report_to, send_to, issue_to, copies, reset) -> None:
     """设置期号和版记（报、送、发、印数）。"""
-    from . import service
+    from ..bulletin import service
 
     service.set_fields(obj.store, day, number=number, report_to=report_to, send_to=send_to, issue_to=issue_to,
                        copies=copies, clear=tuple(reset))
@@ -120,7 +120,7 @@ def set_cmd(obj, day: dt.date, number, report_to, send_to, issue_to, copies, res
 @pass_ctx
 def petition(obj, day: dt.date, text: str | None, text_file: str | None, regenerate: bool) -> None:
     """编辑或重新生成信访件交办情况段落。"""
-    from . import service
+    from ..bulletin import service
 
     if regenerate:
         service.set_petition_text(obj.store, day, None)
@@ -134,7 +134,7 @@ def petition(obj, day: dt.date, text: str | None, text_file: str | None, regener
 @pass_ctx
 def list_cmd(obj) -> None:
     """往期简报（含更正版）。"""
-    from . import service
+    from ..bulletin import service
 
     rows, _ = service.list_bulletins(obj.store, 0, 10_000)
     echo_table(rows, ["date", "number", "revision", "state", "items", "issued_at", "issued_by", "id"])
@@ -146,7 +146,7 @@ def list_cmd(obj) -> None:
 @pass_ctx
 def show(obj, day: dt.date, bulletin_id: int | None) -> None:
     """以纯文本显示某日简报。"""
-    from . import service
+    from ..bulletin import service
 
     if bulletin_id is not None:
         click.echo(service.render_bulletin_text(obj.store, bulletin_id), nl=False)
@@ -161,7 +161,7 @@ def show(obj, day: dt.date, bulletin_id: int | None) -> None:
 @pass_ctx
 def export(obj, day: dt.date, fmt: str | None, output: str | None) -> None:
     """签发并导出简报（.docx、.md、.txt）。签发后内容冻结，可原样重新导出。"""
-    from . import service
+    from ..bulletin import service
 
     out = Path(output).expanduser() if output else None
     if fmt:
@@ -182,7 +182,7 @@ def export(obj, day: dt.date, fmt: str | None, output: str | None) -> None:
 @pass_ctx
 def reopen(obj, day: dt.date) -> None:
     """更正重开：保留已签发的一期，另起同期号的更正稿。"""
-    from . import service
+    from ..bulletin import service
 
     row = service.reopen(obj.store, day)
     click.echo(f"已重开 {day.isoformat()} 的简报为第{row['revision']}版（更正稿），原签发版本保留")

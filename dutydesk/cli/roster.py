@@ -9,21 +9,7 @@ import click
 
 from ..sheets import split_multi
 
-# ``ctx.obj`` is the root command's Context (lazily opened store); imported lazily to avoid
-# a cycle with ``dutydesk.cli``, which registers this group.
-pass_ctx = click.pass_obj
-
-
-def parse_date_option(ctx, param, value):
-    from ..cli import parse_date_option as parse
-
-    return parse(ctx, param, value)
-
-
-def echo_table(rows: list[dict], columns: list[str]) -> None:
-    from ..cli import echo_table as echo
-
-    echo(rows, columns)
+from .common import echo_table, parse_date_option, pass_ctx
 
 
 @click.group(name="roster")
@@ -46,7 +32,7 @@ def people_group() -> None:
 @pass_ctx
 def people_add(obj, name: str, role: str, phone: str, title: str) -> None:
     """添加一名人员。"""
-    from .people import add_person
+    from ..roster.people import add_person
 
     add_person(obj.store, name, role=role, phone=phone, title=title)
     click.echo(f"已添加：{name}")
@@ -57,7 +43,7 @@ def people_add(obj, name: str, role: str, phone: str, title: str) -> None:
 @pass_ctx
 def people_list(obj, include_inactive: bool) -> None:
     """列出人员（制表符分隔）。"""
-    from .people import list_people
+    from ..roster.people import list_people
 
     rows = [{"姓名": p.name, "角色": p.role_label, "单位/职务": p.title, "电话": p.phone,
              "在岗": "是" if p.active else "否"} for p in list_people(obj.store, include_inactive=include_inactive)]
@@ -79,7 +65,7 @@ def people_list(obj, include_inactive: bool) -> None:
 def generate_cmd(obj, start: dt.date, end: dt.date, leaders: str, officers: str, per_day: int,
                  skip_weekends: bool, skip_holidays: bool, continue_rotation: bool, force: bool) -> None:
     """按轮换顺序生成一段日期的值班表。"""
-    from .rotation import generate
+    from ..roster.rotation import generate
 
     result = generate(obj.store, start, end, split_multi(leaders), split_multi(officers), per_day=per_day,
                       skip_weekends=skip_weekends, skip_holidays=skip_holidays,
@@ -94,7 +80,7 @@ def generate_cmd(obj, start: dt.date, end: dt.date, leaders: str, officers: str,
 def show_cmd(obj, day: dt.date | None, days: int) -> None:
     """显示值班表（制表符分隔）：日期、星期、节假日、班次、带班领导、值班人员、联系电话、备注、冲突。"""
     from .. import dates
-    from .service import load_range
+    from ..roster.service import load_range
 
     start = day or dates.today()
     rows = [{"日期": s.date.isoformat(), "星期": s.weekday, "节假日": s.holiday, "班次": s.shift,
@@ -109,7 +95,7 @@ def show_cmd(obj, day: dt.date | None, days: int) -> None:
 @pass_ctx
 def import_cmd(obj, file: Path) -> None:
     """导入值班表（.xlsx 或 .csv；列：日期、带班领导、值班人员、联系电话、备注）。"""
-    from .transfer import import_roster
+    from ..roster.transfer import import_roster
 
     click.echo(import_roster(obj.store, file).summary())
 
@@ -122,7 +108,7 @@ def import_cmd(obj, file: Path) -> None:
 @pass_ctx
 def export_cmd(obj, output: Path, start: dt.date | None, end: dt.date | None) -> None:
     """导出值班表：.xlsx 表格，或 .docx 打印版。"""
-    from .transfer import export_roster
+    from ..roster.transfer import export_roster
 
     click.echo(f"已导出：{export_roster(obj.store, output, start, end)}")
 
@@ -149,7 +135,7 @@ def log_group() -> None:
 def log_add(obj, kind: str, content: str, day: dt.date | None, shift: str | None, at: str | None,
             from_unit: str, from_name: str, from_phone: str, instruction: str, recorder: str, done: bool) -> None:
     """记录一条值班日志。"""
-    from .dutylog import add_entry, default_recorder, resolve_slot
+    from ..roster.dutylog import add_entry, default_recorder, resolve_slot
 
     slot_day, shift_obj = resolve_slot(obj.store, day, shift)
     entry_id = add_entry(obj.store, slot_day, shift_obj.name, kind=kind, content=content, at=at,
@@ -164,7 +150,7 @@ def log_add(obj, kind: str, content: str, day: dt.date | None, shift: str | None
 @pass_ctx
 def log_list(obj, day: dt.date | None) -> None:
     """列出一天的值班日志（含之前班次转入的未办结事项）。"""
-    from .dutylog import current_slot, log_for_date
+    from ..roster.dutylog import current_slot, log_for_date
 
     day = day or current_slot(obj.store)[0]
     rows = [{"编号": e.id, "时间": e.at_time, "班次": e.shift, "类别": e.kind, "来电": e.caller_masked,

@@ -15,15 +15,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
-from ... import dates, refdata
-from ...errors import UserError, ValidationError
-from ...petitions import io, search, service as S
-from ...petitions.detail import detail_text
-from ...petitions.model import LABELS, STATUSES
-from ..base import UNDO_HINT, BaseScreen
-from ..modals import ConfirmModal, ConflictModal, MessageModal
-from ..widgets import Column, PagedTable, SearchBox
-from .petition_forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
+from .... import dates, refdata
+from ....errors import UserError, ValidationError
+from ....petitions import io, search, service as S
+from ....petitions.detail import detail_text
+from ....petitions.model import LABELS, STATUSES
+from ...base import UNDO_HINT, BaseScreen
+from ...modals import ConfirmModal, ConflictModal, MessageModal
+from ...widgets.paged_table import Column, PagedTable
+from ...widgets.search_box import SearchBox
+from .forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
                              PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
 
 COLUMNS = [
@@ -325,7 +326,7 @@ class PetitionsScreen(BaseScreen):
             else:
                 self._open_edit(fresh, initial=mine, version=row["version"])
 
-        from ...text import mask_name, mask_phone
+        from ....text import mask_name, mask_phone
 
         def view(values: dict) -> dict:  # the comparison never shows the petitioner in clear
             out = dict(values)
@@ -588,7 +589,7 @@ class PetitionsScreen(BaseScreen):
         self.app.call_from_thread(self.after_change, plan.report())
 
     def action_export(self) -> None:
-        from ...petitions.export import export_dir
+        from ....petitions.export import export_dir
 
         batch_id = self._select("#pf-batch")
         batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
@@ -602,7 +603,7 @@ class PetitionsScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="petitions-file")
     def _export(self, req: ExportRequest) -> None:
-        from ...petitions.export import export_petitions
+        from ....petitions.export import export_petitions
 
         store = self.store.clone()
         try:

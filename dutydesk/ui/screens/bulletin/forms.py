@@ -12,11 +12,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
-from ... import dates, refdata
-from ...bulletin import service
-from ...errors import UserError
-from ..modals import FormModal, MessageModal, field
-from ..widgets import Column, PagedTable
+from .... import dates, refdata
+from ....bulletin import service
+from ....errors import UserError
+from ...modals import FormModal, MessageModal, field
+from ...widgets.paged_table import Column, PagedTable
 
 
 T = TypeVar("T")

@@ -20,13 +20,13 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
-from ... import dates, refdata
-from ...errors import ConflictError, UserError
-from ...petitions import service as S
-from ...petitions.model import COUNTERS, LABELS, RESULT_KINDS, STATUSES, fmt_number, split_list
-from ...text import clean, clean_line
-from ..modals import FormModal, field
-from ..widgets import SafeDispatch
+from .... import dates, refdata
+from ....errors import ConflictError, UserError
+from ....petitions import service as S
+from ....petitions.model import COUNTERS, LABELS, RESULT_KINDS, STATUSES, fmt_number, split_list
+from ....text import clean, clean_line
+from ...modals import FormModal, field
+from ...internals import SafeDispatch
 
 
 def _options(values: list[str], current: str | None = None) -> list[tuple[str, str]]:
@@ -151,7 +151,7 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             petitioner_address=values["petitioner_address"], target=values["target"], note=values["note"])
 
     def build(self, values: dict[str, Any]) -> EditOutcome:
-        from ...petitions.io import parse_batch_no
+        from ....petitions.io import parse_batch_no
 
         if not values["batch_no"]:
             raise UserError("请填写批次号")
@@ -321,7 +321,7 @@ class BatchForm(_FocusFirst, FormModal[dict]):
         yield Static("转办日期决定统计和简报把这一批算在哪一天；尚未交办的信访件的办理时限随之重算。", classes="pet-label")
 
     def build(self, values: dict[str, Any]) -> dict:
-        from ...petitions.io import parse_batch_no
+        from ....petitions.io import parse_batch_no
 
         day = _date(values["date"], "转办日期")
         if day is None:
@@ -370,7 +370,7 @@ class ImportForm(_FocusFirst, FormModal[ImportRequest]):
         yield Static("先检查全部行并显示报告，确认后才导入；有错误的表不会导入任何一行。", classes="pet-label")
 
     def build(self, values: dict[str, Any]) -> ImportRequest:
-        from ...petitions.io import parse_batch_no
+        from ....petitions.io import parse_batch_no
 
         batch = parse_batch_no(values["batch"]) if values["batch"] else None
         return ImportRequest(_path(values["path"]), batch, _date(values["day"], "转办日期"))

@@ -12,18 +12,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ... import dates
-from ...errors import ConflictError, UserError, ValidationError
-from ...roster import dutylog, service
-from ...roster import shifts as shiftmod
-from ...roster.people import get_person
-from ...roster.shifts import Shift
-from ...workdays import WorkCalendar
-from ..base import UNDO_HINT, BaseScreen
-from ..widgets import FastTable, plain
+from .... import dates
+from ....errors import ConflictError, UserError, ValidationError
+from ....roster import dutylog, service
+from ....roster import shifts as shiftmod
+from ....roster.people import get_person
+from ....roster.shifts import Shift
+from ....workdays import WorkCalendar
+from ...base import UNDO_HINT, BaseScreen
+from ...widgets.cells import plain
+from ...widgets.fast_table import FastTable
 
 if TYPE_CHECKING:
-    from .roster_forms import DayValue, GenerateValue, HandoverValue, LeaveValue, LogValue, SwapValue
+    from .forms import DayValue, GenerateValue, HandoverValue, LeaveValue, LogValue, SwapValue
 
 # Dialogs (``..modals``, ``.roster_forms``: Input, Select, TextArea…) and the rotation and file
 # modules are imported where they are used, not at start-up: this is the first screen, and
@@ -258,8 +259,8 @@ class RosterScreen(BaseScreen):
 
     # -- roster -------------------------------------------------------------------------
     def action_edit_day(self, initial: dict | None = None) -> None:
-        from ..modals import ConfirmModal
-        from .roster_forms import DayForm
+        from ...modals import ConfirmModal
+        from .forms import DayForm
 
         slot = self.selected_slot()
 
@@ -288,7 +289,7 @@ class RosterScreen(BaseScreen):
         return {"leader": value.leader_id, "members": value.member_ids, "note": value.note}
 
     def _save_day(self, slot: service.Slot, value: DayValue, *, check_version: bool = True) -> None:
-        from ..modals import ConflictModal
+        from ...modals import ConflictModal
 
         try:
             service.save_slot(self.store, slot.date, slot.shift, value.leader_id, value.member_ids, note=value.note,
@@ -317,8 +318,8 @@ class RosterScreen(BaseScreen):
         self.dd.update_header(self)
 
     def action_generate(self) -> None:
-        from ...roster import rotation
-        from .roster_forms import GenerateForm
+        from ....roster import rotation
+        from .forms import GenerateForm
 
         if not self._has_people():
             self.notify("还没有值班人员：请先按 p 打开“人员管理”添加带班领导和值班人员", severity="warning",
@@ -344,7 +345,7 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(GenerateForm(self.store, start, end), done)
 
     def action_swap(self) -> None:
-        from .roster_forms import SwapForm
+        from .forms import SwapForm
 
         slot = self.selected_slot()
         if not slot.people:
@@ -362,7 +363,7 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(SwapForm(self.store, slot), done)
 
     def action_leave(self) -> None:
-        from .roster_forms import LeaveForm
+        from .forms import LeaveForm
 
         slot = self.selected_slot()
 
@@ -382,12 +383,12 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(LeaveForm(self.store, slot.date, slot.members[0].name if slot.members else None), done)
 
     def action_people(self) -> None:
-        from .roster_forms import PeopleModal
+        from .forms import PeopleModal
 
         self.app.push_screen(PeopleModal(self.store), lambda _: self.refresh_data())
 
     def action_history(self) -> None:
-        from ..modals import show_history
+        from ...modals import show_history
 
         if self.focused is self.query_one("#log-table", DataTable):
             entry = self.selected_entry()
@@ -410,7 +411,7 @@ class RosterScreen(BaseScreen):
         return self.log_slot
 
     def action_log_add(self) -> None:
-        from .roster_forms import LogForm
+        from .forms import LogForm
 
         day, shift = self._log_target()
         try:
@@ -439,7 +440,7 @@ class RosterScreen(BaseScreen):
 
     def _open_log_edit(self, entry: dutylog.LogEntry, *, initial: dict | None = None,
                        version: int | None = None) -> None:
-        from .roster_forms import LogForm
+        from .forms import LogForm
 
         version = entry.version if version is None else version
         initial = initial or {"at": f"{entry.when:%Y-%m-%d %H:%M}", "kind": entry.kind, "from_unit": entry.from_unit,
@@ -456,7 +457,7 @@ class RosterScreen(BaseScreen):
 
     def _save_log_entry(self, entry: dutylog.LogEntry, v: LogValue, version: int | None) -> None:
         """Save an edited entry; if someone else saved first, compare (mine, theirs, or back to editing)."""
-        from ..modals import ConflictModal
+        from ...modals import ConflictModal
 
         try:
             dutylog.update_entry(self.store, entry.id, expected_version=version, at=v.at, kind=v.kind,
@@ -485,7 +486,7 @@ class RosterScreen(BaseScreen):
         self.refresh_data()
 
     def action_log_delete(self) -> None:
-        from ..modals import ConfirmModal
+        from ...modals import ConfirmModal
 
         if self.focused is not self.query_one("#log-table", DataTable):
             self.notify("请先按 Tab 切换到值班日志，选中要删除的记录", severity="warning", markup=False)
@@ -521,7 +522,7 @@ class RosterScreen(BaseScreen):
 
     # -- handover -----------------------------------------------------------------------
     def action_handover(self) -> None:
-        from .roster_forms import HandoverForm
+        from .forms import HandoverForm
 
         day, shift = self.duty_slot()
         existing = dutylog.get_handover(self.store, day, shift.name)
@@ -566,13 +567,13 @@ class RosterScreen(BaseScreen):
             else:
                 self.notify("尚未接班，可随时按 k 接班", markup=False)
 
-        from .roster_forms import TakeoverModal
+        from .forms import TakeoverModal
 
         self.app.push_screen(TakeoverModal(handover, dutylog.default_recorder(self.store, day, shift.name)), done)
 
     # -- files --------------------------------------------------------------------------
     def _exports_dir(self) -> Path:
-        from ...refdata import exports_dir
+        from ....refdata import exports_dir
 
         return exports_dir(self.store)
 
@@ -583,7 +584,7 @@ class RosterScreen(BaseScreen):
         self.run_worker(lambda: self._export(start, end, folder), thread=True, group="roster-files", exclusive=True)
 
     def _export(self, start: dt.date, end: dt.date, folder: Path) -> None:
-        from ...roster import transfer
+        from ....roster import transfer
 
         store = self.store.clone()
         try:
@@ -598,7 +599,7 @@ class RosterScreen(BaseScreen):
                                   markup=False)
 
     def action_import(self) -> None:
-        from .roster_forms import ImportForm
+        from .forms import ImportForm
 
         def done(path: str | None) -> None:
             if path:
@@ -608,8 +609,8 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(ImportForm(self.store, draft_key="roster.import"), done)
 
     def _import(self, path: str) -> None:
-        from ...roster import transfer
-        from ..modals import MessageModal
+        from ....roster import transfer
+        from ...modals import MessageModal
 
         store = self.store.clone()
         try:

@@ -16,14 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from ... import dates, refdata
-from ...bulletin import service
-from ...bulletin.model import split_paragraphs, title_lines
-from ...errors import ConflictError, UserError
-from ..base import UNDO_HINT, BaseScreen
-from ..modals import ConfirmModal, ConflictModal, show_history
-from ..widgets import plain
-from .bulletin_forms import (CountyForm, CountyValue, DateForm, FooterForm, FooterValue, NewsForm, NewsValue,
+from .... import dates, refdata
+from ....bulletin import service
+from ....bulletin.model import split_paragraphs, title_lines
+from ....errors import ConflictError, UserError
+from ...base import UNDO_HINT, BaseScreen
+from ...modals import ConfirmModal, ConflictModal, show_history
+from ...widgets.cells import plain
+from .forms import (CountyForm, CountyValue, DateForm, FooterForm, FooterValue, NewsForm, NewsValue,
                              PastBulletinsModal, PetitionTextForm)
 
 ITEM_LABELS = {"kind": "类型", "unit": "单位", "title": "标题", "body": "正文", "sort": "顺序", "bulletin_id": "简报"}

@@ -18,11 +18,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TextArea
 
-from ... import dates, refdata
-from ...errors import ConflictError, UserError
-from ...handoffs import service as S
-from ..modals import FormModal, field
-from ..widgets import plain
+from .... import dates, refdata
+from ....errors import ConflictError, UserError
+from ....handoffs import service as S
+from ...modals import FormModal, field
+from ...widgets.cells import plain
 
 
 def _options(values: list[str], current: str | None = None) -> list[tuple[str, str]]:

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import click
 
+from .common import echo_table, parse_date_option, pass_ctx
+
 
 @click.group(name="handoffs")
 def group() -> None:
     """问题交办：问题整改台账、进展、验收销号、回头看。"""
 
-
-# After ``group``: importing this module first must not break ``dutydesk.cli``'s registration.
-from ..cli import echo_table, parse_date_option, pass_ctx  # noqa: E402
 
 
 def _unit(store, unit: str | None) -> str | None:
@@ -35,7 +34,7 @@ def _view_option(f):
 @pass_ctx
 def import_cmd(obj, file: Path) -> None:
     """从 .xlsx/.csv 导入问题（先逐行校验，有错误则一条也不导入）。"""
-    from .io import import_file
+    from ..handoffs.io import import_file
 
     result = import_file(obj.store, file)
     click.echo(f"已导入 {result.count} 个问题：{'、'.join(result.numbers[:10])}{'…' if result.count > 10 else ''}")
@@ -50,7 +49,7 @@ def import_cmd(obj, file: Path) -> None:
 @pass_ctx
 def export_cmd(obj, output: Path, unit: str | None, status: str | None, view: str) -> None:
     """导出问题整改台账。"""
-    from .export import export_ledger
+    from ..handoffs.export import export_ledger
 
     path = export_ledger(obj.store, output, unit=_unit(obj.store, unit), status=status, view=view)
     click.echo(f"已导出：{path}")
@@ -63,7 +62,7 @@ def export_cmd(obj, output: Path, unit: str | None, status: str | None, view: st
 @pass_ctx
 def list_cmd(obj, unit: str | None, status: str | None, view: str) -> None:
     """列出问题：未完成的在前，按整改时限倒排。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     rows = []
     for r in S.iter_all(obj.store, unit=_unit(obj.store, unit), status=status, view=view):
@@ -82,7 +81,7 @@ def list_cmd(obj, unit: str | None, status: str | None, view: str) -> None:
 @pass_ctx
 def show_cmd(obj, no: str) -> None:
     """显示一个问题的详情、进展、回头看和状态记录。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     click.echo(S.describe(obj.store, S.by_no(obj.store, no)["id"]))
 
@@ -114,7 +113,7 @@ def _problem_options(f):
 @pass_ctx
 def add_cmd(obj, **fields) -> None:
     """新增一个问题。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     hid = S.create(obj.store, **{k: v for k, v in fields.items() if v is not None})
     click.echo(f"已新增问题：{S.get(obj.store, hid)['problem_no']}")
@@ -127,7 +126,7 @@ def add_cmd(obj, **fields) -> None:
 def edit_cmd(obj, no: str, **fields) -> None:
     """修改问题的字段（只改给出的选项；状态请用 status 命令）。"""
     from ..errors import UserError
-    from . import service as S
+    from ..handoffs import service as S
 
     changes = {k: v for k, v in fields.items() if v is not None}
     if not changes:
@@ -144,7 +143,7 @@ def edit_cmd(obj, no: str, **fields) -> None:
 @pass_ctx
 def progress_cmd(obj, no: str, text: str, on) -> None:
     """添加一条整改进展（未启动的问题自动转为整改中）。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     row = S.by_no(obj.store, no)
     S.add_progress(obj.store, row["id"], text, on=on)
@@ -161,7 +160,7 @@ def progress_cmd(obj, no: str, text: str, on) -> None:
 @pass_ctx
 def status_cmd(obj, no: str, status: str, by: str, on, basis: str, note: str) -> None:
     """变更状态：未启动 → 整改中 → 已完成 → 已验收 → 已销号（销号须先验收）。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     row = S.by_no(obj.store, no)
     S.change_status(obj.store, row["id"], status, on=on, by=by, basis=basis, note=note)
@@ -178,7 +177,7 @@ def status_cmd(obj, no: str, status: str, by: str, on, basis: str, note: str) ->
 @pass_ctx
 def recheck_cmd(obj, no: str, finding: str, came_back: bool, on, checker: str, deadline: str | None) -> None:
     """录入回头看；发现反弹时问题重新打开（整改中，标记反弹）。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     row = S.by_no(obj.store, no)
     S.recheck(obj.store, row["id"], finding=finding, came_back=came_back, on=on, checker=checker,
@@ -190,7 +189,7 @@ def recheck_cmd(obj, no: str, finding: str, came_back: bool, on, checker: str, d
 @pass_ctx
 def summary_cmd(obj) -> None:
     """按牵头单位汇总：总数、各状态、滞后、反弹、销号率。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     rows = S.summary(obj.store)
     titles = dict(S.SUMMARY_COLUMNS)
@@ -206,7 +205,7 @@ def summary_cmd(obj) -> None:
 @pass_ctx
 def from_petition_cmd(obj, case_no: str, **overrides) -> None:
     """由信访件（受理编号）生成问题，来源为“信访件”，并保留关联。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     pid = S.find_petition(obj.store, case_no)
     hid = S.create_from_petition(obj.store, pid, **{k: v for k, v in overrides.items() if v is not None})
@@ -219,7 +218,7 @@ def from_petition_cmd(obj, case_no: str, **overrides) -> None:
 @pass_ctx
 def link_cmd(obj, no: str, case_no: str) -> None:
     """把信访件（受理编号）关联到已有问题。"""
-    from . import service as S
+    from ..handoffs import service as S
 
     row = S.by_no(obj.store, no)
     S.link_petition(obj.store, row["id"], S.find_petition(obj.store, case_no))

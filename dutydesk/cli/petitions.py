@@ -13,21 +13,7 @@ import click
 
 from ..errors import UserError
 
-# ``ctx.obj`` is the root command's Context (lazily opened store); the helpers are imported
-# lazily to avoid a cycle with ``dutydesk.cli``, which registers this group.
-pass_ctx = click.pass_obj
-
-
-def parse_date_option(ctx, param, value):
-    from ..cli import parse_date_option as parse
-
-    return parse(ctx, param, value)
-
-
-def echo_table(rows: list[dict], columns: list[str]) -> None:
-    from ..cli import echo_table as echo
-
-    echo(rows, columns)
+from .common import echo_table, parse_date_option, pass_ctx
 
 
 @click.group(name="petitions")
@@ -36,7 +22,7 @@ def group() -> None:
 
 
 def _petition(store, case_no: str) -> dict:
-    from .service import find_by_case_no, find_referenced
+    from ..petitions.service import find_by_case_no, find_referenced
 
     row = find_by_case_no(store, case_no) or find_referenced(store, case_no)
     if row is None:
@@ -52,7 +38,7 @@ def _petition(store, case_no: str) -> dict:
 @pass_ctx
 def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run: bool) -> None:
     """导入督察组转办的信访件表（.xlsx / .csv）。有错误的行逐行报告，整表不导入。"""
-    from .io import import_petitions
+    from ..petitions.io import import_petitions
 
     result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run)
     click.echo(result.plan.report(applied=not dry_run))
@@ -66,7 +52,7 @@ def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run:
 @pass_ctx
 def results_cmd(obj, file: Path, dry_run: bool) -> None:
     """导入县区填报的办理结果表（按受理编号匹配）。"""
-    from .io import import_results
+    from ..petitions.io import import_results
 
     result = import_results(obj.store, file, dry_run=dry_run)
     click.echo(result.report())
@@ -83,7 +69,7 @@ def results_cmd(obj, file: Path, dry_run: bool) -> None:
 @pass_ctx
 def export_cmd(obj, output: Path, batch: int | None, public: bool, no_close_column: bool) -> None:
     """导出信访件台账或公开表（格式按扩展名：.xlsx、.csv、.docx）。"""
-    from .export import export_petitions
+    from ..petitions.export import export_petitions
 
     path = export_petitions(obj.store, output, batch_no=batch, public=public, with_closed=not no_close_column)
     click.echo(f"已导出：{path}")
@@ -93,7 +79,7 @@ def export_cmd(obj, output: Path, batch: int | None, public: bool, no_close_colu
 @pass_ctx
 def batches_cmd(obj) -> None:
     """列出批次及件数。"""
-    from .service import list_batches
+    from ..petitions.service import list_batches
 
     echo_table(list_batches(obj.store), ["no", "date", "group_name", "total", "phone", "letter", "key_cases", "repeats"])
 
@@ -108,7 +94,7 @@ def batches_cmd(obj) -> None:
 def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
     """显示或修改一个批次（转办日期决定统计把这一批算在哪一天）。"""
     from .. import dates
-    from .service import add_batch, batch_by_no, batch_summary, update_batch
+    from ..petitions.service import add_batch, batch_by_no, batch_summary, update_batch
 
     store = obj.store
     batch = batch_by_no(store, no)
@@ -136,8 +122,8 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
     """列出信访件（超期、今日到期在前；信访人已隐去）。"""
     from .. import dates
     from ..refdata import resolve_unit
-    from .search import Filters, page
-    from .service import batch_by_no
+    from ..petitions.search import Filters, page
+    from ..petitions.service import batch_by_no
 
     store = obj.store
     batch_id = None
@@ -150,7 +136,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
                       ptype=ptype or "", status=status or "", overdue_only=overdue)
     rows, total = page(store, filters, dates.today(), 0, limit)
     if rows:  # a petitioner quoted in the content stays hidden (the list goes to terminals and scripts)
-        from .model import scrub_identity
+        from ..petitions.model import scrub_identity
 
         who = {r["id"]: r for r in store.query(
             "SELECT id, petitioner_name, petitioner_phone, petitioner_address FROM petitions "
@@ -168,8 +154,8 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
 @pass_ctx
 def show_cmd(obj, case_no: str, full: bool) -> None:
     """显示一件信访件的详情和修改记录。"""
-    from .detail import detail_text
-    from .service import history_text
+    from ..petitions.detail import detail_text
+    from ..petitions.service import history_text
 
     row = _petition(obj.store, case_no)
     click.echo(detail_text(obj.store, row["id"], reveal=full))
@@ -186,7 +172,7 @@ def show_cmd(obj, case_no: str, full: bool) -> None:
 @pass_ctx
 def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
     """交办：指定责任单位，计算办理时限。"""
-    from .service import hand_over
+    from ..petitions.service import hand_over
 
     row = _petition(obj.store, case_no)
     new, warning = hand_over(obj.store, row["id"], lead, coop, day=day, due=due, target=target)
@@ -202,7 +188,7 @@ def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
 @pass_ctx
 def publish_cmd(obj, case_nos, batch, day) -> None:
     """把已办结的信访件标记为已公开。"""
-    from .service import batch_by_no, publish
+    from ..petitions.service import batch_by_no, publish
 
     store = obj.store
     ids = [_petition(store, c)["id"] for c in case_nos]
@@ -225,7 +211,7 @@ def publish_cmd(obj, case_nos, batch, day) -> None:
 @pass_ctx
 def link_cmd(obj, case_no: str, earlier: str) -> None:
     """把一件信访件标为另一件的重复件。"""
-    from .service import link_repeat
+    from ..petitions.service import link_repeat
 
     row = link_repeat(obj.store, _petition(obj.store, case_no)["id"], _petition(obj.store, earlier)["id"])
     click.echo(f"已关联：{row['case_no']} {row['repeat_of']}")
@@ -237,7 +223,7 @@ def link_cmd(obj, case_no: str, earlier: str) -> None:
 def stats_cmd(obj, day: dt.date | None) -> None:
     """打印简报用的信访件统计句（按转办日期、办结日期统计）。"""
     from .. import dates
-    from .stats import bulletin_paragraphs
+    from ..petitions.stats import bulletin_paragraphs
 
     for paragraph in bulletin_paragraphs(obj.store, day or dates.today()):
         click.echo(paragraph)
@@ -247,6 +233,6 @@ def stats_cmd(obj, day: dt.date | None) -> None:
 @pass_ctx
 def reindex_cmd(obj) -> None:
     """重建信访件搜索索引。"""
-    from .search import rebuild_index
+    from ..petitions.search import rebuild_index
 
     click.echo(f"已重建索引：{rebuild_index(obj.store)} 件")

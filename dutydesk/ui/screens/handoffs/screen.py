@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Select, Static
 
-from ... import dates, refdata
-from ...errors import UserError
-from ...handoffs import service as S
-from ..base import UNDO_HINT, BaseScreen
-from ..modals import ConfirmModal, ConflictModal, show_history
-from ..widgets import Column, PagedTable
-from .handoff_forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
+from .... import dates, refdata
+from ....errors import UserError
+from ....handoffs import service as S
+from ...base import UNDO_HINT, BaseScreen
+from ...modals import ConfirmModal, ConflictModal, show_history
+from ...widgets.paged_table import Column, PagedTable
+from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
                             SummaryModal)
 
 COLUMNS = [
@@ -320,7 +320,7 @@ class HandoffsScreen(BaseScreen):
         self.run_worker(lambda: self._export(filters), thread=True, group="handoffs-export", exclusive=True)
 
     def _export(self, filters: dict) -> None:
-        from ...handoffs.export import default_export_dir, export_ledger
+        from ....handoffs.export import default_export_dir, export_ledger
 
         store = self.store.clone()
         try:

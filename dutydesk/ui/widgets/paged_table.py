@@ -1,0 +1,165 @@
+"""PagedTable: one page of rows fetched from SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from ..internals import SafeDispatch
+from .cells import plain
+from .fast_table import FastTable
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    width: int | None = None
+
+
+Fetch = Callable[[int, int], tuple[list[dict], "int | None"]]  # None: count afterwards (PagedTable.count)
+
+
+class PagedTable(SafeDispatch, Vertical):
+    """A DataTable that holds one page of rows fetched from SQL.
+
+    ``fetch(offset, limit)`` returns ``(rows, total)``; each row is a dict with an ``id``
+    (the row key) and the column keys. An optional ``_style`` key styles the whole row
+    (e.g. ``"bold red"`` for overdue). Cell text is never parsed as markup.
+
+    ``fetch`` may return ``total=None`` when ``count()`` is given: the page is shown first and
+    counted right after it is painted (counting a broad search takes longer than its page).
+    """
+
+    BINDINGS = [
+        Binding("pagedown,ctrl+down", "next_page", "下一页", id="table.next_page", show=False, priority=True),
+        Binding("pageup,ctrl+up", "prev_page", "上一页", id="table.prev_page", show=False, priority=True),
+    ]
+
+    class Chosen(Message):
+        """Enter on a row."""
+
+        def __init__(self, table: "PagedTable", record_id: str) -> None:
+            super().__init__()
+            self.table = table
+            self.record_id = record_id
+
+        @property
+        def control(self) -> "PagedTable":
+            return self.table
+
+    def __init__(self, columns: list[Column], fetch: Fetch, *, page_size: int = 100, id: str | None = None,
+                 count: Callable[[], int] | None = None):
+        super().__init__(id=id, classes="paged-table")
+        self.columns = columns
+        self.fetch = fetch
+        self.count = count
+        self.page_size = page_size
+        self.page = 0
+        self.total = 0
+        self.total_known = True
+        self.rows: list[dict] = []
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        table: DataTable = FastTable(cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", classes="pager", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for col in self.columns:
+            table.add_column(col.label, key=col.key, width=col.width)
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(DataTable)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        """Fetch the current page again (after a change or a new filter)."""
+        table = self.table
+        old_row = table.cursor_row if keep_cursor else 0
+        rows, total = self.fetch(self.page * self.page_size, self.page_size)
+        if self.page and not rows and total is None and self.count is not None:
+            total = self.count()  # past the end (rows were deleted): find the last page
+        if total is not None and self.page and self.page * self.page_size >= total:
+            self.page = max(0, -(-total // self.page_size) - 1)
+            rows, total = self.fetch(self.page * self.page_size, self.page_size)
+        self._generation += 1
+        self.total_known = total is not None
+        if total is not None:
+            self.total = total
+        self.rows = rows
+        table.clear()
+        for row in rows:
+            style = row.get("_style", "")
+            table.add_row(*(plain(row.get(c.key), style) for c in self.columns), key=str(row["id"]))
+        if isinstance(table, FastTable):
+            table.settle()
+        if rows:
+            table.move_cursor(row=min(old_row, len(rows) - 1), animate=False)
+        self._show_pager()
+        if not self.total_known:
+            self.call_after_refresh(self._count_now, self._generation)
+
+    def _count_now(self, generation: int) -> None:
+        if generation != self._generation or self.count is None:
+            return  # a newer page was loaded meanwhile: it counts for itself
+        self.total = self.count()
+        self.total_known = True
+        self._show_pager()
+
+    def _show_pager(self) -> None:
+        start = self.page * self.page_size
+        shown = f"（{start + 1 if self.rows else 0}–{start + len(self.rows)}）"
+        if self.total_known:
+            text = f"共 {self.total} 条  第 {self.page + 1}/{self.pages} 页  {shown}  PgUp/PgDn 翻页"
+        else:
+            text = f"共 … 条  第 {self.page + 1} 页  {shown}  PgUp/PgDn 翻页"
+        self.query_one(".pager", Static).update(text, layout=False)  # one line of fixed size (dutydesk.tcss)
+
+    def first_page(self) -> None:
+        self.page = 0
+        self.reload(keep_cursor=False)
+
+    def action_next_page(self) -> None:
+        if not self.total_known and self.count is not None:
+            self._count_now(self._generation)
+        if self.page + 1 < self.pages:
+            self.page += 1
+            self.reload(keep_cursor=False)
+
+    def action_prev_page(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            self.reload(keep_cursor=False)
+
+    @property
+    def selected_id(self) -> str | None:
+        table = self.table
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return str(self.rows[table.cursor_row]["id"])
+
+    @property
+    def selected_row(self) -> dict | None:
+        table = self.table
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.Chosen(self, event.row_key.value))

@@ -1,0 +1,18 @@
+"""The search box that filters a list as the text changes."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+
+class SearchBox(Input):
+    """A search box whose screen searches as the text changes, inside the keystroke's own
+    handling: the box and the list it filters are then drawn in one frame (with
+    ``Input.Changed`` the box was drawn first and the list a frame later). The screen
+    provides ``search_text_changed()``."""
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        handler = getattr(self.screen, "search_text_changed", None)
+        if handler is not None:
+            handler()
