@@ -438,7 +438,7 @@ def bulletins(store, today: dt.date, plan) -> None:
     """300 issued bulletins with items and a frozen snapshot, on days other than the export days."""
     import gen
     from dutydesk import dates, refdata
-    from dutydesk.bulletin.model import BulletinDoc, NewsItem, petition_title, split_lines
+    from dutydesk.exporters.bulletin_doc import BulletinDoc, NewsItem, petition_title, split_lines
 
     rng = random.Random(5)
     settings = refdata.all_settings(store)

@@ -41,13 +41,19 @@ def tui_options(args: list[str]) -> dict[str, str] | None:
     return found
 
 
+def _open_tui(path: Path, operator: str | None) -> None:
+    from .ui.app import run_tui
+
+    run_tui(path, operator=operator)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     options = tui_options(args)
     if options is None:
         from .cli.main import main as cli_main
 
-        cli_main(args)
+        cli_main(args, open_tui=_open_tui)
         return
     # Importing Textual and building the first screen make ~120 young garbage collections, ~25 ms
     # of the start (bench/ANALYSIS.md), each walking objects that all live on. The collector is

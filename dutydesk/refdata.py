@@ -86,10 +86,17 @@ def setting_label(key: str) -> str:
     return setting_defaults().get(key, {}).get("label", key)
 
 
+def clean_setting(value: str) -> str:
+    """A setting's value as stored: control characters dropped, ``\\n`` a new line."""
+    return clean(value).replace("\\n", "\n")
+
+
 def set_setting(store: Store, key: str, value: str) -> None:
+    """Save a shared setting (general checks only; :func:`dutydesk.registry.set_setting` also runs
+    the check of the domain that owns the key)."""
     if key not in setting_defaults():
         raise UserError(f"未知的设置项：{key}（可用：{'、'.join(setting_defaults())}）")
-    value = clean(value).replace("\\n", "\n")
+    value = clean_setting(value)
     if key in {"deadline_days", "copies", "backup_keep", "refresh_seconds"}:
         if not value.strip().isdigit():
             raise UserError(f"设置项 {key} 必须是非负整数")
@@ -97,10 +104,6 @@ def set_setting(store: Store, key: str, value: str) -> None:
     _forget_lookups(store)
     if key == "deadline_mode" and value not in {"calendar", "workday"}:
         raise UserError("deadline_mode 只能是 calendar（自然日）或 workday（工作日）")
-    if key == "shifts":
-        from .roster.shifts import parse_shifts
-
-        parse_shifts(value)  # a bad line is refused here, not discovered later by the roster
     with store.write():
         old = store.one("SELECT value FROM settings WHERE key=?", [key])
         store.execute(

@@ -9,7 +9,7 @@ import pytest
 
 from dutydesk import refdata
 from dutydesk.bulletin import service
-from dutydesk.bulletin.model import BulletinDoc, county_paragraph
+from dutydesk.exporters.bulletin_doc import BulletinDoc, county_paragraph
 from dutydesk.errors import UserError
 
 DAY = dt.date(2024, 3, 13)

@@ -177,6 +177,13 @@ def test_cli_init_and_settings_round_trip(run_cli, db_path):
     assert "report_to\t甲单位\\n乙单位" in show
     r = run_cli("settings", "set", "deadline_days", "七")
     assert r.exit_code == 1 and "整数" in r.stderr and "Traceback" not in r.stderr
+    # a setting a domain owns is checked by it (the roster's shifts), and a bad one is not saved
+    before = run_cli("settings", "show", "shifts").stdout
+    r = run_cli("settings", "set", "shifts", "白班 25:99 12")
+    assert r.exit_code == 1 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert run_cli("settings", "show", "shifts").stdout == before
+    assert run_cli("settings", "set", "shifts", "白班 08:30 12\\n夜班 20:30 12").exit_code == 0
+    assert run_cli("settings", "show", "shifts").stdout == "白班 08:30 12\n夜班 20:30 12\n"
 
 
 def test_cli_user_errors_exit_1_usage_errors_exit_2(run_cli, tmp_path):
@@ -289,3 +296,42 @@ def test_console_script_user_errors_are_one_line_either_way(tmp_path, capsys):
     out = subprocess.run([sys.executable, "-c", "from dutydesk.launch import main; main()", "--version"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("dutydesk ")
+
+
+# -- a database written by the previous release ----------------------------------------------------
+RELEASE_DB = Path(__file__).parent / "data" / "release-0.1.0-demo.db"  # `dutydesk init --demo` of 0.1.0
+
+
+def _schema(conn) -> list[tuple]:
+    return sorted(conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+
+
+def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
+    import shutil
+
+    path = tmp_path / "old.db"
+    shutil.copy(RELEASE_DB, path)
+    before = sqlite3.connect(path)
+    old_schema = _schema(before)
+    tables = [r[0] for r in before.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    old_counts = {t: before.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
+    old_applied = before.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    before.close()
+    assert old_counts["petitions"] == 45 and old_counts["handoffs"] == 13
+
+    s = open_store(path, daily_backup=False)
+    assert migrations.pending(s, registry.migration_sets()) == []
+    s.close()
+    after = sqlite3.connect(path)
+    assert _schema(after) == old_schema  # nothing to upgrade: not a column or index changed
+    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables} == old_counts
+    assert after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall() == old_applied
+    assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    after.close()
+    # and a database created now has the same schema as the release's
+    fresh = tmp_path / "fresh.db"
+    open_store(fresh, daily_backup=False).close()
+    conn = sqlite3.connect(fresh)
+    assert _schema(conn) == old_schema
+    conn.close()

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 from textual.widgets import Static
 
-from dutydesk import trash
+from dutydesk import registry, trash
 from dutydesk.bulletin import service as B
 from dutydesk.handoffs import service as H
 from dutydesk.handoffs.export import export_ledger
@@ -106,7 +106,7 @@ def test_public_outputs_never_carry_the_petitioner(store, office, tmp_path, run_
         assert result.exit_code == 0, (args, result.stderr)
         outputs["dutydesk " + " ".join(args)] = result.stdout + result.stderr
     S.delete_petition(store, office["b"])
-    outputs["回收站"] = "\n".join(d.label for d in trash.recently_deleted(store))
+    outputs["回收站"] = "\n".join(d.label for d in trash.recently_deleted(store, registry.trash_kinds()))
 
     assert "D2HH202403130002" in outputs["公开表.csv"] and "化工厂" in outputs["公开表.docx"]  # the rows are there
     assert "化工厂" in outputs["问题台账.xlsx"] and "欧**" in outputs["dutydesk petitions list"]

@@ -25,7 +25,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from dutydesk import dates
 from dutydesk.bulletin import service as B
-from dutydesk.bulletin.model import clean_title, split_paragraphs
+from dutydesk.exporters.bulletin_doc import clean_title, split_paragraphs
 from dutydesk.errors import UserError, ValidationError
 from dutydesk.exporters.xlsx import excel_safe, xlsx_cell
 from dutydesk.handoffs import io as handoffs_io

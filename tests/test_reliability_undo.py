@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from dutydesk import trash
+from dutydesk import registry, trash
 from dutydesk.bulletin import service as B
 from dutydesk.errors import UserError
 from dutydesk.handoffs import service as H
@@ -96,7 +96,7 @@ def test_every_write_of_a_domain_table_is_audited(store, today):
     dutylog.undelete_entry(store, entry)
     leave, _ = R.add_leave(store, people.list_people(store)[0].name, DAY, DAY, "病假")
     R.cancel_leave(store, leave)
-    trash.restore(store, "leaves", leave)
+    trash.restore(store, registry.trash_kinds(), "leaves", leave)
     item = B.add_item(store, DAY + dt.timedelta(days=1), kind="news", title="标题", body="正文")
     B.update_item(store, item, body="新正文")
     B.delete_item(store, item)
@@ -202,7 +202,7 @@ def test_trash_lists_every_kind_newest_first_with_masked_labels(store, today, db
         R.cancel_leave(store, leave)
     finally:
         other.close()
-    got = trash.recently_deleted(store)
+    got = trash.recently_deleted(store, registry.trash_kinds())
     assert [(d.table, d.id) for d in got] == [("leaves", leave), ("bulletin_items", item), ("duty_log", entry),
                                               ("handoffs", hid), ("petitions", pid)]
     assert [d.kind for d in got] == ["请假", "简报条目", "值班日志", "问题交办", "信访件"]
@@ -212,9 +212,9 @@ def test_trash_lists_every_kind_newest_first_with_masked_labels(store, today, db
         assert secret not in labels
     assert "D2HH202403130001" in labels and "欧***" in labels and "河道垃圾未清理" in labels and "赵丽" in labels
     for d in got:
-        assert "已恢复" in trash.restore(store, d.table, d.id)
-    assert trash.recently_deleted(store) == []
-    assert trash.restore(store, "petitions", pid).endswith("无需再恢复")
+        assert "已恢复" in trash.restore(store, registry.trash_kinds(), d.table, d.id)
+    assert trash.recently_deleted(store, registry.trash_kinds()) == []
+    assert trash.restore(store, registry.trash_kinds(), "petitions", pid).endswith("无需再恢复")
     assert ids and records.recently_deleted(store, ["petitions"]) == []
 
 
@@ -224,14 +224,14 @@ def test_restore_is_refused_when_the_domain_no_longer_allows_it(store, today):
     S.delete_petition(store, pid)
     S.add_petition(store, bid, petition("D2HH202403130001", "同一编号重新登记"))  # the number is taken again
     with pytest.raises(UserError, match="受理编号已被其他信访件使用"):
-        trash.restore(store, "petitions", pid)
+        trash.restore(store, registry.trash_kinds(), "petitions", pid)
     item = B.add_item(store, DAY, kind="news", title="会议召开", body="正文")
     B.add_item(store, DAY, kind="news", title="另一条", body="正文")
     B.delete_item(store, item)
     B.issue(store, DAY)
     with pytest.raises(UserError, match="已签发"):
-        trash.restore(store, "bulletin_items", item)
-    assert {(d.table, d.id) for d in trash.recently_deleted(store)} == {("petitions", pid), ("bulletin_items", item)}
+        trash.restore(store, registry.trash_kinds(), "bulletin_items", item)
+    assert {(d.table, d.id) for d in trash.recently_deleted(store, registry.trash_kinds())} == {("petitions", pid), ("bulletin_items", item)}
     # a unique key taken meanwhile never becomes an integrity error
     ids = staff(store)
     R.save_slot(store, DAY, "全天", ids["王建国"], [ids["李明"]])

@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..store import records
 from ..store.db import Store
 from ..text import clean
-from .model import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, county_paragraph, petition_title, split_lines,
+from ..exporters.bulletin_doc import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, county_paragraph, petition_title, split_lines,
                     split_paragraphs)
 
 TABLE = "bulletins"

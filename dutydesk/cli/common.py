@@ -18,6 +18,7 @@ class Context:
         self.db_path = db_path
         self.operator = operator
         self._store = None
+        self.wants_tui = False
         Context.current = self
 
     @property

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
 from .. import __version__
+from ..errors import UserError
 from .common import Context, pass_ctx
 
 
@@ -49,13 +51,7 @@ def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
     obj = Context(db_path, operator)
     ctx.obj = obj
     ctx.call_on_close(obj.close)
-    if ctx.invoked_subcommand is None:
-        from ..store.paths import default_db_path
-
-        path = db_path or default_db_path()
-        from ..ui.app import run_tui
-
-        run_tui(path, operator=operator)
+    obj.wants_tui = ctx.invoked_subcommand is None  # opened by main() once the command line is done
 
 
 @cli.command()
@@ -73,11 +69,21 @@ def init(obj: Context, demo: bool) -> None:
 
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors become one Chinese line and exit status 1."""
+def main(argv: list[str] | None = None, *, open_tui: Callable[[Path, str | None], None] | None = None) -> None:
+    """Console entry point: user errors become one Chinese line and exit status 1.
+
+    ``open_tui(path, operator)`` opens the terminal app when no command is given (the entry point
+    passes it: the command line itself does not import the UI)."""
     Context.current = None
     try:
         cli.main(args=argv, prog_name="dutydesk", standalone_mode=False)
+        ctx = Context.current
+        if ctx is not None and ctx.wants_tui:
+            if open_tui is None:
+                raise UserError("请不带命令运行 dutydesk 以打开界面")
+            from ..store.paths import default_db_path
+
+            open_tui(ctx.db_path or default_db_path(), ctx.operator)
     except click.exceptions.Abort:
         click.echo("已取消", err=True)
         sys.exit(1)

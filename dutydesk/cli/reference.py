@@ -37,7 +37,7 @@ def settings_show(obj: Context, key: str | None) -> None:
 @pass_ctx
 def settings_set(obj: Context, key: str, value: str) -> None:
     """设置 KEY 为 VALUE（多行文字用 \\n 分行）。"""
-    from ..refdata import set_setting
+    from ..registry import set_setting
 
     set_setting(obj.store, key, value)
     click.echo(f"已设置 {key}")

@@ -39,7 +39,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from ..bulletin.model import COUNTY_HEADING, BulletinDoc, title_lines
+from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
 from ..text import clean
 from .docx_common import RED, SIZE, add_page_number_footer, finalize, new_document, paragraph_border, set_font
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..bulletin.model import COUNTY_HEADING, BulletinDoc, title_lines
+from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(#|[-+=]|\d+[.)])")

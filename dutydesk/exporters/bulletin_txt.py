@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..bulletin.model import COUNTY_HEADING, BulletinDoc, title_lines
+from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
 
 WIDTH = 28  # characters of a line (full-width units)
 RULE = "─" * WIDTH

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .. import dates
 from ..errors import UserError
+from ..refdata import get_setting
 from ..store.db import Store
 
 DEFAULT_SHIFTS = "全天 08:30 24"
@@ -65,8 +66,6 @@ def parse_shifts(text: str) -> list[Shift]:
 
 def shifts(store: Store) -> list[Shift]:
     """The configured shifts; a broken setting falls back to the default (never blocks the header)."""
-    from ..refdata import get_setting
-
     try:
         return parse_shifts(get_setting(store, "shifts"))
     except UserError:
@@ -75,8 +74,6 @@ def shifts(store: Store) -> list[Shift]:
 
 def setting_problem(store: Store) -> str:
     """Why the ``shifts`` setting is not used (then the default is), or ""."""
-    from ..refdata import get_setting
-
     try:
         parse_shifts(get_setting(store, "shifts"))
     except UserError as exc:

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
-from .. import trash
+from .. import registry, trash
 from ..errors import UserError
 from ..store.db import Store
 from .base import UNDO_HINT  # noqa: F401 (where screens used to find it)
@@ -51,7 +51,7 @@ class TrashModal(SafeDispatch, ModalScreen[int]):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        self.items = trash.recently_deleted(self.store, limit=self.limit)
+        self.items = trash.recently_deleted(self.store, registry.trash_kinds(), limit=self.limit)
         table.clear()
         for item in self.items:
             table.add_row(plain(item.kind), plain(item.deleted_at[:16]), plain(item.deleted_by), plain(item.label),
@@ -71,7 +71,7 @@ class TrashModal(SafeDispatch, ModalScreen[int]):
         if item is None:
             return
         try:
-            message = trash.restore(self.store, item.table, item.id)
+            message = trash.restore(self.store, registry.trash_kinds(), item.table, item.id)
         except UserError as exc:
             self.notify(str(exc), title="无法恢复", severity="error", markup=False)
             self.reload()

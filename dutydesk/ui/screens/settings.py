@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane, TextArea
 
-from ... import dates, refdata, workdays
+from ... import dates, refdata, registry, workdays
 from ...errors import UserError
 from ...store import backup
 from ..base import BaseScreen
@@ -206,7 +206,7 @@ class SettingsScreen(BaseScreen):
 
         def done(result: SettingValue | None) -> None:
             if result:
-                self._run(refdata.set_setting, self.store, result.key, result.value, ok=f"已保存：{refdata.setting_label(result.key)}")
+                self._run(registry.set_setting, self.store, result.key, result.value, ok=f"已保存：{refdata.setting_label(result.key)}")
 
         self.app.push_screen(SettingForm(self.store, key, refdata.get_setting(self.store, key)), done)
 

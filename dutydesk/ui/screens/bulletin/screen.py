@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 
 from .... import dates, refdata
 from ....bulletin import service
-from ....bulletin.model import split_paragraphs, title_lines
+from ....exporters.bulletin_doc import split_paragraphs, title_lines
 from ....errors import ConflictError, UserError
 from ...base import UNDO_HINT, BaseScreen
 from ...modals import ConfirmModal, ConflictModal, show_history

@@ -1,0 +1,44 @@
+"""The roster (值班表) domain as the registry sees it: duty-log entries and leaves go to the
+回收站; the ``shifts`` setting is the roster's and is checked by it."""
+
+from __future__ import annotations
+
+from ..manifest import Manifest
+from ..store import records
+from ..store.db import Store
+from ..text import mask_name, mask_phone
+from ..trash import Kind
+from . import schema
+from .shifts import parse_shifts
+
+
+def _log_label(store: Store, row: dict) -> str:
+    caller = " ".join(p for p in (row["from_unit"], mask_name(row["from_name"]), mask_phone(row["from_phone"])) if p)
+    return f"{row['at_time'][5:16]} {row['shift']} {row['kind']}" + (f"（{caller}）" if caller else "") \
+        + f"：{row['content']}"
+
+
+def _log_restore(store: Store, record_id: int) -> None:
+    from .dutylog import undelete_entry  # imported when an entry is restored
+
+    undelete_entry(store, record_id)
+
+
+def _leave_label(store: Store, row: dict) -> str:
+    name = store.scalar("SELECT name FROM people WHERE id = ?", [row["person_id"]]) or f"#{row['person_id']}"
+    return f"{name} {row['start']}—{row['end']}" + (f" {row['note']}" if row["note"] else "")
+
+
+def _leave_restore(store: Store, record_id: int) -> None:
+    records.undelete(store, "leaves", record_id)
+
+
+MANIFEST = Manifest(
+    "roster",
+    schema.migrations,
+    trash_kinds=(
+        Kind("duty_log", "duty_log", "值班日志", _log_label, _log_restore),
+        Kind("leaves", "leaves", "请假", _leave_label, _leave_restore),
+    ),
+    settings={"shifts": parse_shifts},  # a bad line is refused when set, not discovered later
+)
