@@ -58,7 +58,7 @@ def _petition_label(store: Store, row: dict) -> str:
 
 
 def _petition_restore(store: Store, record_id: int) -> None:
-    from .petitions.service import undelete_petition
+    from .petitions.intake import undelete_petition
 
     undelete_petition(store, record_id)
 
