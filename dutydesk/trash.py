@@ -68,7 +68,7 @@ def _handoff_label(store: Store, row: dict) -> str:
 
 
 def _handoff_restore(store: Store, record_id: int) -> None:
-    from .handoffs.service import undelete
+    from .handoffs.problems import undelete
 
     undelete(store, record_id)
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from dutydesk import trash
 from dutydesk.bulletin import service as B
-from dutydesk.handoffs import service as H
+from dutydesk.handoffs import detail, links
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition, update_petition
@@ -73,7 +73,7 @@ def office(store, freeze_today, monkeypatch):
     update_petition(store, b, PetitionInput(
         "D2HH202403130002", "欧阳锋（电话13712345678）反映白驼山庄西厢房三号旁化工厂夜间排放刺鼻气体，多次投诉未果",
         "道县", ["大气"], key_case=True, **OUYANG), expected_version=1)
-    problems = [H.create_from_petition(store, pid) for pid in (a, b)]
+    problems = [links.create_from_petition(store, pid) for pid in (a, b)]
     leader = people.add_person(store, "王建国", role="leader", phone="13907461001")
     people.add_person(store, "李明", phone="13807462001")
     rotation.generate(store, DAY, DAY + dt.timedelta(days=6), ["王建国"], ["李明"])
@@ -96,7 +96,7 @@ def test_public_outputs_never_carry_the_petitioner(store, office, tmp_path, run_
         outputs[f"值班表{fmt}"] = read_back(transfer.export_roster(store, tmp_path / f"roster{fmt}", DAY,
                                                                  DAY + dt.timedelta(days=6)))
     for hid in office["problems"]:
-        outputs[f"问题详情{hid}"] = H.describe(store, hid, DAY)
+        outputs[f"问题详情{hid}"] = detail.describe(store, hid, DAY)
         outputs[f"问题历史{hid}"] = "\n".join(str(h) for h in store.history("handoffs", hid))
     outputs["交班"] = dutylog.write_handover(store, DAY, "全天", "本班一项未办结", by="李明").text()
     for pid in (office["a"], office["b"]):

@@ -29,7 +29,7 @@ from dutydesk.bulletin.model import clean_title, split_paragraphs
 from dutydesk.errors import UserError, ValidationError
 from dutydesk.exporters.xlsx import excel_safe, xlsx_cell
 from dutydesk.handoffs import io as handoffs_io
-from dutydesk.handoffs import service as H
+from dutydesk.handoffs import intake, problems
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions import io as petitions_io
 from dutydesk.petitions.batches import add_batch
@@ -273,8 +273,8 @@ def test_petition_exports(raw):
 @example(raw=MUST[4])
 def test_handoff_exports(raw):
     with fresh_store() as (store, tmp):
-        hid = H.create(store, source="督察组交办", description="问题：" + raw, lead_unit="零陵区", measures=raw)
-        row = H.get(store, hid)
+        hid = intake.create(store, source="督察组交办", description="问题：" + raw, lead_unit="零陵区", measures=raw)
+        row = problems.get(store, hid)
         assert row["description"] == clean("问题：" + raw).strip() and row["measures"] == clean(raw).strip()
         assert xlsx_cell(row["description"]) in xlsx_values(export_ledger(store, tmp / "l.xlsx", today=DAY))
         assert row["description"] in docx_text(export_ledger(store, tmp / "l.docx", today=DAY))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from dutydesk import trash
 from dutydesk.bulletin import service as B
 from dutydesk.errors import UserError
-from dutydesk.handoffs import service as H
+from dutydesk.handoffs import intake, lists, model, problems, progress, summary
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions import search, stats
 from dutydesk.petitions.batches import add_batch, list_batches
@@ -91,9 +91,9 @@ def test_every_write_of_a_domain_table_is_audited(store, today):
     delete_petition(store, pid)
     undelete_petition(store, pid)
     hid = store.scalar("SELECT id FROM handoffs ORDER BY id LIMIT 1")
-    H.update_problem(store, hid, {"note": "改"})
-    H.soft_delete(store, hid)
-    H.undelete(store, hid)
+    intake.update_problem(store, hid, {"note": "改"})
+    problems.soft_delete(store, hid)
+    problems.undelete(store, hid)
     entry = store.scalar("SELECT id FROM duty_log ORDER BY id LIMIT 1")
     dutylog.update_entry(store, entry, instruction="请核实")
     dutylog.delete_entry(store, entry)
@@ -137,11 +137,11 @@ def test_petitions_audit_create_change_delete(store, today):
 
 
 def test_handoffs_audit_create_change_delete(store, today):
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
-    H.update_problem(store, hid, {"measures": "三日内清理"}, expected_version=1)
-    H.add_progress(store, hid, "已清理一半")
-    H.soft_delete(store, hid)
-    H.undelete(store, hid)
+    hid = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    intake.update_problem(store, hid, {"measures": "三日内清理"}, expected_version=1)
+    progress.add_progress(store, hid, "已清理一半")
+    problems.soft_delete(store, hid)
+    problems.undelete(store, hid)
     hist = store.history("handoffs", hid)
     assert [h["action"] for h in hist] == ["新增", "修改", "添加进展", "变更状态：未启动 → 整改中", "删除", "恢复"]
     assert hist[1]["changes"] == {"measures": ["", "三日内清理"]}
@@ -192,7 +192,7 @@ def test_trash_lists_every_kind_newest_first_with_masked_labels(store, today, db
     bid = add_batch(store, 1, DAY)
     pid = add_petition(store, bid, petition("D2HH202403130001", "欧阳修远家旁养殖场污水直排",
                                             petitioner_name="欧阳修远", petitioner_phone="13900001111"))
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    hid = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
     entry = dutylog.add_entry(store, DAY, "全天", kind="来电", content="反映噪声", at="10:00", from_name="钱多多",
                               from_phone="13700007777")
     item = B.add_item(store, DAY, kind="news", title="会议召开", body="正文")
@@ -200,7 +200,7 @@ def test_trash_lists_every_kind_newest_first_with_masked_labels(store, today, db
     other = Store(db_path, operator="乙")  # another officer deletes one of them
     try:
         delete_petition(store, pid)
-        H.soft_delete(other, hid)
+        problems.soft_delete(other, hid)
         dutylog.delete_entry(store, entry)
         B.delete_item(store, item)
         R.cancel_leave(store, leave)
@@ -349,14 +349,14 @@ async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, 
 async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, today, tmp_path):
     from dutydesk.ui.screens.handoffs.screen import HandoffsScreen
 
-    keep = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
-    gone = H.create(store, source="暗访发现", description="砂石场扬尘", lead_unit="道县")
-    gone_no = H.get(store, gone)["problem_no"]
+    keep = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    gone = intake.create(store, source="暗访发现", description="砂石场扬尘", lead_unit="道县")
+    gone_no = problems.get(store, gone)["problem_no"]
 
     def everywhere() -> tuple:
         path = export_ledger(store, tmp_path / "ledger.xlsx", today=DAY)
         cells = [c for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in row]
-        return H.page(store, today=DAY)[1], H.summary(store, DAY)[-1]["total"], gone_no in cells
+        return lists.page(store, today=DAY)[1], summary.summary(store, DAY)[-1]["total"], gone_no in cells
 
     assert everywhere() == (2, 2, True)
     app = make_test_app(start="handoffs")
@@ -372,7 +372,7 @@ async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, t
         assert [r["id"] for r in screen.table.rows] == [keep]
         assert everywhere() == (1, 1, False) and "Ctrl+Z" in notes(app)
         with pytest.raises(UserError):
-            H.by_no(store, gone_no)
+            problems.by_no(store, gone_no)
         modal = await open_trash(pilot)
         assert table_cells(modal.query_one(DataTable))[0][0] == "问题交办"
         await pilot.press("enter")  # Enter restores too
@@ -615,7 +615,7 @@ async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, sto
 
     pid = add_petition(store, add_batch(store, 1, DAY), petition("D2HH202403130001", "养殖场污水直排",
                                                                    petitioner_name="欧阳修远"))
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    hid = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
     app = make_test_app(start="petitions")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -642,11 +642,11 @@ async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, sto
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        H.update_problem(store, hid, {"note": "对方改了备注"})
+        intake.update_problem(store, hid, {"note": "对方改了备注"})
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("t")  # keep theirs: the form closes, nothing saved
         await pilot.pause()
         assert not isinstance(app.screen, (FormModal, ConflictModal))
-        assert H.get(store, hid)["status"] == H.NOT_STARTED
+        assert problems.get(store, hid)["status"] == model.NOT_STARTED
