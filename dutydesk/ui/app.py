@@ -327,7 +327,7 @@ class DutyDeskApp(SafeDispatch, App):
         """Petitioner identities an exception message quotes (hidden in the crash log)."""
         try:
             from ..crashlog import exception_messages
-            from ..petitions.service import identities_in
+            from ..petitions.privacy import identities_in
 
             return identities_in(self.store, exception_messages(error))
         except Exception:  # the database itself may be what failed

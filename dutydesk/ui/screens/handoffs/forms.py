@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, 
 
 from .... import dates, refdata
 from ....errors import ConflictError, UserError
-from ....handoffs import service as S
+from ....handoffs import intake, lifecycle, links, model, progress, rechecks, summary
 from ...modals import FormModal, field
 from ...widgets.cells import plain
 
@@ -55,7 +55,7 @@ class ProblemForm(FormModal[EditOutcome]):
         self.version = version if version is not None else (row or {}).get("version")
         init = dict(initial or {})
         if row is not None and initial is None:
-            init = {k: row.get(k) or "" for k in S.EDITABLE}
+            init = {k: row.get(k) or "" for k in model.EDITABLE}
         if row is None and "assigned_on" not in init:
             init["assigned_on"] = dates.today().isoformat()
             init.setdefault("source", (refdata.vocab(store, "problem_source") or [""])[0])
@@ -83,13 +83,13 @@ class ProblemForm(FormModal[EditOutcome]):
         yield field("备注", Input(id="note"))
 
     def build(self, values: dict[str, Any]) -> EditOutcome:
-        cleaned = S.clean_problem(self.store, values)
+        cleaned = intake.clean_problem(self.store, values)
         if self.row is None:
-            return EditOutcome(S.create(self.store, **cleaned))
+            return EditOutcome(intake.create(self.store, **cleaned))
         if not cleaned.get("problem_no"):
             raise UserError("问题编号不能为空")
         try:
-            S.update_problem(self.store, self.row["id"], cleaned, expected_version=self.version)
+            intake.update_problem(self.store, self.row["id"], cleaned, expected_version=self.version)
         except ConflictError as exc:
             return EditOutcome(None, mine=cleaned, theirs=exc.current)
         return EditOutcome(self.row["id"])
@@ -108,14 +108,14 @@ class ProgressForm(FormModal[int]):
         yield field("整改进展", TextArea(id="content", soft_wrap=True, classes="tall"))
 
     def build(self, values: dict[str, Any]) -> int:
-        return S.add_progress(self.store, self.row["id"], values["content"], on=values["date"] or None)
+        return progress.add_progress(self.store, self.row["id"], values["content"], on=values["date"] or None)
 
 
 STATUS_HINTS = {
-    S.IN_PROGRESS: "整改中：填写开始整改日期；如从“已完成/已验收”退回，须在“依据/原因”中说明原因。",
-    S.COMPLETED: "已完成：填写完成日期。",
-    S.ACCEPTED: "已验收：须填写验收人（或验收单位）和验收日期；“依据”填写验收情况。",
-    S.CLOSED: "已销号：须先验收；填写销号日期、销号人（或批准单位）和销号依据（如：验收意见、公示情况）。",
+    model.IN_PROGRESS: "整改中：填写开始整改日期；如从“已完成/已验收”退回，须在“依据/原因”中说明原因。",
+    model.COMPLETED: "已完成：填写完成日期。",
+    model.ACCEPTED: "已验收：须填写验收人（或验收单位）和验收日期；“依据”填写验收情况。",
+    model.CLOSED: "已销号：须先验收；填写销号日期、销号人（或批准单位）和销号依据（如：验收意见、公示情况）。",
 }
 
 
@@ -124,10 +124,10 @@ class StatusForm(FormModal[str]):
 
     def __init__(self, store, row: dict):
         self.row = row
-        self.choices = S.allowed_next(row["status"])
+        self.choices = lifecycle.allowed_next(row["status"])
         super().__init__(store, initial={"to_status": self.choices[0], "date": dates.today().isoformat()},
                          draft_key=f"handoffs.status.{row['id']}",
-                         title=f"变更状态：{row['problem_no']}（当前：{S.status_text(row['status'], row['rebound'])}）")
+                         title=f"变更状态：{row['problem_no']}（当前：{model.status_text(row['status'], row['rebound'])}）")
 
     def compose_fields(self) -> ComposeResult:
         yield field("变更为", Select([(s, s) for s in self.choices], id="to_status", allow_blank=False,
@@ -144,12 +144,12 @@ class StatusForm(FormModal[str]):
 
     def build(self, values: dict[str, Any]) -> str:
         target = values["to_status"]
-        S.change_status(self.store, self.row["id"], target, on=values["date"] or None, by=values["by"],
-                        basis=values["basis"], note=values["note"], expected_version=self.row["version"])
+        lifecycle.change_status(self.store, self.row["id"], target, on=values["date"] or None, by=values["by"],
+                                basis=values["basis"], note=values["note"], expected_version=self.row["version"])
         return target
 
     def conflict_view(self, values: dict[str, Any], current: dict):
-        return {"status": S.LABELS["status"]}, {"status": values["to_status"]}, current
+        return {"status": model.LABELS["status"]}, {"status": values["to_status"]}, current
 
     def take_version(self, current: dict) -> None:
         self.row = {**self.row, "version": current["version"]}
@@ -173,8 +173,8 @@ class RecheckForm(FormModal[bool]):
         yield field("反弹时新的整改时限（可空）", Input(id="new_deadline"))
 
     def build(self, values: dict[str, Any]) -> bool:
-        S.recheck(self.store, self.row["id"], finding=values["finding"], came_back=values["came_back"],
-                  on=values["date"] or None, checker=values["checker"], new_deadline=values["new_deadline"] or None)
+        rechecks.recheck(self.store, self.row["id"], finding=values["finding"], came_back=values["came_back"],
+                         on=values["date"] or None, checker=values["checker"], new_deadline=values["new_deadline"] or None)
         return bool(values["came_back"])
 
 
@@ -193,9 +193,9 @@ class FromPetitionForm(FormModal[int]):
     def build(self, values: dict[str, Any]) -> int:
         if not values["case_no"]:
             raise UserError("请填写受理编号")
-        pid = S.find_petition(self.store, values["case_no"])
+        pid = links.find_petition(self.store, values["case_no"])
         extra = {k: values[k] for k in ("deadline", "deadline_category") if values.get(k)}
-        return S.create_from_petition(self.store, pid, **extra)
+        return links.create_from_petition(self.store, pid, **extra)
 
 
 class SummaryModal(ModalScreen[None]):
@@ -216,11 +216,11 @@ class SummaryModal(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in S.SUMMARY_COLUMNS:
+        for key, label in summary.SUMMARY_COLUMNS:
             table.add_column(label, key=key)
         for r in self.rows:
             style = "bold" if r["unit"] == "合计" else ("red" if r["late"] else "")
-            table.add_row(*(plain(r[k], style) for k, _ in S.SUMMARY_COLUMNS), key=r["unit"])
+            table.add_row(*(plain(r[k], style) for k, _ in summary.SUMMARY_COLUMNS), key=r["unit"])
         table.focus()
 
     def action_close(self) -> None:

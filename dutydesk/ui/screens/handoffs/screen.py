@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
-from ....handoffs import service as S
+from ....handoffs import intake, lifecycle, links, lists, model, problems, summary
+from ....handoffs.detail import describe
 from ...base import UNDO_HINT, BaseScreen
 from ...modals import ConfirmModal, ConflictModal, show_history
 from ...widgets.paged_table import Column, PagedTable
@@ -35,17 +36,17 @@ COLUMNS = [
     Column("rebound_text", "反弹", 6),
 ]
 
-CONFLICT_LABELS = {k: S.LABELS[k] for k in S.EDITABLE}
+CONFLICT_LABELS = {k: model.LABELS[k] for k in model.EDITABLE}
 
 
 def _row_style(row: dict) -> str:
     if row["late"]:
         return "bold red"
-    if row["rebound"] and row["status"] in S.OPEN_STATUSES:
+    if row["rebound"] and row["status"] in model.OPEN_STATUSES:
         return "bold magenta"
-    if row["days_left"] is not None and row["days_left"] <= S.DUE_SOON_DAYS:
+    if row["days_left"] is not None and row["days_left"] <= model.DUE_SOON_DAYS:
         return "yellow"
-    if row["status"] == S.CLOSED:
+    if row["status"] == model.CLOSED:
         return "dim"
     return ""
 
@@ -81,8 +82,8 @@ class HandoffsScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar", id="handoff-toolbar"):
             yield Select([(u, u) for u in refdata.unit_names(self.store)], id="hf-unit", prompt="全部单位")
-            yield Select([(s, s) for s in S.STATUSES], id="hf-status", prompt="全部状态")
-            yield Select([(v, v) for v in S.VIEWS], id="hf-view", value="全部", allow_blank=False)
+            yield Select([(s, s) for s in model.STATUSES], id="hf-status", prompt="全部状态")
+            yield Select([(v, v) for v in model.VIEWS], id="hf-view", value="全部", allow_blank=False)
             yield Static("", id="hf-counts", markup=False)
         yield PagedTable(COLUMNS, self.fetch, id="hf-table")
         with VerticalScroll(classes="detail", id="hf-detail-box"):
@@ -104,7 +105,7 @@ class HandoffsScreen(BaseScreen):
                 "view": self._select("#hf-view")}
 
     def fetch(self, offset: int, limit: int) -> tuple[list[dict], int]:
-        rows, total = S.page(self.store, offset=offset, limit=limit, today=dates.today(), **self.filters)
+        rows, total = lists.page(self.store, offset=offset, limit=limit, today=dates.today(), **self.filters)
         for r in rows:
             r["summary"] = r["description"].replace("\n", " ")
             r["deadline_short"] = dates.cn_date(r["deadline"], year=False) if r["deadline"] else r["deadline_text"]
@@ -122,9 +123,9 @@ class HandoffsScreen(BaseScreen):
         self.show_detail()
 
     def _update_counts(self) -> None:
-        c = S.alert_counts(self.store, dates.today())
+        c = lists.alert_counts(self.store, dates.today())
         self.query_one("#hf-counts", Static).update(
-            f"超期 {c['late']} 个 · {S.DUE_SOON_DAYS}天内到期 {c['due_soon']} 个 · 反弹未销号 {c['rebound_open']} 个")
+            f"超期 {c['late']} 个 · {model.DUE_SOON_DAYS}天内到期 {c['due_soon']} 个 · 反弹未销号 {c['rebound_open']} 个")
 
     def selected(self) -> dict | None:
         """The selected problem, read fresh from the database (None and a notice if none)."""
@@ -133,7 +134,7 @@ class HandoffsScreen(BaseScreen):
             self.notify("请先在列表中选择一个问题", severity="warning")
             return None
         try:
-            return S.get(self.store, int(rid))
+            return problems.get(self.store, int(rid))
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.refresh_data()
@@ -146,7 +147,7 @@ class HandoffsScreen(BaseScreen):
             detail.update("（没有符合条件的问题。按 a 新增，按 g 从信访件生成）")
             return
         try:
-            detail.update(S.describe(self.store, int(rid), dates.today()))
+            detail.update(describe(self.store, int(rid), dates.today()))
         except UserError:
             detail.update("")
 
@@ -188,7 +189,7 @@ class HandoffsScreen(BaseScreen):
     def action_add(self) -> None:
         def done(result: EditOutcome | None) -> None:
             if result and result.handoff_id:
-                no = S.get(self.store, result.handoff_id)["problem_no"]
+                no = problems.get(self.store, result.handoff_id)["problem_no"]
                 self.after_change(f"已新增问题：{no}", select_id=result.handoff_id)
 
         self.app.push_screen(ProblemForm(self.store, draft_key="handoffs.new"), done)
@@ -203,7 +204,7 @@ class HandoffsScreen(BaseScreen):
             if result is None:
                 return
             if result.handoff_id:
-                self.after_change(f"已保存：{S.get(self.store, row['id'])['problem_no']}", select_id=row["id"])
+                self.after_change(f"已保存：{problems.get(self.store, row['id'])['problem_no']}", select_id=row["id"])
                 return
             self._resolve_conflict(row, result.mine, result.theirs or {})
 
@@ -214,7 +215,7 @@ class HandoffsScreen(BaseScreen):
         def chosen(choice: str | None) -> None:
             if choice == "mine":
                 try:
-                    S.update_problem(self.store, row["id"], mine, expected_version=theirs.get("version"))
+                    intake.update_problem(self.store, row["id"], mine, expected_version=theirs.get("version"))
                 except UserError as exc:
                     self.notify(str(exc), severity="error", markup=False)
                     self.refresh_data()
@@ -231,7 +232,7 @@ class HandoffsScreen(BaseScreen):
         row = self.selected()
         if row is None:
             return
-        if row["status"] == S.CLOSED:
+        if row["status"] == model.CLOSED:
             self.notify("已销号的问题不能再添加进展；如问题反弹，请按 k 录入回头看", severity="warning")
             return
 
@@ -245,7 +246,7 @@ class HandoffsScreen(BaseScreen):
         row = self.selected()
         if row is None:
             return
-        if not S.allowed_next(row["status"]):
+        if not lifecycle.allowed_next(row["status"]):
             self.notify("已销号的问题不能直接变更状态；如回头看发现反弹，请按 k 录入回头看（会自动重新打开）",
                         severity="warning")
             return
@@ -260,7 +261,7 @@ class HandoffsScreen(BaseScreen):
         row = self.selected()
         if row is None:
             return
-        if row["status"] not in S.RECHECKABLE:
+        if row["status"] not in model.RECHECKABLE:
             self.notify(f"回头看只针对已验收或已销号的问题（当前：{row['status']}）", severity="warning")
             return
 
@@ -273,26 +274,26 @@ class HandoffsScreen(BaseScreen):
         self.app.push_screen(RecheckForm(self.store, row), done)
 
     def action_from_petition(self) -> None:
-        if not S.petitions_table_exists(self.store):
+        if not links.petitions_table_exists(self.store):
             self.notify("信访件模块尚未建立，无法从信访件生成", severity="warning")
             return
 
         def done(hid: int | None) -> None:
             if hid:
-                self.after_change(f"已由信访件生成问题：{S.get(self.store, hid)['problem_no']}", select_id=hid)
+                self.after_change(f"已由信访件生成问题：{problems.get(self.store, hid)['problem_no']}", select_id=hid)
 
         self.app.push_screen(FromPetitionForm(self.store, draft_key="handoffs.from_petition"), done)
 
     def action_summary(self) -> None:
         today = dates.today()
-        self.app.push_screen(SummaryModal(S.summary(self.store, today),
+        self.app.push_screen(SummaryModal(summary.summary(self.store, today),
                                           f"按牵头单位汇总（截至{dates.cn_date(today)}）"))
 
     def action_history(self) -> None:
         row = self.selected()
         if row is not None:
-            show_history(self.app, self.store, S.ENTITY, row["id"], title=f"修改记录：{row['problem_no']}",
-                         labels=S.LABELS)
+            show_history(self.app, self.store, model.ENTITY, row["id"], title=f"修改记录：{row['problem_no']}",
+                         labels=model.LABELS)
 
     def action_delete(self) -> None:
         row = self.selected()
@@ -302,7 +303,7 @@ class HandoffsScreen(BaseScreen):
         def answered(yes: bool | None) -> None:
             if yes:
                 try:
-                    S.soft_delete(self.store, row["id"])
+                    problems.soft_delete(self.store, row["id"])
                 except UserError as exc:
                     self.notify(str(exc), severity="error", markup=False)
                     self.refresh_data()

@@ -22,8 +22,11 @@ from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Stat
 
 from .... import dates, refdata
 from ....errors import ConflictError, UserError
-from ....petitions import service as S
+from ....petitions.batches import add_batch, batch_by_no, update_batch
+from ....petitions.deadlines import deadline_text, due_date_for
+from ....petitions.intake import PetitionInput, add_petition, prepare, update_petition
 from ....petitions.model import COUNTERS, LABELS, RESULT_KINDS, STATUSES, fmt_number, split_list
+from ....petitions.workflow import ResultInput, hand_over, latest_result, record_result, set_status
 from ....text import clean, clean_line
 from ...modals import FormModal, field
 from ...internals import SafeDispatch
@@ -141,8 +144,8 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
     def _types_changed(self) -> None:
         self._changed()
 
-    def _input(self, values: dict[str, Any]) -> S.PetitionInput:
-        return S.PetitionInput(
+    def _input(self, values: dict[str, Any]) -> PetitionInput:
+        return PetitionInput(
             case_no=values["case_no"], content=values["content"], unit=values["unit"],
             pollution_types=[t for t in self.types if t in (values.get("types") or [])],
             key_case=values["key_case"], is_repeat=values["is_repeat"], repeat_of=values["repeat_of"],
@@ -157,18 +160,18 @@ class PetitionForm(_FocusFirst, FormModal[EditOutcome]):
             raise UserError("请填写批次号")
         no = parse_batch_no(values["batch_no"])
         inp = self._input(values)
-        S.prepare(self.store, inp)  # every problem shows here, before a batch is created
+        prepare(self.store, inp)  # every problem shows here, before a batch is created
         with self.store.write():
-            batch = S.batch_by_no(self.store, no)
+            batch = batch_by_no(self.store, no)
             if batch is None:
                 day = _date(values["batch_date"], "转办日期") or dates.today()
-                batch_id = S.add_batch(self.store, no, day)
+                batch_id = add_batch(self.store, no, day)
             else:
                 batch_id = batch["id"]
             if self.row is None:
-                return EditOutcome(S.add_petition(self.store, batch_id, inp), created=True)
+                return EditOutcome(add_petition(self.store, batch_id, inp), created=True)
             try:
-                S.update_petition(self.store, self.row["id"], inp, expected_version=self.version, batch_id=batch_id)
+                update_petition(self.store, self.row["id"], inp, expected_version=self.version, batch_id=batch_id)
             except ConflictError as exc:
                 return EditOutcome(None, mine=values, theirs=exc.current)
         return EditOutcome(self.row["id"])
@@ -193,7 +196,7 @@ class HandOverForm(_FocusFirst, FormModal[dict]):
                                        prompt="选择牵头单位"))
         yield field("配合单位（用、分隔，可空）", Input(id="coop_units", placeholder="如 市生态环境局、市自然资源局"))
         yield field("交办时间", Input(id="day"))
-        yield field(f"办理时限（留空按设置计算：{S.deadline_text(self.store)}）", Input(id="due", placeholder="留空自动计算"))
+        yield field(f"办理时限（留空按设置计算：{deadline_text(self.store)}）", Input(id="due", placeholder="留空自动计算"))
         yield Static("", id="due-hint", classes="pet-label")
         yield field("办结目标（可空）", Input(id="target"))
 
@@ -205,7 +208,7 @@ class HandOverForm(_FocusFirst, FormModal[dict]):
         except UserError:
             hint.update("")
             return
-        due, warning = S.due_date_for(self.store, day)
+        due, warning = due_date_for(self.store, day)
         hint.update(f"按设置计算的办理时限：{dates.cn_date_long(due)}" + (f"\n{warning}" if warning else ""))
 
     def build(self, values: dict[str, Any]) -> dict:
@@ -213,8 +216,8 @@ class HandOverForm(_FocusFirst, FormModal[dict]):
             raise UserError("请选择牵头责任单位")
         day = _date(values["day"], "交办时间") or dates.today()
         due = _date(values["due"], "办理时限")
-        row, warning = S.hand_over(self.store, self.row["id"], values["lead_unit"], values["coop_units"], day=day,
-                                   due=due, target=values["target"], expected_version=self.row["version"])
+        row, warning = hand_over(self.store, self.row["id"], values["lead_unit"], values["coop_units"], day=day,
+                                 due=due, target=values["target"], expected_version=self.row["version"])
         return {"row": row, "warning": warning}
 
     def conflict_view(self, values: dict[str, Any], current: dict):
@@ -234,7 +237,7 @@ class ResultForm(_FocusFirst, FormModal[dict]):
 
     def __init__(self, store, row: dict):
         self.row = row
-        latest = S.latest_result(store, row["id"]) or {}
+        latest = latest_result(store, row["id"]) or {}
         init = {k: latest.get(k, "") for k in ("investigation", "truth", "handling", "accountability")}
         init.update({c.field: fmt_number(latest.get(c.field)) if latest.get(c.field) else "" for c in COUNTERS})
         init["kind"] = latest.get("kind") or "已办结"
@@ -256,11 +259,11 @@ class ResultForm(_FocusFirst, FormModal[dict]):
                 yield field(f"{c.label}（{c.unit}）", Input(id=c.field, placeholder="0"))
 
     def build(self, values: dict[str, Any]) -> dict:
-        res = S.ResultInput(
+        res = ResultInput(
             kind=values["kind"], date=_date(values["date"], "办结日期"), investigation=values["investigation"],
             truth=values["truth"], handling=values["handling"], accountability=values["accountability"],
             counters={c.field: values[c.field] for c in COUNTERS})
-        return S.record_result(self.store, self.row["id"], res, expected_version=self.row["version"])
+        return record_result(self.store, self.row["id"], res, expected_version=self.row["version"])
 
     def conflict_view(self, values: dict[str, Any], current: dict):
         keys = ("investigation", "truth", "handling", "accountability")
@@ -291,8 +294,8 @@ class StatusForm(_FocusFirst, FormModal[dict]):
     def build(self, values: dict[str, Any]) -> dict:
         if values["status"] == self.row["status"]:
             raise UserError("状态没有变化")
-        return S.set_status(self.store, self.row["id"], values["status"], day=_date(values["day"], "日期"),
-                            note=values["note"], expected_version=self.row["version"])
+        return set_status(self.store, self.row["id"], values["status"], day=_date(values["day"], "日期"),
+                          note=values["note"], expected_version=self.row["version"])
 
     def conflict_view(self, values: dict[str, Any], current: dict):
         return {"status": LABELS["status"]}, {"status": values["status"]}, current
@@ -326,9 +329,9 @@ class BatchForm(_FocusFirst, FormModal[dict]):
         day = _date(values["date"], "转办日期")
         if day is None:
             raise UserError("转办日期不能为空")
-        return S.update_batch(self.store, self.batch["id"], no=parse_batch_no(values["no"]), day=day,
-                              group_name=values["group_name"], note=values["note"],
-                              expected_version=self.batch["version"])
+        return update_batch(self.store, self.batch["id"], no=parse_batch_no(values["no"]), day=day,
+                            group_name=values["group_name"], note=values["note"],
+                            expected_version=self.batch["version"])
 
     def conflict_view(self, values: dict[str, Any], current: dict):
         labels = {k: LABELS[k] for k in ("no", "date", "group_name", "note")}

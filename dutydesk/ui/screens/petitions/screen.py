@@ -17,9 +17,16 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError, ValidationError
-from ....petitions import io, search, service as S
+from ....petitions import io, search
+from ....petitions.batches import batch_summary, get_batch, list_batches
+from ....petitions.deadlines import alert_counts, deadline_text, due_date_for
 from ....petitions.detail import detail_text
+from ....petitions.intake import delete_petition
 from ....petitions.model import LABELS, STATUSES
+from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
+from ....petitions.repeats.links import link_repeat, unlink_repeat
+from ....petitions.rows import get_petition, history_text
+from ....petitions.workflow import publish
 from ...base import UNDO_HINT, BaseScreen
 from ...modals import ConfirmModal, ConflictModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
@@ -161,13 +168,13 @@ class PetitionsScreen(BaseScreen):
 
     def _update_counts(self) -> None:
         today = dates.today()
-        c = S.alert_counts(self.store, today)
+        c = alert_counts(self.store, today)
         text = f"超期 {c['overdue']} 件 · 今日到期 {c['due_today']} 件 · 待交办 {c['waiting']} 件 · " \
-               f"办理时限 {S.deadline_text(self.store)}"
-        warning = S.due_date_for(self.store, today)[1]
+               f"办理时限 {deadline_text(self.store)}"
+        warning = due_date_for(self.store, today)[1]
         batch_id = self._select("#pf-batch")
         if batch_id:
-            b = S.batch_summary(self.store, batch_id)
+            b = batch_summary(self.store, batch_id)
             text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
                      f"来电{b['phone']}件、来信{b['letter']}件，重点件{b['key_cases']}件、重复件{b['repeats']}件"
                      + (f"；{b['note']}" if b["note"] else ""))
@@ -180,7 +187,7 @@ class PetitionsScreen(BaseScreen):
             self.notify("请先在列表中选择一件信访件", severity="warning")
             return None
         try:
-            return S.get_petition(self.store, int(rid))
+            return get_petition(self.store, int(rid))
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.refresh_data()
@@ -283,16 +290,16 @@ class PetitionsScreen(BaseScreen):
     def action_history(self) -> None:
         row = self.selected()
         if row is not None:
-            self.app.push_screen(MessageModal(f"修改记录：{row['case_no']}", S.history_text(self.store, row["id"])))
+            self.app.push_screen(MessageModal(f"修改记录：{row['case_no']}", history_text(self.store, row["id"])))
 
     # -- intake and edit ----------------------------------------------------------------
     def action_add(self) -> None:
         batch_id = self._select("#pf-batch")
-        batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
+        batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
         def done(result: EditOutcome | None) -> None:
             if result and result.petition_id:
-                row = S.get_petition(self.store, result.petition_id)
+                row = get_petition(self.store, result.petition_id)
                 self.after_change(f"已登记：{row['case_no']}（第{row['batch_no']}批）", select_id=row["id"])
                 self._offer_repeats_for(row)
 
@@ -317,7 +324,7 @@ class PetitionsScreen(BaseScreen):
 
     def _resolve_conflict(self, row: dict, mine: dict, theirs: dict) -> None:
         def chosen(choice: str | None) -> None:
-            fresh = S.get_petition(self.store, row["id"])
+            fresh = get_petition(self.store, row["id"])
             if choice == "mine":
                 self._open_edit(fresh, initial=mine, version=fresh["version"])
                 self.notify("已载入我的内容，请确认后按 Ctrl+S 保存", markup=False)
@@ -340,13 +347,13 @@ class PetitionsScreen(BaseScreen):
     def _offer_repeats_for(self, row: dict) -> None:
         if row["is_repeat"]:
             return
-        cands = S.repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
-                                    exclude_id=row["id"])
+        cands = repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
+                                  exclude_id=row["id"])
         if cands:
             self._ask_repeats([self._choice(row["id"], row["case_no"], c) for c in cands])
 
     @staticmethod
-    def _choice(pid: int, case_no: str, c: S.RepeatCandidate) -> RepeatChoice:
+    def _choice(pid: int, case_no: str, c: RepeatCandidate) -> RepeatChoice:
         return RepeatChoice(pid, c.petition_id, f"{case_no} 与 {c.case_no}（第{c.batch_no}批，相似度 {c.score:.0%}）："
                                                 f"{c.content[:50]}")
 
@@ -355,7 +362,7 @@ class PetitionsScreen(BaseScreen):
             linked = 0
             for c in chosen or []:
                 try:
-                    S.link_repeat(self.store, c.petition_id, c.other_id)
+                    link_repeat(self.store, c.petition_id, c.other_id)
                     linked += 1
                 except UserError as exc:
                     self._error(str(exc))
@@ -371,14 +378,14 @@ class PetitionsScreen(BaseScreen):
         if row["is_repeat"]:
             def answered(yes: bool | None) -> None:
                 if yes:
-                    S.unlink_repeat(self.store, row["id"])
+                    unlink_repeat(self.store, row["id"])
                     self.after_change(f"已取消重复关联：{row['case_no']}", select_id=row["id"])
 
             self.app.push_screen(ConfirmModal(f"{row['case_no']} 已标为重复件（{row['repeat_of'] or '未注明关联件'}）。"
                                               "取消重复关联？"), answered)
             return
-        cands = S.repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
-                                    exclude_id=row["id"], limit=5)
+        cands = repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
+                                  exclude_id=row["id"], limit=5)
         if not cands:
             self.notify("没有找到相似的早先信访件（同一行政区域、此前批次）", markup=False)
             return
@@ -391,7 +398,7 @@ class PetitionsScreen(BaseScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                S.delete_petition(self.store, row["id"])
+                delete_petition(self.store, row["id"])
                 self.after_change(f"已删除：{row['case_no']}（{UNDO_HINT}）")
 
         self.app.push_screen(ConfirmModal(f"删除信访件 {row['case_no']}？\n删除后不再出现在列表、统计和导出中，"
@@ -404,7 +411,7 @@ class PetitionsScreen(BaseScreen):
             if row is None:
                 return
             batch_id = row["batch_id"]
-        batch = S.get_batch(self.store, batch_id)
+        batch = get_batch(self.store, batch_id)
 
         def done(new: dict | None) -> None:
             if new:
@@ -464,7 +471,7 @@ class PetitionsScreen(BaseScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                S.publish(self.store, [row["id"]], dates.today())
+                publish(self.store, [row["id"]], dates.today())
                 self.after_change(f"已公开：{row['case_no']}", select_id=row["id"])
 
         self.app.push_screen(ConfirmModal(f"将 {row['case_no']} 的办理结果标记为今天已公开？"), answered)
@@ -512,7 +519,7 @@ class PetitionsScreen(BaseScreen):
         store = self.store.clone()
         try:
             result = io.apply_import(store, plan)
-            labels = {pid: S.get_petition(store, pid)["case_no"] for pid, _ in result.candidates}
+            labels = {pid: get_petition(store, pid)["case_no"] for pid, _ in result.candidates}
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self._error, str(exc), "导入失败")
             return
@@ -522,7 +529,7 @@ class PetitionsScreen(BaseScreen):
 
     def _imported(self, result: io.ImportResult, labels: dict[int, str]) -> None:
         if result.created:  # show the batch just imported
-            batch_id = S.get_petition(self.store, result.created[0])["batch_id"]
+            batch_id = get_petition(self.store, result.created[0])["batch_id"]
             self._refresh_batches()
             search_box = self.query_one("#pf-search", Input)
             with search_box.prevent(Input.Changed):
@@ -592,14 +599,14 @@ class PetitionsScreen(BaseScreen):
         from ....petitions.export import export_dir
 
         batch_id = self._select("#pf-batch")
-        batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
+        batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
         def done(req: ExportRequest | None) -> None:
             if req:
                 self.notify("正在导出…")
                 self._export(req)
 
-        self.app.push_screen(ExportForm(self.store, export_dir(self.store), S.list_batches(self.store), batch_no), done)
+        self.app.push_screen(ExportForm(self.store, export_dir(self.store), list_batches(self.store), batch_no), done)
 
     @work(thread=True, exclusive=True, group="petitions-file")
     def _export(self, req: ExportRequest) -> None:
