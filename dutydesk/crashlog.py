@@ -1,6 +1,7 @@
 """Crash logs: the traceback of an unexpected error, written next to the database.
 
-The file is private (0600), holds no local variables, and long digit runs (phone and ID
+The file is private (0600, written through ``store.files``: a link planted at its name is
+replaced, never followed; the last ``KEEP_BYTES`` are kept), holds no local variables, and long digit runs (phone and ID
 numbers) are masked, so a petitioner's identity does not end up in it. An exception's message
 can still quote data (``ValueError: … 张三 …``): the caller passes the identities found in the
 messages (:func:`exception_messages`, ``petitions.privacy.identities_in``) and they are hidden
@@ -16,9 +17,12 @@ from pathlib import Path
 from typing import Iterable
 
 from . import __version__, dates
+from .errors import UserError
+from .store.files import read_private, write_private
 from .text import clean
 
 FILE_NAME = "dutydesk-crash.log"
+KEEP_BYTES = 2 * 1024 * 1024  # the log keeps its latest 2 MB
 _LONG_NUMBER = re.compile(r"(?<![\d.])\d{7,}(?![\d.])")
 
 
@@ -53,11 +57,14 @@ def write_crash_log(path: Path, error: BaseException, *, secrets: Iterable[str] 
         for secret in sorted({clean(s) for s in secrets if s and s.strip()}, key=len, reverse=True):
             text = text.replace(secret, "（已隐去）")
         text = redact(text)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as fh:
-            fh.write(f"==== {dates.now_iso()} dutydesk {__version__}\n{text}\n")
-    except OSError:
+        entry = f"==== {dates.now_iso()} dutydesk {__version__}\n{text}\n".encode("utf-8")
+        # appended by rewriting: the old log (read never through a link) and the entry go to a new
+        # private file renamed over the old one; a crash log is dutydesk's by its name (force)
+        old = read_private(path, max(0, KEEP_BYTES - len(entry)))
+        if old and len(old) >= KEEP_BYTES - len(entry):  # cut at an entry's start
+            at = old.find(b"\n==== ")
+            old = old[at + 1:] if at >= 0 else b""
+        write_private(path, old + entry, force=True)
+    except (OSError, UserError):
         return None
     return path

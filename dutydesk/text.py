@@ -109,3 +109,31 @@ def mask_address(address: str) -> str:
     if len(address) <= 6:
         return "*" * len(address)
     return address[:6] + "****"
+
+
+# -- formulas in spreadsheets -----------------------------------------------------------------
+_PLAIN_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def _formula_like(text: str) -> bool:
+    """Whether Excel would read ``text`` in a .csv as a formula: ``=…`` always; ``+…``, ``-…``
+    and ``@…`` unless a plain number follows the sign (``-5``, ``+3.2``)."""
+    if not text or text[0] not in "=+-@":
+        return False
+    rest = text[1:]
+    return text[0] == "=" or (bool(rest) and not (text[0] in "+-" and _PLAIN_NUMBER.fullmatch(rest)))
+
+
+def neutralise_formula(text: str) -> str:
+    """A text for a .csv cell that Excel shows as written and never runs (formula injection):
+    a leading apostrophe before what would be a formula. A text that already starts with
+    apostrophes before such a character gets one more, so :func:`restore_formula` gives back
+    exactly the text (``'=x`` → ``''=x`` → ``'=x``). .xlsx cells need none of this: they are
+    written as string cells (``exporters.xlsx``)."""
+    return "'" + text if _formula_like(text.lstrip("'")) else text
+
+
+def restore_formula(text: str) -> str:
+    """The text :func:`neutralise_formula` was given (for reading a .csv dutydesk wrote, or one
+    Excel saved from it): one leading apostrophe dropped before what would be a formula."""
+    return text[1:] if text[:1] == "'" and _formula_like(text.lstrip("'")) else text

@@ -9,9 +9,7 @@ new draft with the same 期号 and ``revision + 1``. No UI imports.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from .. import dates, refdata
 from ..errors import UserError
 from ..store import records
 from ..store.db import Store
+from ..store.files import check_target, write_private
 from ..text import clean
 from ..exporters.bulletin_doc import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, county_paragraph, petition_title, split_lines,
                     split_paragraphs)
@@ -455,35 +454,25 @@ def render_bytes(doc: BulletinDoc, fmt: str) -> bytes:
     raise UserError(f"未知的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export_formats(store: Store, day: dt.date, formats: tuple[str, ...] = FORMATS, *,
-                   out_dir: Path | None = None, target: Path | None = None) -> list[Path]:
-    """Issue (if needed) and write the chosen formats; ``target`` names the file of a single format."""
+                   out_dir: Path | None = None, target: Path | None = None, force: bool = False) -> list[Path]:
+    """Issue (if needed) and write the chosen formats; ``target`` names the file of a single format.
+    Each file is written whole or not at all, as every export is (``store.files``: a link at the
+    target is replaced, a file dutydesk did not write is overwritten only with ``force``)."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise UserError(f"未知的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
     doc = issue(store, day)
     folder = Path(out_dir).expanduser() if out_dir else exports_dir(store)
-    paths = []
-    for fmt in formats:
-        path = Path(target).expanduser() if target and len(formats) == 1 else folder / f"{file_stem(doc)}.{fmt}"
-        _write_atomic(path, render_bytes(doc, fmt))
-        paths.append(path)
+    paths = [Path(target).expanduser() if target and len(formats) == 1 else folder / f"{file_stem(doc)}.{fmt}"
+             for fmt in formats]
+    for path in paths:  # all refused before one is written
+        check_target(path, force=force)
+    for fmt, path in zip(formats, paths):
+        write_private(path, render_bytes(doc, fmt), force=force)
     return paths
 
 
-def export_bulletin(store: Store, day: dt.date, out_dir: Path | None = None) -> list[Path]:
+def export_bulletin(store: Store, day: dt.date, out_dir: Path | None = None, *, force: bool = False) -> list[Path]:
     """Issue and export the bulletin of ``day`` as .docx, .md and .txt; return the paths."""
-    return export_formats(store, day, FORMATS, out_dir=out_dir)
+    return export_formats(store, day, FORMATS, out_dir=out_dir, force=force)

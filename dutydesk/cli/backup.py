@@ -7,18 +7,21 @@ from pathlib import Path
 
 import click
 
-from .common import Context, pass_ctx
+from .common import Context, force_option, output_path, pass_ctx
 
 
 # -- backup / restore -------------------------------------------------------------------------
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="备份文件（默认：数据库旁 backups/）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="备份文件（默认：数据库旁 backups/；只写文件名时也放在 backups/，./文件名 为当前文件夹）")
+@force_option
 @pass_ctx
-def backup(obj: Context, output: Path | None) -> None:
+def backup(obj: Context, output: str | None, force: bool) -> None:
     """备份数据库（在线备份，不影响其他终端）。"""
-    from ..store.backup import backup_now
+    from ..store.backup import backup_dir, backup_now
 
-    path = backup_now(obj.store, target=output)
+    target = output_path(output, backup_dir(obj.store)) if output else None
+    path = backup_now(obj.store, target=target, force=force)
     click.echo(f"已备份到：{path}")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import echo_table, force_option, output_path, parse_date_option, pass_ctx
 from ..errors import UserError
 
 
@@ -157,22 +157,24 @@ def show(obj, day: dt.date, bulletin_id: int | None) -> None:
 @group.command("export")
 @date_option
 @click.option("--format", "fmt", type=click.Choice(["docx", "md", "txt"]), help="只导出一种格式（默认三种都导出）")
-@click.option("-o", "--output", help="输出文件（指定 --format 时）或文件夹（默认：设置中的导出文件夹）")
+@click.option("-o", "--output", help="输出文件（指定 --format 时）或文件夹（默认：设置中的导出文件夹；"
+                                    "只写名称时也在导出文件夹中）")
+@force_option
 @pass_ctx
-def export(obj, day: dt.date, fmt: str | None, output: str | None) -> None:
+def export(obj, day: dt.date, fmt: str | None, output: str | None, force: bool) -> None:
     """签发并导出简报（.docx、.md、.txt）。签发后内容冻结，可原样重新导出。"""
     from ..bulletin import service
 
-    out = Path(output).expanduser() if output else None
+    out = output_path(output, service.exports_dir(obj.store)) if output else None
     if fmt:
         if out is not None and not out.is_dir() and out.suffix:
-            paths = service.export_formats(obj.store, day, (fmt,), target=out)
+            paths = service.export_formats(obj.store, day, (fmt,), target=out, force=force)
         else:
-            paths = service.export_formats(obj.store, day, (fmt,), out_dir=out)
+            paths = service.export_formats(obj.store, day, (fmt,), out_dir=out, force=force)
     else:
         if out is not None and ((out.exists() and not out.is_dir()) or out.suffix.lower() in (".docx", ".md", ".txt")):
             raise UserError(f"导出三种格式时 -o 应为文件夹（单个文件请加 --format）：{out}")
-        paths = service.export_bulletin(obj.store, day, out)
+        paths = service.export_bulletin(obj.store, day, out, force=force)
     for path in paths:
         click.echo(str(path))
 

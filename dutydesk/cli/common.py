@@ -1,9 +1,10 @@
 """What every command module shares: the lazily opened store of one invocation, date options,
-tab-separated tables."""
+where ``-o`` writes, tab-separated tables."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -44,6 +45,28 @@ def parse_date_option(ctx, param, value):
     from ..dates import parse_date
 
     return parse_date(value)
+
+
+def output_path(typed: str | os.PathLike, folder: Path) -> Path:
+    """Where ``-o`` writes. A path the user typed relative to the current folder (``./x.xlsx``,
+    ``../x.xlsx``), an absolute path and ``~/…`` are taken as typed; any other relative path
+    (``ledger.xlsx``, ``2024/ledger.xlsx``) goes into ``folder``, dutydesk's own private folder
+    for that kind of file (the exports folder, or backups/ for a backup), so a full ledger never
+    lands by accident in whatever folder the command happened to run in (issue 16, M1)."""
+    text = os.fspath(typed)
+    if not text:
+        return folder
+    if text.startswith("~") or os.path.isabs(text):
+        return Path(text).expanduser()
+    seps = ("/", os.sep) + ((os.altsep,) if os.altsep else ())
+    if text in (".", "..") or any(text.startswith(dots + sep) for dots in (".", "..") for sep in seps):
+        return Path(text)
+    return folder / text
+
+
+def force_option(f):
+    """``--force``: overwrite an existing file that dutydesk did not write (``store.files``)."""
+    return click.option("--force", is_flag=True, help="目标文件已存在且不是 dutydesk 写的，也覆盖")(f)
 
 
 def echo_table(rows: list[dict], columns: list[str]) -> None:

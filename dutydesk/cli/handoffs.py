@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import echo_table, force_option, output_path, parse_date_option, pass_ctx
 
 
 @click.group(name="handoffs")
@@ -41,17 +41,19 @@ def import_cmd(obj, file: Path) -> None:
 
 
 @group.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件：.xlsx（台账，可再导入）或 .docx（可打印的整改台账，横向）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出文件：.xlsx（台账，可再导入）或 .docx（可打印的整改台账，横向）；只写文件名时放在导出文件夹")
 @click.option("--unit", default=None, help="只导出涉及该单位的问题")
 @_status_option
 @_view_option
+@force_option
 @pass_ctx
-def export_cmd(obj, output: Path, unit: str | None, status: str | None, view: str) -> None:
+def export_cmd(obj, output: str, unit: str | None, status: str | None, view: str, force: bool) -> None:
     """导出问题整改台账。"""
-    from ..handoffs.export import export_ledger
+    from ..handoffs.export import default_export_dir, export_ledger
 
-    path = export_ledger(obj.store, output, unit=_unit(obj.store, unit), status=status, view=view)
+    path = export_ledger(obj.store, output_path(output, default_export_dir(obj.store)), unit=_unit(obj.store, unit),
+                         status=status, view=view, force=force)
     click.echo(f"已导出：{path}")
 
 

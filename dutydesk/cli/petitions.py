@@ -13,7 +13,7 @@ import click
 
 from ..errors import UserError
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import echo_table, force_option, output_path, parse_date_option, pass_ctx
 
 
 @click.group(name="petitions")
@@ -61,17 +61,19 @@ def results_cmd(obj, file: Path, dry_run: bool) -> None:
 
 
 @group.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出文件：.xlsx、.csv 或 .docx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="输出文件：.xlsx、.csv 或 .docx（只写文件名时放在导出文件夹；./文件名 为当前文件夹）")
 @click.option("--batch", type=int, help="只导出第N批")
 @click.option("--public", is_flag=True, help="公开表（不含信访人信息）；默认导出完整台账")
 @click.option("--no-close-column", is_flag=True, help="公开表不加“是否办结”列")
+@force_option
 @pass_ctx
-def export_cmd(obj, output: Path, batch: int | None, public: bool, no_close_column: bool) -> None:
+def export_cmd(obj, output: str, batch: int | None, public: bool, no_close_column: bool, force: bool) -> None:
     """导出信访件台账或公开表（格式按扩展名：.xlsx、.csv、.docx）。"""
-    from ..petitions.export import export_petitions
+    from ..petitions.export import export_dir, export_petitions
 
-    path = export_petitions(obj.store, output, batch_no=batch, public=public, with_closed=not no_close_column)
+    path = export_petitions(obj.store, output_path(output, export_dir(obj.store)), batch_no=batch, public=public,
+                            with_closed=not no_close_column, force=force)
     click.echo(f"已导出：{path}")
 
 

@@ -9,7 +9,7 @@ import click
 
 from ..sheets import split_multi
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import echo_table, force_option, output_path, parse_date_option, pass_ctx
 
 
 @click.group(name="roster")
@@ -101,16 +101,19 @@ def import_cmd(obj, file: Path) -> None:
 
 
 @group.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件（.xlsx 或 .docx）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出文件（.xlsx 或 .docx；只写文件名时放在导出文件夹）")
 @click.option("--from", "start", callback=parse_date_option, help="开始日期（默认：最早的值班日期）")
 @click.option("--to", "end", callback=parse_date_option, help="结束日期（默认：最晚的值班日期）")
+@force_option
 @pass_ctx
-def export_cmd(obj, output: Path, start: dt.date | None, end: dt.date | None) -> None:
+def export_cmd(obj, output: str, start: dt.date | None, end: dt.date | None, force: bool) -> None:
     """导出值班表：.xlsx 表格，或 .docx 打印版。"""
+    from ..refdata import exports_dir
     from ..roster.transfer import export_roster
 
-    click.echo(f"已导出：{export_roster(obj.store, output, start, end)}")
+    path = export_roster(obj.store, output_path(output, exports_dir(obj.store)), start, end, force=force)
+    click.echo(f"已导出：{path}")
 
 
 # -- duty log ---------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from lxml import etree
 
 from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
 from ..text import clean
+from ..store.files import write_private
 from .docx_common import RED, SIZE, add_page_number_footer, finalize, new_document, paragraph_border, set_font
 
 MARGINS_MM = (37, 28, 35, 26)  # top, left, bottom, right
@@ -383,7 +384,5 @@ def docx_bytes(doc: BulletinDoc) -> bytes:
     return out.getvalue()
 
 
-def write_docx(doc: BulletinDoc, path: Path) -> Path:
-    path = Path(path)
-    path.write_bytes(docx_bytes(doc))
-    return path
+def write_docx(doc: BulletinDoc, path: Path, *, force: bool = False) -> Path:
+    return write_private(path, docx_bytes(doc), force=force)

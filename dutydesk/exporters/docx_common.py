@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from ..store.files import private_stream
 from ..text import clean
 
 # Chinese font sizes (字号) in points.
@@ -273,10 +274,11 @@ def finalize(document: Any) -> None:
         schema_order(root)
 
 
-def save(document: Any, path: str | Path) -> Path:
-    """Finalize and save; returns the path."""
+def save(document: Any, path: str | Path, *, force: bool = False) -> Path:
+    """Finalize and save as a private file (``store.files``; ``force`` overwrites a file dutydesk
+    did not write); returns the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     finalize(document)
-    document.save(str(path))
+    with private_stream(path, force=force) as fh:
+        document.save(fh)
     return path

@@ -49,10 +49,10 @@ def _as_date(value: Any) -> Any:
     return value
 
 
-def write_xlsx(path: Path, rows: Sequence[dict], *, title: str) -> Path:
+def write_xlsx(path: Path, rows: Sequence[dict], *, title: str, force: bool = False) -> Path:
     data = [[_as_date(r.get(k)) if k in DATE_KEYS else r.get(k, "") for k, _ in XLSX_COLUMNS] for r in rows]
     return write_table(path, [t for _, t in XLSX_COLUMNS], data, title=title, sheet_name="问题整改台账",
-                       widths=XLSX_WIDTHS)
+                       widths=XLSX_WIDTHS, force=force)
 
 
 # The printable ledger: fewer, combined columns on a landscape page (267 mm wide).
@@ -63,7 +63,8 @@ DOCX_COLUMNS: list[tuple[str, str, float]] = [
 ]
 
 
-def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, fonts: LedgerFonts | None = None) -> Path:
+def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, fonts: LedgerFonts | None = None,
+               force: bool = False) -> Path:
     fonts = fonts or LedgerFonts()
     doc = dc.new_document(body_font=fonts.body, body_size=dc.SIZE["五号"], landscape=True,
                           margins_mm=(20, 15, 18, 15))
@@ -79,4 +80,4 @@ def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, f
         dc.add_paragraph(doc, "（无符合条件的问题）", font=fonts.body, size=dc.SIZE["五号"],
                          align=WD_ALIGN_PARAGRAPH.CENTER)
     dc.add_page_number_footer(doc, font=fonts.pagenum, size=dc.SIZE["小四"], outer=False)
-    return dc.save(doc, path)
+    return dc.save(doc, path, force=force)

@@ -15,6 +15,7 @@ from typing import Sequence
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
+from ..store.files import private_text
 from ..text import clean
 from . import docx_common as dc
 from .xlsx import excel_safe, write_table
@@ -40,16 +41,18 @@ def _cells(rows: Sequence[dict], cols: Sequence[Col]) -> list[list]:
     return [[r.get(c.key, "") if r.get(c.key) is not None else "" for c in cols] for r in rows]
 
 
-def write_xlsx(path: Path, rows: Sequence[dict], cols: Sequence[Col], *, title: str, sheet_name: str) -> Path:
+def write_xlsx(path: Path, rows: Sequence[dict], cols: Sequence[Col], *, title: str, sheet_name: str,
+               force: bool = False) -> Path:
     return write_table(path, [c.title for c in cols], _cells(rows, cols), title=title, sheet_name=sheet_name,
-                       widths=[c.width_xl for c in cols])
+                       widths=[c.width_xl for c in cols], force=force)
 
 
-def write_csv(path: Path, rows: Sequence[dict], cols: Sequence[Col]) -> Path:
-    """Header and rows only (no title), so the file reads back through the import."""
+def write_csv(path: Path, rows: Sequence[dict], cols: Sequence[Col], *, force: bool = False) -> Path:
+    """Header and rows only (no title), so the file reads back through the import; text that
+    Excel would run as a formula is defused (``text.neutralise_formula``, undone by
+    ``text.restore_formula``). A private file (``store.files``)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    with private_text(path, force=force, encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow([c.title for c in cols])
         for row in _cells(rows, cols):
@@ -58,7 +61,7 @@ def write_csv(path: Path, rows: Sequence[dict], cols: Sequence[Col]) -> Path:
 
 
 def write_docx(path: Path, rows: Sequence[dict], cols: Sequence[Col], *, title: str, subtitle: str = "",
-               fonts: TableFonts | None = None, empty_text: str = "（无）") -> Path:
+               fonts: TableFonts | None = None, empty_text: str = "（无）", force: bool = False) -> Path:
     """A landscape A4 table with the title above and page numbers below."""
     fonts = fonts or TableFonts()
     doc = dc.new_document(body_font=fonts.body, body_size=dc.SIZE["五号"], landscape=True,
@@ -78,7 +81,4 @@ def write_docx(path: Path, rows: Sequence[dict], cols: Sequence[Col], *, title: 
     if not rows:
         dc.add_paragraph(doc, empty_text, font=fonts.body, size=dc.SIZE["五号"], align=WD_ALIGN_PARAGRAPH.CENTER)
     dc.add_page_number_footer(doc, font=fonts.pagenum, size=dc.SIZE["小四"], outer=False)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return dc.save(doc, path, force=force)

@@ -13,10 +13,9 @@ CONTACT_HEADERS = ["姓名", "单位/职务", "角色", "联系电话"]
 
 
 def write_roster_docx(path: Path, *, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence],
-                      contacts: Sequence[Sequence], fonts: dict[str, str]) -> Path:
+                      contacts: Sequence[Sequence], fonts: dict[str, str], force: bool = False) -> Path:
     """A4 portrait; ``subtitle`` lines are centred under the title; the header row repeats on each page."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = fonts.get("font_body") or "仿宋_GB2312"
     doc = new_document(body_font=body, body_size=SIZE["四号"], margins_mm=(30, 20, 28, 20))
     add_paragraph(doc, title, font=fonts.get("font_title") or "宋体", size=SIZE["二号"],
@@ -37,7 +36,7 @@ def write_roster_docx(path: Path, *, title: str, subtitle: str, headers: Sequenc
         add_table(doc, CONTACT_HEADERS, contacts, size=SIZE["五号"], header_font=fonts.get("font_heading1") or "黑体",
                   widths_mm=[24, 70, 24, 40])
     add_page_number_footer(doc, font=fonts.get("font_pagenum") or "宋体", size=SIZE["四号"], outer=False)
-    return save(doc, path)
+    return save(doc, path, force=force)
 
 
 def _fit(widths: list[float], text_width_mm: float = 156) -> list[float]:

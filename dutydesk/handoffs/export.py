@@ -9,6 +9,7 @@ from .. import dates
 from ..errors import UserError
 from ..refdata import get_setting
 from ..store.db import Store
+from ..store.files import check_target
 from .links import linked_petitions
 from .lists import iter_all
 from .model import CLOSED, rebound_text
@@ -62,19 +63,21 @@ def _filter_text(unit: str | None, status: str | None, view: str | None) -> str:
 
 
 def export_ledger(store: Store, path: str | Path, *, unit: str | None = None, status: str | None = None,
-                  view: str | None = None, today: dt.date | None = None) -> Path:
-    """Write the ledger to ``path``: .xlsx (all fields) or .docx (landscape, printable)."""
+                  view: str | None = None, today: dt.date | None = None, force: bool = False) -> Path:
+    """Write the ledger to ``path``: .xlsx (all fields) or .docx (landscape, printable), a private
+    file (``store.files``: ``force`` overwrites a file dutydesk did not write)."""
     from ..exporters import handoffs_ledger as writer
 
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
     if suffix not in {".xlsx", ".docx"}:
         raise UserError(f"不支持的导出格式：{path.suffix or '（无扩展名）'}（请用 .xlsx 或 .docx）")
+    check_target(path, force=force)
     today = today or dates.today()
     rows = ledger_rows(store, unit=unit, status=status, view=view, today=today)
     title = f"问题整改台账{_filter_text(unit, status, view)}"
     if suffix == ".xlsx":
-        return writer.write_xlsx(path, rows, title=f"{title}（截至{dates.cn_date(today)}）")
+        return writer.write_xlsx(path, rows, title=f"{title}（截至{dates.cn_date(today)}）", force=force)
     closed = sum(1 for r in rows if r["status"] == CLOSED)
     late = sum(1 for r in rows if r["late"])
     subtitle = (f"{get_setting(store, 'org')}    截至{dates.cn_date(today)}，共{len(rows)}个问题，"
@@ -84,7 +87,7 @@ def export_ledger(store: Store, path: str | Path, *, unit: str | None = None, st
         header=get_setting(store, "font_heading1"), subtitle=get_setting(store, "font_heading2"),
         pagenum=get_setting(store, "font_pagenum"),
     )
-    return writer.write_docx(path, rows, title=title, subtitle=subtitle, fonts=fonts)
+    return writer.write_docx(path, rows, title=title, subtitle=subtitle, fonts=fonts, force=force)
 
 
 def default_export_dir(store: Store) -> Path:

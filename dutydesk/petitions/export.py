@@ -12,6 +12,7 @@ from ..exporters import petitions_tables as writer
 from ..exporters.petitions_tables import Col
 from ..refdata import get_setting
 from ..store.db import Store
+from ..store.files import check_target
 from .batches import batch_by_no
 from .model import COUNTERS, fmt_number, scrub_identity
 
@@ -144,12 +145,14 @@ def title_for(store: Store, *, batch_no: int | None, public: bool, today: dt.dat
 
 
 def export_petitions(store: Store, path: str | Path, *, batch_no: int | None = None, public: bool = False,
-                     with_closed: bool = True, today: dt.date | None = None) -> Path:
-    """Write the ledger (or with ``public`` the disclosure table) to ``path`` (.xlsx, .csv, .docx)."""
+                     with_closed: bool = True, today: dt.date | None = None, force: bool = False) -> Path:
+    """Write the ledger (or with ``public`` the disclosure table) to ``path`` (.xlsx, .csv, .docx),
+    a private file (``store.files``: ``force`` overwrites a file dutydesk did not write)."""
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UserError(f"不支持的导出格式：{path.suffix or '（无扩展名）'}（请用 .xlsx、.csv 或 .docx）")
+    check_target(path, force=force)
     if batch_no is not None and batch_by_no(store, batch_no) is None:
         raise UserError(f"第{batch_no}批不存在")
     today = today or dates.today()
@@ -161,15 +164,16 @@ def export_petitions(store: Store, path: str | Path, *, batch_no: int | None = N
     else:
         cols, sheet = ledger_columns(), "信访件台账"
     if suffix == ".csv":
-        return writer.write_csv(path, rows, cols)
+        return writer.write_csv(path, rows, cols, force=force)
     if suffix == ".xlsx":
-        return writer.write_xlsx(path, rows, cols, title=title, sheet_name=sheet)
+        return writer.write_xlsx(path, rows, cols, title=title, sheet_name=sheet, force=force)
     fonts = writer.TableFonts(title=get_setting(store, "font_title"), body=get_setting(store, "font_body"),
                               header=get_setting(store, "font_heading1"), pagenum=get_setting(store, "font_pagenum"))
     if not public:
         rows, cols = [_docx_ledger_row(r) for r in rows], ledger_docx_columns()
     subtitle = "" if public else f"{get_setting(store, 'org')}    导出日期：{dates.cn_date(today)}    共{len(rows)}件"
-    return writer.write_docx(path, rows, cols, title=title, subtitle=subtitle, fonts=fonts, empty_text="（无信访件）")
+    return writer.write_docx(path, rows, cols, title=title, subtitle=subtitle, fonts=fonts, empty_text="（无信访件）",
+                             force=force)
 
 
 def export_dir(store: Store) -> Path:

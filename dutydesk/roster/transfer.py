@@ -11,6 +11,7 @@ from ..errors import UserError, ValidationError
 from ..refdata import get_setting
 from ..sheets import read_mapped, split_multi
 from ..store.db import Store
+from ..store.files import check_target
 from ..text import clean, clean_line
 from . import service
 from . import shifts as shiftmod
@@ -165,12 +166,15 @@ def export_range(store: Store, start: dt.date | None, end: dt.date | None) -> tu
     return start, end
 
 
-def export_roster(store: Store, path: str | Path, start: dt.date | None = None, end: dt.date | None = None) -> Path:
-    """Write the roster of ``start``..``end`` as .xlsx or .docx (by the file's suffix)."""
+def export_roster(store: Store, path: str | Path, start: dt.date | None = None, end: dt.date | None = None, *,
+                  force: bool = False) -> Path:
+    """Write the roster of ``start``..``end`` as .xlsx or .docx (by the file's suffix), a private file
+    (it lists phone numbers; ``store.files``: ``force`` overwrites a file dutydesk did not write)."""
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
     if suffix not in {".xlsx", ".docx"}:
         raise UserError(f"只能导出为 .xlsx 或 .docx：{path.name}")
+    check_target(path, force=force)
     start, end = export_range(store, start, end)
     slots = [s for s in service.load_range(store, start, end) if s.id is not None]
     multi = len(shiftmod.shifts(store)) > 1 or len({s.shift for s in slots}) > 1
@@ -190,7 +194,7 @@ def export_roster(store: Store, path: str | Path, start: dt.date | None = None, 
 
         widths = [12, 14] + ([8] if multi else []) + [12, 22, 30, 24]
         return write_table(path, headers, [row(s, s.date) for s in slots], title=f"值班表（{period}）",
-                           sheet_name="值班表", widths=widths)
+                           sheet_name="值班表", widths=widths, force=force)
     from ..exporters.roster_docx import write_roster_docx
 
     contacts: dict[int, service.Staff] = {}
@@ -207,4 +211,5 @@ def export_roster(store: Store, path: str | Path, start: dt.date | None = None, 
         path, title="值班表", subtitle=f"{get_setting(store, 'org')}\n（{period}）", headers=headers,
         rows=[row(s, dates.cn_date(s.date, year=False)) for s in slots], contacts=contact_rows,
         fonts={k: get_setting(store, k) for k in ("font_title", "font_body", "font_heading1", "font_heading2", "font_pagenum")},
+        force=force,
     )

@@ -1,16 +1,18 @@
-"""Backups with SQLite's online backup API, private files, the last N kept."""
+"""Backups with SQLite's online backup API, private files (``store.files``), the last N kept."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
-import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import UserError
-from .db import Store, _create_private_file
+from . import files
+from .db import Store
 from .migration_set import MIGRATIONS_TABLE, MigrationSet
 from .migrations import SCHEMA_GENERATION, is_empty, migrate
 
@@ -21,20 +23,42 @@ def backup_dir(store: Store) -> Path:
     return store.path.parent / "backups"
 
 
-def _ro_uri(path: Path) -> str:
+def _ro_uri(path: Path, *, immutable: bool = False) -> str:
     """A read-only SQLite URI; ``as_uri`` percent-encodes ``?``, ``#`` and ``%`` in names."""
-    return Path(path).expanduser().resolve().as_uri() + "?mode=ro"
+    return Path(path).expanduser().resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
 
 
-def _copy(src: sqlite3.Connection, target: Path) -> None:
-    """Copy ``src`` into ``target`` atomically: a temporary private file, then rename.
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a database file that leaves nothing beside it.
 
-    A crash or a kill mid-copy leaves no half-written file under the final name (which
-    would otherwise count as today's backup or be restored later).
-    """
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    _create_private_file(tmp)
+    Opening a WAL-mode file read-only makes SQLite create ``-wal`` and ``-shm`` files, which it
+    cannot remove on close: a checked or restored backup would keep them forever. Without a
+    ``-wal`` beside it the file holds all its data and is opened ``immutable`` (no side files);
+    with one (a copy of a live database), the ``-shm`` this opening created is removed after."""
+    path = Path(path).expanduser().resolve()
+    side = {suffix: Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")}
+    existed = {suffix: os.path.lexists(p) for suffix, p in side.items()}
+    conn = sqlite3.connect(_ro_uri(path, immutable=not existed["-wal"]), uri=True)
     try:
+        yield conn
+    finally:
+        conn.close()
+        for suffix, p in side.items():
+            if not existed[suffix]:
+                try:
+                    if os.path.isfile(p) and not os.path.islink(p):
+                        p.unlink()
+                except OSError:  # pragma: no cover
+                    pass
+
+
+def _copy(src: sqlite3.Connection, target: Path, *, force: bool = False) -> None:
+    """Copy ``src`` into ``target`` atomically: a private temporary file, then rename
+    (``store.files``). A crash or a kill mid-copy leaves no half-written file under the final
+    name (which would otherwise count as today's backup or be restored later); the temporary
+    file of a killed backup is removed at the next start."""
+    with files.private_output(target, force=force) as tmp:
         dst = sqlite3.connect(str(tmp))
         try:
             src.backup(dst)
@@ -42,11 +66,6 @@ def _copy(src: sqlite3.Connection, target: Path) -> None:
             dst.execute("PRAGMA journal_mode=DELETE").fetchone()
         finally:
             dst.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _keep_setting(store: Store) -> int:
@@ -56,18 +75,23 @@ def _keep_setting(store: Store) -> int:
         return KEEP_DEFAULT
 
 
-def backup_now(store: Store, *, target: Path | None = None, reason: str = "manual", keep: int | None = None) -> Path:
-    """Write a consistent copy of the database; returns its path."""
+def backup_now(store: Store, *, target: Path | None = None, reason: str = "manual", keep: int | None = None,
+               force: bool = False) -> Path:
+    """Write a consistent copy of the database as a private file; returns its path. An existing
+    ``target`` dutydesk did not write is replaced only with ``force`` (a link is replaced, never
+    followed)."""
     if target is None:
+        files.make_private_dir(backup_dir(store), ours=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = backup_dir(store) / f"{store.path.stem}-{stamp}-{reason}.db"
     target = Path(target).expanduser()
-    if target.exists() and target.resolve() == store.path:
+    if not target.is_symlink() and target.exists() and target.resolve() == store.path:
         raise UserError("备份文件不能与数据库是同一个文件")
     if target.is_dir():
         raise UserError(f"这是一个文件夹，请给出备份文件名：{target}")
+    files.check_target(target, force=force)
     with store._lock:  # not in the middle of another thread's write() on this connection
-        _copy(store.conn, target)
+        _copy(store.conn, target, force=force)
     if keep is None:
         keep = _keep_setting(store)
     if target.parent.resolve() == backup_dir(store).resolve():
@@ -112,16 +136,13 @@ def check_backup_file(path: Path, sets: list[MigrationSet]) -> None:
     if not path.is_file():
         raise UserError(f"备份文件不存在：{path}")
     try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True)
-        try:
+        with read_only(path) as conn:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             applied = set()
             if MIGRATIONS_TABLE in tables:
                 applied = {tuple(r) for r in conn.execute(f"SELECT migration_set, name FROM [{MIGRATIONS_TABLE}]")}
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise UserError(f"不是有效的数据库文件（或已损坏、被截断）：{path}") from exc
     if ok != "ok":
@@ -133,31 +154,31 @@ def check_backup_file(path: Path, sets: list[MigrationSet]) -> None:
         raise UserError(f"备份文件由更新版本的 dutydesk 创建，请先升级 dutydesk 再恢复：{path}")
 
 
-def _pages_from(source: Path, store: Store) -> tuple[sqlite3.Connection, Path | None]:
+@contextmanager
+def _pages_from(source: Path, store: Store) -> Iterator[sqlite3.Connection]:
     """A connection to ``source`` whose page size matches the live database.
 
     The backup API cannot change the page size of a WAL database, so a file with another
-    page size is first rewritten (VACUUM) into a private temporary copy.
+    page size is first rewritten (VACUUM) into a private temporary copy, removed after.
     """
-    src = sqlite3.connect(_ro_uri(source), uri=True)
     want = store.scalar("PRAGMA page_size")
-    if src.execute("PRAGMA page_size").fetchone()[0] == want:
-        return src, None
-    tmp = backup_dir(store) / f".restore-{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    _create_private_file(tmp)
-    conv = sqlite3.connect(str(tmp))
-    try:
-        src.backup(conv)
-        conv.execute(f"PRAGMA page_size={int(want)}")
-        conv.execute("VACUUM")
-    except BaseException:
-        conv.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        src.close()
-    return conv, tmp
+    with read_only(source) as src:
+        if src.execute("PRAGMA page_size").fetchone()[0] == want:
+            yield src
+            return
+        tmp = files.create_temp(backup_dir(store), "restore")
+        try:
+            conv = sqlite3.connect(str(tmp))
+            try:
+                src.backup(conv)
+                conv.execute(f"PRAGMA page_size={int(want)}")
+                conv.execute("VACUUM")
+                yield conv
+            finally:
+                conv.close()
+        finally:
+            for p in (tmp, Path(f"{tmp}-journal")):
+                p.unlink(missing_ok=True)
 
 
 def restore(store: Store, source: Path, sets: list[MigrationSet]) -> Path:
@@ -171,25 +192,15 @@ def restore(store: Store, source: Path, sets: list[MigrationSet]) -> Path:
         raise UserError("不能用数据库文件自身恢复")
     check_backup_file(source, sets)
     safety = backup_now(store, reason="prerestore")
-    src, tmp = _pages_from(source, store)
-    try:
-        with store._lock:
-            if store.conn.in_transaction:
-                store.conn.commit()
-            try:
-                src.backup(store.conn)
-            except sqlite3.OperationalError as exc:
-                raise UserError(f"恢复失败（数据库未改动）：{exc}；恢复前的备份在 {safety}") from exc
-    finally:
-        src.close()
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    with _pages_from(source, store) as src, store._lock:
+        if store.conn.in_transaction:
+            store.conn.commit()
+        try:
+            src.backup(store.conn)
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"恢复失败（数据库未改动）：{exc}；恢复前的备份在 {safety}") from exc
     migrate(store, sets)  # an older backup: bring its schema up to this version
     with store.write():
         store.audit("database", store.path.name, "恢复备份", {"file": str(source), "safety_backup": str(safety)})
     return safety
 
-
-def copy_file(src: Path, dst: Path) -> None:  # pragma: no cover - convenience
-    shutil.copy2(src, dst)
-    os.chmod(dst, 0o600)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ..dates import now_iso
 from ..errors import DatabaseLockedError, UserError
+from .files import make_private_dir
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -29,17 +30,20 @@ def default_operator() -> str:
 
 
 def _create_private_file(path: Path) -> None:
-    """Create ``path`` (and parent folders) with mode 0600 if it does not exist.
-
-    An existing regular file is made private too; a folder is refused (never chmod a folder).
-    """
+    """Create ``path`` with mode 0600 if it does not exist (missing folders 0700); an existing
+    file is left as it is here (it is made private once it opened as a database: a file that is
+    not one is refused untouched). A folder is refused (never chmod a folder)."""
     if path.is_dir():
         raise UserError(f"这是一个文件夹，不是数据库文件：{path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            return
+        except OSError as exc:
+            raise UserError(f"无法创建数据库文件 {path}：{exc.strerror or exc}") from exc
         os.close(fd)
-    _make_private(path)
 
 
 def _make_private(path: Path) -> None:
@@ -86,8 +90,9 @@ class Store:
             if conn is not None:
                 conn.close()
             raise UserError(f"无法打开数据库 {self.path}：{_explain(exc)}") from exc
-        # SQLite gives new -wal/-shm files the database's mode; fix ones left by an older version.
-        for suffix in ("-wal", "-shm", "-journal"):
+        # A database (it opened as one): private, with the -wal/-shm files SQLite gives its mode
+        # (an older version left them 0644).
+        for suffix in ("", "-wal", "-shm", "-journal"):
             _make_private(Path(f"{self.path}{suffix}"))
         if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystem
             pass

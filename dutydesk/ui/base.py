@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from .app import DutyDeskApp
 
 UNDO_HINT = "按 Ctrl+Z 打开回收站可恢复"  # said after every delete (the trash dialog is ui/trash.py)
+
+
+def confirm_overwrite(app, error: Exception, retry: Callable[[], object]) -> None:
+    """An export found a file dutydesk did not write at its target (``store.files.NotOursError``):
+    ask, and on yes run ``retry`` (the same export with ``force=True``). Call it from the UI
+    thread (from a worker: ``app.call_from_thread``)."""
+    from .modals import ConfirmModal
+
+    path = getattr(error, "path", "")
+    app.push_screen(ConfirmModal(f"{path}\n已存在，且不是 dutydesk 导出的文件（可能是别人的文件或已被编辑过）。\n"
+                                 "覆盖它？"), lambda yes: retry() if yes else None)
 
 
 class BaseScreen(SafeDispatch, Screen):
@@ -108,6 +119,9 @@ class BaseScreen(SafeDispatch, Screen):
 
     def refresh_data(self) -> None:
         """Reload what the screen shows from the database (cheap: one page)."""
+
+    def confirm_overwrite(self, error: Exception, retry: Callable[[], object]) -> None:
+        confirm_overwrite(self.app, error, retry)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every described binding active on this screen (not the app's own)."""

@@ -320,15 +320,20 @@ class HandoffsScreen(BaseScreen):
         self.notify("正在导出问题整改台账…")
         self.run_worker(lambda: self._export(filters), thread=True, group="handoffs-export", exclusive=True)
 
-    def _export(self, filters: dict) -> None:
+    def _export(self, filters: dict, force: bool = False) -> None:
         from ....handoffs.export import default_export_dir, export_ledger
+        from ....store.files import NotOursError
 
         store = self.store.clone()
         try:
             today = dates.today()
             folder = default_export_dir(store)
-            paths = [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, **filters)
-                     for ext in (".xlsx", ".docx")]
+            paths = [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, force=force,
+                                   **filters) for ext in (".xlsx", ".docx")]
+        except NotOursError as exc:
+            self.app.call_from_thread(self.confirm_overwrite, exc, lambda: self.run_worker(
+                lambda: self._export(filters, True), thread=True, group="handoffs-export", exclusive=True))
+            return
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
             return

@@ -609,12 +609,16 @@ class PetitionsScreen(BaseScreen):
         self.app.push_screen(ExportForm(self.store, export_dir(self.store), list_batches(self.store), batch_no), done)
 
     @work(thread=True, exclusive=True, group="petitions-file")
-    def _export(self, req: ExportRequest) -> None:
+    def _export(self, req: ExportRequest, force: bool = False) -> None:
         from ....petitions.export import export_petitions
+        from ....store.files import NotOursError
 
         store = self.store.clone()
         try:
-            path = export_petitions(store, req.path, batch_no=req.batch_no, public=req.public)
+            path = export_petitions(store, req.path, batch_no=req.batch_no, public=req.public, force=force)
+        except NotOursError as exc:
+            self.app.call_from_thread(self.confirm_overwrite, exc, lambda: self._export(req, True))
+            return
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self._error, str(exc), "导出失败")
             return

@@ -583,13 +583,18 @@ class RosterScreen(BaseScreen):
         self.notify("正在导出值班表…", markup=False)
         self.run_worker(lambda: self._export(start, end, folder), thread=True, group="roster-files", exclusive=True)
 
-    def _export(self, start: dt.date, end: dt.date, folder: Path) -> None:
+    def _export(self, start: dt.date, end: dt.date, folder: Path, force: bool = False) -> None:
         from ....roster import transfer
+        from ....store.files import NotOursError
 
         store = self.store.clone()
         try:
             paths = [transfer.export_roster(store, folder / f"值班表-{start.isoformat()}-{end.isoformat()}{suffix}",
-                                            start, end) for suffix in (".xlsx", ".docx")]
+                                            start, end, force=force) for suffix in (".xlsx", ".docx")]
+        except NotOursError as exc:
+            self.app.call_from_thread(self.confirm_overwrite, exc, lambda: self.run_worker(
+                lambda: self._export(start, end, folder, True), thread=True, group="roster-files", exclusive=True))
+            return
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
             return
