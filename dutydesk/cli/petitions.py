@@ -111,6 +111,12 @@ def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
                f"来信{b['letter']}，重点件{b['key_cases']}、重复件{b['repeats']}）" + (f"\t{b['note']}" if b["note"] else ""))
 
 
+def _limit(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise UserError(f"--limit 应为正整数，不是 {value}")
+    return value
+
+
 @group.command("list")
 @click.option("--batch", type=int, help="批次号")
 @click.option("--unit", help="行政区域")
@@ -118,7 +124,8 @@ def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
 @click.option("--status", help="状态")
 @click.option("--overdue", is_flag=True, help="只列超期件")
 @click.option("--search", "text", default="", help="搜索受理编号和内容")
-@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--limit", type=int, default=100, show_default=True, callback=lambda ctx, param, value: _limit(value),
+              help="最多列出几件（正整数）")
 @pass_ctx
 def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
     """列出信访件（超期、今日到期在前；信访人已隐去）。"""
@@ -136,15 +143,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
         batch_id = b["id"]
     filters = Filters(text=text, batch_id=batch_id, unit=resolve_unit(store, unit) if unit else "",
                       ptype=ptype or "", status=status or "", overdue_only=overdue)
-    rows, total = page(store, filters, dates.today(), 0, limit)
-    if rows:  # a petitioner quoted in the content stays hidden (the list goes to terminals and scripts)
-        from ..petitions.model import scrub_identity
-
-        who = {r["id"]: r for r in store.query(
-            "SELECT id, petitioner_name, petitioner_phone, petitioner_address FROM petitions "
-            f"WHERE id IN ({','.join('?' for _ in rows)})", [r["id"] for r in rows])}
-        for row in rows:
-            row["content"] = scrub_identity(row["content"] or "", who.get(row["id"], {}))
+    rows, total = page(store, filters, dates.today(), 0, limit)  # the content made public (search.page)
     echo_table(rows, ["mark", "case_no", "batch_no", "unit", "pollution_types", "petitioner", "lead_unit",
                       "due_date", "status", "content"])
     click.echo(f"共 {total} 件" + (f"（显示前 {len(rows)} 件）" if total > len(rows) else ""), err=True)
@@ -161,7 +160,7 @@ def show_cmd(obj, case_no: str, full: bool) -> None:
 
     row = _petition(obj.store, case_no)
     click.echo(detail_text(obj.store, row["id"], reveal=full))
-    click.echo("\n修改记录：\n" + history_text(obj.store, row["id"]))
+    click.echo("\n修改记录：\n" + history_text(obj.store, row["id"], public=not full))
 
 
 @group.command("assign")

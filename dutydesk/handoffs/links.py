@@ -74,7 +74,7 @@ def create_from_petition(store: Store, petition_id: int, **overrides: Any) -> in
     Description, 行政区域, 牵头单位 and 配合单位 come from the petition; ``overrides``
     (any field of :func:`create`) win.
     """
-    from ..petitions.model import scrub_identity
+    from ..petitions.privacy import public_text
 
     _require_petitions(store)
     with store.write():
@@ -87,7 +87,7 @@ def create_from_petition(store: Store, petition_id: int, **overrides: Any) -> in
             raise UserError(f"信访件 {p['case_no']} 已生成问题 {existing[0]['problem_no']}")
         fields: dict[str, Any] = {
             "source": PETITION_SOURCE,
-            "description": scrub_identity(p["content"] or "", p),  # a ledger leaves the office: no petitioner
+            "description": public_text(store, p["content"] or "", p),  # a ledger leaves the office: no identity
             "region": p["unit"] or "",
             "lead_unit": p["lead_unit"] or p["unit"] or "",
             "coop_units": p["coop_units"] or "",

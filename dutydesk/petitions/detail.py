@@ -9,18 +9,26 @@ from .. import dates
 from ..store.db import Store
 from ..text import mask_address, mask_name, mask_phone
 from .deadlines import is_overdue
-from .model import COUNTERS, PRIVATE_FIELDS, fmt_number, scrub_identity
+from .model import COUNTERS, PRIVATE_FIELDS, fmt_number
+from .privacy import names_index, public_text
 from .rows import get_petition
 from .workflow import results
+
+
+_KEPT = frozenset({"case_no", "case_key", "case_rev", "status", "unit", "lead_unit", "coop_units", "method",
+                   "pollution_types", "received_date", "assigned_date", "due_date", "closed_date", "published_date",
+                   "batch_date", "created_at", "updated_at", "deleted_at"})  # no identity can be in these
 
 
 def detail_text(store: Store, petition_id: int, *, reveal: bool = True, today: dt.date | None = None) -> str:
     p = get_petition(store, petition_id)
     today = today or dates.today()
     name, phone, address = p["petitioner_name"], p["petitioner_phone"], p["petitioner_address"]
-    if not reveal:  # hidden in the fields, and where a text quotes them
+    if not reveal:  # hidden in the fields, and in every text (privacy.public_text)
         name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
-        p = {k: scrub_identity(v, p) if isinstance(v, str) and k not in PRIVATE_FIELDS else v for k, v in p.items()}
+        names = names_index(store)
+        p = {k: public_text(names, v, p) if isinstance(v, str) and k not in PRIVATE_FIELDS and k not in _KEPT else v
+             for k, v in p.items()}
     due = p["due_date"] or "未定"
     if is_overdue(p, today):
         due += "（已超期）"

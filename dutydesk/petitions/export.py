@@ -14,7 +14,8 @@ from ..refdata import get_setting
 from ..store.db import Store
 from ..store.files import check_target
 from .batches import batch_by_no
-from .model import COUNTERS, fmt_number, scrub_identity
+from .model import COUNTERS, fmt_number
+from .privacy import names_index, public_text
 
 FORMATS = {".xlsx", ".csv", ".docx"}
 PUBLIC_TITLE = "群众信访举报转办和边督边改公开情况一览表"
@@ -91,16 +92,18 @@ def fetch_rows(store: Store, *, batch_no: int | None = None) -> list[dict]:
     return rows
 
 
-scrub = scrub_identity  # the name the exporters and their tests use
+PUBLIC_TEXTS = ("content", "investigation", "handling", "accountability")
 
 
-def public_rows(rows: list[dict]) -> list[dict]:
-    """Rows for the disclosure table: the petitioner's identity is dropped (and scrubbed from texts)."""
+def public_rows(store: Store, rows: list[dict]) -> list[dict]:
+    """Rows for the disclosure table: the petitioner's identity is dropped, and the texts made
+    public (``privacy.public_text``: phones, ID numbers, any petitioner's name masked)."""
+    names = names_index(store)
     out = []
     for row in rows:
         pub = {k: row[k] for k in ("seq", "case_no", "unit", "pollution_types", "truth", "close_text")}
-        for key in ("content", "investigation", "handling", "accountability"):
-            pub[key] = scrub(row[key] or "", row)
+        for key in PUBLIC_TEXTS:
+            pub[key] = public_text(names, row[key] or "", row)
         out.append(pub)
     return out
 
@@ -159,7 +162,7 @@ def export_petitions(store: Store, path: str | Path, *, batch_no: int | None = N
     rows = fetch_rows(store, batch_no=batch_no)
     title = title_for(store, batch_no=batch_no, public=public, today=today)
     if public:
-        rows, cols = public_rows(rows), public_columns(with_closed=with_closed)
+        rows, cols = public_rows(store, rows), public_columns(with_closed=with_closed)
         sheet = "公开表"
     else:
         cols, sheet = ledger_columns(), "信访件台账"

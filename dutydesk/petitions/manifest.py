@@ -7,13 +7,13 @@ from ..store.db import Store
 from ..text import mask_name
 from ..trash import Kind
 from . import schema
-from .model import scrub_identity
+from .privacy import public_text
 
 
 def _label(store: Store, row: dict) -> str:
     who = mask_name(row.get("petitioner_name") or "")
     return f"{row['case_no']}（{row['unit']}）" + (f"信访人 {who} " if who else "") \
-        + scrub_identity(row["content"] or "", row)
+        + public_text(store, row["content"] or "", row)
 
 
 def _restore(store: Store, record_id: int) -> None:

@@ -1,13 +1,40 @@
-"""The petitioner's identity (name, phone, address) kept out of audits, histories and crash logs:
-the audit payloads with it masked, a petition's identity, the identities quoted in a text."""
+"""The petitioner's identity (name, phone, address) kept out of everything that leaves the
+detail view and the full ledger.
+
+:func:`public_text` is the one function that makes a text public: the --public table (.csv,
+.xlsx, .docx), ``petitions list`` / ``show``, the TUI's list, a problem made from a petition,
+letters. It masks what people actually write, not only the stored identity verbatim:
+
+- every phone-like or ID-card-like number, whoever's it is: 7 or more digits (full-width too),
+  written in one piece or in groups split by spaces, dashes or dots, or with a bracketed area
+  code (``138-1234-5679``, ``138 1234 5679``, ``１３８１２３４５６７９``, ``(0746)8881235``,
+  ``43112319900101123X``); not a number inside a letters-and-digits token (a 受理编号 such as
+  ``D2HH202403130001``), not a date (``2024-03-13``, ``20240313``), not an amount or a measure
+  (followed by 元, 吨, 米, %, …, or after ¥);
+- any stored petitioner's name (of any petition, deleted ones and earlier names too: the
+  ``petitioner_names`` table, kept by triggers) wherever a text quotes it, also with spaces
+  between its characters (``王 五 一``);
+- the petition's own identity (``row``): its name, its address and a short phone verbatim.
+
+The names are loaded once per process and database into a set (about 70 ms at 100,000 names),
+then only the names added since (by id), so a page of the list costs a few set lookups per
+character (only at characters that begin some name).
+
+The rest: the audit payloads with the identity masked (:func:`masked_audit`), a petition's
+identity, the identities quoted in a crash log's message (:func:`identities_in`).
+"""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import threading
 from bisect import bisect_right
 from itertools import accumulate
+from typing import Iterable, Union
 
 from ..store.db import Store
-from ..text import mask_address, mask_name, mask_phone
+from ..text import mask_address, mask_name, mask_phone, nfkc
 from .model import IDENTITY_MIN_LENGTH, PRIVATE_FIELDS, identity_needles, scrub_needles
 
 _MASKS = {"petitioner_name": mask_name, "petitioner_phone": mask_phone, "petitioner_address": mask_address}
@@ -84,3 +111,228 @@ def identities_in(store: Store, text: str) -> list[str]:
     ):
         found |= {v for v in row.values() if v and v in text}
     return sorted(found, key=len, reverse=True)
+
+
+# -- public text --------------------------------------------------------------------------------
+_DIGITS = "0-9\uff10-\uff19"
+_LETTERS = "A-Za-z\uff21-\uff3a\uff41-\uff5a"
+_SEPARATORS = "\\-\u2010-\u2015\u2212\uff0d\ufe63.\uff0e\u00b7\u30fb"  # dashes and dots
+_SPACE = "[ \\t\u3000\u00a0]"
+# between two groups of digits: a dash or a dot (spaces around it allowed), or spaces alone
+# between groups of 3 digits or more (138 1234 5679; not "批次3 123456")
+_JOIN = rf"(?:{_SPACE}{{0,2}}[{_SEPARATORS}]{_SPACE}{{0,2}}|(?<=[{_DIGITS}]{{3}}){_SPACE}{{1,3}}(?=[{_DIGITS}]{{3}}))"
+_NUMBER = re.compile(
+    # a date first (it is consumed as a date, never masked): 2024-03-13, 2024.3.13, 2024年3月13日
+    rf"(?P<date>(?<![{_DIGITS}])(?:19|20|１９|２０)[{_DIGITS}]{{2}}\s?[-./年－．]\s?[{_DIGITS}]{{1,2}}\s?[-./月－．]"
+    rf"\s?[{_DIGITS}]{{1,2}}(?![{_DIGITS}]))"
+    # a number not inside a letters-and-digits token: groups of digits joined as above, an area
+    # code in brackets before it, an ID card's X after it
+    rf"|(?P<number>(?<![{_DIGITS}{_LETTERS}])(?:[(\uff08][{_DIGITS}]{{3,4}}[)\uff09]{_SPACE}{{0,3}})?"
+    rf"[{_DIGITS}]+(?:{_JOIN}[{_DIGITS}]+)*[Xx\uff38\uff58]?(?![{_DIGITS}{_LETTERS}]))"
+)
+_GROUP = re.compile(rf"[{_DIGITS}]+[Xx\uff38\uff58]?")
+_TO_ASCII = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+_NOT_DIGIT = re.compile(r"[^0-9X]")
+PHONE_MIN_DIGITS = 7
+ID_MIN_DIGITS = 15
+NUMBER_MAX_DIGITS = 18  # longer: several numbers written in a row, each masked alone
+_UNIT_AFTER = re.compile(r"\s?(?:[元万亿吨米亩斤克升头只户人次件辆台个株棵座家名条倍度%％‰]|平方|立方|公[里斤顷]|kg|km|t\b|m\b)")
+_COMPACT_DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
+
+
+def mask_number(digits: str) -> str:
+    """A phone-like number (digits only) masked: as :func:`text.mask_phone`; an ID-card-like one
+    (15 or more characters) shows only its first 3 and last 2."""
+    if len(digits) >= ID_MIN_DIGITS:
+        return digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
+    return mask_phone(digits)
+
+
+def _digits(text: str) -> str:
+    return _NOT_DIGIT.sub("", text.translate(_TO_ASCII))
+
+
+def _number(m: re.Match) -> str:
+    found = m.group("number")
+    if found is None:  # a date
+        return m.group(0)
+    digits = _digits(found)
+    if len(digits) < PHONE_MIN_DIGITS:
+        return found
+    if len(digits) > NUMBER_MAX_DIGITS:  # numbers in a row (0746-8881235-8881236): each group alone
+        return _GROUP.sub(lambda g: mask_number(_digits(g[0])) if len(_digits(g[0])) >= PHONE_MIN_DIGITS
+                          else g[0], found)
+    text, end = m.string, m.end()
+    if _UNIT_AFTER.match(text, end) or text[max(0, m.start() - 1):m.start()] in ("¥", "￥", "$"):
+        return found  # an amount or a measure
+    if len(digits) == 8 and _COMPACT_DATE.fullmatch(digits) and digits == found:
+        return found  # 20240313
+    return mask_number(digits)
+
+
+def mask_numbers(text: str) -> str:
+    """Every phone-like and ID-card-like number in ``text`` masked (see the module's docstring)."""
+    return _NUMBER.sub(_number, text) if any(ch.isdigit() for ch in text) else text
+
+
+_GAP = frozenset(" \t\u3000\u00a0")  # what may stand between the characters of a written name
+NAME_MAX = 10  # longer stored "names" are not looked for
+_PLACEHOLDERS = frozenset({
+    "匿名", "不详", "未知", "无名", "保密", "群众", "某某", "本人", "来电人", "来信人", "网民", "市民", "村民",
+    "居民", "信访人", "举报人", "反映人", "暂无", "未提供", "不愿透露", "无", "空", "未填", "未留", "投诉人",
+})
+
+
+def _name_key(name: str) -> str:
+    return "".join(ch for ch in nfkc(name or "") if not ch.isspace())
+
+
+def _wanted(name: str) -> bool:
+    """A stored name worth looking for: 2 to 10 characters, one of them Chinese, not a placeholder."""
+    return (IDENTITY_MIN_LENGTH["petitioner_name"] <= len(name) <= NAME_MAX and name not in _PLACEHOLDERS
+            and any("\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch for ch in name))
+
+
+class NameIndex:
+    """The names to hide: a set, the lengths they have (longest first) and their first characters."""
+
+    __slots__ = ("names", "lengths", "firsts", "last_id", "last_name")
+
+    def __init__(self, names: Iterable[str] = (), *, last_id: int = 0, last_name: str = ""):
+        self.names = frozenset(n for n in map(_name_key, names) if _wanted(n))
+        self.lengths = tuple(sorted({len(n) for n in self.names}, reverse=True))
+        self.firsts = frozenset(n[0] for n in self.names)
+        self.last_id, self.last_name = last_id, last_name
+
+    def extended(self, names: Iterable[str], *, last_id: int, last_name: str) -> "NameIndex":
+        new = NameIndex(names, last_id=last_id, last_name=last_name)
+        if self.names:
+            new.names = self.names | new.names
+            new.lengths = tuple(sorted(set(self.lengths) | set(new.lengths), reverse=True))
+            new.firsts = self.firsts | new.firsts
+        return new
+
+    def spans(self, text: str, extra: frozenset = frozenset()) -> list[tuple[int, int, str]]:
+        """(start, end, name) of each name (of the index or ``extra``) in ``text``, spaces between
+        its characters allowed; the longest name at a place wins."""
+        names, firsts = self.names, self.firsts
+        lengths = self.lengths
+        if extra:
+            names, firsts = names | extra, firsts | {n[0] for n in extra}
+            lengths = tuple(sorted(set(lengths) | {len(n) for n in extra}, reverse=True))
+        if not names:
+            return []
+        if _GAP.isdisjoint(text):
+            compact, where = text, None
+        else:
+            where = [i for i, ch in enumerate(text) if ch not in _GAP]
+            compact = "".join(text[i] for i in where)
+        out, i, n = [], 0, len(compact)
+        while i < n:
+            if compact[i] in firsts:
+                for size in lengths:
+                    if size <= n - i and compact[i:i + size] in names:
+                        start, end = (i, i + size) if where is None else (where[i], where[i + size - 1] + 1)
+                        out.append((start, end, compact[i:i + size]))
+                        i += size
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return out
+
+
+_INDEXES: dict[str, NameIndex] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def names_index(store: Store) -> NameIndex:
+    """Every petitioner's name ever stored, as a :class:`NameIndex`: loaded once per process and
+    database, then only the names added since (a page of the list asks one indexed row)."""
+    try:
+        last = store.one("SELECT id, name FROM petitioner_names ORDER BY id DESC LIMIT 1")
+    except sqlite3.OperationalError:  # a database without the table (not migrated): read them all
+        return NameIndex(r["n"] for r in store.query(
+            "SELECT DISTINCT petitioner_name AS n FROM petitions WHERE length(petitioner_name) >= 2"))
+    key = str(store.path)
+    with _INDEX_LOCK:
+        index = _INDEXES.get(key)
+        if last is None:
+            index = NameIndex()
+        elif index is None or index.last_id > last["id"] or store.scalar(
+                "SELECT name FROM petitioner_names WHERE id = ?", [index.last_id]) != (index.last_name or None):
+            index = NameIndex(_names_after(store, 0), last_id=last["id"], last_name=last["name"])  # (re)load
+        elif index.last_id < last["id"]:
+            index = index.extended(_names_after(store, index.last_id), last_id=last["id"], last_name=last["name"])
+        _INDEXES[key] = index
+        return index
+
+
+def _names_after(store: Store, after_id: int) -> list[str]:
+    joined = store.scalar("SELECT group_concat(name, char(10)) FROM petitioner_names WHERE id > ?", [after_id])
+    return joined.split("\n") if joined else []
+
+
+Source = Union[Store, NameIndex, Iterable[str], None]
+
+
+def _index_of(source: Source) -> NameIndex:
+    if isinstance(source, NameIndex):
+        return source
+    if isinstance(source, Store):
+        return names_index(source)
+    return NameIndex(source or ())
+
+
+def public_text(source: Source, text: str | None, row: dict | None = None) -> str:
+    """``text`` as it may be shown outside the detail view and the full ledger: phone-like and
+    ID-card-like numbers, any stored petitioner's name (spaces between its characters or not),
+    and ``row``'s own identity (``petitioner_name``, ``petitioner_phone``, ``petitioner_address``)
+    masked. See the module's docstring for what is found.
+
+    ``source`` gives the names to hide: a :class:`~dutydesk.store.db.Store` (every name stored
+    in it, cached per database), a :class:`NameIndex` (``names_index(store)``, to mask many texts
+    with one lookup), an iterable of names (a letter that names a few people), or None (only
+    ``row``'s). For many texts at once see :func:`public_rows`::
+
+        from dutydesk.petitions.privacy import public_text
+        body = public_text(store, body, petition_row)
+    """
+    if not text:
+        return text or ""
+    index = _index_of(source)
+    extra: frozenset = frozenset()
+    if row:
+        own = _name_key(row.get("petitioner_name") or "")
+        if len(own) >= IDENTITY_MIN_LENGTH["petitioner_name"] and own not in index.names:
+            extra = frozenset({own})
+        needles = []
+        address = (row.get("petitioner_address") or "").strip()
+        if len(address) >= IDENTITY_MIN_LENGTH["petitioner_address"]:
+            needles.append((address, mask_address(address)))
+        phone = (row.get("petitioner_phone") or "").strip()
+        if IDENTITY_MIN_LENGTH["petitioner_phone"] <= len(phone):
+            needles.append((phone, mask_phone(phone)))  # a short one: the pattern finds 7 digits and more
+        text = scrub_needles(text, needles)
+    text = mask_numbers(text)
+    spans = index.spans(text, extra)
+    if spans:
+        parts, at = [], 0
+        for start, end, name in spans:
+            parts += [text[at:start], mask_name(name)]
+            at = end
+        text = "".join(parts) + text[at:]
+    return text
+
+
+def public_rows(source: Source, rows: list[dict], keys: Iterable[str], *, own: bool = True) -> list[dict]:
+    """Each row with the texts under ``keys`` made public (:func:`public_text`, with the row's own
+    identity when ``own``); the names are looked up once for all rows."""
+    index = _index_of(source)
+    keys = tuple(keys)
+    for row in rows:
+        for key in keys:
+            if isinstance(row.get(key), str):
+                row[key] = public_text(index, row[key], row if own else None)
+    return rows

@@ -12,7 +12,7 @@ from ..store.db import Store
 from ..text import clean_line
 from . import search
 from .model import LABELS, PRIVATE_FIELDS, case_key, referenced_numbers, scrub_identity, split_list
-from .privacy import identity_of, masked_audit
+from .privacy import identity_of, masked_audit, public_text
 
 TABLE = "petitions"
 ENTITY = "petitions"
@@ -94,11 +94,14 @@ def status_log(store: Store, petition_id: int) -> list[dict]:
     return store.query("SELECT * FROM petition_status_log WHERE petition_id = ? ORDER BY id", [petition_id])
 
 
-def history_text(store: Store, petition_id: int) -> str:
+def history_text(store: Store, petition_id: int, *, public: bool = False) -> str:
     """Change history with the petitioner's identity hidden (also where a text quotes it), then the
-    status log."""
+    status log. ``public``: every text made public too (``privacy.public_text``: any phone,
+    ID number or petitioner's name), for ``petitions show`` without ``--full``."""
     text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS))
     text = scrub_identity(text, identity_of(store, petition_id))
+    if public:
+        text = public_text(store, text)
     log = status_log(store, petition_id)
     if log:
         text += "\n\n状态变更：\n" + "\n".join(

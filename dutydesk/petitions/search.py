@@ -18,7 +18,8 @@ The list
     (by batch order within a chosen batch). Each page is a few cheap queries even at
     100,000 petitions: the urgent ones are read through their partial index; the rest
     stream in id order straight from the FTS index (a search) or the table, stopping
-    at the page's end, so nothing is sorted but the urgent few.
+    at the page's end, so nothing is sorted but the urgent few. The list is public: its
+    content is made so by ``privacy.public_text`` (the names looked up once a page).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ import re
 from dataclasses import dataclass
 
 from ..store.db import Store
+from ..errors import UserError
 from ..text import mask_name, nfkc
 from .model import OPEN_STATUSES, case_norm
+from .privacy import names_index, public_text
 
 _URGENT = ("p.deleted_at IS NULL AND p.status IN ('待交办', '已交办') AND p.due_date IS NOT NULL "
            "AND p.due_date <= ?")  # spelled as the partial index petitions_open_due
@@ -77,6 +80,11 @@ def rebuild_index(store: Store) -> int:
 
 
 # -- filters -------------------------------------------------------------------------------
+MAX_TERMS = 32  # different words of a search
+MAX_TEXT = 2000  # characters of a search
+MAX_ROWS = 2 ** 61  # an offset or limit above this is "all" (SQLite's integers are 64-bit)
+
+
 @dataclass
 class Filters:
     text: str = ""
@@ -87,9 +95,18 @@ class Filters:
     overdue_only: bool = False
 
     def text_terms(self) -> tuple[list[str], list[str]]:
-        """(content phrases, case-number terms); a letter/digit term also matches content."""
+        """(content phrases, case-number terms); a letter/digit term also matches content.
+        A term given twice counts once; more than ``MAX_TERMS`` different terms, or a text longer
+        than ``MAX_TEXT``, is refused with a :class:`UserError` (SQLite's expression tree has a
+        depth limit: ~1,000 terms failed with "Expression tree is too large")."""
+        text = self.text or ""
+        if len(text) > MAX_TEXT:
+            raise UserError(f"搜索内容太长：{len(text)} 个字符（最多 {MAX_TEXT} 个），请缩短后再搜索")
+        terms = list(dict.fromkeys(text.split()))
+        if len(terms) > MAX_TERMS:
+            raise UserError(f"搜索词太多：{len(terms)} 个（最多 {MAX_TERMS} 个，用空格分隔），请减少搜索词")
         phrases, numbers = [], []
-        for term in (self.text or "").split():
+        for term in terms:
             toks = tokens_text(term)
             if not toks:
                 continue
@@ -227,12 +244,13 @@ def _plan(filters: Filters, today: dt.date) -> _Plan:
     return _Plan(conds, params, drivers[0] if drivers else "", sets, match, nothing)
 
 
-LIST_COLUMNS = """
+LIST_CONTENT = 80  # characters of the content a list row shows
+LIST_COLUMNS = f"""
     p.id, p.case_no, p.batch_id, b.no AS batch_no, b.date AS batch_date, p.seq, p.method, p.unit,
-    p.pollution_types, substr(p.content, 1, 80) AS content, p.key_case, p.is_repeat, p.repeat_of,
-    p.petitioner_name, p.lead_unit, p.coop_units, p.assigned_date, p.due_date, p.status,
-    p.closed_date, p.version
-"""
+    p.pollution_types, substr(p.content, 1, {LIST_CONTENT + 20}) AS content, p.key_case, p.is_repeat, p.repeat_of,
+    p.petitioner_name, p.petitioner_phone, p.petitioner_address, p.lead_unit, p.coop_units, p.assigned_date,
+    p.due_date, p.status, p.closed_date, p.version
+"""  # 20 characters more than shown: a number or a name cut at the end is still found, then the text is cut
 
 
 def _count(store: Store, plan: _Plan, id_range: tuple[int, int] | None = None) -> int:
@@ -313,7 +331,9 @@ def page(store: Store, filters: Filters, today: dt.date, offset: int, limit: int
     """One page of the list and the total number of matching petitions.
 
     With ``with_total=False`` the total is None: a screen shows the page first and counts
-    afterwards (:func:`count`), so that a keystroke in the search box does not wait for it."""
+    afterwards (:func:`count`), so that a keystroke in the search box does not wait for it.
+    A negative ``offset`` or ``limit`` counts as 0, a huge one as "all"."""
+    offset, limit = (max(0, min(int(v), MAX_ROWS)) for v in (offset, limit))
     plan = _plan(filters, today)
     if plan.nothing:
         return [], 0
@@ -328,7 +348,9 @@ def page(store: Store, filters: Filters, today: dt.date, offset: int, limit: int
         ids += _rest_ids(store, plan, today, max(0, offset - len(urgent)), limit - len(ids),
                          in_batch=bool(filters.batch_id), id_range=id_range)
     rows = _rows(store, ids)
+    names = names_index(store) if rows else None
     for row in rows:
+        row["content"] = public_text(names, row["content"], row)[:LIST_CONTENT]
         decorate(row, today)
     return rows, total
 
@@ -344,5 +366,7 @@ def decorate(row: dict, today: dt.date) -> dict:
             mark = "今日到期"
     row["mark"] = mark
     row["petitioner"] = mask_name(row.pop("petitioner_name", "") or "")
+    row.pop("petitioner_phone", None)
+    row.pop("petitioner_address", None)
     row["_style"] = {"超期": "bold red", "今日到期": "bold yellow"}.get(mark, "")
     return row

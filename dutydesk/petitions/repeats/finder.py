@@ -3,9 +3,10 @@ of character bigrams)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...store.db import Store
+from ..privacy import names_index, public_text
 from .bigrams import text_bigrams
 from .counters import Counters
 
@@ -152,6 +153,9 @@ class RepeatFinder:
 def repeat_candidates(store: Store, content: str, unit: str, *, before_batch_no: int | None = None,
                       exclude_id: int | None = None, limit: int = 3,
                       threshold: float = REPEAT_THRESHOLD) -> list[RepeatCandidate]:
-    """Earlier petitions of the same unit whose text looks like ``content`` (best first)."""
-    return RepeatFinder(store, threshold=threshold).find(content, unit, before_batch_no=before_batch_no,
-                                                         exclude_id=exclude_id, limit=limit)
+    """Earlier petitions of the same unit whose text looks like ``content`` (best first), their
+    content made public (they are shown to choose from: ``privacy.public_text``)."""
+    found = RepeatFinder(store, threshold=threshold).find(content, unit, before_batch_no=before_batch_no,
+                                                          exclude_id=exclude_id, limit=limit)
+    names = names_index(store) if found else None
+    return [replace(c, content=public_text(names, c.content)) for c in found]
