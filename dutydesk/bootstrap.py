@@ -46,4 +46,4 @@ def clean_up_files(store: Store) -> None:
     for folder in dict.fromkeys(folders):
         if folder in own and folder.is_dir():
             files.make_private_dir(folder, ours=True)
-        files.clean_temp_files(folder)
+        files.clean_temp_files(folder, legacy=folder in own)

@@ -37,7 +37,7 @@ async def test_f5_from_the_roster_screen_writes_the_three_files(make_test_app, s
         await pilot.press("f5")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        names = sorted(p.name for p in out.iterdir())
+        names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # (.dutydesk-written)
         assert names == ["工作简报-2024-03-13-第1期.docx", "工作简报-2024-03-13-第1期.md", "工作简报-2024-03-13-第1期.txt"]
         assert "工作简报-2024-03-13-第1期.docx" in notes(app)
     assert service.current(store, DAY)["status"] == "issued"

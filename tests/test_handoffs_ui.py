@@ -192,7 +192,7 @@ async def test_filters_summary_refusals_and_bindings(make_test_app, store):
         await pilot.press("x")  # 导出台账, with the current filter (超期), in a worker
         await app.workers.wait_for_complete()
         await pilot.pause()
-        exports = sorted(p.name for p in (store.path.parent / "exports").iterdir())
+        exports = sorted(p.name for p in (store.path.parent / "exports").iterdir() if not p.name.startswith("."))
         assert exports == ["问题整改台账-20240320.docx", "问题整改台账-20240320.xlsx"]
         for b in HandoffsScreen.BINDINGS:
             assert b.id and b.id.startswith("handoffs.") and any("\u4e00" <= ch <= "\u9fff" for ch in b.description)

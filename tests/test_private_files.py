@@ -272,7 +272,7 @@ def test_a_killed_backup_leaves_a_temporary_file_that_the_next_start_removes(tmp
     legacy.write_bytes(b"x" * 1000)
     live = folder / files.temp_name("in-progress.db")  # this process writes it: kept
     live.write_bytes(b"")
-    elsewhere = folder / ".x.db.0badc0de-1-00.dd-tmp"  # another machine's, a day old: removed
+    elsewhere = folder / f".x.db.0badc0de-1-00{files.TEMP_SUFFIX}"  # another machine's, a day old: removed
     elsewhere.write_bytes(b"")
     old = os.stat(elsewhere).st_mtime - 2 * files.FOREIGN_TEMP_AGE_S
     os.utime(elsewhere, (old, old))
@@ -357,3 +357,28 @@ def test_neutralising_a_formula_is_undone_exactly(text):
     assert not safe.startswith(("=", "@")) or safe == "@"
     if safe[:1] in "+-" and len(safe) > 1:
         assert re.fullmatch(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", safe, re.ASCII)
+
+
+def test_the_bulletin_targets_are_known_before_issuing(filled, tmp_path):
+    planned = B.export_targets(filled, DAY, out_dir=tmp_path)
+    assert B.current(filled, DAY)["status"] == "draft"
+    assert B.export_bulletin(filled, DAY, tmp_path) == planned  # what F5 asks about is what it writes
+    assert B.export_targets(filled, DAY, out_dir=tmp_path) == planned  # issued: from the snapshot
+
+
+async def test_f5_asks_before_overwriting_a_bulletin_file_dutydesk_did_not_write(make_test_app, filled):
+    from dutydesk.ui.modals import ConfirmModal
+
+    docx = B.export_targets(filled, DAY)[0]
+    docx.parent.mkdir(parents=True, exist_ok=True)
+    docx.write_bytes(b"a file of someone else's")
+    app = make_test_app(start="roster")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and str(docx) in app.screen.question
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert files.is_ours(docx) and docx.read_bytes()[:2] == b"PK"

@@ -334,7 +334,7 @@ async def test_export_from_the_screen(staffed, make_test_app, freeze_today, cloc
         await app.workers.wait_for_complete()
         await pilot.pause()
     folder = staffed.path.parent / "exports"
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))  # (.dutydesk-written)
     assert names == ["值班表-2024-03-13-2024-03-19.docx", "值班表-2024-03-13-2024-03-19.xlsx"]
 
 

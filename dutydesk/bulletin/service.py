@@ -429,12 +429,16 @@ _BAD_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 def file_stem(doc: BulletinDoc) -> str:
     """工作简报-2024-03-13-第1期 (and -更正, -更正2 … for corrected versions)."""
-    title = _BAD_NAME.sub("", doc.bulletin_title) or "工作简报"
-    stem = f"{title}-{doc.date}-第{doc.number}期"
-    if doc.revision == 2:
+    return _stem(doc.bulletin_title, doc.date, doc.number, doc.revision)
+
+
+def _stem(bulletin_title: str, day: str, number: int, revision: int) -> str:
+    title = _BAD_NAME.sub("", bulletin_title) or "工作简报"
+    stem = f"{title}-{day}-第{number}期"
+    if revision == 2:
         stem += "-更正"
-    elif doc.revision > 2:
-        stem += f"-更正{doc.revision - 1}"
+    elif revision > 2:
+        stem += f"-更正{revision - 1}"
     return stem
 
 
@@ -463,14 +467,31 @@ def export_formats(store: Store, day: dt.date, formats: tuple[str, ...] = FORMAT
         if fmt not in FORMATS:
             raise UserError(f"未知的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
     doc = issue(store, day)
-    folder = Path(out_dir).expanduser() if out_dir else exports_dir(store)
-    paths = [Path(target).expanduser() if target and len(formats) == 1 else folder / f"{file_stem(doc)}.{fmt}"
-             for fmt in formats]
+    paths = _targets(store, file_stem(doc), formats, out_dir, target)
     for path in paths:  # all refused before one is written
         check_target(path, force=force)
     for fmt, path in zip(formats, paths):
         write_private(path, render_bytes(doc, fmt), force=force)
     return paths
+
+
+def _targets(store: Store, stem: str, formats: tuple[str, ...], out_dir: Path | None,
+             target: Path | None) -> list[Path]:
+    folder = Path(out_dir).expanduser() if out_dir else exports_dir(store)
+    return [Path(target).expanduser() if target and len(formats) == 1 else folder / f"{stem}.{fmt}" for fmt in formats]
+
+
+def export_targets(store: Store, day: dt.date, formats: tuple[str, ...] = FORMATS, *,
+                   out_dir: Path | None = None, target: Path | None = None) -> list[Path]:
+    """The files :func:`export_formats` would write, known without issuing (cheap: no statistics),
+    so that a confirmation to overwrite can be asked first."""
+    row = current(store, day)
+    if row is not None and row["status"] == "issued":
+        stem = file_stem(BulletinDoc.from_json(row["snapshot"]))
+    else:
+        stem = _stem(refdata.get_setting(store, "bulletin_title") or "工作简报", _day(day),
+                     row["number"] if row and row["number"] else next_number(store), row["revision"] if row else 1)
+    return _targets(store, stem, formats, out_dir, target)
 
 
 def export_bulletin(store: Store, day: dt.date, out_dir: Path | None = None, *, force: bool = False) -> list[Path]:

@@ -81,7 +81,7 @@ def rebuild_index(store: Store) -> int:
 
 # -- filters -------------------------------------------------------------------------------
 MAX_TERMS = 32  # different words of a search
-MAX_TEXT = 2000  # characters of a search
+MAX_TEXT = 10_000  # characters of a search
 MAX_ROWS = 2 ** 61  # an offset or limit above this is "all" (SQLite's integers are 64-bit)
 
 
@@ -100,11 +100,11 @@ class Filters:
         than ``MAX_TEXT``, is refused with a :class:`UserError` (SQLite's expression tree has a
         depth limit: ~1,000 terms failed with "Expression tree is too large")."""
         text = self.text or ""
-        if len(text) > MAX_TEXT:
-            raise UserError(f"搜索内容太长：{len(text)} 个字符（最多 {MAX_TEXT} 个），请缩短后再搜索")
         terms = list(dict.fromkeys(text.split()))
         if len(terms) > MAX_TERMS:
             raise UserError(f"搜索词太多：{len(terms)} 个（最多 {MAX_TERMS} 个，用空格分隔），请减少搜索词")
+        if len(text) > MAX_TEXT:
+            raise UserError(f"搜索内容太长：{len(text)} 个字符（最多 {MAX_TEXT} 个），请缩短后再搜索")
         phrases, numbers = [], []
         for term in terms:
             toks = tokens_text(term)

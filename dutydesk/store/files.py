@@ -2,7 +2,7 @@
 letters, backups, crash logs), so that no other account reads it and no planted link or
 half-written file ever takes its place.
 
-- A file is written to a temporary file beside it (``.NAME.HOST-PID-TOKEN.dd-tmp``), created
+- A file is written to a temporary file beside it (``.NAME.HOST-PID-TOKEN.dd.tmp``), created
   with ``O_CREAT | O_EXCL | O_NOFOLLOW`` and mode 0600, synced, then renamed over the target.
   A kill mid-write leaves only the temporary file, which :func:`clean_temp_files` removes at
   the next start (``bootstrap.open_store``) or the next write into that folder.
@@ -44,7 +44,7 @@ from typing import IO, Iterator
 from ..errors import UserError
 
 MANIFEST = ".dutydesk-written"
-TEMP_SUFFIX = ".dd-tmp"
+TEMP_SUFFIX = ".dd.tmp"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 FOREIGN_TEMP_AGE_S = 24 * 3600  # a temporary file of another machine (a shared folder) is stale after a day
@@ -169,7 +169,7 @@ def _record(path: Path) -> None:
 
 # -- temporary files ----------------------------------------------------------------------------
 def temp_name(target_name: str) -> str:
-    """``.NAME.HOST-PID-TOKEN.dd-tmp``: the host and process that write it, so that
+    """``.NAME.HOST-PID-TOKEN.dd.tmp``: the host and process that write it, so that
     :func:`clean_temp_files` knows when its writer is gone."""
     return f".{target_name[:80]}.{_HOST}-{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}"
 
@@ -225,10 +225,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_temp_files(folder: str | os.PathLike, *, now: float | None = None) -> list[Path]:
+def clean_temp_files(folder: str | os.PathLike, *, legacy: bool = False, now: float | None = None) -> list[Path]:
     """Remove the temporary files of writers that are gone (killed mid-backup or mid-export):
-    this machine's whose process has ended, another machine's after a day, and those of
-    dutydesk 0.1. Returns what was removed. Never follows a link, never fails."""
+    this machine's whose process has ended, another machine's after a day; with ``legacy``
+    (dutydesk's own backups and exports folders) also those of dutydesk 0.1. Returns what was
+    removed. Never follows a link, never fails."""
     folder = Path(folder)
     removed: list[Path] = []
     try:
@@ -243,9 +244,9 @@ def clean_temp_files(folder: str | os.PathLike, *, now: float | None = None) -> 
         if m := _TEMP_NAME.match(name):
             host, pid = m[1], int(m[2])
             stale = not _pid_alive(pid) if host == _HOST else _older_than(folder / name, FOREIGN_TEMP_AGE_S, now)
-        elif m := _LEGACY_PID_TEMP.match(name):
+        elif legacy and (m := _LEGACY_PID_TEMP.match(name)):
             stale = not _pid_alive(int(m[1]))
-        elif _LEGACY_ANON_TEMP.match(name):
+        elif legacy and _LEGACY_ANON_TEMP.match(name):
             stale = _older_than(folder / name, LEGACY_ANON_AGE_S, now)
         if stale:
             try:

@@ -22,7 +22,7 @@ from ..resources import tcss_path
 from ..bootstrap import open_store
 from ..store.db import Store
 from ..text import clean, clean_line
-from .base import BaseScreen, confirm_overwrite
+from .base import BaseScreen, ask_overwrite
 from .internals import SafeDispatch
 
 SCREENS_ORDER = [
@@ -225,21 +225,22 @@ class DutyDeskApp(SafeDispatch, App):
         if not isinstance(self.screen, BaseScreen):
             self.notify("请先关闭当前对话框", severity="warning")
             return
+        from ..bulletin.service import export_targets
+
         day = self.bulletin_date or self.today()
-        self.notify(f"正在导出 {dates.cn_date(day)} 的简报…", markup=False)
-        self.run_worker(lambda: self._export_bulletin(day), thread=True, group="export", exclusive=True)
+
+        def start(force: bool) -> None:
+            self.notify(f"正在导出 {dates.cn_date(day)} 的简报…", markup=False)
+            self.run_worker(lambda: self._export_bulletin(day, force), thread=True, group="export", exclusive=True)
+
+        ask_overwrite(self, export_targets(self.store, day), start)
 
     def _export_bulletin(self, day: dt.date, force: bool = False) -> None:
         from ..bulletin.service import export_bulletin
-        from ..store.files import NotOursError
 
         store = self.store.clone()
         try:
             paths = export_bulletin(store, day, force=force)
-        except NotOursError as exc:
-            self.call_from_thread(confirm_overwrite, self, exc, lambda: self.run_worker(
-                lambda: self._export_bulletin(day, True), thread=True, group="export", exclusive=True))
-            return
         except UserError as exc:
             self.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual.app import ComposeResult, SystemCommand
@@ -16,15 +17,28 @@ if TYPE_CHECKING:
 UNDO_HINT = "按 Ctrl+Z 打开回收站可恢复"  # said after every delete (the trash dialog is ui/trash.py)
 
 
-def confirm_overwrite(app, error: Exception, retry: Callable[[], object]) -> None:
-    """An export found a file dutydesk did not write at its target (``store.files.NotOursError``):
-    ask, and on yes run ``retry`` (the same export with ``force=True``). Call it from the UI
-    thread (from a worker: ``app.call_from_thread``)."""
+def ask_overwrite(app, paths: Iterable, start: Callable[[bool], object]) -> None:
+    """Before an export: when one of its target ``paths`` exists and dutydesk did not write it
+    (``store.files.check_target``), ask whether to overwrite it; then ``start(force)`` runs the
+    export (``force=True`` once confirmed). Nothing is asked for new files or dutydesk's own."""
+    from ..errors import UserError
+    from ..store.files import NotOursError, check_target
+
+    foreign = []
+    for path in paths:
+        try:
+            check_target(Path(path).expanduser())
+        except NotOursError as exc:
+            foreign.append(str(exc.path))
+        except UserError:  # a folder at the target, say: the export says so
+            pass
+    if not foreign:
+        start(False)
+        return
     from .modals import ConfirmModal
 
-    path = getattr(error, "path", "")
-    app.push_screen(ConfirmModal(f"{path}\n已存在，且不是 dutydesk 导出的文件（可能是别人的文件或已被编辑过）。\n"
-                                 "覆盖它？"), lambda yes: retry() if yes else None)
+    app.push_screen(ConfirmModal("\n".join(foreign) + "\n已存在，且不是 dutydesk 导出的文件（可能是别人的文件，"
+                                 "或导出后被编辑过）。覆盖？"), lambda yes: start(True) if yes else None)
 
 
 class BaseScreen(SafeDispatch, Screen):
@@ -119,9 +133,6 @@ class BaseScreen(SafeDispatch, Screen):
 
     def refresh_data(self) -> None:
         """Reload what the screen shows from the database (cheap: one page)."""
-
-    def confirm_overwrite(self, error: Exception, retry: Callable[[], object]) -> None:
-        confirm_overwrite(self.app, error, retry)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every described binding active on this screen (not the app's own)."""

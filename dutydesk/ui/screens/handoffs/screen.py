@@ -16,7 +16,7 @@ from .... import dates, refdata
 from ....errors import UserError
 from ....handoffs import intake, lifecycle, links, lists, model, problems, summary
 from ....handoffs.detail import describe
-from ...base import UNDO_HINT, BaseScreen
+from ...base import UNDO_HINT, BaseScreen, ask_overwrite
 from ...modals import ConfirmModal, ConflictModal, show_history
 from ...widgets.paged_table import Column, PagedTable
 from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
@@ -316,24 +316,24 @@ class HandoffsScreen(BaseScreen):
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_export(self) -> None:
-        filters = self.filters
-        self.notify("正在导出问题整改台账…")
-        self.run_worker(lambda: self._export(filters), thread=True, group="handoffs-export", exclusive=True)
+        from ....handoffs.export import default_export_dir
 
-    def _export(self, filters: dict, force: bool = False) -> None:
-        from ....handoffs.export import default_export_dir, export_ledger
-        from ....store.files import NotOursError
+        filters, today = self.filters, dates.today()
+        paths = [default_export_dir(self.store) / f"问题整改台账-{today:%Y%m%d}{ext}" for ext in (".xlsx", ".docx")]
+
+        def start(force: bool) -> None:
+            self.notify("正在导出问题整改台账…")
+            self.run_worker(lambda: self._export(filters, paths, today, force), thread=True, group="handoffs-export",
+                            exclusive=True)
+
+        ask_overwrite(self.app, paths, start)
+
+    def _export(self, filters: dict, targets: list, today, force: bool) -> None:
+        from ....handoffs.export import export_ledger
 
         store = self.store.clone()
         try:
-            today = dates.today()
-            folder = default_export_dir(store)
-            paths = [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, force=force,
-                                   **filters) for ext in (".xlsx", ".docx")]
-        except NotOursError as exc:
-            self.app.call_from_thread(self.confirm_overwrite, exc, lambda: self.run_worker(
-                lambda: self._export(filters, True), thread=True, group="handoffs-export", exclusive=True))
-            return
+            paths = [export_ledger(store, path, today=today, force=force, **filters) for path in targets]
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
             return

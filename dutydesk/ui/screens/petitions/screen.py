@@ -27,7 +27,7 @@ from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
 from ....petitions.repeats.links import link_repeat, unlink_repeat
 from ....petitions.rows import get_petition, history_text
 from ....petitions.workflow import publish
-from ...base import UNDO_HINT, BaseScreen
+from ...base import UNDO_HINT, BaseScreen, ask_overwrite
 from ...modals import ConfirmModal, ConflictModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
@@ -603,22 +603,18 @@ class PetitionsScreen(BaseScreen):
 
         def done(req: ExportRequest | None) -> None:
             if req:
-                self.notify("正在导出…")
-                self._export(req)
+                ask_overwrite(self.app, [req.path], lambda force: self._export(req, force))
 
         self.app.push_screen(ExportForm(self.store, export_dir(self.store), list_batches(self.store), batch_no), done)
 
     @work(thread=True, exclusive=True, group="petitions-file")
-    def _export(self, req: ExportRequest, force: bool = False) -> None:
+    def _export(self, req: ExportRequest, force: bool) -> None:
         from ....petitions.export import export_petitions
-        from ....store.files import NotOursError
 
+        self.app.call_from_thread(self.notify, "正在导出…")
         store = self.store.clone()
         try:
             path = export_petitions(store, req.path, batch_no=req.batch_no, public=req.public, force=force)
-        except NotOursError as exc:
-            self.app.call_from_thread(self.confirm_overwrite, exc, lambda: self._export(req, True))
-            return
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self._error, str(exc), "导出失败")
             return

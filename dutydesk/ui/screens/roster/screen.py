@@ -19,7 +19,7 @@ from ....roster import shifts as shiftmod
 from ....roster.people import get_person
 from ....roster.shifts import Shift
 from ....workdays import WorkCalendar
-from ...base import UNDO_HINT, BaseScreen
+from ...base import UNDO_HINT, BaseScreen, ask_overwrite
 from ...widgets.cells import plain
 from ...widgets.fast_table import FastTable
 
@@ -580,21 +580,21 @@ class RosterScreen(BaseScreen):
     def action_export(self) -> None:
         start, end = self.period()
         folder = self._exports_dir()
-        self.notify("正在导出值班表…", markup=False)
-        self.run_worker(lambda: self._export(start, end, folder), thread=True, group="roster-files", exclusive=True)
+        targets = [folder / f"值班表-{start.isoformat()}-{end.isoformat()}{suffix}" for suffix in (".xlsx", ".docx")]
 
-    def _export(self, start: dt.date, end: dt.date, folder: Path, force: bool = False) -> None:
+        def begin(force: bool) -> None:
+            self.notify("正在导出值班表…", markup=False)
+            self.run_worker(lambda: self._export(start, end, targets, force), thread=True, group="roster-files",
+                            exclusive=True)
+
+        ask_overwrite(self.app, targets, begin)
+
+    def _export(self, start: dt.date, end: dt.date, targets: list[Path], force: bool) -> None:
         from ....roster import transfer
-        from ....store.files import NotOursError
 
         store = self.store.clone()
         try:
-            paths = [transfer.export_roster(store, folder / f"值班表-{start.isoformat()}-{end.isoformat()}{suffix}",
-                                            start, end, force=force) for suffix in (".xlsx", ".docx")]
-        except NotOursError as exc:
-            self.app.call_from_thread(self.confirm_overwrite, exc, lambda: self.run_worker(
-                lambda: self._export(start, end, folder, True), thread=True, group="roster-files", exclusive=True))
-            return
+            paths = [transfer.export_roster(store, path, start, end, force=force) for path in targets]
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
             return
