@@ -112,7 +112,9 @@ def mask_address(address: str) -> str:
 
 
 # -- formulas in spreadsheets -----------------------------------------------------------------
-_PLAIN_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+@lru_cache(maxsize=1)
+def _plain_number() -> re.Pattern:
+    return re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def _formula_like(text: str) -> bool:
@@ -121,7 +123,7 @@ def _formula_like(text: str) -> bool:
     if not text or text[0] not in "=+-@":
         return False
     rest = text[1:]
-    return text[0] == "=" or (bool(rest) and not (text[0] in "+-" and _PLAIN_NUMBER.fullmatch(rest)))
+    return text[0] == "=" or (bool(rest) and not (text[0] in "+-" and _plain_number().fullmatch(rest)))
 
 
 def neutralise_formula(text: str) -> str:
@@ -137,3 +139,75 @@ def restore_formula(text: str) -> str:
     """The text :func:`neutralise_formula` was given (for reading a .csv dutydesk wrote, or one
     Excel saved from it): one leading apostrophe dropped before what would be a formula."""
     return text[1:] if text[:1] == "'" and _formula_like(text.lstrip("'")) else text
+
+
+# -- phone-like and ID-card-like numbers in a text ------------------------------------------------
+_DIGITS = "0-9\uff10-\uff19"
+_LETTERS = "A-Za-z\uff21-\uff3a\uff41-\uff5a"
+_SEPARATORS = "\\-\u2010-\u2015\u2212\uff0d\ufe63.\uff0e\u00b7\u30fb"  # dashes and dots
+_SPACE = "[ \\t\u3000\u00a0]"
+# between two groups of digits: a dash or a dot (spaces around it allowed), or spaces alone
+# between groups of 3 digits or more (138 1234 5679; not "批次3 123456")
+_JOIN = rf"(?:{_SPACE}{{0,2}}[{_SEPARATORS}]{_SPACE}{{0,2}}|(?<=[{_DIGITS}]{{3}}){_SPACE}{{1,3}}(?=[{_DIGITS}]{{3}}))"
+_NUMBER_PATTERN = (
+    # a date first (it is consumed as a date, never masked): 2024-03-13, 2024.3.13, 2024年3月13日
+    rf"(?P<date>(?<![{_DIGITS}])(?:19|20|１９|２０)[{_DIGITS}]{{2}}\s?[-./年－．]\s?[{_DIGITS}]{{1,2}}\s?[-./月－．]"
+    rf"\s?[{_DIGITS}]{{1,2}}(?![{_DIGITS}]))"
+    # a number not inside a letters-and-digits token: groups of digits joined as above, an area
+    # code in brackets before it, an ID card's X after it
+    rf"|(?P<number>(?<![{_DIGITS}{_LETTERS}])(?:[(\uff08][{_DIGITS}]{{3,4}}[)\uff09]{_SPACE}{{0,3}})?"
+    rf"[{_DIGITS}]+(?:{_JOIN}[{_DIGITS}]+)*[Xx\uff38\uff58]?(?![{_DIGITS}{_LETTERS}]))"
+)
+_TO_ASCII = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+PHONE_MIN_DIGITS = 7
+ID_MIN_DIGITS = 15
+NUMBER_MAX_DIGITS = 18  # longer: several numbers written in a row, each masked alone
+
+
+@lru_cache(maxsize=1)
+def _number_patterns() -> tuple[re.Pattern, ...]:
+    """(number, digit group, not a digit, a unit after, a compact date), compiled on first use
+    (about 2 ms: not at start-up)."""
+    return (re.compile(_NUMBER_PATTERN), re.compile(rf"[{_DIGITS}]+[Xx\uff38\uff58]?"), re.compile(r"[^0-9X]"),
+            re.compile(r"\s?(?:[元万亿吨米亩斤克升头只户人次件辆台个株棵座家名条倍度%％‰]|平方|立方|公[里斤顷]|kg|km|t\b|m\b)"),
+            re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"))
+
+
+def mask_number(digits: str) -> str:
+    """A phone-like number (digits only) masked: as :func:`mask_phone`; an ID-card-like one
+    (15 or more characters) shows only its first 3 and last 2."""
+    if len(digits) >= ID_MIN_DIGITS:
+        return digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
+    return mask_phone(digits)
+
+
+def _digits(text: str) -> str:
+    return _number_patterns()[2].sub("", text.translate(_TO_ASCII))
+
+
+def _number(m: re.Match) -> str:
+    found = m.group("number")
+    if found is None:  # a date
+        return m.group(0)
+    _, group, _, unit_after, compact_date = _number_patterns()
+    digits = _digits(found)
+    if len(digits) < PHONE_MIN_DIGITS:
+        return found
+    if len(digits) > NUMBER_MAX_DIGITS:  # numbers in a row (0746-8881235-8881236): each group alone
+        return group.sub(lambda g: mask_number(_digits(g[0])) if len(_digits(g[0])) >= PHONE_MIN_DIGITS
+                         else g[0], found)
+    text, end = m.string, m.end()
+    if unit_after.match(text, end) or text[max(0, m.start() - 1):m.start()] in ("¥", "￥", "$"):
+        return found  # an amount or a measure
+    if len(digits) == 8 and compact_date.fullmatch(digits) and digits == found:
+        return found  # 20240313
+    return mask_number(digits)
+
+
+def mask_numbers(text: str) -> str:
+    """Every phone-like and ID-card-like number in ``text`` masked, whoever's it is: 7 or more digits
+    (full-width too), in one piece or in groups split by dashes or dots (spaces around them
+    allowed) or by spaces between groups of 3 or more, with a bracketed area code or an ID card's
+    X; not a number inside a letters-and-digits token (a 受理编号), not a date, not an amount or a
+    measure (followed by 元, 吨, 米, %, … or after ¥). ``138-1234-5679`` → ``138****5679``."""
+    return _number_patterns()[0].sub(_number, text) if any(ch.isdigit() for ch in text) else text

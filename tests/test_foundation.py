@@ -306,8 +306,20 @@ def _schema(conn) -> list[tuple]:
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
+# Migrations added since 0.1.0 (each only adds tables, triggers and indexes); the release's own stay as they were.
+# what this version adds to a 0.1.0 database: the petitioners' names (public_text), indexes of the 回收站
+SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m005_petitioner_names",
+                 "dutydesk.handoffs:m003_deleted_entries"]
+SINCE_RELEASE_OBJECTS = {"petitioner_names", "petitioner_names_ai", "petitioner_names_au", "batches_deleted",
+                         "roster_days_deleted", "handovers_deleted", "handoff_progress_deleted",
+                         "handoff_rechecks_deleted"}
+
+
 def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
+    """0.1.0's tables, indexes, rows and settings are untouched; only the migrations added since run."""
     import shutil
+
+    from dutydesk.store.db import Store
 
     path = tmp_path / "old.db"
     shutil.copy(RELEASE_DB, path)
@@ -316,21 +328,32 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     tables = [r[0] for r in before.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     old_counts = {t: before.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
     old_applied = before.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    names = {r[0] for r in before.execute("SELECT petitioner_name FROM petitions WHERE length(petitioner_name) >= 2")}
     before.close()
     assert old_counts["petitions"] == 45 and old_counts["handoffs"] == 13
+    plain = Store(path)  # not migrated yet: only what was added since the release is pending
+    assert migrations.pending(plain, registry.migration_sets()) == SINCE_RELEASE
+    plain.close()
 
     s = open_store(path, daily_backup=False)
     assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
     after = sqlite3.connect(path)
-    assert _schema(after) == old_schema  # nothing to upgrade: not a column or index changed
-    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables} == old_counts
-    assert after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall() == old_applied
+    new_schema = _schema(after)
+    assert set(old_schema) <= set(new_schema)  # not a column or index of the release changed
+    assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
+    grown = {"_sqlite_migrations"}  # the migrations added
+    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables if t not in grown} \
+        == {t: n for t, n in old_counts.items() if t not in grown}
+    assert {r[0] for r in after.execute("SELECT name FROM petitioner_names")} == {n.replace(" ", "") for n in names}
+    applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    assert sorted(set(applied) - set(old_applied)) == sorted(tuple(m.split(":")) for m in SINCE_RELEASE)
+    assert set(old_applied) <= set(applied)
     assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     after.close()
-    # and a database created now has the same schema as the release's
+    # and a database created now has the same schema as the release's once migrated
     fresh = tmp_path / "fresh.db"
     open_store(fresh, daily_backup=False).close()
     conn = sqlite3.connect(fresh)
-    assert _schema(conn) == old_schema
+    assert _schema(conn) == new_schema
     conn.close()

@@ -310,7 +310,7 @@ def test_create_from_petition_keeps_the_link(store, day):
     assert (row["source"], row["description"], row["region"], row["lead_unit"], row["coop_units"]) == \
         ("信访件", "反映某养殖场粪污直排入河", "道县", "道县", "市农业农村局、市生态环境局")
     assert row["deadline"] == "2024-04-15"
-    assert links.linked_petitions(store, hid) == [{"id": pid, "case_no": "D2HH202403140001"}]
+    assert links.linked_petitions(store, hid) == [{"id": pid, "case_no": "D2HH202403140001", "deleted": 0}]
     assert links.problems_for_petition(store, pid)[0]["id"] == hid
     assert links.find_petition(store, "D2HH202403140001") == pid
     assert "关联信访件：D2HH202403140001" in detail.describe(store, hid)

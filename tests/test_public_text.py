@@ -31,9 +31,10 @@ from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.detail import detail_text
 from dutydesk.petitions.export import export_petitions
 from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition, update_petition
-from dutydesk.petitions.privacy import NameIndex, mask_numbers, names_index, public_text
+from dutydesk.petitions.privacy import NameIndex, names_index, public_text
 from dutydesk.petitions.repeats.finder import repeat_candidates
 from dutydesk.petitions.workflow import ResultInput, record_result
+from dutydesk.text import mask_numbers
 
 DAY = dt.date(2024, 3, 13)
 FULL = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -152,6 +152,19 @@ def progress_cmd(obj, no: str, text: str, on) -> None:
     click.echo(f"已添加进展：{row['problem_no']}")
 
 
+@group.command("delete-progress")
+@click.argument("no")
+@click.option("--date", "on", callback=parse_date_option, default=None, help="删除该日期的（最后一条）进展；默认最新一条")
+@pass_ctx
+def delete_progress_cmd(obj, no: str, on) -> None:
+    """删除一条整改进展（默认最新一条；可在回收站恢复：dutydesk trash）。"""
+    from ..handoffs import problems, progress
+
+    row = problems.by_no(obj.store, no)
+    entry = progress.delete_progress(obj.store, progress.last_entry(obj.store, row["id"], on)["id"])
+    click.echo(f"已删除进展：{row['problem_no']} {entry['date']} {entry['content'][:40]}（可在回收站恢复）")
+
+
 @group.command("status")
 @click.argument("no")
 @click.argument("status")
@@ -185,6 +198,19 @@ def recheck_cmd(obj, no: str, finding: str, came_back: bool, on, checker: str, d
     rechecks.recheck(obj.store, row["id"], finding=finding, came_back=came_back, on=on, checker=checker,
                      new_deadline=deadline)
     click.echo(f"已录入回头看：{row['problem_no']}" + ("（发现反弹，已重新打开为整改中）" if came_back else "（未反弹）"))
+
+
+@group.command("delete-recheck")
+@click.argument("no")
+@click.option("--date", "on", callback=parse_date_option, default=None, help="删除该日期的回头看；默认最新一次")
+@pass_ctx
+def delete_recheck_cmd(obj, no: str, on) -> None:
+    """删除一条回头看记录（默认最新一次；发现反弹的不再计入反弹次数；可在回收站恢复）。"""
+    from ..handoffs import problems, rechecks
+
+    row = problems.by_no(obj.store, no)
+    entry = rechecks.delete_recheck(obj.store, rechecks.last_recheck(obj.store, row["id"], on)["id"])
+    click.echo(f"已删除回头看：{row['problem_no']} {entry['date']} {entry['finding'][:40]}（可在回收站恢复）")
 
 
 @group.command("summary")

@@ -92,14 +92,21 @@ def batches_cmd(obj) -> None:
 @click.option("--group", "group_name", help="督察组")
 @click.option("--note", help="备注（如 分解后交办N件）")
 @click.option("--create", is_flag=True, help="批次不存在时新建（转办日期默认今天）")
+@click.option("--delete", is_flag=True, help="删除这个空批次（可在回收站恢复）")
 @pass_ctx
-def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
+def batch_cmd(obj, no: int, day, group_name, note, create: bool, delete: bool) -> None:
     """显示或修改一个批次（转办日期决定统计把这一批算在哪一天）。"""
     from .. import dates
-    from ..petitions.batches import add_batch, batch_by_no, batch_summary, update_batch
+    from ..petitions.batches import add_batch, batch_by_no, batch_summary, delete_batch, update_batch
 
     store = obj.store
     batch = batch_by_no(store, no)
+    if delete:
+        if batch is None:
+            raise UserError(f"第{no}批不存在")
+        delete_batch(store, batch["id"])
+        click.echo(f"已删除第{no}批（可在回收站恢复）")
+        return
     if batch is None:
         if not create:
             raise UserError(f"第{no}批不存在（新建请加 --create）")

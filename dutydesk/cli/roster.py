@@ -90,6 +90,31 @@ def show_cmd(obj, day: dt.date | None, days: int) -> None:
     echo_table(rows, ["日期", "星期", "节假日", "班次", "带班领导", "值班人员", "联系电话", "备注", "冲突"])
 
 
+@group.command("delete-day")
+@click.option("--date", "day", required=True, callback=parse_date_option, help="日期")
+@click.option("--shift", default=None, help="班次（默认该日第一个班次）")
+@pass_ctx
+def delete_day_cmd(obj, day: dt.date, shift: str | None) -> None:
+    """删除某日某班次的值班安排（可在回收站恢复：dutydesk trash）。"""
+    from ..roster.service import delete_slot
+
+    slot = delete_slot(obj.store, day, shift)
+    click.echo(f"已删除值班安排：{slot.date.isoformat()} {slot.shift}（可在回收站恢复）")
+
+
+@group.command("delete-handover")
+@click.option("--date", "day", required=True, callback=parse_date_option, help="班次日期")
+@click.option("--shift", default=None, help="班次（默认该日第一个班次）")
+@pass_ctx
+def delete_handover_cmd(obj, day: dt.date, shift: str | None) -> None:
+    """删除某班次的交班记录（可重新交班；可在回收站恢复）。"""
+    from ..roster import dutylog
+
+    day, shift_obj = dutylog.resolve_slot(obj.store, day, shift)
+    dutylog.delete_handover(obj.store, day, shift_obj.name)
+    click.echo(f"已删除交班记录：{day.isoformat()} {shift_obj.name}（可在回收站恢复）")
+
+
 @group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx

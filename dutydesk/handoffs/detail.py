@@ -6,7 +6,7 @@ import datetime as dt
 
 from .. import dates
 from ..store.db import Store
-from .links import linked_petitions
+from .links import linked_petitions, petition_ref
 from .lists import decorate
 from .problems import get, status_log
 from .progress import progress_entries
@@ -40,7 +40,7 @@ def describe(store: Store, handoff_id: int, today: dt.date | None = None) -> str
         lines.append(f"反弹：回头看发现反弹 {row['rebound']} 次")
     pets = linked_petitions(store, row["id"])
     if pets:
-        lines.append("关联信访件：" + "、".join(p["case_no"] or f"#{p['id']}" for p in pets))
+        lines.append("关联信访件：" + "、".join(petition_ref(p) for p in pets))
     if row["note"]:
         lines.append(f"备注：{row['note']}")
     prog = progress_entries(store, row["id"])

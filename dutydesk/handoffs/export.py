@@ -10,7 +10,7 @@ from ..errors import UserError
 from ..refdata import get_setting
 from ..store.db import Store
 from ..store.files import check_target
-from .links import linked_petitions
+from .links import linked_petitions, petition_ref
 from .lists import iter_all
 from .model import CLOSED, rebound_text
 from .progress import progress_entries, progress_summary
@@ -44,7 +44,7 @@ def ledger_rows(store: Store, *, unit: str | None = None, status: str | None = N
             "progress_date": latest["date"] if latest else "",
             "progress_all": progress_summary(progress, sep="\n"),
             "rechecks": recheck_summary(checks),
-            "petitions": "、".join(p["case_no"] or f"#{p['id']}" for p in pets),
+            "petitions": "、".join(petition_ref(p) for p in pets),
             "units": row["lead_unit"] + (f"（配合：{row['coop_units']}）" if row["coop_units"] else ""),
             "plan": "\n".join(x for x in (
                 f"目标：{row['target']}" if row["target"] else "",

@@ -18,14 +18,21 @@ def petitions_table_exists(store: Store) -> bool:
 
 
 def linked_petitions(store: Store, handoff_id: int) -> list[dict]:
-    """Linked petitions as ``{id, case_no}`` (case_no empty if the petitions table is absent)."""
+    """Linked petitions as ``{id, case_no, deleted}`` (case_no empty if the petitions table is
+    absent). A deleted petition stays linked (the problem keeps its text) and is shown as deleted
+    (:func:`petition_ref`); restoring it shows it as before."""
     if not petitions_table_exists(store):
-        return [{"id": r["petition_id"], "case_no": ""} for r in
+        return [{"id": r["petition_id"], "case_no": "", "deleted": False} for r in
                 store.query("SELECT petition_id FROM handoff_petitions WHERE handoff_id=?", [handoff_id])]
     return store.query(
-        "SELECT p.id, p.case_no FROM handoff_petitions hp JOIN petitions p ON p.id = hp.petition_id "
-        "WHERE hp.handoff_id=? ORDER BY p.id", [handoff_id]
+        "SELECT p.id, p.case_no, p.deleted_at IS NOT NULL AS deleted FROM handoff_petitions hp "
+        "JOIN petitions p ON p.id = hp.petition_id WHERE hp.handoff_id=? ORDER BY p.id", [handoff_id]
     )
+
+
+def petition_ref(p: dict) -> str:
+    """A linked petition as shown: its 受理编号, "（已删除）" after it when it is deleted."""
+    return (p["case_no"] or f"#{p['id']}") + ("（已删除）" if p.get("deleted") else "")
 
 
 def _require_petitions(store: Store) -> None:

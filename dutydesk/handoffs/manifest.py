@@ -12,8 +12,37 @@ def _label(store: Store, row: dict) -> str:
     return f"{row['problem_no']} {row['lead_unit']}：{row['description']}"
 
 
+def _problem_no(store: Store, handoff_id: int) -> str:
+    return store.scalar("SELECT problem_no FROM handoffs WHERE id = ?", [handoff_id]) or f"#{handoff_id}"
+
+
+def _progress_label(store: Store, row: dict) -> str:
+    return f"{_problem_no(store, row['handoff_id'])} {row['date']} 整改进展：{row['content']}"
+
+
+def _recheck_label(store: Store, row: dict) -> str:
+    found = "发现反弹" if row["came_back"] else "未反弹"
+    return f"{_problem_no(store, row['handoff_id'])} {row['date']} 回头看{found}：{row['finding']}"
+
+
+def _progress_restore(store: Store, record_id: int) -> None:
+    from .progress import undelete_progress  # imported when an entry is restored
+
+    undelete_progress(store, record_id)
+
+
+def _recheck_restore(store: Store, record_id: int) -> None:
+    from .rechecks import undelete_recheck  # imported when a record is restored
+
+    undelete_recheck(store, record_id)
+
+
 MANIFEST = Manifest(
     "handoffs",
     schema.migrations,
-    trash_kinds=(Kind("handoffs", "handoffs", "问题交办", _label, problems.undelete),),
+    trash_kinds=(
+        Kind("handoffs", "handoffs", "问题交办", _label, problems.undelete),
+        Kind("handoff_progress", "handoff_progress", "整改进展", _progress_label, _progress_restore),
+        Kind("handoff_rechecks", "handoff_rechecks", "回头看", _recheck_label, _recheck_restore),
+    ),
 )

@@ -55,3 +55,11 @@ def soft_delete(store: Store, handoff_id: int) -> None:
 def undelete(store: Store, handoff_id: int) -> None:
     """Restore a deleted problem (its 问题编号 stayed reserved, so it cannot clash)."""
     records.undelete(store, TABLE, int(handoff_id), entity=ENTITY)
+
+
+def require_live(store: Store, handoff_id: int) -> None:
+    """Refuse (:class:`UserError`) when the problem is deleted: its progress entries and 回头看
+    records are restored only with it."""
+    row = store.one(f"SELECT problem_no, deleted_at FROM {TABLE} WHERE id = ?", [handoff_id])
+    if row is None or row["deleted_at"]:
+        raise UserError(f"所属问题{(' ' + row['problem_no']) if row else ''}已删除，请先在回收站恢复该问题")

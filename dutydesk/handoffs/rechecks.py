@@ -1,4 +1,5 @@
-"""回头看: re-checks of accepted or closed problems; a rebound (反弹) reopens the problem."""
+"""回头看: re-checks of accepted or closed problems; a rebound (反弹) reopens the problem. A record
+can be deleted (to the 回收站) and restored."""
 
 from __future__ import annotations
 
@@ -11,7 +12,20 @@ from ..store.db import Store
 from ..text import clean, clean_line
 from .intake import business_date, date_or_none
 from .model import ENTITY, IN_PROGRESS, RECHECKABLE, TABLE
-from .problems import get, log_status
+from .problems import get, log_status, require_live
+
+RECHECKS = "handoff_rechecks"
+
+
+def last_recheck(store: Store, handoff_id: int, on: Any = None) -> dict:
+    """The latest 回头看 record of a problem (of the date ``on`` when given). Raises :class:`UserError`."""
+    day = business_date(on, "回头看日期") if on is not None else None
+    row = store.one(f"SELECT * FROM {RECHECKS} WHERE handoff_id = ? AND deleted_at IS NULL"
+                    + (" AND date = ?" if day else "") + " ORDER BY date DESC, id DESC LIMIT 1",
+                    [handoff_id] + ([day] if day else []))
+    if row is None:
+        raise UserError("该问题" + (f"在{dates.cn_date(day)}" if day else "") + "没有回头看记录")
+    return row
 
 
 def rechecks(store: Store, handoff_id: int) -> list[dict]:
@@ -58,6 +72,41 @@ def recheck(store: Store, handoff_id: int, *, finding: str, came_back: bool = Fa
             log_status(store, int(handoff_id), row["status"], IN_PROGRESS, date=day, by_whom=checker,
                         basis=finding, note="回头看发现反弹，重新打开")
     return rid
+
+
+def delete_recheck(store: Store, recheck_id: int) -> dict:
+    """Delete a 回头看 record (soft: the 回收站 restores it); returns it. One that found a rebound
+    no longer counts in the problem's 反弹 count; the reopening it caused stays (the status log
+    keeps it; change the status if it was wrong)."""
+    with store.write():
+        row = records.get(store, RECHECKS, int(recheck_id))
+        problem = get(store, row["handoff_id"])
+        records.soft_delete(store, RECHECKS, int(recheck_id))
+        store.audit(ENTITY, row["handoff_id"], "删除回头看", _readable(row))
+        if row["came_back"] and problem["rebound"] > 0:
+            records.update(store, TABLE, problem["id"], {"rebound": problem["rebound"] - 1}, entity=ENTITY,
+                           action="删除回头看：反弹次数 - 1")
+    return row
+
+
+def undelete_recheck(store: Store, recheck_id: int) -> None:
+    """Restore a deleted 回头看 record (refused while its problem is deleted); a rebound counts again."""
+    with store.write():
+        row = records.get(store, RECHECKS, int(recheck_id), include_deleted=True)
+        if not row["deleted_at"]:
+            return
+        require_live(store, row["handoff_id"])
+        records.undelete(store, RECHECKS, int(recheck_id))
+        store.audit(ENTITY, row["handoff_id"], "恢复回头看", _readable(row))
+        if row["came_back"]:
+            problem = get(store, row["handoff_id"])
+            records.update(store, TABLE, problem["id"], {"rebound": problem["rebound"] + 1}, entity=ENTITY,
+                           action="恢复回头看：反弹次数 + 1")
+
+
+def _readable(row: dict) -> dict:
+    return {"date": row["date"], "checker": row["checker"], "finding": row["finding"],
+            "came_back": "是" if row["came_back"] else "否"}
 
 
 def recheck_summary(entries: list[dict]) -> str:

@@ -105,3 +105,16 @@ def m001_handoffs(db):
         CREATE INDEX handoff_petitions_petition ON handoff_petitions (petition_id);
         """,
     )
+
+
+@migrations()
+def m003_deleted_entries(db):
+    """Progress entries and 回头看 records are deleted to the 回收站 (soft delete): the recently
+    deleted are read through these indexes."""
+    exec_script(
+        db,
+        """
+        CREATE INDEX handoff_progress_deleted ON handoff_progress (deleted_at) WHERE deleted_at IS NOT NULL;
+        CREATE INDEX handoff_rechecks_deleted ON handoff_rechecks (deleted_at) WHERE deleted_at IS NOT NULL;
+        """,
+    )

@@ -1,4 +1,5 @@
-"""Batches (批次) of petitions: reading, numbering, adding and editing them."""
+"""Batches (批次) of petitions: reading, numbering, adding, editing, deleting an empty one (to the
+回收站) and restoring it."""
 
 from __future__ import annotations
 
@@ -100,3 +101,25 @@ def update_batch(store: Store, batch_id: int, *, no: int | None = None, day: dt.
                                  "AND status = '待交办' AND assigned_date IS NULL", [batch_id]):
                 update_row(store, p["id"], {"due_date": due}, action="按转办日期重算时限")
     return row
+
+
+def delete_batch(store: Store, batch_id: int) -> dict:
+    """Delete an empty batch (soft: the 回收站 restores it; its number is free again meanwhile).
+    A batch that still holds petitions is refused: delete those first (each can be restored,
+    and restoring one restores its batch)."""
+    with store.write():
+        batch = get_batch(store, batch_id)
+        live = store.scalar("SELECT count(*) FROM petitions WHERE batch_id = ? AND deleted_at IS NULL", [batch_id])
+        if live:
+            raise UserError(f"第{batch['no']}批还有 {live} 件信访件，不能删除（只能删除空批次）")
+        records.soft_delete(store, "batches", batch_id)
+    return batch
+
+
+def undelete_batch(store: Store, batch_id: int) -> None:
+    """Restore a deleted batch; refused when its number has been used by another batch since."""
+    with store.write():
+        batch = records.get(store, "batches", batch_id, include_deleted=True)
+        if batch["deleted_at"] and batch_by_no(store, batch["no"]):
+            raise UserError(f"第{batch['no']}批已被另一个批次使用，无法恢复（可先修改那个批次的批次号）")
+        records.undelete(store, "batches", batch_id)

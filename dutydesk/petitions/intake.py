@@ -16,7 +16,7 @@ from ..store.db import Store
 from ..text import clean, clean_line, normalize_key
 from ..workdays import WorkCalendar
 from . import search
-from .batches import get_batch
+from .batches import get_batch, undelete_batch
 from .deadlines import due_date_for
 from .model import case_key, case_norm, derive_method, derive_received_date, join_list, split_list
 from .privacy import masked_audit
@@ -266,6 +266,8 @@ def undelete_petition(store: Store, petition_id: int) -> None:
             return
         if store.one("SELECT id FROM petitions WHERE case_key = ? AND deleted_at IS NULL", [row["case_key"]]):
             raise UserError(f"受理编号已被其他信访件使用：{row['case_no']}，无法恢复")
+        if store.scalar("SELECT deleted_at FROM batches WHERE id = ?", [row["batch_id"]]):
+            undelete_batch(store, row["batch_id"])  # its (empty, deleted) batch comes back with it
         records.undelete(store, TABLE, petition_id, entity=ENTITY)
         search.index_petition(store, petition_id, row["content"])
         set_types(store, petition_id, row["pollution_types"])

@@ -20,13 +20,14 @@ The names are loaded once per process and database into a set (about 70 ms at 10
 then only the names added since (by id), so a page of the list costs a few set lookups per
 character (only at characters that begin some name).
 
+(The numbers are found by :func:`dutydesk.text.mask_numbers`, which needs no database.)
+
 The rest: the audit payloads with the identity masked (:func:`masked_audit`), a petition's
 identity, the identities quoted in a crash log's message (:func:`identities_in`).
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from bisect import bisect_right
@@ -34,7 +35,7 @@ from itertools import accumulate
 from typing import Iterable, Union
 
 from ..store.db import Store
-from ..text import mask_address, mask_name, mask_phone, nfkc
+from ..text import mask_address, mask_name, mask_numbers, mask_phone, nfkc
 from .model import IDENTITY_MIN_LENGTH, PRIVATE_FIELDS, identity_needles, scrub_needles
 
 _MASKS = {"petitioner_name": mask_name, "petitioner_phone": mask_phone, "petitioner_address": mask_address}
@@ -114,67 +115,6 @@ def identities_in(store: Store, text: str) -> list[str]:
 
 
 # -- public text --------------------------------------------------------------------------------
-_DIGITS = "0-9\uff10-\uff19"
-_LETTERS = "A-Za-z\uff21-\uff3a\uff41-\uff5a"
-_SEPARATORS = "\\-\u2010-\u2015\u2212\uff0d\ufe63.\uff0e\u00b7\u30fb"  # dashes and dots
-_SPACE = "[ \\t\u3000\u00a0]"
-# between two groups of digits: a dash or a dot (spaces around it allowed), or spaces alone
-# between groups of 3 digits or more (138 1234 5679; not "批次3 123456")
-_JOIN = rf"(?:{_SPACE}{{0,2}}[{_SEPARATORS}]{_SPACE}{{0,2}}|(?<=[{_DIGITS}]{{3}}){_SPACE}{{1,3}}(?=[{_DIGITS}]{{3}}))"
-_NUMBER = re.compile(
-    # a date first (it is consumed as a date, never masked): 2024-03-13, 2024.3.13, 2024年3月13日
-    rf"(?P<date>(?<![{_DIGITS}])(?:19|20|１９|２０)[{_DIGITS}]{{2}}\s?[-./年－．]\s?[{_DIGITS}]{{1,2}}\s?[-./月－．]"
-    rf"\s?[{_DIGITS}]{{1,2}}(?![{_DIGITS}]))"
-    # a number not inside a letters-and-digits token: groups of digits joined as above, an area
-    # code in brackets before it, an ID card's X after it
-    rf"|(?P<number>(?<![{_DIGITS}{_LETTERS}])(?:[(\uff08][{_DIGITS}]{{3,4}}[)\uff09]{_SPACE}{{0,3}})?"
-    rf"[{_DIGITS}]+(?:{_JOIN}[{_DIGITS}]+)*[Xx\uff38\uff58]?(?![{_DIGITS}{_LETTERS}]))"
-)
-_GROUP = re.compile(rf"[{_DIGITS}]+[Xx\uff38\uff58]?")
-_TO_ASCII = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
-_NOT_DIGIT = re.compile(r"[^0-9X]")
-PHONE_MIN_DIGITS = 7
-ID_MIN_DIGITS = 15
-NUMBER_MAX_DIGITS = 18  # longer: several numbers written in a row, each masked alone
-_UNIT_AFTER = re.compile(r"\s?(?:[元万亿吨米亩斤克升头只户人次件辆台个株棵座家名条倍度%％‰]|平方|立方|公[里斤顷]|kg|km|t\b|m\b)")
-_COMPACT_DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
-
-
-def mask_number(digits: str) -> str:
-    """A phone-like number (digits only) masked: as :func:`text.mask_phone`; an ID-card-like one
-    (15 or more characters) shows only its first 3 and last 2."""
-    if len(digits) >= ID_MIN_DIGITS:
-        return digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
-    return mask_phone(digits)
-
-
-def _digits(text: str) -> str:
-    return _NOT_DIGIT.sub("", text.translate(_TO_ASCII))
-
-
-def _number(m: re.Match) -> str:
-    found = m.group("number")
-    if found is None:  # a date
-        return m.group(0)
-    digits = _digits(found)
-    if len(digits) < PHONE_MIN_DIGITS:
-        return found
-    if len(digits) > NUMBER_MAX_DIGITS:  # numbers in a row (0746-8881235-8881236): each group alone
-        return _GROUP.sub(lambda g: mask_number(_digits(g[0])) if len(_digits(g[0])) >= PHONE_MIN_DIGITS
-                          else g[0], found)
-    text, end = m.string, m.end()
-    if _UNIT_AFTER.match(text, end) or text[max(0, m.start() - 1):m.start()] in ("¥", "￥", "$"):
-        return found  # an amount or a measure
-    if len(digits) == 8 and _COMPACT_DATE.fullmatch(digits) and digits == found:
-        return found  # 20240313
-    return mask_number(digits)
-
-
-def mask_numbers(text: str) -> str:
-    """Every phone-like and ID-card-like number in ``text`` masked (see the module's docstring)."""
-    return _NUMBER.sub(_number, text) if any(ch.isdigit() for ch in text) else text
-
-
 _GAP = frozenset(" \t\u3000\u00a0")  # what may stand between the characters of a written name
 NAME_MAX = 10  # longer stored "names" are not looked for
 _PLACEHOLDERS = frozenset({

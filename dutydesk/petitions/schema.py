@@ -179,7 +179,7 @@ _NAME_KEY = "replace(replace(replace(replace(trim({0}), ' ', ''), char(12288), '
 
 
 @migrations()
-def m004_petitioner_names(db):
+def m005_petitioner_names(db):
     """``petitioner_names``: every petitioner's name ever stored (spaces removed), in the order
     first stored, kept by triggers for every writer (an edited or deleted petition's name stays).
     ``privacy.public_text`` hides them wherever a text quotes them; it loads them once, then only

@@ -308,6 +308,27 @@ def write_handover(store: Store, day: dt.date, shift: str, note: str, by: str = 
         return get_handover(store, day, shift)  # type: ignore[return-value]
 
 
+def delete_handover(store: Store, day: dt.date, shift: str) -> Handover:
+    """Delete the handover of a shift (soft: the 回收站 restores it; the shift can hand over
+    again). Returns it."""
+    with store.write():
+        handover = get_handover(store, day, shift)
+        if handover is None:
+            raise UserError(f"{dates.cn_date(day, year=False)} {shift} 还没有交班记录")
+        records.soft_delete(store, "handovers", handover.id)
+    return handover
+
+
+def undelete_handover(store: Store, handover_id: int) -> None:
+    """Restore a deleted handover; refused when the shift has handed over again since."""
+    with store.write():
+        row = records.get(store, "handovers", handover_id, include_deleted=True)
+        if row["deleted_at"] and get_handover(store, dt.date.fromisoformat(row["shift_date"]), row["shift"]):
+            raise UserError(f"{dates.cn_date(row['shift_date'], year=False)} {row['shift']} 已重新交班，"
+                            "无法恢复被删除的交班记录")
+        records.undelete(store, "handovers", handover_id)
+
+
 def previous_handover(store: Store, day: dt.date, shift: str) -> Handover | None:
     """The handover of the shift before (``day``, ``shift``), taken or not."""
     shift_list = shiftmod.shifts(store)

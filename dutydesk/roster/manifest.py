@@ -1,12 +1,12 @@
-"""The roster (值班表) domain as the registry sees it: duty-log entries and leaves go to the
-回收站; the ``shifts`` setting is the roster's and is checked by it."""
+"""The roster (值班表) domain as the registry sees it: duty-log entries, leaves, roster days and
+handovers go to the 回收站; the ``shifts`` setting is the roster's and is checked by it."""
 
 from __future__ import annotations
 
 from ..manifest import Manifest
 from ..store import records
 from ..store.db import Store
-from ..text import mask_name, mask_phone
+from ..text import mask_name, mask_numbers, mask_phone
 from ..trash import Kind
 from . import schema
 from .shifts import parse_shifts
@@ -33,12 +33,38 @@ def _leave_restore(store: Store, record_id: int) -> None:
     records.undelete(store, "leaves", record_id)
 
 
+def _day_label(store: Store, row: dict) -> str:
+    leader = store.scalar("SELECT name FROM people WHERE id = ?", [row["leader_id"]]) if row["leader_id"] else ""
+    members = "、".join(r["name"] for r in store.query(
+        "SELECT p.name FROM roster_members m JOIN people p ON p.id = m.person_id WHERE m.day_id = ? ORDER BY m.sort",
+        [row["id"]]))
+    return f"{row['date']} {row['shift']}" + (f" 带班 {leader}" if leader else "") + (f" 值班 {members}" if members else "")
+
+
+def _day_restore(store: Store, record_id: int) -> None:
+    from .service import undelete_slot  # imported when a roster day is restored
+
+    undelete_slot(store, record_id)
+
+
+def _handover_label(store: Store, row: dict) -> str:  # a note may quote a caller: numbers masked
+    return f"{row['shift_date']} {row['shift']} 交班（{row['by_operator']}）：{mask_numbers(row['note'] or '')}"
+
+
+def _handover_restore(store: Store, record_id: int) -> None:
+    from .dutylog import undelete_handover  # imported when a handover is restored
+
+    undelete_handover(store, record_id)
+
+
 MANIFEST = Manifest(
     "roster",
     schema.migrations,
     trash_kinds=(
         Kind("duty_log", "duty_log", "值班日志", _log_label, _log_restore),
         Kind("leaves", "leaves", "请假", _leave_label, _leave_restore),
+        Kind("roster_days", "roster_days", "值班安排", _day_label, _day_restore),
+        Kind("handovers", "handovers", "交班记录", _handover_label, _handover_restore),
     ),
     settings={"shifts": parse_shifts},  # a bad line is refused when set, not discovered later
 )

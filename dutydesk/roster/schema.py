@@ -92,3 +92,16 @@ def m001_roster(db):
         CREATE UNIQUE INDEX handovers_slot ON handovers (shift_date, shift) WHERE deleted_at IS NULL;
         """,
     )
+
+
+@migrations()
+def m002_deleted_days(db):
+    """Roster days and handovers are deleted to the 回收站 (soft delete): the recently deleted are
+    read through these indexes."""
+    exec_script(
+        db,
+        """
+        CREATE INDEX roster_days_deleted ON roster_days (deleted_at) WHERE deleted_at IS NOT NULL;
+        CREATE INDEX handovers_deleted ON handovers (deleted_at) WHERE deleted_at IS NOT NULL;
+        """,
+    )

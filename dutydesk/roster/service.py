@@ -249,6 +249,28 @@ def save_slot(store: Store, day: dt.date, shift: str, leader_id: int | None, mem
     return day_id
 
 
+def delete_slot(store: Store, day: dt.date, shift: str | None = None) -> Slot:
+    """Delete the roster of one date and shift (soft: the 回收站 restores it; the slot is then
+    empty and can be arranged again). Returns what was deleted; an empty slot is refused."""
+    with store.write():
+        slot = get_slot(store, day, shift)
+        if slot.id is None:
+            raise UserError(f"{dates.cn_date(day, year=False)} {slot.shift} 没有值班安排，无需删除")
+        records.soft_delete(store, "roster_days", slot.id)
+    return slot
+
+
+def undelete_slot(store: Store, day_id: int) -> None:
+    """Restore a deleted roster day; refused when the slot has been arranged again since."""
+    with store.write():
+        row = records.get(store, "roster_days", day_id, include_deleted=True)
+        if row["deleted_at"] and store.scalar("SELECT 1 FROM roster_days WHERE date = ? AND shift = ? AND "
+                                              "deleted_at IS NULL", [row["date"], row["shift"]]):
+            raise UserError(f"{dates.cn_date(row['date'], year=False)} {row['shift']} 已重新排班，"
+                            "无法恢复被删除的安排（请先删除现在的安排）")
+        records.undelete(store, "roster_days", day_id)
+
+
 def swap(store: Store, day1: dt.date, name1: str, day2: dt.date, name2: str, *, shift: str | None = None) -> list[str]:
     """调班: ``name1`` takes ``name2``'s place on ``day2`` and ``name2`` takes ``name1``'s on ``day1``.
 

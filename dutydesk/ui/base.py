@@ -134,6 +134,25 @@ class BaseScreen(SafeDispatch, Screen):
     def refresh_data(self) -> None:
         """Reload what the screen shows from the database (cheap: one page)."""
 
+    def confirm_then(self, question: str, action: Callable[[], object], ok: str) -> None:
+        """Ask ``question``; on yes run ``action`` (a delete, say), then say ``ok`` and reload the
+        screen; a :class:`UserError` it raises is shown instead."""
+        from ..errors import UserError
+        from .modals import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                action()
+            except UserError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(ok, markup=False)
+            self.refresh_data()
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every described binding active on this screen (not the app's own)."""
         seen: set[str] = set()

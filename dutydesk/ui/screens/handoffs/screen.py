@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
-from ....handoffs import intake, lifecycle, links, lists, model, problems, summary
+from ....handoffs import intake, lifecycle, links, lists, model, problems, progress, rechecks, summary
 from ....handoffs.detail import describe
 from ...base import UNDO_HINT, BaseScreen, ask_overwrite
 from ...modals import ConfirmModal, ConflictModal, show_history
@@ -73,6 +73,8 @@ class HandoffsScreen(BaseScreen):
         Binding("u", "summary", "按单位汇总", id="handoffs.summary"),
         Binding("h", "history", "历史", id="handoffs.history"),
         Binding("d,delete", "delete", "删除", id="handoffs.delete", show=False),
+        Binding("P", "delete_progress", "删除最新进展", id="handoffs.delete_progress", show=False),
+        Binding("K", "delete_recheck", "删除最新回头看", id="handoffs.delete_recheck", show=False),
         Binding("x", "export", "导出台账", id="handoffs.export"),
         Binding("f", "focus_filters", "筛选", id="handoffs.filters", show=False),
         Binding("escape", "focus_table", "回到列表", id="handoffs.focus_table", show=False),
@@ -314,6 +316,26 @@ class HandoffsScreen(BaseScreen):
         self.app.push_screen(ConfirmModal(
             f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{summary[:60]}\n"
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
+
+    def action_delete_progress(self) -> None:
+        self._delete_entry(progress.last_entry, progress.delete_progress, "整改进展", "content")
+
+    def action_delete_recheck(self) -> None:
+        self._delete_entry(rechecks.last_recheck, rechecks.delete_recheck, "回头看记录", "finding")
+
+    def _delete_entry(self, last, delete, what: str, text: str) -> None:
+        """Delete the selected problem's latest progress entry or 回头看 record (to the 回收站)."""
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            entry = last(self.store, row["id"])
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.confirm_then(f"删除问题 {row['problem_no']} 最新的{what}？\n{entry['date']}：{entry[text][:60]}\n"
+                          "可在回收站（Ctrl+Z）恢复。", lambda: delete(self.store, entry["id"]),
+                          f"已删除{what}：{row['problem_no']} {entry['date']}（{UNDO_HINT}）")
 
     def action_export(self) -> None:
         from ....handoffs.export import default_export_dir

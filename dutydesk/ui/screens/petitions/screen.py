@@ -18,7 +18,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 from .... import dates, refdata
 from ....errors import UserError, ValidationError
 from ....petitions import io, search
-from ....petitions.batches import batch_summary, get_batch, list_batches
+from ....petitions.batches import batch_summary, delete_batch, get_batch, list_batches
 from ....petitions.deadlines import alert_counts, deadline_text, due_date_for
 from ....petitions.detail import detail_text
 from ....petitions.intake import delete_petition
@@ -73,6 +73,7 @@ class PetitionsScreen(BaseScreen):
         Binding("u", "import_results", "导入结果", id="petitions.import_results"),
         Binding("x", "export", "导出", id="petitions.export"),
         Binding("b", "batch", "批次", id="petitions.batch"),
+        Binding("B", "delete_batch", "删除空批次", id="petitions.delete_batch", show=False),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
@@ -390,6 +391,16 @@ class PetitionsScreen(BaseScreen):
             self.notify("没有找到相似的早先信访件（同一行政区域、此前批次）", markup=False)
             return
         self._ask_repeats([self._choice(row["id"], row["case_no"], c) for c in cands])
+
+    def action_delete_batch(self) -> None:
+        """Delete the (empty) batch chosen in the batch filter."""
+        batch_id = self._select("#pf-batch")
+        if not batch_id:
+            self.notify("请先在批次筛选中选择要删除的（空）批次", severity="warning", markup=False)
+            return
+        batch = get_batch(self.store, batch_id)
+        self.confirm_then(f"删除第{batch['no']}批？只能删除没有信访件的批次。\n可在回收站（Ctrl+Z）恢复。",
+                          lambda: delete_batch(self.store, batch_id), f"已删除第{batch['no']}批（{UNDO_HINT}）")
 
     def action_delete(self) -> None:
         row = self.selected()

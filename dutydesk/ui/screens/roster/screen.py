@@ -63,6 +63,8 @@ class RosterScreen(BaseScreen):
         Binding("n", "log_add", "记录日志", id="roster.log_add"),
         Binding("x", "log_done", "办结/重开", id="roster.log_done", show=False),
         Binding("delete,D", "log_delete", "删除日志", id="roster.log_delete", show=False),
+        Binding("X", "delete_day", "删除当日安排", id="roster.delete_day", show=False),
+        Binding("J", "delete_handover", "删除交班记录", id="roster.delete_handover", show=False),
         Binding("b", "report_safe", "无事报平安", id="roster.report_safe"),
         Binding("j", "handover", "交班", id="roster.handover"),
         Binding("k", "takeover", "接班", id="roster.takeover", show=False),
@@ -505,6 +507,20 @@ class RosterScreen(BaseScreen):
         self.app.push_screen(ConfirmModal(
             f"删除这条值班日志？\n{dates.cn_date(entry.shift_date, year=False)} {entry.shift} {when} {entry.kind}："
             f"{first_line}\n可在回收站（Ctrl+Z）恢复。"), answered)
+
+    def action_delete_day(self) -> None:
+        slot = self.selected_slot()
+        when = f"{dates.cn_date(slot.date, year=False)} {slot.shift}"
+        self.confirm_then(f"删除 {when} 的值班安排（{slot.leader_name or '—'}；{slot.member_names or '—'}）？\n"
+                          "可在回收站（Ctrl+Z）恢复。", lambda: service.delete_slot(self.store, slot.date, slot.shift),
+                          f"已删除 {when} 的值班安排（{UNDO_HINT}）")
+
+    def action_delete_handover(self) -> None:
+        slot = self.selected_slot()
+        when = f"{dates.cn_date(slot.date, year=False)} {slot.shift}"
+        self.confirm_then(f"删除 {when} 的交班记录？删除后本班次可重新交班。\n可在回收站（Ctrl+Z）恢复。",
+                          lambda: dutylog.delete_handover(self.store, slot.date, slot.shift),
+                          f"已删除 {when} 的交班记录（{UNDO_HINT}）")
 
     def action_log_done(self) -> None:
         entry = self.selected_entry()
