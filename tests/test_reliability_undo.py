@@ -23,7 +23,8 @@ from dutydesk.roster import service as R
 from dutydesk.roster import shifts as shiftmod
 from dutydesk.store import drafts, records
 from dutydesk.ui.modals import ConfirmModal, ConflictModal, FormModal, MessageModal
-from dutydesk.ui.screens.roster.forms import LogForm, PeopleModal, PersonForm
+from dutydesk.ui.screens.roster.forms import LogForm
+from dutydesk.ui.screens.roster.people import PeopleModal, PersonForm
 from dutydesk.ui.trash import TrashModal
 
 D = dt.date

@@ -16,10 +16,11 @@ from .... import dates, refdata
 from ....errors import UserError
 from ....handoffs import service as S
 from ...base import UNDO_HINT, BaseScreen
-from ...modals import ConfirmModal, ConflictModal, show_history
+from ...editing import EditOutcome, open_record_form
+from ...modals import ConfirmModal, show_history
 from ...widgets.paged_table import Column, PagedTable
-from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
-                            SummaryModal)
+from ...workers import run_in_thread
+from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
 
 COLUMNS = [
     Column("problem_no", "问题编号", 13),
@@ -34,9 +35,6 @@ COLUMNS = [
     Column("latest_text", "最新进展", 20),
     Column("rebound_text", "反弹", 6),
 ]
-
-CONFLICT_LABELS = {k: S.LABELS[k] for k in S.EDITABLE}
-
 
 def _row_style(row: dict) -> str:
     if row["late"]:
@@ -186,46 +184,23 @@ class HandoffsScreen(BaseScreen):
         self.table.table.focus()
 
     def action_add(self) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result and result.handoff_id:
-                no = S.get(self.store, result.handoff_id)["problem_no"]
-                self.after_change(f"已新增问题：{no}", select_id=result.handoff_id)
+        def saved(outcome: EditOutcome[int]) -> None:
+            no = S.get(self.store, outcome.value)["problem_no"]
+            self.after_change(f"已新增问题：{no}", select_id=outcome.value)
 
-        self.app.push_screen(ProblemForm(self.store, draft_key="handoffs.new"), done)
+        open_record_form(self, ProblemForm(self.store, draft_key="handoffs.new"), saved, self.after_change)
 
     def action_edit(self) -> None:
         row = self.selected()
-        if row is not None:
-            self._open_edit(row)
+        if row is None:
+            return
 
-    def _open_edit(self, row: dict, *, initial: dict | None = None, version: int | None = None) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result is None:
-                return
-            if result.handoff_id:
-                self.after_change(f"已保存：{S.get(self.store, row['id'])['problem_no']}", select_id=row["id"])
-                return
-            self._resolve_conflict(row, result.mine, result.theirs or {})
+        def saved(outcome: EditOutcome[int]) -> None:
+            no = S.get(self.store, row["id"])["problem_no"]
+            self.after_change(outcome.notice(f"已保存：{no}"), select_id=row["id"])
 
-        self.app.push_screen(ProblemForm(self.store, row=row, initial=initial, version=version,
-                                         draft_key=f"handoffs.edit.{row['id']}"), done)
-
-    def _resolve_conflict(self, row: dict, mine: dict, theirs: dict) -> None:
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                try:
-                    S.update_problem(self.store, row["id"], mine, expected_version=theirs.get("version"))
-                except UserError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
-                    self.refresh_data()
-                    return
-                self.after_change("已用我的内容覆盖", select_id=row["id"])
-            elif choice == "theirs":
-                self.after_change("已保留对方的修改", select_id=row["id"])
-            else:
-                self._open_edit(theirs or row, initial=mine, version=theirs.get("version"))
-
-        self.app.push_screen(ConflictModal(CONFLICT_LABELS, mine, theirs), chosen)
+        open_record_form(self, ProblemForm(self.store, row=row, draft_key=f"handoffs.edit.{row['id']}"), saved,
+                         lambda notice: self.after_change(notice, select_id=row["id"]))
 
     def action_progress(self) -> None:
         row = self.selected()
@@ -250,11 +225,12 @@ class HandoffsScreen(BaseScreen):
                         severity="warning")
             return
 
-        def done(target: str | None) -> None:
-            if target:
-                self.after_change(f"{row['problem_no']}：{row['status']} → {target}", select_id=row["id"])
+        def saved(outcome: EditOutcome[str]) -> None:
+            self.after_change(outcome.notice(f"{row['problem_no']}：{row['status']} → {outcome.value}"),
+                              select_id=row["id"])
 
-        self.app.push_screen(StatusForm(self.store, row), done)
+        open_record_form(self, StatusForm(self.store, row), saved,
+                         lambda notice: self.after_change(notice, select_id=row["id"]))
 
     def action_recheck(self) -> None:
         row = self.selected()
@@ -315,23 +291,17 @@ class HandoffsScreen(BaseScreen):
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_export(self) -> None:
-        filters = self.filters
-        self.notify("正在导出问题整改台账…")
-        self.run_worker(lambda: self._export(filters), thread=True, group="handoffs-export", exclusive=True)
-
-    def _export(self, filters: dict) -> None:
         from ....handoffs.export import default_export_dir, export_ledger
 
-        store = self.store.clone()
-        try:
+        filters = self.filters
+
+        def export(store) -> list:
             today = dates.today()
             folder = default_export_dir(store)
-            paths = [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, **filters)
-                     for ext in (".xlsx", ".docx")]
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.notify, "\n".join(str(p) for p in paths), title="台账已导出", timeout=10,
-                                  markup=False)
+            return [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, **filters)
+                    for ext in (".xlsx", ".docx")]
+
+        self.notify("正在导出问题整改台账…")
+        run_in_thread(self, export, group="handoffs-export", failed="导出失败",
+                      done=lambda paths: self.notify("\n".join(str(p) for p in paths), title="台账已导出", timeout=10,
+                                                     markup=False))

@@ -9,23 +9,28 @@ thread workers on their own connection.
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import Any, Callable
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from .... import dates, refdata
-from ....errors import UserError, ValidationError
-from ....petitions import io, search, service as S
+from ....errors import UserError
+from ....petitions import search, service as S
 from ....petitions.detail import detail_text
-from ....petitions.model import LABELS, STATUSES
+from ....petitions.model import STATUSES
+from ....petitions.queries import batch_choices
 from ...base import UNDO_HINT, BaseScreen
-from ...modals import ConfirmModal, ConflictModal, MessageModal
+from ...editing import EditOutcome, open_record_form
+from ...modals import ConfirmModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
-from .forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
-                             PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
+from .dialogs import RepeatChoice, RepeatModal
+from .files import PetitionFiles
+from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
 
 COLUMNS = [
     Column("mark", "标记", 8),
@@ -40,8 +45,6 @@ COLUMNS = [
     Column("status", "状态", 10),
 ]
 PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
-CONFLICT_LABELS = {k: LABELS[k] for k in ("case_no", "content", "unit", "repeat_of", "petitioner_name",
-                                          "petitioner_phone", "petitioner_address", "target", "note")}
 
 
 def _set_text(widget: Static, text: str) -> None:
@@ -51,7 +54,7 @@ def _set_text(widget: Static, text: str) -> None:
         widget.update(text)
 
 
-class PetitionsScreen(BaseScreen):
+class PetitionsScreen(PetitionFiles, BaseScreen):
     SCREEN_TITLE = "信访件"
     BINDINGS = [
         Binding("a", "add", "新增", id="petitions.add"),
@@ -147,7 +150,7 @@ class PetitionsScreen(BaseScreen):
         self.show_detail()
 
     def _refresh_batches(self) -> None:
-        batches = self.store.query("SELECT id, no, date FROM batches WHERE deleted_at IS NULL ORDER BY no DESC")
+        batches = batch_choices(self.store)
         options = [(f"第{b['no']}批（{dates.cn_date(b['date'], year=False)}）", b["id"]) for b in batches]
         if options == self._batch_options:
             return
@@ -286,56 +289,29 @@ class PetitionsScreen(BaseScreen):
             self.app.push_screen(MessageModal(f"修改记录：{row['case_no']}", S.history_text(self.store, row["id"])))
 
     # -- intake and edit ----------------------------------------------------------------
+    def _edit(self, form, select_id: int, message: Callable[[Any], str]) -> None:
+        """Open a record form; after it saved, say ``message(value)`` and show the record."""
+        open_record_form(self, form,
+                         lambda outcome: self.after_change(outcome.notice(message(outcome.value)), select_id=select_id),
+                         lambda notice: self.after_change(notice, select_id=select_id))
+
     def action_add(self) -> None:
         batch_id = self._select("#pf-batch")
         batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
 
-        def done(result: EditOutcome | None) -> None:
-            if result and result.petition_id:
-                row = S.get_petition(self.store, result.petition_id)
-                self.after_change(f"已登记：{row['case_no']}（第{row['batch_no']}批）", select_id=row["id"])
-                self._offer_repeats_for(row)
+        def saved(outcome: EditOutcome[int]) -> None:
+            row = S.get_petition(self.store, outcome.value)
+            self.after_change(f"已登记：{row['case_no']}（第{row['batch_no']}批）", select_id=row["id"])
+            self._offer_repeats_for(row)
 
-        self.app.push_screen(PetitionForm(self.store, draft_key="petitions.new", batch_no=batch_no), done)
+        open_record_form(self, PetitionForm(self.store, draft_key="petitions.new", batch_no=batch_no), saved,
+                         self.after_change)
 
     def action_edit(self) -> None:
         row = self.selected()
         if row is not None:
-            self._open_edit(row)
-
-    def _open_edit(self, row: dict, *, initial: dict | None = None, version: int | None = None) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result is None:
-                return
-            if result.petition_id:
-                self.after_change(f"已保存：{row['case_no']}", select_id=row["id"])
-                return
-            self._resolve_conflict(row, result.mine, result.theirs or {})
-
-        self.app.push_screen(PetitionForm(self.store, row=row, initial=initial, version=version,
-                                          draft_key=f"petitions.edit.{row['id']}"), done)
-
-    def _resolve_conflict(self, row: dict, mine: dict, theirs: dict) -> None:
-        def chosen(choice: str | None) -> None:
-            fresh = S.get_petition(self.store, row["id"])
-            if choice == "mine":
-                self._open_edit(fresh, initial=mine, version=fresh["version"])
-                self.notify("已载入我的内容，请确认后按 Ctrl+S 保存", markup=False)
-            elif choice == "theirs":
-                self.after_change("已保留对方的修改", select_id=row["id"])
-            else:
-                self._open_edit(fresh, initial=mine, version=row["version"])
-
-        from ....text import mask_name, mask_phone
-
-        def view(values: dict) -> dict:  # the comparison never shows the petitioner in clear
-            out = dict(values)
-            out["petitioner_name"] = mask_name(out.get("petitioner_name") or "")
-            out["petitioner_phone"] = mask_phone(out.get("petitioner_phone") or "")
-            out["petitioner_address"] = "（已隐藏）" if out.get("petitioner_address") else ""
-            return out
-
-        self.app.push_screen(ConflictModal(CONFLICT_LABELS, view(mine), view(theirs)), chosen)
+            self._edit(PetitionForm(self.store, row=row, draft_key=f"petitions.edit.{row['id']}"), row["id"],
+                       lambda _: f"已保存：{row['case_no']}")
 
     def _offer_repeats_for(self, row: dict) -> None:
         if row["is_repeat"]:
@@ -406,12 +382,16 @@ class PetitionsScreen(BaseScreen):
             batch_id = row["batch_id"]
         batch = S.get_batch(self.store, batch_id)
 
-        def done(new: dict | None) -> None:
-            if new:
-                self._batch_options = []
-                self.after_change(f"已保存：第{new['no']}批（转办日期 {dates.cn_date(new['date'])}）")
+        def saved(outcome: EditOutcome[dict]) -> None:
+            new = outcome.value
+            self._batch_options = []
+            self.after_change(outcome.notice(f"已保存：第{new['no']}批（转办日期 {dates.cn_date(new['date'])}）"))
 
-        self.app.push_screen(BatchForm(self.store, batch), done)
+        def kept(notice: str) -> None:
+            self._batch_options = []
+            self.after_change(notice)
+
+        open_record_form(self, BatchForm(self.store, batch), saved, kept)
 
     # -- hand-over, results, status -------------------------------------------------------
     def action_hand_over(self) -> None:
@@ -419,36 +399,26 @@ class PetitionsScreen(BaseScreen):
         if row is None:
             return
 
-        def done(result: dict | None) -> None:
-            if result:
-                new = result["row"]
-                self.after_change(f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 "
-                                  f"{dates.cn_date(new['due_date'])}" + (f"\n{result['warning']}" if result["warning"] else ""),
-                                  select_id=row["id"])
+        def message(result: dict) -> str:
+            new = result["row"]
+            return (f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 {dates.cn_date(new['due_date'])}"
+                    + (f"\n{result['warning']}" if result["warning"] else ""))
 
-        self.app.push_screen(HandOverForm(self.store, row), done)
+        self._edit(HandOverForm(self.store, row), row["id"], message)
 
     def action_result(self) -> None:
         row = self.selected()
         if row is None:
             return
 
-        def done(new: dict | None) -> None:
-            if new:
-                self.after_change(f"已录入结果：{new['case_no']}（{new['status']}）", select_id=row["id"])
-
-        self.app.push_screen(ResultForm(self.store, row), done)
+        self._edit(ResultForm(self.store, row), row["id"], lambda new: f"已录入结果：{new['case_no']}（{new['status']}）")
 
     def action_status(self) -> None:
         row = self.selected()
         if row is None:
             return
 
-        def done(new: dict | None) -> None:
-            if new:
-                self.after_change(f"{row['case_no']}：{row['status']} → {new['status']}", select_id=row["id"])
-
-        self.app.push_screen(StatusForm(self.store, row), done)
+        self._edit(StatusForm(self.store, row), row["id"], lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
 
     def action_publish(self) -> None:
         row = self.selected()
@@ -468,149 +438,3 @@ class PetitionsScreen(BaseScreen):
                 self.after_change(f"已公开：{row['case_no']}", select_id=row["id"])
 
         self.app.push_screen(ConfirmModal(f"将 {row['case_no']} 的办理结果标记为今天已公开？"), answered)
-
-    # -- files --------------------------------------------------------------------------
-    def action_import(self) -> None:
-        def done(req: ImportRequest | None) -> None:
-            if req:
-                self.notify(f"正在检查：{req.path.name}…", markup=False)
-                self._plan_import(req)
-
-        self.app.push_screen(ImportForm(self.store), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _plan_import(self, req: ImportRequest) -> None:
-        store = self.store.clone()
-        try:
-            plan = io.plan_import(store, req.path, batch=req.batch, day=req.day)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._show_report, "导入失败：表格有误，未导入任何信访件", exc.report())
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._confirm_import, plan)
-
-    def _show_report(self, title: str, body: str) -> None:
-        self.app.push_screen(ReportModal(title, body, ask=False))
-
-    def _confirm_import(self, plan: io.ImportPlan) -> None:
-        if not plan.rows:
-            self._show_report(f"导入：{plan.path.name}", plan.report(applied=False))
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._apply_import(plan)
-
-        self.app.push_screen(ReportModal(f"导入预览：{plan.path.name}", plan.report(applied=False)), answered)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _apply_import(self, plan: io.ImportPlan) -> None:
-        store = self.store.clone()
-        try:
-            result = io.apply_import(store, plan)
-            labels = {pid: S.get_petition(store, pid)["case_no"] for pid, _ in result.candidates}
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._imported, result, labels)
-
-    def _imported(self, result: io.ImportResult, labels: dict[int, str]) -> None:
-        if result.created:  # show the batch just imported
-            batch_id = S.get_petition(self.store, result.created[0])["batch_id"]
-            self._refresh_batches()
-            search_box = self.query_one("#pf-search", Input)
-            with search_box.prevent(Input.Changed):
-                search_box.value = ""
-            for widget_id, value in (("#pf-unit", Select.NULL), ("#pf-type", Select.NULL), ("#pf-status", Select.NULL),
-                                     ("#pf-batch", batch_id)):
-                select = self.query_one(widget_id, Select)
-                with select.prevent(Select.Changed):
-                    select.value = value
-            overdue = self.query_one("#pf-overdue", Checkbox)
-            with overdue.prevent(Checkbox.Changed):
-                overdue.value = False
-            self.table.page = 0
-        self.after_change(result.report(), select_id=result.created[0] if result.created else None)
-        if result.candidates:
-            self._ask_repeats([self._choice(pid, labels[pid], c) for pid, c in result.candidates])
-
-    def action_import_results(self) -> None:
-        def done(path) -> None:
-            if path:
-                self.notify(f"正在检查：{path.name}…", markup=False)
-                self._plan_results(path)
-
-        self.app.push_screen(PathForm(self.store, "导入县区填报的办理结果表（按受理编号匹配）",
-                                      "列名如：受理编号、调查核实情况、是否属实、处理和整改情况、责任追究情况、办结情况、"
-                                      "办结日期、责令整改(家)、罚款金额(万元)……"), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _plan_results(self, path) -> None:
-        store = self.store.clone()
-        try:
-            plan = io.plan_results(store, path)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._show_report, "导入失败：表格有误，未录入任何结果", exc.report())
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._confirm_results, plan)
-
-    def _confirm_results(self, plan: io.ResultsImport) -> None:
-        if all(r.unchanged for r in plan.rows):
-            self._show_report(f"导入结果：{plan.path.name}", plan.report())
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._apply_results(plan)
-
-        self.app.push_screen(ReportModal(f"导入结果预览：{plan.path.name}", plan.report(), yes="确认录入"), answered)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _apply_results(self, plan: io.ResultsImport) -> None:
-        store = self.store.clone()
-        try:
-            io.apply_results(store, plan)
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.after_change, plan.report())
-
-    def action_export(self) -> None:
-        from ....petitions.export import export_dir
-
-        batch_id = self._select("#pf-batch")
-        batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
-
-        def done(req: ExportRequest | None) -> None:
-            if req:
-                self.notify("正在导出…")
-                self._export(req)
-
-        self.app.push_screen(ExportForm(self.store, export_dir(self.store), S.list_batches(self.store), batch_no), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _export(self, req: ExportRequest) -> None:
-        from ....petitions.export import export_petitions
-
-        store = self.store.clone()
-        try:
-            path = export_petitions(store, req.path, batch_no=req.batch_no, public=req.public)
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导出失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.notify, str(path), title="已导出", timeout=10, markup=False)
