@@ -15,11 +15,12 @@ from textual.widgets import DataTable, Select, Static
 from .... import dates, refdata
 from ....errors import UserError
 from ....handoffs import service as S
-from ...base import UNDO_HINT, BaseScreen
+from ...base import UNDO_HINT
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, show_history
 from ...widgets.paged_table import Column, PagedTable
 from ...workers import run_in_thread
+from ..record_list import RecordListScreen
 from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
 
 COLUMNS = [
@@ -58,8 +59,12 @@ def _latest_text(latest: str | None) -> str:
         return latest
 
 
-class HandoffsScreen(BaseScreen):
+class HandoffsScreen(RecordListScreen):
     SCREEN_TITLE = "问题交办"
+    TABLE = "#hf-table"
+    DETAIL = "#hf-detail"
+    PICK_FIRST = "请先在列表中选择一个问题"
+    EMPTY = "（没有符合条件的问题。按 a 新增，按 g 从信访件生成）"
     BINDINGS = [
         Binding("a", "add", "新增", id="handoffs.add"),
         Binding("e", "edit", "编辑", id="handoffs.edit"),
@@ -110,10 +115,6 @@ class HandoffsScreen(BaseScreen):
             r["_style"] = _row_style(r)
         return rows, total
 
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#hf-table", PagedTable)
-
     def refresh_data(self) -> None:
         self.table.reload()
         self._update_counts()
@@ -124,29 +125,11 @@ class HandoffsScreen(BaseScreen):
         self.query_one("#hf-counts", Static).update(
             f"超期 {c['late']} 个 · {S.DUE_SOON_DAYS}天内到期 {c['due_soon']} 个 · 反弹未销号 {c['rebound_open']} 个")
 
-    def selected(self) -> dict | None:
-        """The selected problem, read fresh from the database (None and a notice if none)."""
-        rid = self.table.selected_id
-        if rid is None:
-            self.notify("请先在列表中选择一个问题", severity="warning")
-            return None
-        try:
-            return S.get(self.store, int(rid))
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.refresh_data()
-            return None
+    def get_record(self, record_id: int) -> dict:
+        return S.get(self.store, record_id)
 
-    def show_detail(self) -> None:
-        detail = self.query_one("#hf-detail", Static)
-        rid = self.table.selected_id
-        if rid is None:
-            detail.update("（没有符合条件的问题。按 a 新增，按 g 从信访件生成）")
-            return
-        try:
-            detail.update(S.describe(self.store, int(rid), dates.today()))
-        except UserError:
-            detail.update("")
+    def describe(self, record_id: int) -> str:
+        return S.describe(self.store, record_id, dates.today())
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -162,26 +145,9 @@ class HandoffsScreen(BaseScreen):
     def _chosen(self) -> None:
         self.action_edit()
 
-    def after_change(self, message: str, *, select_id: int | None = None) -> None:
-        self.notify(message, markup=False)
-        self.table.reload()
-        if select_id is not None:
-            self._move_to(select_id)
-        self._update_counts()
-        self.show_detail()
-
-    def _move_to(self, handoff_id: int) -> None:
-        for i, row in enumerate(self.table.rows):
-            if row["id"] == handoff_id:
-                self.table.table.move_cursor(row=i, animate=False)
-                return
-
     # -- actions ------------------------------------------------------------------------
     def action_focus_filters(self) -> None:
         self.query_one("#hf-unit", Select).focus()
-
-    def action_focus_table(self) -> None:
-        self.table.table.focus()
 
     def action_add(self) -> None:
         def saved(outcome: EditOutcome[int]) -> None:
@@ -195,12 +161,8 @@ class HandoffsScreen(BaseScreen):
         if row is None:
             return
 
-        def saved(outcome: EditOutcome[int]) -> None:
-            no = S.get(self.store, row["id"])["problem_no"]
-            self.after_change(outcome.notice(f"已保存：{no}"), select_id=row["id"])
-
-        open_record_form(self, ProblemForm(self.store, row=row, draft_key=f"handoffs.edit.{row['id']}"), saved,
-                         lambda notice: self.after_change(notice, select_id=row["id"]))
+        self.edit(ProblemForm(self.store, row=row, draft_key=f"handoffs.edit.{row['id']}"), row["id"],
+                  lambda _: f"已保存：{S.get(self.store, row['id'])['problem_no']}")
 
     def action_progress(self) -> None:
         row = self.selected()
@@ -225,12 +187,7 @@ class HandoffsScreen(BaseScreen):
                         severity="warning")
             return
 
-        def saved(outcome: EditOutcome[str]) -> None:
-            self.after_change(outcome.notice(f"{row['problem_no']}：{row['status']} → {outcome.value}"),
-                              select_id=row["id"])
-
-        open_record_form(self, StatusForm(self.store, row), saved,
-                         lambda notice: self.after_change(notice, select_id=row["id"]))
+        self.edit(StatusForm(self.store, row), row["id"], lambda target: f"{row['problem_no']}：{row['status']} → {target}")
 
     def action_recheck(self) -> None:
         row = self.selected()

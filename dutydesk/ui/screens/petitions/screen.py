@@ -9,8 +9,6 @@ thread workers on their own connection.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,11 +21,12 @@ from ....petitions import search, service as S
 from ....petitions.detail import detail_text
 from ....petitions.model import STATUSES
 from ....petitions.queries import batch_choices
-from ...base import UNDO_HINT, BaseScreen
+from ...base import UNDO_HINT
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
+from ..record_list import RecordListScreen, set_text
 from .dialogs import RepeatChoice, RepeatModal
 from .files import PetitionFiles
 from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
@@ -47,15 +46,12 @@ COLUMNS = [
 PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
 
 
-def _set_text(widget: Static, text: str) -> None:
-    """Update a Static only when its text changes (each update lays the screen out again)."""
-    if getattr(widget, "_dd_text", None) != text:
-        widget._dd_text = text
-        widget.update(text)
-
-
-class PetitionsScreen(PetitionFiles, BaseScreen):
+class PetitionsScreen(PetitionFiles, RecordListScreen):
     SCREEN_TITLE = "信访件"
+    TABLE = "#pf-table"
+    DETAIL = "#pf-detail"
+    PICK_FIRST = "请先在列表中选择一件信访件"
+    EMPTY = "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
     BINDINGS = [
         Binding("a", "add", "新增", id="petitions.add"),
         Binding("e", "edit", "编辑", id="petitions.edit"),
@@ -108,10 +104,6 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
         self.show_detail()
 
     # -- data ---------------------------------------------------------------------------
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#pf-table", PagedTable)
-
     def _select(self, widget_id: str):
         value = self.query_one(widget_id, Select).value
         return None if value is Select.NULL or value in (None, "") else value
@@ -174,32 +166,13 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
             text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
                      f"来电{b['phone']}件、来信{b['letter']}件，重点件{b['key_cases']}件、重复件{b['repeats']}件"
                      + (f"；{b['note']}" if b["note"] else ""))
-        _set_text(self.query_one("#pf-counts", Static), text + (f"\n{warning}" if warning else ""))
+        set_text(self.query_one("#pf-counts", Static), text + (f"\n{warning}" if warning else ""))
 
-    def selected(self) -> dict | None:
-        """The selected petition, read fresh from the database (None and a notice if none)."""
-        rid = self.table.selected_id
-        if rid is None:
-            self.notify("请先在列表中选择一件信访件", severity="warning")
-            return None
-        try:
-            return S.get_petition(self.store, int(rid))
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.refresh_data()
-            return None
+    def get_record(self, record_id: int) -> dict:
+        return S.get_petition(self.store, record_id)
 
-    def show_detail(self) -> None:
-        detail = self.query_one("#pf-detail", Static)
-        rid = self.table.selected_id
-        if rid is None:
-            _set_text(detail, "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）")
-            return
-        try:
-            _set_text(detail, detail_text(self.store, int(rid), reveal=False)
-                      + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）")
-        except UserError:
-            _set_text(detail, "")
+    def describe(self, record_id: int) -> str:
+        return detail_text(self.store, record_id, reveal=False) + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）"
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -243,20 +216,9 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
     def _chosen(self) -> None:
         self.action_detail()
 
-    def after_change(self, message: str, *, select_id: int | None = None) -> None:
-        self.notify(message, markup=False)
+    def reload_list(self) -> None:
         self._refresh_batches()
         self.table.reload()
-        if select_id is not None:
-            self._move_to(select_id)
-        self._update_counts()
-        self.show_detail()
-
-    def _move_to(self, petition_id: int) -> None:
-        for i, row in enumerate(self.table.rows):
-            if row["id"] == petition_id:
-                self.table.table.move_cursor(row=i, animate=False)
-                return
 
     def _error(self, message: str, title: str = "") -> None:
         self.notify(message, title=title, severity="error", markup=False)
@@ -264,9 +226,6 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
     # -- simple actions -----------------------------------------------------------------
     def action_focus_search(self) -> None:
         self.query_one("#pf-search", Input).focus()
-
-    def action_focus_table(self) -> None:
-        self.table.table.focus()
 
     def action_turn_page(self, step: int) -> None:
         if step > 0:
@@ -289,12 +248,6 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
             self.app.push_screen(MessageModal(f"修改记录：{row['case_no']}", S.history_text(self.store, row["id"])))
 
     # -- intake and edit ----------------------------------------------------------------
-    def _edit(self, form, select_id: int, message: Callable[[Any], str]) -> None:
-        """Open a record form; after it saved, say ``message(value)`` and show the record."""
-        open_record_form(self, form,
-                         lambda outcome: self.after_change(outcome.notice(message(outcome.value)), select_id=select_id),
-                         lambda notice: self.after_change(notice, select_id=select_id))
-
     def action_add(self) -> None:
         batch_id = self._select("#pf-batch")
         batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
@@ -310,7 +263,7 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
     def action_edit(self) -> None:
         row = self.selected()
         if row is not None:
-            self._edit(PetitionForm(self.store, row=row, draft_key=f"petitions.edit.{row['id']}"), row["id"],
+            self.edit(PetitionForm(self.store, row=row, draft_key=f"petitions.edit.{row['id']}"), row["id"],
                        lambda _: f"已保存：{row['case_no']}")
 
     def _offer_repeats_for(self, row: dict) -> None:
@@ -404,21 +357,19 @@ class PetitionsScreen(PetitionFiles, BaseScreen):
             return (f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 {dates.cn_date(new['due_date'])}"
                     + (f"\n{result['warning']}" if result["warning"] else ""))
 
-        self._edit(HandOverForm(self.store, row), row["id"], message)
+        self.edit(HandOverForm(self.store, row), row["id"], message)
 
     def action_result(self) -> None:
         row = self.selected()
         if row is None:
             return
-
-        self._edit(ResultForm(self.store, row), row["id"], lambda new: f"已录入结果：{new['case_no']}（{new['status']}）")
+        self.edit(ResultForm(self.store, row), row["id"], lambda new: f"已录入结果：{new['case_no']}（{new['status']}）")
 
     def action_status(self) -> None:
         row = self.selected()
         if row is None:
             return
-
-        self._edit(StatusForm(self.store, row), row["id"], lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
+        self.edit(StatusForm(self.store, row), row["id"], lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
 
     def action_publish(self) -> None:
         row = self.selected()
