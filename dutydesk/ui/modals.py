@@ -84,7 +84,7 @@ class ConflictModal(SafeDispatch, ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("m", "choose('mine')", "用我的", id="conflict.mine"),
-        Binding("t", "choose('theirs')", "用对方的", id="conflict.theirs"),
+        Binding("t", "choose('theirs')", "保留对方的", id="conflict.theirs"),
         Binding("escape", "choose(None)", "返回编辑", id="conflict.back"),
     ]
 
