@@ -187,7 +187,8 @@ class HandoffsScreen(RecordListScreen):
                         severity="warning")
             return
 
-        self.edit(StatusForm(self.store, row), row["id"], lambda target: f"{row['problem_no']}：{row['status']} → {target}")
+        self.edit(StatusForm(self.store, row), row["id"],
+                  lambda target: f"{row['problem_no']}：{row['status']} → {target}")
 
     def action_recheck(self) -> None:
         row = self.selected()

@@ -214,7 +214,8 @@ class ResultForm(RecordForm[dict]):
 
     def build(self, values: dict[str, Any]) -> dict:
         res = S.ResultInput(
-            kind=values["kind"], date=typed_day(values["date"], "办结日期", optional=True), investigation=values["investigation"],
+            kind=values["kind"], date=typed_day(values["date"], "办结日期", optional=True),
+            investigation=values["investigation"],
             truth=values["truth"], handling=values["handling"], accountability=values["accountability"],
             counters={c.field: values[c.field] for c in COUNTERS})
         return S.record_result(self.store, self.row["id"], res, expected_version=self.expected_version)
@@ -246,8 +247,9 @@ class StatusForm(RecordForm[dict]):
     def build(self, values: dict[str, Any]) -> dict:
         if values["status"] == self.row["status"]:
             raise UserError("状态没有变化")
-        return S.set_status(self.store, self.row["id"], values["status"], day=typed_day(values["day"], "日期", optional=True),
-                            note=values["note"], expected_version=self.expected_version)
+        return S.set_status(self.store, self.row["id"], values["status"],
+                            day=typed_day(values["day"], "日期", optional=True), note=values["note"],
+                            expected_version=self.expected_version)
 
     def compare(self, values: dict[str, Any], current: dict) -> Comparison:
         return Comparison({"status": LABELS["status"]}, {"status": values["status"]}, current)

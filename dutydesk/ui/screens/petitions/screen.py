@@ -369,7 +369,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         row = self.selected()
         if row is None:
             return
-        self.edit(StatusForm(self.store, row), row["id"], lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
+        self.edit(StatusForm(self.store, row), row["id"],
+                  lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
 
     def action_publish(self) -> None:
         row = self.selected()
