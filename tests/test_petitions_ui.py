@@ -12,8 +12,8 @@ from dutydesk.petitions.intake import PetitionInput, add_petition
 from dutydesk.petitions.rows import find_by_case_no
 from dutydesk.petitions.workflow import hand_over
 from dutydesk.ui.modals import MessageModal
-from dutydesk.ui.screens.petitions.forms import (HandOverForm, ImportForm, PetitionForm, RepeatModal, ReportModal,
-                                                ResultForm)
+from dutydesk.ui.screens.petitions.dialogs import ImportForm, RepeatModal, ReportModal
+from dutydesk.ui.screens.petitions.forms import HandOverForm, PetitionForm, ResultForm
 from dutydesk.ui.screens.petitions.screen import PetitionsScreen
 
 D = dt.date
@@ -239,7 +239,8 @@ async def test_add_by_hand_offers_a_repeat(make_test_app, store, freeze_today):
 
 async def test_results_import_export_and_batch_from_the_tui(make_test_app, store, freeze_today, tmp_path):
     from dutydesk import refdata
-    from dutydesk.ui.screens.petitions.forms import BatchForm, ExportForm, PathForm
+    from dutydesk.ui.screens.petitions.dialogs import ExportForm, PathForm
+    from dutydesk.ui.screens.petitions.forms import BatchForm
 
     freeze_today(TODAY)
     seed(store)
