@@ -11,6 +11,7 @@ def migration_sets() -> list[MigrationSet]:
     from .petitions import schema as petitions_schema
     from .roster import schema as roster_schema
     from .store import schema as core_schema
+    from .users import schema as users_schema
 
     return [
         core_schema.migrations,
@@ -18,4 +19,5 @@ def migration_sets() -> list[MigrationSet]:
         petitions_schema.migrations,
         handoffs_schema.migrations,
         bulletin_schema.migrations,
+        users_schema.migrations,
     ]
