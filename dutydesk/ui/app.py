@@ -23,6 +23,7 @@ from ..bootstrap import open_store
 from ..store.db import Store
 from ..text import clean, clean_line
 from .base import BaseScreen
+from .downloads import offer_download
 from .internals import SafeDispatch
 
 SCREENS_ORDER = [
@@ -245,6 +246,7 @@ class DutyDeskApp(SafeDispatch, App):
             store.close()
         names = "\n".join(str(p) for p in paths)
         self.call_from_thread(self.notify, names, title="简报已导出", timeout=10, markup=False)
+        self.call_from_thread(offer_download, self, paths)
         self.call_from_thread(self.refresh_visible)
 
     def action_trash(self) -> None:

@@ -16,6 +16,7 @@ from .... import dates, refdata
 from ....errors import UserError
 from ....handoffs import service as S
 from ...base import UNDO_HINT, BaseScreen
+from ...downloads import offer_download
 from ...modals import ConfirmModal, ConflictModal, show_history
 from ...widgets.paged_table import Column, PagedTable
 from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
@@ -335,3 +336,4 @@ class HandoffsScreen(BaseScreen):
             store.close()
         self.app.call_from_thread(self.notify, "\n".join(str(p) for p in paths), title="台账已导出", timeout=10,
                                   markup=False)
+        self.app.call_from_thread(offer_download, self.app, paths)

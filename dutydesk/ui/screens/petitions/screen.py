@@ -21,6 +21,7 @@ from ....petitions import io, search, service as S
 from ....petitions.detail import detail_text
 from ....petitions.model import LABELS, STATUSES
 from ...base import UNDO_HINT, BaseScreen
+from ...downloads import offer_download
 from ...modals import ConfirmModal, ConflictModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
@@ -614,3 +615,4 @@ class PetitionsScreen(BaseScreen):
         finally:
             store.close()
         self.app.call_from_thread(self.notify, str(path), title="已导出", timeout=10, markup=False)
+        self.app.call_from_thread(offer_download, self.app, [path])

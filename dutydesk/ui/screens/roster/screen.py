@@ -20,6 +20,7 @@ from ....roster.people import get_person
 from ....roster.shifts import Shift
 from ....workdays import WorkCalendar
 from ...base import UNDO_HINT, BaseScreen
+from ...downloads import offer_download
 from ...widgets.cells import plain
 from ...widgets.fast_table import FastTable
 
@@ -597,6 +598,7 @@ class RosterScreen(BaseScreen):
             store.close()
         self.app.call_from_thread(self.notify, "\n".join(str(p) for p in paths), title="值班表已导出", timeout=10,
                                   markup=False)
+        self.app.call_from_thread(offer_download, self.app, paths)
 
     def action_import(self) -> None:
         from .forms import ImportForm
