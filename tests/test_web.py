@@ -11,6 +11,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 from unittest import mock
 
 import aiohttp
@@ -367,4 +368,7 @@ def test_serve_warns_of_plain_http_on_another_host(run_cli, monkeypatch):
     assert r.exit_code == 0 and started[-1].host == "127.0.0.1" and "警告" not in r.stderr
     r = run_cli("serve", "--host", "0.0.0.0", "--port", "8080")
     assert r.exit_code == 0 and started[-1].host == "0.0.0.0" and started[-1].port == 8080
-    assert "明文 http" in r.stderr and "nginx 或 Caddy" in r.stderr and "README" in r.stderr
+    section = "Putting nginx or Caddy with TLS in front"
+    assert "明文 http" in r.stderr and f"README.md 的 “{section}”" in r.stderr
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"### {section}\n" in readme and "proxy_set_header Upgrade" in readme and "reverse_proxy" in readme

@@ -9,7 +9,7 @@ import click
 from ..errors import UserError
 from .common import Context, pass_ctx
 
-TLS_SECTION = "README.md，“在前面放 nginx 或 Caddy（TLS）” / “Putting nginx or Caddy with TLS in front”"
+TLS_SECTION = "README.md 的 “Putting nginx or Caddy with TLS in front” 一节"
 
 
 def is_loopback(host: str) -> bool:
