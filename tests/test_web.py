@@ -109,6 +109,15 @@ class Screen:
         await self.ws.send_str(json.dumps(["stdin", keys]))
 
 
+async def apps_end(web: Web, timeout: float = 20) -> None:
+    """Every app process of the server has ended (within ``timeout``)."""
+    for _ in range(int(timeout * 10)):
+        if not web.server._apps:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"app processes still running: {web.server._apps}")
+
+
 # -- without a session ----------------------------------------------------------------------------
 async def test_without_a_session_the_app_page_is_the_login_and_the_websocket_and_downloads_are_403(web):
     client = await web.browser()
@@ -262,6 +271,22 @@ async def test_logout_ends_the_session_and_its_app(web):
         await client.ws_connect("/ws")
     assert exc.value.status == 403
     assert len(web.server.sessions) == 0
+    await apps_end(web)
+
+
+async def test_disabling_a_user_closes_their_open_app(web, users, monkeypatch):
+    from dutydesk.web import server as server_module
+
+    monkeypatch.setattr(server_module, "WATCH_SECONDS", 0.2)
+    client = await web.browser()
+    await login(client)
+    async with client.ws_connect("/ws?width=120&height=40") as ws:
+        screen = Screen(ws)
+        await screen.shows("值班表")
+        accounts.set_disabled(users, "王建国", True)
+        with pytest.raises(AssertionError, match="websocket ended"):
+            await screen.until(lambda: False, timeout=30)
+    await apps_end(web)
 
 
 async def test_logout_needs_the_page_token(web):

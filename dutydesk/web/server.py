@@ -17,6 +17,7 @@ import logging
 import secrets
 import sys
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import web
@@ -35,7 +36,8 @@ log = logging.getLogger("dutydesk.web")
 MAX_APPS_PER_SESSION = 4  # browser tabs of one login running the app at once
 MAX_APPS = 40  # app processes of the whole server
 WATCH_SECONDS = 5.0  # how often an open app checks that its session is still live
-STOP_SECONDS = 10.0  # an app asked to quit is killed after this
+STOP_SECONDS = 5.0  # an app asked to quit is killed after this
+MAX_COLUMNS, MAX_ROWS = 500, 200  # the largest terminal a browser may ask for
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding this dutydesk package
 
 
@@ -61,6 +63,22 @@ class UserAppService(AppService):
         self._sessions.touch(self.session)  # a key or a click: the session is in use
         return await super().send_bytes(data)
 
+    async def on_data(self, payload: bytes) -> None:
+        try:
+            await super().on_data(payload)
+        except ConnectionError:
+            pass  # the browser has gone: keep reading the app's output, or it cannot finish quitting
+
+    async def on_meta(self, data: bytes) -> None:
+        try:
+            await super().on_meta(data)
+        except ConnectionError:
+            pass
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        # the browser says how big its terminal is: a plausible size only (a huge one is memory)
+        await super().set_terminal_size(min(max(int(width), 20), MAX_COLUMNS), min(max(int(height), 5), MAX_ROWS))
+
     async def stop(self) -> None:
         """Ask the app to quit; an app that does not end within ``STOP_SECONDS`` is killed."""
         try:
@@ -85,7 +103,9 @@ class DutydeskServer(Server):
         self.sessions = sessions if sessions is not None else auth.Sessions()
         self._sockets: dict[str, set[web.WebSocketResponse]] = {}
         self._apps: set[UserAppService] = set()
-        self._login_lock: asyncio.Lock | None = None
+        self._ending: set[asyncio.Future] = set()
+        self._login_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dutydesk-login")
+        self._login_store: Store | None = None
 
     # -- the aiohttp application ---------------------------------------------------------------
     async def _make_app(self) -> web.Application:
@@ -188,27 +208,15 @@ class DutydeskServer(Server):
             return self.login_response(request, WRONG_LOGIN, status=401)
         name = clean_line(name)[:64]
         address = auth.client_address(request)
-        if self._login_lock is None:
-            self._login_lock = asyncio.Lock()
-        # One password check at a time: a check and its count are one step (parallel guesses cannot
-        # slip past the lockout), and argon2 (64 MiB, ~0.1 s) cannot be used to exhaust the machine.
-        async with self._login_lock:
-            try:
-                accounts.check_not_locked(self.store, name, address)
-            except accounts.LockedOut as exc:
-                log.warning("登录被拒（锁定中）：%s，来自 %s", _shown(self.store, name), address)
-                return self.login_response(request, str(exc), status=429, username=name)
-            found = accounts.login_record(self.store, name) if name else None
-            ok = await asyncio.get_running_loop().run_in_executor(
-                None, accounts.password_matches, found[1] if found else None, password)
-            if ok and found:
-                accounts.record_success(self.store, found[0])
-            else:
-                accounts.record_failure(self.store, name, address)
-        if not (ok and found):
+        try:
+            user = await asyncio.get_running_loop().run_in_executor(
+                self._login_thread, self._authenticate, name, password, address)
+        except accounts.LockedOut as exc:
+            log.warning("登录被拒（锁定中）：%s，来自 %s", _shown(self.store, name), address)
+            return self.login_response(request, str(exc), status=429, username=name)
+        if user is None:
             log.warning("登录失败：%s，来自 %s", _shown(self.store, name), address)
             return self.login_response(request, WRONG_LOGIN, status=401, username=name)
-        user = found[0]
         idle = max(1, get_int_setting(self.store, "web_idle_minutes", 30)) * 60
         _, cookie = self.sessions.start(user.id, user.name, user.version, idle)
         log.info("登录：%s，来自 %s", user.name, address)
@@ -216,6 +224,14 @@ class DutydeskServer(Server):
         auth.set_cookie(response, request, auth.COOKIE, cookie)
         response.del_cookie(auth.LOGIN_COOKIE, path="/login")
         return response
+
+    def _authenticate(self, name: str, password: str, address: str) -> accounts.User | None:
+        """In the login thread, on its own connection: one password check at a time, each with its
+        count (parallel guesses cannot slip past the lockout; argon2's 64 MiB and ~0.1 s cannot be
+        used to exhaust the machine), and a database busy with an import never stalls the pages."""
+        if self._login_store is None:
+            self._login_store = self.store.clone()
+        return accounts.authenticate(self._login_store, name, password, address)
 
     async def handle_logout(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
@@ -243,8 +259,8 @@ class DutydeskServer(Server):
         open_here = self._sockets.setdefault(session.id, set())
         if len(open_here) >= MAX_APPS_PER_SESSION or sum(map(len, self._sockets.values())) >= MAX_APPS:
             raise web.HTTPServiceUnavailable(text="too many open apps")
-        width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)
-        height = min(max(to_int(request.query.get("height", "24"), 24), 5), 200)
+        width = min(max(to_int(request.query.get("width", "80"), 80), 20), MAX_COLUMNS)
+        height = min(max(to_int(request.query.get("height", "24"), 24), 5), MAX_ROWS)
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=256 * 1024)
         await websocket.prepare(request)
         open_here.add(websocket)
@@ -258,9 +274,6 @@ class DutydeskServer(Server):
         try:
             await app_service.start(width, height)
             await self._process_messages(websocket, app_service)
-        except asyncio.CancelledError:
-            await websocket.close()
-            raise
         except Exception as error:  # a bad message from the browser: end this tab's app
             log.warning("websocket of %s ended: %r", session.name, error)
         finally:
@@ -268,10 +281,19 @@ class DutydeskServer(Server):
             open_here.discard(websocket)
             if not open_here:
                 self._sockets.pop(session.id, None)
-            await app_service.stop()
-            self._apps.discard(app_service)
-            await websocket.close()
+            # aiohttp may cancel this handler once the browser has gone: the app is ended all the same
+            ending = asyncio.ensure_future(self._end_app(app_service, websocket))
+            self._ending.add(ending)
+            ending.add_done_callback(self._ending.discard)
+            await asyncio.shield(ending)
         return websocket
+
+    async def _end_app(self, app_service: UserAppService, websocket: web.WebSocketResponse) -> None:
+        try:
+            await app_service.stop()
+        finally:
+            self._apps.discard(app_service)
+        await websocket.close()
 
     async def _watch(self, session: auth.Session, websocket: web.WebSocketResponse) -> None:
         """Close the app when its session ends (logout, idle, password changed, user disabled)."""
@@ -320,7 +342,14 @@ class DutydeskServer(Server):
             for websocket in list(sockets):
                 await websocket.close()
         # every app process has ended before the server does
-        await asyncio.gather(*(app.stop() for app in list(self._apps)), return_exceptions=True)
+        await asyncio.gather(*self._ending, *(app.stop() for app in list(self._apps)), return_exceptions=True)
+        await asyncio.get_running_loop().run_in_executor(self._login_thread, self._close_login_store)
+        self._login_thread.shutdown(wait=False)
+
+    def _close_login_store(self) -> None:
+        if self._login_store is not None:
+            self._login_store.close()
+            self._login_store = None
 
 
 def _shown(store: Store, name: str) -> str:
