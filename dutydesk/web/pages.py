@@ -77,7 +77,8 @@ def app_page(*, websocket_url: str, user: str, csrf: str, font_size: int = 16) -
     padding: 0.1rem 0.6rem; cursor: pointer; font: inherit; }}
   body .textual-terminal {{ width: 100vw; height: calc(100vh - 2rem); opacity: 0; }}
   body.-first-byte .textual-terminal {{ opacity: 1; transition: opacity 0.3s ease-out; }}
-  .starting, .closed {{ position: absolute; top: 40vh; width: 100%; text-align: center; }}
+  .starting, .closed {{ position: absolute; top: 40vh; left: 50%; transform: translateX(-50%); z-index: 10;
+    padding: 1rem 1.5rem; border-radius: 6px; background: #12232d; text-align: center; }}
   body.-first-byte .starting, .closed, body.-closed .starting {{ display: none; }}
   body.-closed .closed {{ display: block; }}
   body.-closed .textual-terminal {{ opacity: 0.3; }}
