@@ -307,6 +307,7 @@ def _schema(conn) -> list[tuple]:
 
 
 def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
+    """0.1.0's tables, indexes and rows are untouched; only the migrations added since (web logins) run."""
     import shutil
 
     path = tmp_path / "old.db"
@@ -316,6 +317,7 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     tables = [r[0] for r in before.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     old_counts = {t: before.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
     old_applied = before.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    old_settings = set(before.execute("SELECT key, value FROM settings").fetchall())
     before.close()
     assert old_counts["petitions"] == 45 and old_counts["handoffs"] == 13
 
@@ -323,14 +325,24 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
     after = sqlite3.connect(path)
-    assert _schema(after) == old_schema  # nothing to upgrade: not a column or index changed
-    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables} == old_counts
-    assert after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall() == old_applied
+    new_schema = _schema(after)
+    assert set(old_schema) <= set(new_schema)  # every table, index and trigger of 0.1.0 as it was
+    applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    added_migrations = sorted(set(applied) - set(old_applied))
+    assert set(old_applied) <= set(applied)
+    assert {m for m, _ in added_migrations} <= {"dutydesk.users"}  # the only domain added since
+    added = {row[2] for row in set(new_schema) - set(old_schema)}
+    assert added <= {"users", "login_failures"}
+    counts = {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
+    grown = ("settings", "_sqlite_migrations")  # new defaults and the migrations added since
+    assert {t: n for t, n in counts.items() if t not in grown} == {
+        t: n for t, n in old_counts.items() if t not in grown}
+    assert old_settings <= set(after.execute("SELECT key, value FROM settings").fetchall())  # new ones added only
     assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     after.close()
-    # and a database created now has the same schema as the release's
+    # and a database created now has the same schema as the upgraded one
     fresh = tmp_path / "fresh.db"
     open_store(fresh, daily_backup=False).close()
     conn = sqlite3.connect(fresh)
-    assert _schema(conn) == old_schema
+    assert _schema(conn) == new_schema
     conn.close()

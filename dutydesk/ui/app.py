@@ -234,7 +234,9 @@ class DutyDeskApp(SafeDispatch, App):
                       done=self._bulletin_exported)
 
     def _bulletin_exported(self, paths: list[Path]) -> None:
-        self.notify("\n".join(str(p) for p in paths), title="简报已导出", timeout=10, markup=False)
+        from .downloads import show_exported
+
+        show_exported(self, paths, "简报已导出")
         self.refresh_visible()
 
     def action_trash(self) -> None:

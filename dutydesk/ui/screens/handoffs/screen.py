@@ -16,6 +16,7 @@ from .... import dates, refdata
 from ....errors import UserError
 from ....handoffs import detail, lifecycle, links, lists, model, problems, summary
 from ...base import UNDO_HINT
+from ...downloads import show_exported
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, show_history
 from ...widgets.paged_table import Column, PagedTable
@@ -261,5 +262,4 @@ class HandoffsScreen(RecordListScreen):
 
         self.notify("正在导出问题整改台账…")
         run_in_thread(self, export, group="handoffs-export", failed="导出失败",
-                      done=lambda paths: self.notify("\n".join(str(p) for p in paths), title="台账已导出", timeout=10,
-                                                     markup=False))
+                      done=lambda paths: show_exported(self.app, paths, "台账已导出"))

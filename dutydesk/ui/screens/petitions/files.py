@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Select
 from ....petitions import io
 from ....petitions.batches import get_batch, list_batches
 from ....petitions.rows import get_petition
+from ...downloads import show_exported
 from ...workers import run_in_thread
 from .dialogs import ExportForm, ExportRequest, ImportForm, ImportRequest, PathForm, ReportModal
 
@@ -112,7 +113,7 @@ class PetitionFiles:
                 run_in_thread(self, lambda store: export_petitions(store, req.path, batch_no=req.batch_no,
                                                                    public=req.public),
                               group=GROUP, failed="导出失败",
-                              done=lambda path: self.notify(str(path), title="已导出", timeout=10, markup=False))
+                              done=lambda path: show_exported(self.app, [path], "已导出"))
 
         self.app.push_screen(ExportForm(self.store, export_dir(self.store), list_batches(self.store), batch_no), done)
 

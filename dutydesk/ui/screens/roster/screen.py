@@ -21,6 +21,7 @@ from ....roster.queries import has_active_people
 from ....roster.shifts import Shift
 from ....workdays import WorkCalendar
 from ...base import BaseScreen
+from ...downloads import show_exported
 from ...widgets.cells import plain
 from ...widgets.fast_table import FastTable
 from ...workers import run_in_thread
@@ -328,8 +329,7 @@ class RosterScreen(DutyLogPanel, BaseScreen):
         run_in_thread(self, lambda store: [transfer.export_roster(
             store, folder / f"值班表-{start.isoformat()}-{end.isoformat()}{suffix}", start, end)
             for suffix in (".xlsx", ".docx")], group="roster-files", failed="导出失败",
-            done=lambda paths: self.notify("\n".join(str(p) for p in paths), title="值班表已导出", timeout=10,
-                                           markup=False))
+            done=lambda paths: show_exported(self.app, paths, "值班表已导出"))
 
     def action_import(self) -> None:
         from .forms import ImportForm
