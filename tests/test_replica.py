@@ -89,7 +89,7 @@ class Replicator:
             [sys.executable, "-c", "from dutydesk.launch import main; main()", "--db", str(db),
              "--operator", "测试员", "replica", "run", "--to", str(to), "--interval", INTERVAL],
             cwd=ROOT, env=child_env(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True)
+            stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -116,7 +116,15 @@ class Replicator:
         raise AssertionError(self.lines)
 
     def stop(self, timeout: float = 60) -> int:
+        """SIGTERM, as systemd stops the service."""
         self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        self._reader.join(5)
+        return code
+
+    def ctrl_c(self, timeout: float = 60) -> int:
+        """SIGINT to the process group, as a terminal's Ctrl+C."""
+        os.killpg(self.proc.pid, signal.SIGINT)
         code = self.proc.wait(timeout)
         self._reader.join(5)
         return code
@@ -169,6 +177,7 @@ def test_writes_while_replicating_restore_to_the_same_rows(live, tmp_path, run_c
     rep.wait_ready()
     assert list((tmp_path / "tmp").iterdir()) == []  # the private config is gone once Litestream read it
     assert stat.S_IMODE(to.stat().st_mode) == 0o700
+    assert stat.S_IMODE(db.with_name(".dutydesk.db-litestream").stat().st_mode) == 0o700  # Litestream's local copies
     write_some(store, "small", range(1, 8))
     # one transaction of ~1,500 pages: SQLite's own checkpoint (left on, see store/db.py) and
     # Litestream's both run while the replica follows
@@ -192,6 +201,7 @@ def test_writes_while_replicating_restore_to_the_same_rows(live, tmp_path, run_c
     assert audit_ids(out, "small") == list(range(1, 15))
     assert len(audit_ids(out, "big")) == 300
     assert [p.name for p in out.parent.iterdir() if ".restore-" in p.name] == []  # no work folder left
+    assert {stat.S_IMODE(p.stat().st_mode) for p in to.rglob("*.ltx")} == {0o600}
 
     status = run_cli("replica", "status", "--to", str(to), db=db)
     assert status.exit_code == 0, status.stderr
@@ -213,7 +223,8 @@ def test_restore_at_a_time_gives_the_earlier_state(live, tmp_path, run_cli):
     wait_replicated(db, target, txid)
     status = run_cli("replica", "status", "--to", str(to), db=db)
     assert f"复制进程：本机正在运行（进程 {rep.proc.pid}）" in status.stdout
-    assert rep.stop() == 0
+    assert rep.ctrl_c() == 0
+    assert rep.lines[-1] == "复制已停止（已做最后一次同步）"
 
     then, now = tmp_path / "then.db", tmp_path / "now.db"
     result = run_cli("replica", "restore", str(to), "-o", str(then), "--at", moment.isoformat(), db=db)

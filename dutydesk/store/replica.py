@@ -233,6 +233,20 @@ def _move_into_place(src: Path, output: Path, *, force: bool) -> None:
 
 
 # -- the replicator ----------------------------------------------------------------------------
+def _private_meta_folder(db_path: Path) -> None:
+    """Litestream keeps copies of recent transactions in ``.NAME-litestream/`` beside the
+    database, its files 0600 but its folders with the mode of the database's folder: make the
+    top one 0700 first (Litestream keeps an existing folder as it is)."""
+    meta = db_path.with_name(f".{db_path.name}-litestream")
+    try:
+        meta.mkdir(mode=0o700)
+    except FileExistsError:
+        if meta.is_dir() and not meta.is_symlink():
+            os.chmod(meta, 0o700)
+    except OSError:  # pragma: no cover - Litestream says what is wrong
+        pass
+
+
 def lock_path(db_path: Path) -> Path:
     db_path = Path(db_path)
     return db_path.with_name(f".{db_path.name}-replica.lock")
@@ -309,6 +323,7 @@ def run(db_path: Path, target: Target, *, emit: Callable[[str], None], interval:
     binary = checked_binary()
     if target.kind == "file":
         _prepare_folder(target)
+    _private_meta_folder(db_path)
     lock = _lock(db_path)
     proc = None
     stopping: list[int] = []
@@ -320,6 +335,7 @@ def run(db_path: Path, target: Target, *, emit: Callable[[str], None], interval:
                 [binary, "replicate", *base_args(config), "-log-level", "info"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 pass_fds=(lock,), preexec_fn=_die_with_parent(),
+                start_new_session=True,  # a Ctrl+C in the terminal reaches us only; we pass it on once
             )
             os.write(lock, f"{proc.pid}\n".encode())
 
