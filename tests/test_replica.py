@@ -410,6 +410,19 @@ def test_a_restored_file_that_is_not_a_dutydesk_database_is_refused(tmp_path, ru
     assert not out.exists() and [p.name for p in tmp_path.iterdir() if ".restore-" in p.name] == []
 
 
+@needs_litestream
+def test_unreachable_sftp_and_s3_without_keys_are_one_line_and_print_no_secret(run_cli, monkeypatch):
+    err = _one_line(run_cli("replica", "status", "--to", "sftp://ops:Secr3t@127.0.0.1:1/srv/dutydesk"))
+    assert "无法连接副本所在主机" in err and "Secr3t" not in err and "ops:***@" in err
+    for name in [k for k in os.environ if k.startswith(("AWS_", "LITESTREAM_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance role: fail at once, offline
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    err = _one_line(run_cli("replica", "run", "--to", "s3://bucket/dutydesk?endpoint=http://127.0.0.1:1&region=cn"))
+    assert "无法访问 S3" in err and "LITESTREAM_ACCESS_KEY_ID" in err
+
+
 def test_a_bad_time_is_one_line(run_cli, tmp_path):
     assert "无法识别的时间" in _one_line(run_cli("replica", "restore", str(tmp_path), "-o", str(tmp_path / "o.db"),
                                                  "--at", "昨天下午"))

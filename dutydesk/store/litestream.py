@@ -153,6 +153,8 @@ def explain(output: str, target: Target, *, what: str) -> str:
     low = line.lower()
     if "no matching backup files" in low or "no snapshots available" in low:
         return f"副本中没有可用的数据：{target.shown}"
+    if "rootcas" in low or "ca bundle" in low:  # aws-sdk-go with AWS_CA_BUNDLE set and Litestream's own client
+        return f"Litestream 无法使用环境变量 AWS_CA_BUNDLE 指定的证书：请去掉该变量后重试（{target.shown}）"
     if "nosuchbucket" in low or "bucket does not exist" in low:
         return f"S3 存储桶不存在：{target.shown}"
     if target.kind == "s3" and any(k in low for k in ("credential", "accessdenied", "invalidaccesskeyid",

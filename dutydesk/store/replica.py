@@ -323,7 +323,6 @@ def run(db_path: Path, target: Target, *, emit: Callable[[str], None], interval:
     binary = checked_binary()
     if target.kind == "file":
         _prepare_folder(target)
-    _private_meta_folder(db_path)
     lock = _lock(db_path)
     proc = None
     stopping: list[int] = []
@@ -331,6 +330,7 @@ def run(db_path: Path, target: Target, *, emit: Callable[[str], None], interval:
     try:
         with private_config(config_text(db_path, target, access, interval)) as config:
             _files(binary, config, db_path, target)  # can the replica be reached (credentials, host)?
+            _private_meta_folder(db_path)
             proc = subprocess.Popen(
                 [binary, "replicate", *base_args(config), "-log-level", "info"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
