@@ -337,6 +337,8 @@ def test_a_url_it_cannot_use_is_refused(run_cli, url, tmp_path):
 def test_keys_in_an_s3_url_are_refused_and_never_printed(run_cli):
     err = _one_line(run_cli("replica", "status", "--to", "s3://AKIAEXAMPLE:s3cr3tKey@bucket/db"))
     assert "LITESTREAM_ACCESS_KEY_ID" in err and "s3cr3tKey" not in err and "AKIAEXAMPLE" not in err
+    err = _one_line(run_cli("replica", "status", "--to", "webdav://ops:s3cr3tKey@host/db"))
+    assert "不支持的副本地址" in err and "s3cr3tKey" not in err
 
 
 def test_a_file_as_the_replica_folder_is_refused(run_cli, tmp_path):

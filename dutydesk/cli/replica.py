@@ -116,6 +116,9 @@ def status_cmd(obj: Context, url: str, ssh_key: Path | None, host_key: str | Non
         lag = st.lag or 0
         click.echo("差距：副本已跟上本地" if lag == 0 else f"差距：副本落后本地 {lag} 个事务")
     click.echo(f"复制进程：本机正在运行（进程 {st.running_pid}）" if st.running_pid else "复制进程：本机未运行")
+    if (not st.running_pid and st.local_changed and st.replica_time
+            and st.local_changed - st.replica_time > dt.timedelta(seconds=2)):
+        click.echo("注意：本地数据库在副本最新时间之后有改动，而本机没有复制进程：可能有修改尚未复制")
 
 
 @group.command("restore")

@@ -46,7 +46,7 @@ def parse_target(text: str) -> Target:
     scheme = parts.scheme.lower()
     if scheme == "file":
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-            raise UserError(f"file:// 地址须为绝对路径（如 file:///mnt/backup/dutydesk）：{text[:80]}")
+            raise UserError(f"file:// 地址须为绝对路径（如 file:///mnt/backup/dutydesk）：{_masked(text)[:80]}")
         return _folder(Path(unquote(parts.path)))
     if scheme == "sftp":
         if not parts.hostname or not parts.username:
@@ -54,8 +54,7 @@ def parse_target(text: str) -> Target:
         if not parts.path.strip("/"):
             raise UserError("sftp 地址须含服务器上的文件夹（如 sftp://user@host/srv/dutydesk）")
         secrets = (parts.password, unquote(parts.password)) if parts.password else ()
-        shown = text.replace(f":{parts.password}@", ":***@", 1) if parts.password else text
-        return Target("sftp", shown, url=text, secrets=secrets)
+        return Target("sftp", _masked(text), url=text, secrets=secrets)
     if scheme == "s3":
         if parts.username or parts.password:
             raise UserError("不要把 S3 密钥写进地址：请用环境变量 LITESTREAM_ACCESS_KEY_ID 和 "
@@ -63,7 +62,16 @@ def parse_target(text: str) -> Target:
         if not parts.hostname:
             raise UserError("s3 地址须含存储桶（如 s3://bucket/dutydesk）")
         return Target("s3", text, url=text)
-    raise UserError(f"不支持的副本地址：{text[:80]}（请用{SUPPORTED}）")
+    raise UserError(f"不支持的副本地址：{_masked(text)[:80]}（请用{SUPPORTED}）")
+
+
+def _masked(url: str) -> str:
+    """``url`` with the password of its user part (if any) as ``***``."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return url.split("://", 1)[0] + "://…"
+    return url.replace(f":{password}@", ":***@", 1) if password else url
 
 
 def _folder(path: Path) -> Target:
@@ -265,13 +273,23 @@ def running_pid(db_path: Path) -> int | None:
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            text = os.read(fd, 64).decode("ascii", "replace").split()
-            return int(text[0]) if text and text[0].isdigit() else -1
+        except BlockingIOError:  # held: by `replica run`, or by its Litestream if run was killed
+            pids = [int(t) for t in os.read(fd, 64).decode("ascii", "replace").split() if t.isdigit()]
+            return next((p for p in pids if _alive(p)), pids[-1] if pids else -1)
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally:
         os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # pragma: no cover - another user's process
+        return True
+    return True
 
 
 def _lock(db_path: Path) -> int:
@@ -297,7 +315,9 @@ def _lock(db_path: Path) -> int:
 
 def _die_with_parent() -> Callable[[], None] | None:
     """For the child: be sent SIGTERM when the parent dies (Linux), so that a replicator
-    killed with -9 leaves no orphan litestream writing to the replica."""
+    killed with -9 leaves no orphan litestream writing to the replica. (With its log pipe gone
+    Litestream may then stop at once, without a last sync: as safe as a kill -9 of Litestream,
+    the next start carries on from the WAL.)"""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
