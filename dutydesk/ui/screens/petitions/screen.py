@@ -65,6 +65,8 @@ class PetitionsScreen(BaseScreen):
         Binding("l", "repeats", "重复件", id="petitions.repeats"),
         Binding("u", "import_results", "导入结果", id="petitions.import_results"),
         Binding("x", "export", "导出", id="petitions.export"),
+        Binding("n", "notice", "交办通知", id="petitions.notice"),
+        Binding("c", "chase", "催办通知", id="petitions.chase"),
         Binding("b", "batch", "批次", id="petitions.batch"),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
@@ -88,7 +90,7 @@ class PetitionsScreen(BaseScreen):
             yield Select([], id="pf-batch", prompt="全部批次")
             yield Select([(u, u) for u in refdata.unit_names(self.store)], id="pf-unit", prompt="全部单位")
             yield Select([(t, t) for t in refdata.vocab(self.store, "pollution_type")], id="pf-type", prompt="全部类型")
-            yield Select([(s, s) for s in STATUSES], id="pf-status", prompt="全部状态")
+            yield Select([(s, s) for s in (*STATUSES, search.NOT_NOTIFIED)], id="pf-status", prompt="全部状态")
             yield Checkbox("仅超期", id="pf-overdue")
         yield Static("", id="pf-counts", markup=False)
         yield PagedTable(COLUMNS, self.fetch, page_size=PAGE_SIZE, id="pf-table", count=self.count)
@@ -587,6 +589,16 @@ class PetitionsScreen(BaseScreen):
         finally:
             store.close()
         self.app.call_from_thread(self.after_change, plan.report())
+
+    def action_notice(self) -> None:
+        from .letters import open_notice  # the letters' dialogs are imported when used
+
+        open_notice(self)
+
+    def action_chase(self) -> None:
+        from .letters import open_chase
+
+        open_chase(self)
 
     def action_export(self) -> None:
         from ....petitions.export import export_dir
