@@ -158,13 +158,13 @@ def test_chase_letter_counts_and_history(store, freeze_today, tmp_path, run_cli)
             "2个工作日内到期（含今日）的信访件1件，超期未完成整改的交办问题1个（详见附件）。") in text
     assert "附件：1. 超期和即将到期的生态环境保护督察信访件清单（零陵区，共2件）" in text
     pets = [[c.text for c in row.cells] for row in doc.tables[0].rows[1:]]
-    assert [(p[1], p[5], p[6], p[7]) for p in pets] == [("D2HH202403130001", "3月19日", "超期3天", "第1次"),
+    assert [(p[1], p[4], p[5], p[6]) for p in pets] == [("D2HH202403130001", "3月19日", "超期3天", "第1次"),
                                                      ("D2HH202403130002", "3月26日", "剩2个工作日", "第1次")]
     probs = [[c.text for c in row.cells] for row in doc.tables[1].rows[1:]]
     assert [(p[3], p[4], p[5]) for p in probs] == [("3月20日", "未启动", "超期2天")]
     assert run_cli("petitions", "chase", "--within", "0", "-o", str(tmp_path / "again")).exit_code == 0
     doc = Document(str(tmp_path / "again" / "催办通知-20240322-零陵区.docx"))
-    assert [[c.text for c in row.cells][7] for row in doc.tables[0].rows[1:]] == ["第2次"]
+    assert [[c.text for c in row.cells][6] for row in doc.tables[0].rows[1:]] == ["第2次"]
     show = run_cli("petitions", "show", "D2HH202403130001").stdout
     assert "已催办 1 次" in show and "已催办 2 次" in show and "通知：已催办 2 次（最近 2024-03-22）" in show
     assert "已催办" not in run_cli("petitions", "show", "D2HH202403130003").stdout

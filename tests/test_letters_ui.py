@@ -130,6 +130,6 @@ async def test_key_c_writes_the_chase_letters_and_the_summary(make_test_app, sto
         assert sorted(p.name for p in out.iterdir()) == ["催办汇总-20240322.xlsx", "催办通知-20240322-冷水滩区.docx",
                                                           "催办通知-20240322-零陵区.docx"]  # 道县's is due 3-27
         doc = Document(str(out / "催办通知-20240322-冷水滩区.docx"))
-        assert [[c.text for c in r.cells][6] for r in doc.tables[0].rows[1:]] == ["超期1天"]
+        assert [[c.text for c in r.cells][5] for r in doc.tables[0].rows[1:]] == ["超期1天"]
         assert "已生成催办通知 3 个文件" in notes(app)
         assert "通知：已催办 1 次" in str(app.screen.query_one("#pf-detail").render())  # the row under the cursor

@@ -40,6 +40,7 @@ CELL = dc.SIZE["小四"]  # 12
 TEXT_WIDTH_PT = 156 / 25.4 * 72
 LANDSCAPE_MARGINS_MM = (28, 37, 26, 35)  # top, left, bottom, right: the portrait block turned (225 × 156 mm)
 TABLE_WIDTH_MM = 225
+CELL_MARGIN_TWIPS = 57  # 1 mm each side (Word's default is 1.9 mm)
 
 
 def _fonts(doc: LetterDoc) -> dict[str, str]:
@@ -119,23 +120,24 @@ def _signature(document: Any, doc: LetterDoc, f: dict[str, str]) -> None:
         date_in, sig_in = 4.0, 4.0 + (_width(date) - _width(sig)) / 2
     else:
         sig_in, date_in = 2.0, _width(sig) - _width(date)
-    _para(document, font=f["body"])
-    _para(document, font=f["body"])
+    _para(document, font=f["body"]).paragraph_format.keep_with_next = True  # one blank line (no seal)
     for text, indent in ((sig, sig_in), (date, date_in)):
         p = _para(document, text, font=f["body"], align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = Pt(BODY * indent)
+        p.paragraph_format.keep_with_next = text == sig
 
 
 def _attachment_refs(document: Any, doc: LetterDoc, f: dict[str, str]) -> None:
     if not doc.attachments:
         return
-    _para(document, font=f["body"])
+    _para(document, font=f["body"]).paragraph_format.keep_with_next = True
     many = len(doc.attachments) > 1
     for n, table in enumerate(doc.attachments, 1):
         label = "附件：" if n == 1 else ""
         text = f"{n}. {table.title}" if many else table.title
         p = _para(document, font=f["body"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         fmt = p.paragraph_format
+        fmt.keep_with_next = True
         fmt.left_indent = Pt(BODY * 5)  # 二字 + "附件："
         fmt.first_line_indent = Pt(-BODY * 3)
         if not label:
@@ -173,13 +175,20 @@ def _table(document: Any, table: LetterTable, f: dict[str, str]) -> None:
     grid.style = "Table Grid"
     grid.alignment = 1  # centred
     grid.autofit = False  # LibreOffice lays out by the grid, Word by the cells: both are set
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    grid._tbl.tblPr.append(margins)
     header = grid.rows[0]
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(flag)
     for cell, title in zip(header.cells, table.headers):
         _cell_text(cell, title, f["h1"], center=True)
-    centred = [w <= 22 for w in widths]
+    centred = [w <= 28 for w in widths]  # short values (numbers, dates, 超期N天) centred
     for values in table.rows:
         row = grid.add_row()
         no_split = OxmlElement("w:cantSplit")
@@ -205,9 +214,10 @@ def _attachment(document: Any, doc: LetterDoc, n: int, table: LetterTable, f: di
         run = _run(p, line, f["title"], dc.SIZE["小二"])
         if i < len(lines) - 1:
             run.add_break()
+    p.paragraph_format.space_after = Pt(0 if table.note else 6)
     if table.note:
         note = _para(document, table.note, font=f["body"], size=FOOT, align=WD_ALIGN_PARAGRAPH.CENTER)
-        note.paragraph_format.space_after = Pt(4)
+        note.paragraph_format.space_after = Pt(6)
     _table(document, table, f)
 
 
@@ -236,8 +246,9 @@ def build_document(doc: LetterDoc) -> Any:
     _issuer(document, doc, f)
     _title(document, doc, f)
     _para(document, clean(doc.addressee).rstrip("：:") + "：", font=f["body"])
-    for text in doc.paragraphs:
-        _para(document, text, font=f["body"], align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=2)
+    body = [_para(document, text, font=f["body"], align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=2) for text in doc.paragraphs]
+    if body:  # GB/T 9704: the signature's page carries body text; the last paragraph goes with it
+        body[-1].paragraph_format.keep_with_next = True
     _attachment_refs(document, doc, f)
     _signature(document, doc, f)
     for n, table in enumerate(doc.attachments, 1):

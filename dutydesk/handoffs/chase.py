@@ -85,7 +85,7 @@ def chase_plan(store: Store, day: dt.date, within: int | None = None) -> tuple[l
 
 def problem_table(items: list[ChasedProblem], unit: str) -> LetterTable:
     headers = ["序号", "问题编号", "问题描述", "整改时限", "整改状态", "办理情况", "催办"]
-    widths = [10, 34, 97, 22, 22, 24, 16]
+    widths = [11, 32, 95, 24, 19, 28, 16]
     rows = [[str(n), c.row["problem_no"], c.row["description"], dates.cn_date(c.state.due, year=False),
              c.row["status"], c.state.text, f"第{c.times}次"] for n, c in enumerate(items, 1)]
     return LetterTable(f"超期和即将到期的督察交办问题清单\n（{unit}，共{len(rows)}个）", headers, widths, rows)
