@@ -65,8 +65,9 @@ class PetitionsScreen(BaseScreen):
         Binding("l", "repeats", "重复件", id="petitions.repeats"),
         Binding("u", "import_results", "导入结果", id="petitions.import_results"),
         Binding("x", "export", "导出", id="petitions.export"),
-        Binding("n", "notice", "交办通知", id="petitions.notice"),
-        Binding("c", "chase", "催办通知", id="petitions.chase"),
+        # the footer is full at 160 columns (the app's 1-4 would be cut): these two are in Ctrl+P and the README
+        Binding("n", "notice", "交办通知", id="petitions.notice", show=False),
+        Binding("c", "chase", "催办通知", id="petitions.chase", show=False),
         Binding("b", "batch", "批次", id="petitions.batch"),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
@@ -196,7 +197,7 @@ class PetitionsScreen(BaseScreen):
             return
         try:
             _set_text(detail, detail_text(self.store, int(rid), reveal=False)
-                      + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）")
+                      + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）")
         except UserError:
             _set_text(detail, "")
 
