@@ -11,14 +11,16 @@ from docx import Document
 from dutydesk import refdata
 from dutydesk.bulletin import service
 from dutydesk.errors import UserError
-from dutydesk.petitions import service as S
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.workflow import ResultInput, hand_over, record_result
 
 DAY = dt.date(2024, 3, 13)
 
 
 def batch_on(store, day=DAY) -> int:
-    b = S.add_batch(store, 1, day)
-    return S.add_petition(store, b, S.PetitionInput("D2HH202403120001", "养猪场污水直排", "零陵区", ["水"],
+    b = add_batch(store, 1, day)
+    return add_petition(store, b, PetitionInput("D2HH202403120001", "养猪场污水直排", "零陵区", ["水"],
                                                     petitioner_name="张三丰"))
 
 
@@ -36,9 +38,9 @@ def test_a_batch_day_exports_with_the_petition_section_only(store, run_cli, tmp_
 def test_a_hand_over_or_a_result_is_work_too(store, tmp_path, work):
     pid = batch_on(store, dt.date(2024, 3, 10))
     if work == "hand_over":
-        S.hand_over(store, pid, "零陵区", day=DAY)
+        hand_over(store, pid, "零陵区", day=DAY)
     else:
-        S.record_result(store, pid, S.ResultInput(kind="已办结", date=DAY))
+        record_result(store, pid, ResultInput(kind="已办结", date=DAY))
     paths = service.export_bulletin(store, DAY, tmp_path)
     assert len(paths) == 3 and "累计收到转办信访件1件" in paths[-1].read_text(encoding="utf-8")
 

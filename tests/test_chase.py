@@ -15,9 +15,10 @@ from docx import Document
 
 from dutydesk import refdata
 from dutydesk.errors import UserError
-from dutydesk.handoffs import chase
-from dutydesk.handoffs import service as H
-from dutydesk.petitions import service as S
+from dutydesk.handoffs import chase, intake, lifecycle
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition
+from dutydesk.petitions.workflow import ResultInput, hand_over, record_result
 
 D = dt.date
 UNITS = ["零陵区", "冷水滩区", "道县", "宁远县"]
@@ -30,11 +31,11 @@ def generate(store, rng: random.Random) -> None:
     n = 0
     for no in range(1, 5):
         bday = START + dt.timedelta(days=2 * no)
-        bid = S.add_batch(store, no, bday)
+        bid = add_batch(store, no, bday)
         for _ in range(9):
             n += 1
             unit = rng.choice(UNITS)
-            pid = S.add_petition(store, bid, S.PetitionInput(
+            pid = add_petition(store, bid, PetitionInput(
                 f"D2HH2024032{no}{n:04d}", f"第{n}件：某企业排污扰民，信访人王五{n}反映", unit, ["水"],
                 petitioner_name=f"王五{n}", petitioner_phone=f"1380000{n:04d}"))
             fate = rng.random()
@@ -42,21 +43,21 @@ def generate(store, rng: random.Random) -> None:
                 continue  # 待交办: no lead unit
             lead = unit if rng.random() < 0.8 else rng.choice(UNITS)
             due = bday + dt.timedelta(days=rng.randint(1, 14))
-            S.hand_over(store, pid, lead, day=bday, due=due)
+            hand_over(store, pid, lead, day=bday, due=due)
             if fate < 0.35:
-                S.record_result(store, pid, S.ResultInput(kind=rng.choice(["已办结", "阶段性办结"]), date=bday))
+                record_result(store, pid, ResultInput(kind=rng.choice(["已办结", "阶段性办结"]), date=bday))
             elif fate < 0.42:
-                S.delete_petition(store, pid)
+                delete_petition(store, pid)
             elif fate < 0.5:
-                S.record_result(store, pid, S.ResultInput(kind="未办结", date=bday))  # progress only: still open
+                record_result(store, pid, ResultInput(kind="未办结", date=bday))  # progress only: still open
     for i in range(12):
-        hid = H.create(store, source="暗访发现", description=f"问题{i}：河道排污口整治", lead_unit=rng.choice(UNITS),
+        hid = intake.create(store, source="暗访发现", description=f"问题{i}：河道排污口整治", lead_unit=rng.choice(UNITS),
                        deadline=(START + dt.timedelta(days=rng.randint(3, 20))).isoformat(), assigned_on=START.isoformat())
         fate = rng.random()
         if fate < 0.3:
-            H.change_status(store, hid, "整改中", on=START.isoformat())
+            lifecycle.change_status(store, hid, "整改中", on=START.isoformat())
         elif fate < 0.5:
-            H.change_status(store, hid, "已完成", on=START.isoformat())
+            lifecycle.change_status(store, hid, "已完成", on=START.isoformat())
 
 
 def expected_text(due: D, day: D) -> str | None:
@@ -135,15 +136,15 @@ def test_chase_lists_exactly_the_open_overdue_and_nearly_due(store, freeze_today
 def test_chase_letter_counts_and_history(store, freeze_today, tmp_path, run_cli):
     freeze_today(D(2024, 3, 22))
     refdata.set_setting(store, "exports_dir", str(tmp_path / "exports"))
-    b = S.add_batch(store, 1, D(2024, 3, 14))
-    late = S.add_petition(store, b, S.PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
-    soon = S.add_petition(store, b, S.PetitionInput("D2HH202403130002", "工地噪声扰民", "零陵区", ["噪声"]))
-    done = S.add_petition(store, b, S.PetitionInput("D2HH202403130003", "砖厂冒黑烟", "零陵区", ["大气"]))
-    S.hand_over(store, late, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 19))
-    S.hand_over(store, soon, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 26))  # Fri 3-22: Mon, Tue left
-    S.hand_over(store, done, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 19))
-    S.record_result(store, done, S.ResultInput(kind="已办结", date=D(2024, 3, 20)))
-    problem = H.create(store, source="暗访发现", description="排污口未封堵", lead_unit="零陵区", deadline="2024-03-20",
+    b = add_batch(store, 1, D(2024, 3, 14))
+    late = add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    soon = add_petition(store, b, PetitionInput("D2HH202403130002", "工地噪声扰民", "零陵区", ["噪声"]))
+    done = add_petition(store, b, PetitionInput("D2HH202403130003", "砖厂冒黑烟", "零陵区", ["大气"]))
+    hand_over(store, late, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 19))
+    hand_over(store, soon, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 26))  # Fri 3-22: Mon, Tue left
+    hand_over(store, done, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 19))
+    record_result(store, done, ResultInput(kind="已办结", date=D(2024, 3, 20)))
+    problem = intake.create(store, source="暗访发现", description="排污口未封堵", lead_unit="零陵区", deadline="2024-03-20",
                        assigned_on="2024-03-14")
     r = run_cli("petitions", "chase")
     assert r.exit_code == 0, r.stderr
@@ -179,9 +180,9 @@ def test_nothing_to_chase_and_bad_input(store, freeze_today, tmp_path, run_cli):
     assert not (tmp_path / "out").exists()
     r = run_cli("petitions", "chase", "--date", "2024-13-45")
     assert r.exit_code == 1 and "日期" in r.stderr
-    b = S.add_batch(store, 1, D(2024, 3, 14))
-    pid = S.add_petition(store, b, S.PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
-    S.hand_over(store, pid, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 19))
+    b = add_batch(store, 1, D(2024, 3, 14))
+    pid = add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    hand_over(store, pid, "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 19))
     blocker = tmp_path / "file"
     blocker.write_text("x")
     r = run_cli("petitions", "chase", "-o", str(blocker / "sub"))

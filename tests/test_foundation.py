@@ -17,8 +17,8 @@ from dutydesk import registry
 from dutydesk import bootstrap
 from dutydesk.bootstrap import open_store
 from dutydesk.store import migrations
-from dutydesk.store.paths import default_db_path
 from dutydesk.store.db import Store
+from dutydesk.store.paths import default_db_path
 
 PKG = Path(dutydesk.__file__).parent
 

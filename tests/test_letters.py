@@ -18,7 +18,11 @@ from docx.shared import Mm
 from dutydesk import refdata, registry
 from dutydesk.errors import UserError
 from dutydesk.exporters import files
-from dutydesk.petitions import letter_log, letters, search, service as S
+from dutydesk.petitions import letter_log, letters, search
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.rows import find_by_case_no
+from dutydesk.petitions.workflow import hand_over
 
 D = dt.date
 TODAY = D(2024, 3, 15)
@@ -28,20 +32,20 @@ IDENTITY = ("张三丰", "13812345678", "梅湾路12号", "李四光", "13900001
 def seed(store) -> dict[str, int]:
     """Batch 1 (3-14): A to 冷水滩区 (配合 市生态环境局), B and C to 零陵区, D not handed over;
     batch 2 (3-15): nothing handed over yet."""
-    b1 = S.add_batch(store, 1, D(2024, 3, 14))
-    S.add_batch(store, 2, D(2024, 3, 15))
+    b1 = add_batch(store, 1, D(2024, 3, 14))
+    add_batch(store, 2, D(2024, 3, 15))
     ids = {
-        "A": S.add_petition(store, b1, S.PetitionInput(
+        "A": add_petition(store, b1, PetitionInput(
             "D2HH202403130001", "张三丰反映某村养猪场污水直排河道", "冷水滩区", ["水"], key_case=True,
             petitioner_name="张三丰", petitioner_phone="13812345678", petitioner_address="冷水滩区梅湾路12号")),
-        "B": S.add_petition(store, b1, S.PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"],
+        "B": add_petition(store, b1, PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"],
                                                        petitioner_name="李四光", petitioner_phone="13900001111")),
-        "C": S.add_petition(store, b1, S.PetitionInput("X2HH202403130003", "砖厂冒黑烟", "零陵区", ["大气"])),
-        "D": S.add_petition(store, b1, S.PetitionInput("D2HH202403130004", "饭店油烟扰民", "道县", ["餐饮油烟"])),
+        "C": add_petition(store, b1, PetitionInput("X2HH202403130003", "砖厂冒黑烟", "零陵区", ["大气"])),
+        "D": add_petition(store, b1, PetitionInput("D2HH202403130004", "饭店油烟扰民", "道县", ["餐饮油烟"])),
     }
-    S.hand_over(store, ids["A"], "冷水滩区", ["市生态环境局"], day=D(2024, 3, 14))  # due 3-21
-    S.hand_over(store, ids["B"], "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 22))
-    S.hand_over(store, ids["C"], "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 22))
+    hand_over(store, ids["A"], "冷水滩区", ["市生态环境局"], day=D(2024, 3, 14))  # due 3-21
+    hand_over(store, ids["B"], "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 22))
+    hand_over(store, ids["C"], "零陵区", day=D(2024, 3, 14), due=D(2024, 3, 22))
     return ids
 
 
@@ -198,9 +202,9 @@ def test_results_sheet_has_lists_and_imports_back_unchanged(ready, store, run_cl
     r = run_cli("petitions", "results", str(paths[0]))
     assert r.exit_code == 0, r.stderr
     assert "已录入 1 件办理结果" in r.stdout
-    b = S.find_by_case_no(store, "D2HH202403130002")
+    b = find_by_case_no(store, "D2HH202403130002")
     assert (b["status"], b["truth"], b["closed_date"], b["n_rectify"], b["fine"]) == ("已办结", "属实", "2024-03-18", 1, 0.5)
-    assert S.find_by_case_no(store, "X2HH202403130003")["status"] == "已交办"  # a row not filled in: untouched
+    assert find_by_case_no(store, "X2HH202403130003")["status"] == "已交办"  # a row not filled in: untouched
     r = run_cli("petitions", "results", str(paths[0]))  # the same sheet again changes nothing
     assert r.exit_code == 0 and "未做任何修改" in r.stdout
 
@@ -226,7 +230,7 @@ def test_letters_are_recorded_in_the_history_and_the_unnotified_filter(ready, st
                                                   "ORDER BY petition_id", [row["id"]])] == [ready["B"], ready["C"]]
     assert store.history("letters", row["id"])[0]["action"] == "新增"
     # handed over to another unit: that unit has not had its notice yet
-    S.hand_over(store, ready["B"], "道县", day=TODAY)
+    hand_over(store, ready["B"], "道县", day=TODAY)
     assert unnotified() == ["D2HH202403130001", "D2HH202403130002"]
     assert search.count(store, search.Filters(status=search.NOT_NOTIFIED), TODAY) == 2
 

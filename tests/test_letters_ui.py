@@ -10,7 +10,10 @@ from docx import Document
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from dutydesk import refdata
-from dutydesk.petitions import search, service as S
+from dutydesk.petitions import search
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.workflow import hand_over
 from dutydesk.ui.screens.petitions.letters import ChaseForm, NoticeForm
 from dutydesk.ui.screens.petitions.screen import PetitionsScreen
 
@@ -19,15 +22,15 @@ TODAY = D(2024, 3, 22)
 
 
 def seed(store) -> None:
-    b1 = S.add_batch(store, 1, D(2024, 3, 14))
-    b2 = S.add_batch(store, 2, D(2024, 3, 20))
-    a = S.add_petition(store, b1, S.PetitionInput("D2HH202403130001", "某村养猪场污水直排河道", "冷水滩区", ["水"],
+    b1 = add_batch(store, 1, D(2024, 3, 14))
+    b2 = add_batch(store, 2, D(2024, 3, 20))
+    a = add_petition(store, b1, PetitionInput("D2HH202403130001", "某村养猪场污水直排河道", "冷水滩区", ["水"],
                                                   petitioner_name="张三丰", petitioner_phone="13812345678"))
-    b = S.add_petition(store, b1, S.PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"]))
-    c = S.add_petition(store, b2, S.PetitionInput("X2HH202403190001", "砖厂冒黑烟", "道县", ["大气"]))
-    S.hand_over(store, a, "冷水滩区", day=D(2024, 3, 14))  # due 3-21: overdue on 3-22
-    S.hand_over(store, b, "零陵区", day=D(2024, 3, 14))
-    S.hand_over(store, c, "道县", day=D(2024, 3, 20))
+    b = add_petition(store, b1, PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"]))
+    c = add_petition(store, b2, PetitionInput("X2HH202403190001", "砖厂冒黑烟", "道县", ["大气"]))
+    hand_over(store, a, "冷水滩区", day=D(2024, 3, 14))  # due 3-21: overdue on 3-22
+    hand_over(store, b, "零陵区", day=D(2024, 3, 14))
+    hand_over(store, c, "道县", day=D(2024, 3, 20))
 
 
 def case_nos(app) -> list[str]:
@@ -94,7 +97,7 @@ async def test_key_n_writes_the_notices_of_the_batch_under_the_cursor(make_test_
         await pilot.pause()
         assert (out / "办理结果表-第2批-道县.xlsx").exists()
         # bad input: a batch with nothing handed over is one line, nothing written
-        S.add_batch(store, 3, TODAY)
+        add_batch(store, 3, TODAY)
         await pilot.press("n")
         await pilot.pause()
         app.screen.query_one("#batch", Select).value = 3

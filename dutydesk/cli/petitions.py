@@ -22,7 +22,7 @@ def group() -> None:
 
 
 def _petition(store, case_no: str) -> dict:
-    from ..petitions.service import find_by_case_no, find_referenced
+    from ..petitions.rows import find_by_case_no, find_referenced
 
     row = find_by_case_no(store, case_no) or find_referenced(store, case_no)
     if row is None:
@@ -111,7 +111,7 @@ def chase_cmd(obj, day: dt.date | None, within: int | None, out_dir: Path | None
 @pass_ctx
 def batches_cmd(obj) -> None:
     """列出批次及件数。"""
-    from ..petitions.service import list_batches
+    from ..petitions.batches import list_batches
 
     echo_table(list_batches(obj.store), ["no", "date", "group_name", "total", "phone", "letter", "key_cases", "repeats"])
 
@@ -126,7 +126,7 @@ def batches_cmd(obj) -> None:
 def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
     """显示或修改一个批次（转办日期决定统计把这一批算在哪一天）。"""
     from .. import dates
-    from ..petitions.service import add_batch, batch_by_no, batch_summary, update_batch
+    from ..petitions.batches import add_batch, batch_by_no, batch_summary, update_batch
 
     store = obj.store
     batch = batch_by_no(store, no)
@@ -156,7 +156,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, no_notice, text, limit) -
     from .. import dates
     from ..refdata import resolve_unit
     from ..petitions.search import Filters, page
-    from ..petitions.service import batch_by_no
+    from ..petitions.batches import batch_by_no
 
     store = obj.store
     batch_id = None
@@ -188,7 +188,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, no_notice, text, limit) -
 def show_cmd(obj, case_no: str, full: bool) -> None:
     """显示一件信访件的详情和修改记录。"""
     from ..petitions.detail import detail_text
-    from ..petitions.service import history_text
+    from ..petitions.rows import history_text
 
     row = _petition(obj.store, case_no)
     click.echo(detail_text(obj.store, row["id"], reveal=full))
@@ -205,7 +205,7 @@ def show_cmd(obj, case_no: str, full: bool) -> None:
 @pass_ctx
 def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
     """交办：指定责任单位，计算办理时限。"""
-    from ..petitions.service import hand_over
+    from ..petitions.workflow import hand_over
 
     row = _petition(obj.store, case_no)
     new, warning = hand_over(obj.store, row["id"], lead, coop, day=day, due=due, target=target)
@@ -221,7 +221,8 @@ def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
 @pass_ctx
 def publish_cmd(obj, case_nos, batch, day) -> None:
     """把已办结的信访件标记为已公开。"""
-    from ..petitions.service import batch_by_no, publish
+    from ..petitions.batches import batch_by_no
+    from ..petitions.workflow import publish
 
     store = obj.store
     ids = [_petition(store, c)["id"] for c in case_nos]
@@ -244,7 +245,7 @@ def publish_cmd(obj, case_nos, batch, day) -> None:
 @pass_ctx
 def link_cmd(obj, case_no: str, earlier: str) -> None:
     """把一件信访件标为另一件的重复件。"""
-    from ..petitions.service import link_repeat
+    from ..petitions.repeats.links import link_repeat
 
     row = link_repeat(obj.store, _petition(obj.store, case_no)["id"], _petition(obj.store, earlier)["id"])
     click.echo(f"已关联：{row['case_no']} {row['repeat_of']}")

@@ -25,7 +25,7 @@ from ..petitions import letter_log as log
 from ..petitions.model import scrub_identity
 from ..petitions.letters import (ChasedPetition, Due, chase_petitions, chase_table, fonts, in_window, out_folder,
                                  safe_name, unit_order, where_due)
-from .service import OPEN_STATUSES
+from .model import OPEN_STATUSES
 
 
 @dataclass

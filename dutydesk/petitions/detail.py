@@ -8,9 +8,11 @@ import datetime as dt
 from .. import dates
 from ..store.db import Store
 from ..text import mask_address, mask_name, mask_phone
+from .deadlines import is_overdue
 from .letter_log import letters_text
 from .model import COUNTERS, PRIVATE_FIELDS, fmt_number, scrub_identity
-from .service import get_petition, is_overdue, results
+from .rows import get_petition
+from .workflow import results
 
 
 def detail_text(store: Store, petition_id: int, *, reveal: bool = True, today: dt.date | None = None) -> str:

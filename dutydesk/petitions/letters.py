@@ -27,7 +27,8 @@ from ..store.db import Store
 from ..workdays import WorkCalendar
 from . import letter_log as log
 from .model import COUNTERS, OPEN_STATUSES, RESULT_KINDS, scrub_identity
-from .service import batch_by_no, deadline_text
+from .batches import batch_by_no
+from .deadlines import deadline_text
 
 FORMATS = ("docx", "xlsx")
 _BAD_NAME = re.compile(r'[\\/:*?"<>|\s]+')

@@ -17,7 +17,7 @@ def _label(store: Store, row: dict) -> str:
 
 
 def _restore(store: Store, record_id: int) -> None:
-    from .service import undelete_petition  # the service is imported when a petition is restored
+    from .intake import undelete_petition  # imported when a petition is restored
 
     undelete_petition(store, record_id)
 

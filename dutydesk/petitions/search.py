@@ -10,7 +10,7 @@ Text search
     and the reversed ``case_rev``). Terms separated by spaces must all match.
 
     The index holds live petitions only; :func:`index_petition` / :func:`unindex_petition`
-    keep it in step with every write (service.py is the only writer) and
+    keep it in step with every write (intake.py and rows.py are the only writers) and
     :func:`rebuild_index` recreates it.
 
 The list

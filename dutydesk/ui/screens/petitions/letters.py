@@ -14,9 +14,12 @@ from textual.widgets import Checkbox, Input, Select, Static
 from .... import dates, refdata
 from ....errors import UserError
 from ....petitions import letter_log
-from ....petitions import service as S
+from ....petitions.batches import get_batch, list_batches
+from ....petitions.rows import get_petition
 from ....text import clean_line
 from ...modals import FormModal, field
+from ...workers import run_in_thread
+from .files import GROUP  # one file job at a time on this screen
 
 if TYPE_CHECKING:
     from .screen import PetitionsScreen
@@ -68,17 +71,18 @@ def _batch_under_cursor(screen: "PetitionsScreen") -> int | None:
     rid = screen.table.selected_id
     if rid is not None:
         try:
-            return S.get_petition(screen.store, int(rid))["batch_no"]
+            return get_petition(screen.store, int(rid))["batch_no"]
         except UserError:
             pass
     batch_id = screen._select("#pf-batch")
-    return S.get_batch(screen.store, batch_id)["no"] if batch_id else None
+    return get_batch(screen.store, batch_id)["no"] if batch_id else None
 
 
 def open_notice(screen: "PetitionsScreen") -> None:
     from ....petitions.export import export_dir
+    from ....petitions.letters import write_notices
 
-    batches = S.list_batches(screen.store)
+    batches = list_batches(screen.store)
     if not batches:
         screen.notify("还没有批次：请先按 i 导入督察组的转办表", severity="warning", markup=False)
         return
@@ -86,26 +90,13 @@ def open_notice(screen: "PetitionsScreen") -> None:
     def done(req: NoticeRequest | None) -> None:
         if req:
             screen.notify(f"正在生成第{req.batch_no}批的交办通知…", markup=False)
-            screen.run_worker(lambda: _write_notices(screen, req), thread=True, group="petitions-file", exclusive=True)
+            what = "交办通知" if req.fmt == "docx" else "办理结果表"
+            run_in_thread(screen, lambda store: write_notices(store, req.batch_no, unit=req.unit or None, fmt=req.fmt,
+                                                              out_dir=req.folder, with_contact=req.with_contact),
+                          group=GROUP, failed=f"未生成{what}", done=lambda paths: _written(screen, what, paths, ""))
 
     screen.app.push_screen(NoticeForm(screen.store, batches, _batch_under_cursor(screen), export_dir(screen.store)),
                            done)
-
-
-def _write_notices(screen: "PetitionsScreen", req: NoticeRequest) -> None:
-    from ....petitions.letters import write_notices
-
-    store = screen.store.clone()
-    try:
-        paths = write_notices(store, req.batch_no, unit=req.unit or None, fmt=req.fmt, out_dir=req.folder,
-                              with_contact=req.with_contact)
-    except (UserError, OSError) as exc:
-        screen.app.call_from_thread(screen._error, str(exc), "未生成交办通知")
-        return
-    finally:
-        store.close()
-    what = "交办通知" if req.fmt == "docx" else "办理结果表"
-    screen.app.call_from_thread(_written, screen, what, paths, "")
 
 
 def _written(screen: "PetitionsScreen", what: str, paths: list[Path], warning: str) -> None:
@@ -146,25 +137,14 @@ class ChaseForm(FormModal[ChaseRequest]):
 
 
 def open_chase(screen: "PetitionsScreen") -> None:
+    from ....handoffs.chase import write_chase
     from ....petitions.export import export_dir
 
     def done(req: ChaseRequest | None) -> None:
         if req:
             screen.notify(f"正在生成{dates.cn_date(req.day)}的催办通知…", markup=False)
-            screen.run_worker(lambda: _write_chase(screen, req), thread=True, group="petitions-file", exclusive=True)
+            run_in_thread(screen, lambda store: write_chase(store, req.day, within=req.within, out_dir=req.folder),
+                          group=GROUP, failed="未生成催办通知",
+                          done=lambda result: _written(screen, "催办通知", result.paths, result.warning))
 
     screen.app.push_screen(ChaseForm(screen.store, export_dir(screen.store)), done)
-
-
-def _write_chase(screen: "PetitionsScreen", req: ChaseRequest) -> None:
-    from ....handoffs.chase import write_chase
-
-    store = screen.store.clone()
-    try:
-        result = write_chase(store, req.day, within=req.within, out_dir=req.folder)
-    except (UserError, OSError) as exc:
-        screen.app.call_from_thread(screen._error, str(exc), "未生成催办通知")
-        return
-    finally:
-        store.close()
-    screen.app.call_from_thread(_written, screen, "催办通知", result.paths, result.warning)
