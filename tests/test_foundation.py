@@ -17,6 +17,7 @@ from dutydesk import registry
 from dutydesk import bootstrap
 from dutydesk.bootstrap import open_store
 from dutydesk.store import migrations
+from dutydesk.store.db import Store
 from dutydesk.store.paths import default_db_path
 
 PKG = Path(dutydesk.__file__).parent
@@ -306,8 +307,18 @@ def _schema(conn) -> list[tuple]:
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
+# Migrations added since 0.1.0 (each only adds tables and indexes); the release's own stay as they were.
+# what this version adds to a 0.1.0 database: the letters (交办通知/催办通知) and web logins
+SINCE_RELEASE = ["dutydesk.petitions:m004_letters", "dutydesk.handoffs:m002_letter_handoffs",
+                 "dutydesk.users:m001_users"]
+SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
+                         "letter_handoffs", "letter_handoffs_letter", "users", "login_failures"}
+SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
+                          "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
+
+
 def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
-    """0.1.0's tables, indexes and rows are untouched; only the migrations added since (web logins) run."""
+    """0.1.0's tables, indexes, rows and settings are untouched; only the migrations added since run."""
     import shutil
 
     path = tmp_path / "old.db"
@@ -317,30 +328,33 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     tables = [r[0] for r in before.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     old_counts = {t: before.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
     old_applied = before.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
-    old_settings = set(before.execute("SELECT key, value FROM settings").fetchall())
+    old_settings = dict(before.execute("SELECT key, value FROM settings").fetchall())
     before.close()
     assert old_counts["petitions"] == 45 and old_counts["handoffs"] == 13
+    plain = Store(path)  # not migrated yet: only what was added since the release is pending
+    assert migrations.pending(plain, registry.migration_sets()) == SINCE_RELEASE
+    plain.close()
 
     s = open_store(path, daily_backup=False)
     assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
     after = sqlite3.connect(path)
     new_schema = _schema(after)
-    assert set(old_schema) <= set(new_schema)  # every table, index and trigger of 0.1.0 as it was
+    assert set(old_schema) <= set(new_schema)  # not a column or index of the release changed
+    assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
+    grown = {"_sqlite_migrations", "settings"}  # the migrations added, the new settings' defaults (checked below)
+    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables if t not in grown} \
+        == {t: n for t, n in old_counts.items() if t not in grown}
+    settings = dict(after.execute("SELECT key, value FROM settings").fetchall())
+    assert {k: settings[k] for k in old_settings} == old_settings and set(settings) - set(old_settings) \
+        == SINCE_RELEASE_SETTINGS
+    assert after.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
     applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
-    added_migrations = sorted(set(applied) - set(old_applied))
+    assert sorted(set(applied) - set(old_applied)) == sorted(tuple(m.split(":")) for m in SINCE_RELEASE)
     assert set(old_applied) <= set(applied)
-    assert {m for m, _ in added_migrations} <= {"dutydesk.users"}  # the only domain added since
-    added = {row[2] for row in set(new_schema) - set(old_schema)}
-    assert added <= {"users", "login_failures"}
-    counts = {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
-    grown = ("settings", "_sqlite_migrations")  # new defaults and the migrations added since
-    assert {t: n for t, n in counts.items() if t not in grown} == {
-        t: n for t, n in old_counts.items() if t not in grown}
-    assert old_settings <= set(after.execute("SELECT key, value FROM settings").fetchall())  # new ones added only
     assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     after.close()
-    # and a database created now has the same schema as the upgraded one
+    # and a database created now has the same schema as the release's once migrated
     fresh = tmp_path / "fresh.db"
     open_store(fresh, daily_backup=False).close()
     conn = sqlite3.connect(fresh)

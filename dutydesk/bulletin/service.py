@@ -374,6 +374,12 @@ def render_bulletin_text(store: Store, bulletin_id: int) -> str:
 
 
 # -- issue and correct --------------------------------------------------------------------
+def _petition_work(store: Store, day: dt.date | str) -> bool:
+    from ..petitions.stats import has_activity
+
+    return has_activity(store, dates.from_iso(day) if isinstance(day, str) else day)
+
+
 def issue(store: Store, day: dt.date | str) -> BulletinDoc:
     """Freeze the bulletin of ``day`` as sent (idempotent: an issued one is returned as is)."""
     with store.write():
@@ -381,8 +387,10 @@ def issue(store: Store, day: dt.date | str) -> BulletinDoc:
         if row is not None and row["status"] == "issued":
             return BulletinDoc.from_json(row["snapshot"])
         if row is None or not (items(store, row["id"]) or row["petition_text_override"]):
-            raise UserError(f"{dates.cn_date(_day(day))}的简报还没有内容（在工作简报界面按 a 新增新闻，"
-                            "或 dutydesk bulletin add）")
+            if not _petition_work(store, day):  # a day with nothing at all
+                raise UserError(f"{dates.cn_date(_day(day))}的简报还没有内容（在工作简报界面按 a 新增新闻，"
+                                "或 dutydesk bulletin add）")
+            row = row or ensure_draft(store, day)  # the generated petition section is the day's content
         number = row["number"] or next_number(store)
         clash = store.one(
             "SELECT date FROM bulletins WHERE number = ? AND status = 'issued' AND date <> ? AND deleted_at IS NULL",

@@ -6,7 +6,7 @@ from ..manifest import Manifest
 from ..store.db import Store
 from ..text import mask_name
 from ..trash import Kind
-from . import schema
+from . import letter_log, schema
 from .model import scrub_identity
 
 
@@ -26,4 +26,5 @@ MANIFEST = Manifest(
     "petitions",
     schema.migrations,
     trash_kinds=(Kind("petitions", "petitions", "信访件", _label, _restore),),
+    settings=letter_log.SETTINGS,  # 文号, the letters' templates and the 催办 window are checked when set
 )

@@ -71,6 +71,9 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         Binding("l", "repeats", "重复件", id="petitions.repeats"),
         Binding("u", "import_results", "导入结果", id="petitions.import_results"),
         Binding("x", "export", "导出", id="petitions.export"),
+        # the footer is full at 160 columns (the app's 1-4 would be cut): these two are in Ctrl+P and the README
+        Binding("n", "notice", "交办通知", id="petitions.notice", show=False),
+        Binding("c", "chase", "催办通知", id="petitions.chase", show=False),
         Binding("b", "batch", "批次", id="petitions.batch"),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
@@ -94,7 +97,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
             yield Select([], id="pf-batch", prompt="全部批次")
             yield Select([(u, u) for u in refdata.unit_names(self.store)], id="pf-unit", prompt="全部单位")
             yield Select([(t, t) for t in refdata.vocab(self.store, "pollution_type")], id="pf-type", prompt="全部类型")
-            yield Select([(s, s) for s in STATUSES], id="pf-status", prompt="全部状态")
+            yield Select([(s, s) for s in (*STATUSES, search.NOT_NOTIFIED)], id="pf-status", prompt="全部状态")
             yield Checkbox("仅超期", id="pf-overdue")
         yield Static("", id="pf-counts", markup=False)
         yield PagedTable(COLUMNS, self.fetch, page_size=PAGE_SIZE, id="pf-table", count=self.count)
@@ -179,7 +182,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         return get_petition(self.store, record_id)
 
     def describe(self, record_id: int) -> str:
-        return detail_text(self.store, record_id, reveal=False) + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）"
+        return detail_text(self.store, record_id, reveal=False) \
+            + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）"
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -397,3 +401,14 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
                 self.after_change(f"已公开：{row['case_no']}", select_id=row["id"])
 
         self.app.push_screen(ConfirmModal(f"将 {row['case_no']} 的办理结果标记为今天已公开？"), answered)
+
+    # -- letters ------------------------------------------------------------------------
+    def action_notice(self) -> None:
+        from .letters import open_notice  # the letters' dialogs are imported when used
+
+        open_notice(self)
+
+    def action_chase(self) -> None:
+        from .letters import open_chase
+
+        open_chase(self)
