@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
 from ....handoffs import service as S
 from ...base import UNDO_HINT, BaseScreen
 from ...modals import ConfirmModal, ConflictModal, show_history
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
 from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
                             SummaryModal)
@@ -150,7 +151,7 @@ class HandoffsScreen(BaseScreen):
         except UserError:
             detail.update("")
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self.show_detail()
 

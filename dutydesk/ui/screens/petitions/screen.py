@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError, ValidationError
@@ -22,6 +22,7 @@ from ....petitions.detail import detail_text
 from ....petitions.model import LABELS, STATUSES
 from ...base import UNDO_HINT, BaseScreen
 from ...modals import ConfirmModal, ConflictModal, MessageModal
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
 from .forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
@@ -71,7 +72,7 @@ class PetitionsScreen(BaseScreen):
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
         Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
         Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
-        # DataTable's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
+        # the list's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
         Binding("pagedown", "turn_page(1)", "下一页", id="petitions.next_page", show=False, priority=True),
         Binding("pageup", "turn_page(-1)", "上一页", id="petitions.prev_page", show=False, priority=True),
     ]
@@ -198,7 +199,7 @@ class PetitionsScreen(BaseScreen):
         except UserError:
             _set_text(detail, "")
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._detail_later()
 

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from .... import dates
 from ....errors import ConflictError, UserError, ValidationError
@@ -20,7 +20,6 @@ from ....roster.people import get_person
 from ....roster.shifts import Shift
 from ....workdays import WorkCalendar
 from ...base import UNDO_HINT, BaseScreen
-from ...widgets.cells import plain
 from ...widgets.fast_table import FastTable
 
 if TYPE_CHECKING:
@@ -84,16 +83,16 @@ class RosterScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-period", classes="screen-title", markup=False)
-        yield FastTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="roster-table")
         yield Static("", id="roster-status", markup=False)
         yield Static("", id="log-title", markup=False)
-        yield FastTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="log-table")
 
     def on_mount(self) -> None:
-        roster = self.query_one("#roster-table", DataTable)
+        roster = self.query_one("#roster-table", FastTable)
         for key, label in ROSTER_COLUMNS:
             roster.add_column(label, key=key)
-        log = self.query_one("#log-table", DataTable)
+        log = self.query_one("#log-table", FastTable)
         for key, label in LOG_COLUMNS:
             log.add_column(label, key=key)
         self.anchor = self.duty_slot()[0]
@@ -134,12 +133,12 @@ class RosterScreen(BaseScreen):
             return
         duty_day, duty_shift = self.duty_slot()
         duty_key = f"{duty_day.isoformat()}|{duty_shift.name}"
-        table = self.query_one("#roster-table", DataTable)
+        table = self.query_one("#roster-table", FastTable)
         keep = self.selected_slot().key if (self.slots and not to_duty_slot) else duty_key
         start, end = self.period()
         cal = WorkCalendar(self.store)
         self.slots = service.load_range(self.store, start, end, calendar=cal)
-        table.clear()
+        rows = []
         for slot in self.slots:
             real = [c for c in slot.conflicts if c != service.NOT_ROSTERED]
             style = "bold red" if real else ("dim" if slot.id is None else "")
@@ -148,9 +147,9 @@ class RosterScreen(BaseScreen):
             mark = "▶" if slot.key == duty_key else " "
             cells = [mark + dates.cn_date(slot.date, year=False), slot.weekday, slot.holiday, slot.shift,
                      slot.leader_name, slot.member_names, slot.phones, slot.note.split("\n")[0], "；".join(slot.conflicts)]
-            table.add_row(*(plain(c, style) for c in cells), key=slot.key)
+            rows.append((slot.key, cells, style))
         keys = [s.key for s in self.slots]
-        table.move_cursor(row=keys.index(keep) if keep in keys else 0, animate=False)
+        table.set_rows(rows, cursor=keys.index(keep) if keep in keys else 0)
         what = {"days": f"{dates.cn_date(start, year=False)}起 7 天", "week": f"第{start.isocalendar()[1]}周",
                 "month": f"{start.year}年{start.month}月"}[self.view]
         self.query_one("#roster-period", Static).update(
@@ -177,7 +176,7 @@ class RosterScreen(BaseScreen):
         return bool(self.store.scalar("SELECT 1 FROM people WHERE deleted_at IS NULL AND active = 1 LIMIT 1"))
 
     def selected_slot(self) -> service.Slot:
-        table = self.query_one("#roster-table", DataTable)
+        table = self.query_one("#roster-table", FastTable)
         row = table.cursor_row
         return self.slots[row] if 0 <= row < len(self.slots) else self.slots[0]
 
@@ -201,33 +200,31 @@ class RosterScreen(BaseScreen):
             f"值班日志 · {dates.cn_date(slot.date, year=False)} {slot.weekday} {slot.shift}"
             f"{'（当前班次）' if current else ''}　共 {len(self.entries)} 条，未办结 {open_count} 项{state}"
             "　n 记录　x 办结　D 删除　b 无事报平安　j 交班　k 接班")
-        table = self.query_one("#log-table", DataTable)
-        row = table.cursor_row
-        table.clear()
+        table = self.query_one("#log-table", FastTable)
+        rows = []
         for e in self.entries:
             style = "" if e.done else ("bold yellow" if e.carried else "yellow")
             state = "已办结" if e.done else ("未办结·上班次转入" if e.carried else "未办结")
             cells = [e.time_text(slot.date), e.kind, e.caller_masked, e.content.split("\n")[0],
                      e.instruction.split("\n")[0], e.recorder, state]
-            table.add_row(*(plain(c, style) for c in cells), key=str(e.id))
-        if self.entries:
-            table.move_cursor(row=min(max(row, 0), len(self.entries) - 1), animate=False)
+            rows.append((e.id, cells, style))
+        table.set_rows(rows)  # the cursor stays on its row (or the last one)
 
-    @on(DataTable.RowHighlighted, "#roster-table")
+    @on(FastTable.RowHighlighted, "#roster-table")
     def _slot_changed(self) -> None:
         if self._ready and self.slots and self.log_slot != (self.selected_slot().date, self.selected_slot().shift):
             self.refresh_log()
 
-    @on(DataTable.RowSelected, "#roster-table")
+    @on(FastTable.RowChosen, "#roster-table")
     def _slot_chosen(self) -> None:
         self.action_edit_day()
 
-    @on(DataTable.RowSelected, "#log-table")
+    @on(FastTable.RowChosen, "#log-table")
     def _entry_chosen(self) -> None:
         self.action_log_edit()
 
     def selected_entry(self) -> dutylog.LogEntry | None:
-        table = self.query_one("#log-table", DataTable)
+        table = self.query_one("#log-table", FastTable)
         row = table.cursor_row
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
@@ -390,7 +387,7 @@ class RosterScreen(BaseScreen):
     def action_history(self) -> None:
         from ...modals import show_history
 
-        if self.focused is self.query_one("#log-table", DataTable):
+        if self.focused is self.query_one("#log-table", FastTable):
             entry = self.selected_entry()
             if entry:
                 show_history(self.app, self.store, "duty_log", entry.id, title="值班日志修改记录",
@@ -488,7 +485,7 @@ class RosterScreen(BaseScreen):
     def action_log_delete(self) -> None:
         from ...modals import ConfirmModal
 
-        if self.focused is not self.query_one("#log-table", DataTable):
+        if self.focused is not self.query_one("#log-table", FastTable):
             self.notify("请先按 Tab 切换到值班日志，选中要删除的记录", severity="warning", markup=False)
             return
         entry = self.selected_entry()
