@@ -121,6 +121,30 @@ async def test_cells_are_one_line_of_text_never_markup():
         assert styles and styles[0].bold  # the row's own style
 
 
+async def test_the_cursor_row_follows_focus_and_theme_colours():
+    """Lines are kept between paints, but not across a change of colours (focus, theme)."""
+    app = One()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(FastTable)
+        table.add_column("名称", key="name")
+        table.set_rows(rows(3), cursor=1)
+        table.focus()
+        await pilot.pause()
+
+        def cursor_bg():
+            strip = table.render_lines(table.size.region)[2]
+            return next(iter(strip)).style.bgcolor
+
+        focused = cursor_bg()
+        app.set_focus(None)
+        await pilot.pause()
+        blurred = cursor_bg()
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert len({focused, blurred, cursor_bg()}) == 3
+        assert table.get_component_rich_style("fast-table--cursor").bgcolor == cursor_bg()
+
+
 def test_fit_cuts_by_display_cells():
     assert fit("甲乙丙", 6) == ("甲乙丙", 0)
     assert fit("甲乙丙", 8) == ("甲乙丙", 2)
