@@ -18,7 +18,6 @@ from dutydesk import bootstrap
 from dutydesk.bootstrap import open_store
 from dutydesk.store import migrations
 from dutydesk.store.paths import default_db_path
-from dutydesk.store.db import Store
 
 PKG = Path(dutydesk.__file__).parent
 

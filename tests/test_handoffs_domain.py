@@ -158,7 +158,7 @@ def test_status_change_with_stale_version_is_a_conflict(store, day):
 ])
 def test_countdown_and_pace_follow_the_date(store, freeze_today, today, countdown, pace, late):
     freeze_today(D(2024, 3, 20))
-    hid = make(store)
+    make(store)
     freeze_today(today)
     rows, _ = S.page(store)
     assert (rows[0]["countdown"], rows[0]["pace"], rows[0]["late"]) == (countdown, pace, late)
