@@ -179,7 +179,7 @@ class FastTable(ScrollView, can_focus=True):
         self._changed()
         return key
 
-    def set_rows(self, rows: Iterable[tuple[str, Sequence[object], str]], *, cursor: int | None = None) -> None:
+    def set_rows(self, rows: Iterable[tuple[object, Sequence[object], str]], *, cursor: int | None = None) -> None:
         """Replace every row: ``(key, cells, style)`` each. The cursor goes to row ``cursor``
         (default: it stays where it was), clamped to the rows; the top row shown is kept if the
         cursor is still visible. Posts :class:`RowHighlighted` once if there are rows."""
