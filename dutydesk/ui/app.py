@@ -23,7 +23,8 @@ from ..bootstrap import open_store
 from ..store.db import Store
 from ..text import clean, clean_line
 from .base import BaseScreen
-from .internals import SafeDispatch
+from .internals import (CachedStylesheet, ErrorHook, FirstFrameHook, SafeDispatch, build_mode, draw_off_screen,
+                        mode_screen)
 
 SCREENS_ORDER = [
     ("roster", "值班表", "1"),
@@ -48,7 +49,7 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
     return make
 
 
-class DutyDeskApp(SafeDispatch, App):
+class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
     """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin,
     Ctrl+Z opens the trash (回收站) to undo a delete."""
 
@@ -80,17 +81,13 @@ class DutyDeskApp(SafeDispatch, App):
         self._crash_times: list[float] = []
         self._data_version: int | None = None
         self._last_input = time.monotonic()
-        self._first_paint_done = False
         self._exit_after_paint = False
-        super().__init__()
-        from .stylesheet import CachedStylesheet
-
-        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),  # see ui/stylesheet.py
-                                           shared=css_cache)
         # Start in the first screen's mode: Textual would build its default (empty) screen,
         # style and resume it, then switch: ~15 ms of the start for a screen nobody sees.
-        self._current_mode = start
-        self._screen_stacks = {start: []}
+        self.DEFAULT_MODE = start
+        super().__init__()
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),  # see ui/internals.py
+                                           shared=css_cache)
 
     # -- lifecycle ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -108,9 +105,9 @@ class DutyDeskApp(SafeDispatch, App):
         """Build the list screens while the officer reads the first one, one per idle moment,
         so that keys 2 and 3 show a ready screen (~60 ms) instead of building it (~300 ms)."""
         for mode in PREPARED_MODES:
-            if mode != self.current_mode and mode not in self._screen_stacks:
+            if mode != self.current_mode and mode_screen(self, mode) is None:
                 try:
-                    self._init_mode(mode)  # compose and mount it, without showing it
+                    build_mode(self, mode)  # compose and mount it, without showing it
                     self.call_after_refresh(self._draw_prepared, mode)
                 except Exception as exc:  # never in the way: the screen is then built on demand
                     self.log.warning(f"preparing {mode} failed: {exc!r}")
@@ -131,29 +128,25 @@ class DutyDeskApp(SafeDispatch, App):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
-    def _display(self, screen: Screen, renderable) -> None:
-        super()._display(screen, renderable)
-        if (not self._first_paint_done and not self._batch_count and isinstance(screen, BaseScreen)
-                and type(renderable).__name__ == "LayoutUpdate"):  # the first whole screen was written
-            self._first_paint_done = True
-            import gc
+    def first_frame_written(self, screen: Screen) -> bool:
+        """A whole screen was written to the terminal (``internals.FirstFrameHook``): the first
+        one of dutydesk's screens ends the start."""
+        if not isinstance(screen, BaseScreen):
+            return False
+        import gc
 
-            gc.enable()  # off for the start (dutydesk.launch)
-            if self._exit_after_paint:
-                self.call_later(self.exit)
+        gc.enable()  # off for the start (dutydesk.launch)
+        if self._exit_after_paint:
+            self.call_later(self.exit)
+        return True
 
     def _draw_prepared(self, mode: str) -> None:
         """Style, lay out and draw a prepared screen off screen, so that showing it reuses all that."""
-        stack = self._screen_stacks.get(mode)
-        if not stack or stack[-1] is self.screen:
+        screen = mode_screen(self, mode)
+        if screen is None or screen is self.screen:
             return
-        screen = stack[-1]
         try:
-            if screen._css_update_count != self._css_update_count:  # as refresh_css does for a stack
-                self.stylesheet.update(screen, animate=False)
-                screen._css_update_count = self._css_update_count
-            screen._compositor.reflow(screen, self.size)
-            screen._compositor.render_update(full=True)
+            draw_off_screen(self, screen)
         except Exception as exc:  # only a head start: showing it draws it anyway
             self.log.warning(f"drawing {mode} failed: {exc!r}")
 
@@ -161,8 +154,7 @@ class DutyDeskApp(SafeDispatch, App):
         """As Textual's, without its 50 ms pause before the first frame when the screen is built
         and up to date (nothing to hide: it is shown as it was). A screen that will reload or is
         built now keeps the pause, so a half-updated frame is never shown."""
-        stack = self._screen_stacks.get(mode)
-        screen = stack[-1] if stack else None
+        screen = mode_screen(self, mode)
         self._switch_without_delay = isinstance(screen, BaseScreen) and screen.is_fresh()
         try:
             return super().switch_mode(mode)
@@ -325,19 +317,23 @@ class DutyDeskApp(SafeDispatch, App):
         except Exception:  # the database itself may be what failed
             return []
 
-    def _handle_exception(self, error: Exception) -> None:
+    def handle_error(self, error: Exception) -> bool:
+        """An exception Textual did not expect (a handler, a worker, a callback;
+        ``internals.ErrorHook``): shown (``UserError``) or reported, and the app goes on. False:
+        Textual's default follows (traceback and exit), in strict mode (tests) or if reporting
+        failed."""
         if self.strict:
-            super()._handle_exception(error)
-            return
+            return False
         if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
             error = error.error  # a thread worker (import, export): report what it raised
         if isinstance(error, UserError):
             self.notify(error.report() if isinstance(error, ValidationError) else str(error), severity="error", markup=False)
-            return
+            return True
         try:
             self.report_crash(error)
         except Exception:
-            super()._handle_exception(error)
+            return False
+        return True
 
 
 def _freeze_heap() -> None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -19,6 +19,7 @@ from ...base import UNDO_HINT
 from ...downloads import show_exported
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, show_history
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
 from ...workers import run_in_thread
 from ..record_list import RecordListScreen
@@ -132,7 +133,7 @@ class HandoffsScreen(RecordListScreen):
     def describe(self, record_id: int) -> str:
         return detail.describe(self.store, record_id, dates.today())
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self.show_detail()
 

@@ -104,7 +104,7 @@ class PetitionFiles:
     def action_export(self) -> None:
         from ....petitions.export import export_dir, export_petitions
 
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
         def done(req: ExportRequest | None) -> None:

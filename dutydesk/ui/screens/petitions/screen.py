@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -31,6 +31,7 @@ from ....petitions.queries import batch_choices
 from ...base import UNDO_HINT
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, MessageModal
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
 from ..record_list import RecordListScreen, set_text
@@ -80,7 +81,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
         Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
         Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
-        # DataTable's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
+        # the list's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
         Binding("pagedown", "turn_page(1)", "下一页", id="petitions.next_page", show=False, priority=True),
         Binding("pageup", "turn_page(-1)", "上一页", id="petitions.prev_page", show=False, priority=True),
     ]
@@ -114,7 +115,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         self.show_detail()
 
     # -- data ---------------------------------------------------------------------------
-    def _select(self, widget_id: str):
+    def filter_value(self, widget_id: str):
         value = self.query_one(widget_id, Select).value
         return None if value is Select.NULL or value in (None, "") else value
 
@@ -122,10 +123,10 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     def filters(self) -> search.Filters:
         return search.Filters(
             text=self.query_one("#pf-search", Input).value,
-            batch_id=self._select("#pf-batch"),
-            unit=self._select("#pf-unit") or "",
-            ptype=self._select("#pf-type") or "",
-            status=self._select("#pf-status") or "",
+            batch_id=self.filter_value("#pf-batch"),
+            unit=self.filter_value("#pf-unit") or "",
+            ptype=self.filter_value("#pf-type") or "",
+            status=self.filter_value("#pf-status") or "",
             overdue_only=self.query_one("#pf-overdue", Checkbox).value,
         )
 
@@ -170,7 +171,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         text = f"超期 {c['overdue']} 件 · 今日到期 {c['due_today']} 件 · 待交办 {c['waiting']} 件 · " \
                f"办理时限 {deadline_text(self.store)}"
         warning = due_date_for(self.store, today)[1]
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         if batch_id:
             b = batch_summary(self.store, batch_id)
             text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
@@ -185,7 +186,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         return detail_text(self.store, record_id, reveal=False) \
             + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）"
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._detail_later()
 
@@ -260,7 +261,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
 
     # -- intake and edit ----------------------------------------------------------------
     def action_add(self) -> None:
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
         def saved(outcome: EditOutcome[int]) -> None:
@@ -338,7 +339,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
                                           "可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_batch(self) -> None:
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         if not batch_id:
             row = self.selected()
             if row is None:

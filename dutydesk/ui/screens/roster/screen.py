@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from .... import dates
 from ....errors import UserError, ValidationError
@@ -22,7 +22,6 @@ from ....roster.shifts import Shift
 from ....workdays import WorkCalendar
 from ...base import BaseScreen
 from ...downloads import show_exported
-from ...widgets.cells import plain
 from ...widgets.fast_table import FastTable
 from ...workers import run_in_thread
 from .log_panel import LOG_COLUMNS, DutyLogPanel
@@ -77,16 +76,16 @@ class RosterScreen(DutyLogPanel, BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-period", classes="screen-title", markup=False)
-        yield FastTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="roster-table")
         yield Static("", id="roster-status", markup=False)
         yield Static("", id="log-title", markup=False)
-        yield FastTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="log-table")
 
     def on_mount(self) -> None:
-        roster = self.query_one("#roster-table", DataTable)
+        roster = self.query_one("#roster-table", FastTable)
         for key, label in ROSTER_COLUMNS:
             roster.add_column(label, key=key)
-        log = self.query_one("#log-table", DataTable)
+        log = self.query_one("#log-table", FastTable)
         for key, label in LOG_COLUMNS:
             log.add_column(label, key=key)
         self.anchor = self.duty_slot()[0]
@@ -127,12 +126,12 @@ class RosterScreen(DutyLogPanel, BaseScreen):
             return
         duty_day, duty_shift = self.duty_slot()
         duty_key = f"{duty_day.isoformat()}|{duty_shift.name}"
-        table = self.query_one("#roster-table", DataTable)
+        table = self.query_one("#roster-table", FastTable)
         keep = self.selected_slot().key if (self.slots and not to_duty_slot) else duty_key
         start, end = self.period()
         cal = WorkCalendar(self.store)
         self.slots = service.load_range(self.store, start, end, calendar=cal)
-        table.clear()
+        rows = []
         for slot in self.slots:
             real = [c for c in slot.conflicts if c != service.NOT_ROSTERED]
             style = "bold red" if real else ("dim" if slot.id is None else "")
@@ -141,9 +140,9 @@ class RosterScreen(DutyLogPanel, BaseScreen):
             mark = "▶" if slot.key == duty_key else " "
             cells = [mark + dates.cn_date(slot.date, year=False), slot.weekday, slot.holiday, slot.shift,
                      slot.leader_name, slot.member_names, slot.phones, slot.note.split("\n")[0], "；".join(slot.conflicts)]
-            table.add_row(*(plain(c, style) for c in cells), key=slot.key)
+            rows.append((slot.key, cells, style))
         keys = [s.key for s in self.slots]
-        table.move_cursor(row=keys.index(keep) if keep in keys else 0, animate=False)
+        table.set_rows(rows, cursor=keys.index(keep) if keep in keys else 0)
         what = {"days": f"{dates.cn_date(start, year=False)}起 7 天", "week": f"第{start.isocalendar()[1]}周",
                 "month": f"{start.year}年{start.month}月"}[self.view]
         self.query_one("#roster-period", Static).update(
@@ -170,20 +169,20 @@ class RosterScreen(DutyLogPanel, BaseScreen):
         return has_active_people(self.store)
 
     def selected_slot(self) -> service.Slot:
-        table = self.query_one("#roster-table", DataTable)
+        table = self.query_one("#roster-table", FastTable)
         row = table.cursor_row
         return self.slots[row] if 0 <= row < len(self.slots) else self.slots[0]
 
-    @on(DataTable.RowHighlighted, "#roster-table")
+    @on(FastTable.RowHighlighted, "#roster-table")
     def _slot_changed(self) -> None:
         if self._ready and self.slots and self.log_slot != (self.selected_slot().date, self.selected_slot().shift):
             self.refresh_log()
 
-    @on(DataTable.RowSelected, "#roster-table")
+    @on(FastTable.RowChosen, "#roster-table")
     def _slot_chosen(self) -> None:
         self.action_edit_day()
 
-    @on(DataTable.RowSelected, "#log-table")
+    @on(FastTable.RowChosen, "#log-table")
     def _entry_chosen(self) -> None:
         self.action_log_edit()
 
@@ -301,7 +300,7 @@ class RosterScreen(DutyLogPanel, BaseScreen):
     def action_history(self) -> None:
         from ...modals import show_history
 
-        if self.focused is self.query_one("#log-table", DataTable):
+        if self.focused is self.query_one("#log-table", FastTable):
             entry = self.selected_entry()
             if entry:
                 show_history(self.app, self.store, "duty_log", entry.id, title="值班日志修改记录",
