@@ -10,7 +10,6 @@ from typing import Callable, Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -25,6 +24,7 @@ from ..text import clean, clean_line
 from .base import BaseScreen
 from .internals import (CachedStylesheet, ErrorHook, FirstFrameHook, SafeDispatch, build_mode, draw_off_screen,
                         mode_screen)
+from .keys import keymap
 
 SCREENS_ORDER = [
     ("roster", "值班表", "1"),
@@ -58,17 +58,12 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
     MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "settings")}
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS = [
-        Binding("1", "goto('roster')", "值班表", id="app.goto_roster"),
-        Binding("2", "goto('petitions')", "信访件", id="app.goto_petitions"),
-        Binding("3", "goto('handoffs')", "问题交办", id="app.goto_handoffs"),
-        Binding("4", "goto('bulletin')", "工作简报", id="app.goto_bulletin"),
-        Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
-        Binding("f5", "export_bulletin", "导出简报", id="app.export_bulletin", priority=True),
-        Binding("ctrl+z", "trash", "回收站", id="app.trash"),
-        Binding("ctrl+p", "command_palette", "命令", id="app.palette", priority=True),
-        Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
-    ]
+    BINDINGS = keymap("app", [
+        ("1", "goto('roster')", "值班表", "goto_roster"), ("2", "goto('petitions')", "信访件", "goto_petitions"),
+        ("3", "goto('handoffs')", "问题交办", "goto_handoffs"), ("4", "goto('bulletin')", "工作简报", "goto_bulletin"),
+        ("0", "goto('settings')", "设置", "goto_settings"), ("f5", "export_bulletin", "导出简报"),
+        ("ctrl+z", "trash", "回收站"), ("ctrl+p", "command_palette", "命令", "palette"), ("ctrl+q", "quit", "退出"),
+    ], priority={"export_bulletin", "command_palette", "quit"})
 
     def __init__(self, store: Store, *, strict: bool = False, start: str = "roster", prepare: bool = False,
                  css_cache: dict | None = None):

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
 from ..internals import SafeDispatch
 from .fast_table import FastTable
+from ..keys import keymap
 
 
 @dataclass
@@ -36,10 +36,9 @@ class PagedTable(SafeDispatch, Vertical):
     counted right after it is painted (counting a broad search takes longer than its page).
     """
 
-    BINDINGS = [
-        Binding("pagedown,ctrl+down", "next_page", "下一页", id="table.next_page", show=False, priority=True),
-        Binding("pageup,ctrl+up", "prev_page", "上一页", id="table.prev_page", show=False, priority=True),
-    ]
+    BINDINGS = keymap("table", [], hidden=[
+        ("pagedown,ctrl+down", "next_page", "下一页"), ("pageup,ctrl+up", "prev_page", "上一页"),
+    ], priority={"next_page", "prev_page"})
 
     class Chosen(Message):
         """Enter on a row."""

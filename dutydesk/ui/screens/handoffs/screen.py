@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Select, Static
 
@@ -24,6 +23,7 @@ from ...widgets.paged_table import Column, PagedTable
 from ...workers import run_in_thread
 from ..record_list import RecordListScreen
 from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
+from ...keys import keymap
 
 COLUMNS = [
     Column("problem_no", "问题编号", 13),
@@ -67,20 +67,13 @@ class HandoffsScreen(RecordListScreen):
     DETAIL = "#hf-detail"
     PICK_FIRST = "请先在列表中选择一个问题"
     EMPTY = "（没有符合条件的问题。按 a 新增，按 g 从信访件生成）"
-    BINDINGS = [
-        Binding("a", "add", "新增", id="handoffs.add"),
-        Binding("e", "edit", "编辑", id="handoffs.edit"),
-        Binding("p", "progress", "添加进展", id="handoffs.progress"),
-        Binding("s", "status", "变更状态", id="handoffs.status"),
-        Binding("k", "recheck", "回头看", id="handoffs.recheck"),
-        Binding("g", "from_petition", "从信访件生成", id="handoffs.from_petition"),
-        Binding("u", "summary", "按单位汇总", id="handoffs.summary"),
-        Binding("h", "history", "历史", id="handoffs.history"),
-        Binding("d,delete", "delete", "删除", id="handoffs.delete", show=False),
-        Binding("x", "export", "导出台账", id="handoffs.export"),
-        Binding("f", "focus_filters", "筛选", id="handoffs.filters", show=False),
-        Binding("escape", "focus_table", "回到列表", id="handoffs.focus_table", show=False),
-    ]
+    BINDINGS = keymap("handoffs", [
+        ("a", "add", "新增"), ("e", "edit", "编辑"), ("p", "progress", "添加进展"), ("s", "status", "变更状态"),
+        ("k", "recheck", "回头看"), ("g", "from_petition", "从信访件生成"), ("u", "summary", "按单位汇总"),
+        ("h", "history", "历史"), ("x", "export", "导出台账"),
+    ], hidden=[
+        ("d,delete", "delete", "删除"), ("f", "focus_filters", "筛选", "filters"), ("escape", "focus_table", "回到列表"),
+    ])
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:

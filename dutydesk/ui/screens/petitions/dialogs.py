@@ -11,7 +11,6 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
@@ -21,6 +20,7 @@ from ....errors import UserError
 from ....text import clean, clean_line
 from ...internals import SafeDispatch
 from ...modals import FormModal, field, typed_day
+from ...keys import keymap
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -123,10 +123,9 @@ class ExportForm(FormModal[ExportRequest]):
 class ReportModal(SafeDispatch, ModalScreen[bool]):
     """A long report (an import preview) with a question: Y / Enter = yes, N / Esc = no."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "确认", id="petitions.report.yes"),
-        Binding("n,escape", "answer(False)", "取消", id="petitions.report.no"),
-    ]
+    BINDINGS = keymap("petitions.report", [
+        ("y,enter", "answer(True)", "确认", "yes"), ("n,escape", "answer(False)", "取消", "no"),
+    ])
 
     def __init__(self, title: str, body: str, *, yes: str = "确认导入", no: str = "取消", ask: bool = True):
         super().__init__(classes="dialog-screen")
@@ -160,10 +159,9 @@ class RepeatChoice:
 class RepeatModal(SafeDispatch, ModalScreen[list[RepeatChoice]]):
     """Possible repeats found on intake: tick the ones to link (Ctrl+S links, Esc skips)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "关联所选", id="petitions.repeats.save"),
-        Binding("escape", "skip", "跳过", id="petitions.repeats.skip"),
-    ]
+    BINDINGS = keymap("petitions.repeats", [
+        ("ctrl+s", "save", "关联所选"), ("escape", "skip", "跳过"),
+    ])
 
     def __init__(self, choices: list[RepeatChoice], title: str = "疑似重复件：勾选确认为重复的"):
         super().__init__(classes="dialog-screen")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -38,6 +37,7 @@ from ..record_list import RecordListScreen, set_text
 from .dialogs import RepeatChoice, RepeatModal
 from .files import PetitionFiles
 from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
+from ...keys import keymap
 
 COLUMNS = [
     Column("mark", "标记", 8),
@@ -60,31 +60,16 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     DETAIL = "#pf-detail"
     PICK_FIRST = "请先在列表中选择一件信访件"
     EMPTY = "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
-    BINDINGS = [
-        Binding("a", "add", "新增", id="petitions.add"),
-        Binding("e", "edit", "编辑", id="petitions.edit"),
-        Binding("i", "import", "导入", id="petitions.import"),
-        Binding("t", "hand_over", "交办", id="petitions.hand_over"),
-        Binding("r", "result", "录入结果", id="petitions.result"),
-        Binding("p", "publish", "公开", id="petitions.publish"),
-        Binding("s", "status", "状态", id="petitions.status"),
-        Binding("h", "history", "历史", id="petitions.history"),
-        Binding("l", "repeats", "重复件", id="petitions.repeats"),
-        Binding("u", "import_results", "导入结果", id="petitions.import_results"),
-        Binding("x", "export", "导出", id="petitions.export"),
-        # the footer is full at 160 columns (the app's 1-4 would be cut): these two are in Ctrl+P and the README
-        Binding("n", "notice", "交办通知", id="petitions.notice", show=False),
-        Binding("c", "chase", "催办通知", id="petitions.chase", show=False),
-        Binding("b", "batch", "批次", id="petitions.batch"),
-        Binding("d", "delete", "删除", id="petitions.delete", show=False),
-        Binding("slash", "focus_search", "搜索", id="petitions.search"),
-        Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
-        Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
-        Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
-        # the list's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
-        Binding("pagedown", "turn_page(1)", "下一页", id="petitions.next_page", show=False, priority=True),
-        Binding("pageup", "turn_page(-1)", "上一页", id="petitions.prev_page", show=False, priority=True),
-    ]
+    BINDINGS = keymap("petitions", [
+        ("a", "add", "新增"), ("e", "edit", "编辑"), ("i", "import", "导入"), ("t", "hand_over", "交办"),
+        ("r", "result", "录入结果"), ("p", "publish", "公开"), ("s", "status", "状态"), ("h", "history", "历史"),
+        ("l", "repeats", "重复件"), ("u", "import_results", "导入结果"), ("x", "export", "导出"), ("b", "batch", "批次"),
+        ("slash", "focus_search", "搜索", "search"), ("f", "toggle_overdue", "仅超期", "overdue"),
+    ], hidden=[
+        ("n", "notice", "交办通知"), ("c", "chase", "催办通知"), ("d", "delete", "删除"), ("escape", "focus_table", "回到列表"),
+        ("down", "focus_table", "回到列表", "down_to_table"), ("pagedown", "turn_page(1)", "下一页", "next_page"),
+        ("pageup", "turn_page(-1)", "上一页", "prev_page"),
+    ], priority={"turn_page(1)", "turn_page(-1)"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from .... import dates
@@ -25,6 +24,7 @@ from ...downloads import show_exported
 from ...widgets.fast_table import FastTable
 from ...workers import run_in_thread
 from .log_panel import LOG_COLUMNS, DutyLogPanel
+from ...keys import keymap
 
 if TYPE_CHECKING:
     from .forms import GenerateValue, LeaveValue, SwapValue
@@ -41,27 +41,16 @@ ROSTER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("holiday", "节假
 
 class RosterScreen(DutyLogPanel, BaseScreen):
     SCREEN_TITLE = "值班表"
-    BINDINGS = [
-        Binding("d", "view('days')", "今天起", id="roster.view_days", show=False),
-        Binding("w", "view('week')", "周", id="roster.view_week", show=False),
-        Binding("m", "view('month')", "月", id="roster.view_month", show=False),
-        Binding("left_square_bracket", "shift_period(-1)", "上一段", id="roster.prev", show=False),
-        Binding("right_square_bracket", "shift_period(1)", "下一段", id="roster.next", show=False),
-        Binding("g", "generate", "排班生成", id="roster.generate"),
-        Binding("e", "edit_day", "编辑当日", id="roster.edit_day"),
-        Binding("s", "swap", "调班", id="roster.swap"),
-        Binding("v", "leave", "请假", id="roster.leave"),
-        Binding("p", "people", "人员管理", id="roster.people"),
-        Binding("n", "log_add", "记录日志", id="roster.log_add"),
-        Binding("x", "log_done", "办结/重开", id="roster.log_done", show=False),
-        Binding("delete,D", "log_delete", "删除日志", id="roster.log_delete", show=False),
-        Binding("b", "report_safe", "无事报平安", id="roster.report_safe"),
-        Binding("j", "handover", "交班", id="roster.handover"),
-        Binding("k", "takeover", "接班", id="roster.takeover", show=False),
-        Binding("h", "history", "历史", id="roster.history", show=False),
-        Binding("E", "export", "导出值班表", id="roster.export", show=False),
-        Binding("I", "import", "导入值班表", id="roster.import", show=False),
-    ]
+    BINDINGS = keymap("roster", [
+        ("g", "generate", "排班生成"), ("e", "edit_day", "编辑当日"), ("s", "swap", "调班"), ("v", "leave", "请假"),
+        ("p", "people", "人员管理"), ("n", "log_add", "记录日志"), ("b", "report_safe", "无事报平安"), ("j", "handover", "交班"),
+    ], hidden=[
+        ("d", "view('days')", "今天起", "view_days"), ("w", "view('week')", "周", "view_week"),
+        ("m", "view('month')", "月", "view_month"), ("left_square_bracket", "shift_period(-1)", "上一段", "prev"),
+        ("right_square_bracket", "shift_period(1)", "下一段", "next"), ("x", "log_done", "办结/重开"),
+        ("delete,D", "log_delete", "删除日志"), ("k", "takeover", "接班"), ("h", "history", "历史"),
+        ("E", "export", "导出值班表"), ("I", "import", "导入值班表"),
+    ])
 
     def __init__(self) -> None:
         super().__init__()
