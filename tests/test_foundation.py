@@ -17,6 +17,7 @@ from dutydesk import registry
 from dutydesk import bootstrap
 from dutydesk.bootstrap import open_store
 from dutydesk.store import migrations
+from dutydesk.store.db import Store
 from dutydesk.store.paths import default_db_path
 
 PKG = Path(dutydesk.__file__).parent
@@ -307,19 +308,23 @@ def _schema(conn) -> list[tuple]:
 
 
 # Migrations added since 0.1.0 (each only adds tables, triggers and indexes); the release's own stay as they were.
-# what this version adds to a 0.1.0 database: the petitioners' names (public_text), indexes of the 回收站
-SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m005_petitioner_names",
-                 "dutydesk.handoffs:m003_deleted_entries"]
-SINCE_RELEASE_OBJECTS = {"petitioner_names", "petitioner_names_ai", "petitioner_names_au", "batches_deleted",
+# what this version adds to a 0.1.0 database: the letters (交办通知/催办通知), web logins, the petitioners' names
+# (public_text) and indexes of the 回收站
+SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_letters",
+                 "dutydesk.petitions:m005_petitioner_names", "dutydesk.handoffs:m002_letter_handoffs",
+                 "dutydesk.handoffs:m003_deleted_entries", "dutydesk.users:m001_users"]
+SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
+                         "letter_handoffs", "letter_handoffs_letter", "users", "login_failures",
+                         "petitioner_names", "petitioner_names_ai", "petitioner_names_au", "batches_deleted",
                          "roster_days_deleted", "handovers_deleted", "handoff_progress_deleted",
                          "handoff_rechecks_deleted"}
+SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
+                          "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 
 
 def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
     """0.1.0's tables, indexes, rows and settings are untouched; only the migrations added since run."""
     import shutil
-
-    from dutydesk.store.db import Store
 
     path = tmp_path / "old.db"
     shutil.copy(RELEASE_DB, path)
@@ -329,6 +334,7 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     old_counts = {t: before.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
     old_applied = before.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
     names = {r[0] for r in before.execute("SELECT petitioner_name FROM petitions WHERE length(petitioner_name) >= 2")}
+    old_settings = dict(before.execute("SELECT key, value FROM settings").fetchall())
     before.close()
     assert old_counts["petitions"] == 45 and old_counts["handoffs"] == 13
     plain = Store(path)  # not migrated yet: only what was added since the release is pending
@@ -342,9 +348,13 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     new_schema = _schema(after)
     assert set(old_schema) <= set(new_schema)  # not a column or index of the release changed
     assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
-    grown = {"_sqlite_migrations"}  # the migrations added
+    grown = {"_sqlite_migrations", "settings"}  # the migrations added, the new settings' defaults (checked below)
     assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables if t not in grown} \
         == {t: n for t, n in old_counts.items() if t not in grown}
+    settings = dict(after.execute("SELECT key, value FROM settings").fetchall())
+    assert {k: settings[k] for k in old_settings} == old_settings and set(settings) - set(old_settings) \
+        == SINCE_RELEASE_SETTINGS
+    assert after.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
     assert {r[0] for r in after.execute("SELECT name FROM petitioner_names")} == {n.replace(" ", "") for n in names}
     applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
     assert sorted(set(applied) - set(old_applied)) == sorted(tuple(m.split(":")) for m in SINCE_RELEASE)

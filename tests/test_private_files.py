@@ -382,3 +382,26 @@ async def test_f5_asks_before_overwriting_a_bulletin_file_dutydesk_did_not_write
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert files.is_ours(docx) and docx.read_bytes()[:2] == b"PK"
+
+
+def test_letters_replace_a_planted_link_and_refuse_a_foreign_file_without_force(filled, tmp_path, run_cli):
+    from dutydesk.petitions import letters
+    from dutydesk.petitions.workflow import hand_over
+
+    hand_over(filled, filled.scalar("SELECT id FROM petitions"), "零陵区", day=DAY)
+    out = tmp_path / "letters"
+    (target,) = letters.notice_targets(filled, 1, out_dir=out, with_contact=True)
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("不要动我", encoding="utf-8")
+    target.symlink_to(victim)
+    assert letters.write_notices(filled, 1, out_dir=out, with_contact=True) == [target]
+    assert not target.is_symlink() and mode_of(target) == 0o600 and victim.read_text(encoding="utf-8") == "不要动我"
+    target.unlink()
+    target.write_bytes(b"someone's own letter")
+    with pytest.raises(NotOursError):
+        letters.write_notices(filled, 1, out_dir=out, with_contact=True)
+    r = run_cli("petitions", "notice", "--batch", "1", "--with-contact", "-o", str(out))
+    assert r.exit_code == 1 and "--force" in r.stderr and target.read_bytes() == b"someone's own letter"
+    r = run_cli("petitions", "notice", "--batch", "1", "--with-contact", "-o", str(out), "--force")
+    assert r.exit_code == 0 and files.is_ours(target) and mode_of(target) == 0o600

@@ -3,7 +3,7 @@
 spaces, dots, full-width digits, a bracketed area code), names with spaces between their
 characters, and any stored petitioner's name quoted in any petition; it serves every public
 output: the --public table (.csv, .xlsx, .docx), ``petitions list`` / ``show``, the TUI's list,
-a problem made from a petition, the 回收站, the repeat candidates."""
+a problem made from a petition, the 回收站, the repeat candidates, the letters (交办通知)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ from dutydesk.petitions.export import export_petitions
 from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition, update_petition
 from dutydesk.petitions.privacy import NameIndex, names_index, public_text
 from dutydesk.petitions.repeats.finder import repeat_candidates
-from dutydesk.petitions.workflow import ResultInput, record_result
+from dutydesk.petitions import letters
+from dutydesk.petitions.workflow import ResultInput, hand_over, record_result
 from dutydesk.text import mask_numbers
 
 DAY = dt.date(2024, 3, 13)
@@ -209,6 +210,7 @@ def test_identities_written_every_way_never_reach_a_public_output(freeze_today, 
                 "D2HH202403130002", "养殖场" + words[0], "道县", ["水"], petitioner_name=name_b, petitioner_phone=pb[0]))
             record_result(store, pid_a, ResultInput(kind="已办结", date=DAY, investigation="经查，" + quoted,
                                                     handling=f"已回复{written_b}", truth="属实"))
+            hand_over(store, pid_a, "零陵区", day=DAY)
             hid = links.create_from_petition(store, pid_a)
             outputs = {fmt: read_back(export_petitions(store, tmp / f"public{fmt}", public=True))
                        for fmt in (".csv", ".xlsx", ".docx")}
@@ -218,6 +220,9 @@ def test_identities_written_every_way_never_reach_a_public_output(freeze_today, 
             outputs["list --search"] = run_cli(db, "petitions", "list", "--search", "化工厂")
             outputs["show"] = run_cli(db, "petitions", "show", "D2HH202403130001")
             outputs["detail pane"] = detail_text(store, pid_a, reveal=False)
+            for fmt in ("docx", "xlsx"):  # the 交办通知 and the unit's results sheet, without contact
+                outputs[f"letter {fmt}"] = "\n".join(read_back(path) for path in letters.write_notices(
+                    store, 1, fmt=fmt, out_dir=tmp / "letters", day=DAY))
             rows, _ = search.page(store, search.Filters(), DAY, 0, 30)  # what the TUI's list shows
             outputs["tui list"] = "\n".join(r["content"] + r["petitioner"] for r in rows)
             outputs["repeat candidates"] = "\n".join(
@@ -237,7 +242,7 @@ def test_identities_written_every_way_never_reach_a_public_output(freeze_today, 
 
 
 async def test_the_tui_list_shows_the_content_made_public(make_test_app, store, freeze_today):
-    from textual.widgets import DataTable
+    from dutydesk.ui.widgets.fast_table import FastTable
 
     freeze_today(DAY)
     bid = add_batch(store, 1, DAY)
@@ -246,7 +251,7 @@ async def test_the_tui_list_shows_the_content_made_public(make_test_app, store, 
     app = make_test_app(start="petitions")
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#pf-table").query_one(DataTable)
+        table = app.screen.query_one("#pf-table").query_one(FastTable)
         shown = "\n".join(str(c) for i in range(table.row_count) for c in table.get_row_at(i))
         assert "说化工厂" in shown and "欧**" in shown
         assert "欧阳锋" not in names_only(shown) and "13812345679" not in digits_only(shown)

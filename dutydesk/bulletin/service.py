@@ -373,6 +373,12 @@ def render_bulletin_text(store: Store, bulletin_id: int) -> str:
 
 
 # -- issue and correct --------------------------------------------------------------------
+def _petition_work(store: Store, day: dt.date | str) -> bool:
+    from ..petitions.stats import has_activity
+
+    return has_activity(store, dates.from_iso(day) if isinstance(day, str) else day)
+
+
 def issue(store: Store, day: dt.date | str) -> BulletinDoc:
     """Freeze the bulletin of ``day`` as sent (idempotent: an issued one is returned as is)."""
     with store.write():
@@ -380,8 +386,10 @@ def issue(store: Store, day: dt.date | str) -> BulletinDoc:
         if row is not None and row["status"] == "issued":
             return BulletinDoc.from_json(row["snapshot"])
         if row is None or not (items(store, row["id"]) or row["petition_text_override"]):
-            raise UserError(f"{dates.cn_date(_day(day))}的简报还没有内容（在工作简报界面按 a 新增新闻，"
-                            "或 dutydesk bulletin add）")
+            if not _petition_work(store, day):  # a day with nothing at all
+                raise UserError(f"{dates.cn_date(_day(day))}的简报还没有内容（在工作简报界面按 a 新增新闻，"
+                                "或 dutydesk bulletin add）")
+            row = row or ensure_draft(store, day)  # the generated petition section is the day's content
         number = row["number"] or next_number(store)
         clash = store.one(
             "SELECT date FROM bulletins WHERE number = ? AND status = 'issued' AND date <> ? AND deleted_at IS NULL",
@@ -433,13 +441,8 @@ def file_stem(doc: BulletinDoc) -> str:
 
 
 def _stem(bulletin_title: str, day: str, number: int, revision: int) -> str:
-    title = _BAD_NAME.sub("", bulletin_title) or "工作简报"
-    stem = f"{title}-{day}-第{number}期"
-    if revision == 2:
-        stem += "-更正"
-    elif revision > 2:
-        stem += f"-更正{revision - 1}"
-    return stem
+    stem = f"{_BAD_NAME.sub('', bulletin_title) or '工作简报'}-{day}-第{number}期"
+    return stem + ("" if revision < 2 else "-更正" if revision == 2 else f"-更正{revision - 1}")
 
 
 def render_bytes(doc: BulletinDoc, fmt: str) -> bytes:
@@ -467,18 +470,12 @@ def export_formats(store: Store, day: dt.date, formats: tuple[str, ...] = FORMAT
         if fmt not in FORMATS:
             raise UserError(f"未知的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
     doc = issue(store, day)
-    paths = _targets(store, file_stem(doc), formats, out_dir, target)
+    paths = export_targets(store, day, formats, out_dir=out_dir, target=target)  # (issued: its snapshot's names)
     for path in paths:  # all refused before one is written
         check_target(path, force=force)
     for fmt, path in zip(formats, paths):
         write_private(path, render_bytes(doc, fmt), force=force)
     return paths
-
-
-def _targets(store: Store, stem: str, formats: tuple[str, ...], out_dir: Path | None,
-             target: Path | None) -> list[Path]:
-    folder = Path(out_dir).expanduser() if out_dir else exports_dir(store)
-    return [Path(target).expanduser() if target and len(formats) == 1 else folder / f"{stem}.{fmt}" for fmt in formats]
 
 
 def export_targets(store: Store, day: dt.date, formats: tuple[str, ...] = FORMATS, *,
@@ -491,7 +488,8 @@ def export_targets(store: Store, day: dt.date, formats: tuple[str, ...] = FORMAT
     else:
         stem = _stem(refdata.get_setting(store, "bulletin_title") or "工作简报", _day(day),
                      row["number"] if row and row["number"] else next_number(store), row["revision"] if row else 1)
-    return _targets(store, stem, formats, out_dir, target)
+    folder = Path(out_dir).expanduser() if out_dir else exports_dir(store)
+    return [Path(target).expanduser() if target and len(formats) == 1 else folder / f"{stem}.{fmt}" for fmt in formats]
 
 
 def export_bulletin(store: Store, day: dt.date, out_dir: Path | None = None, *, force: bool = False) -> list[Path]:

@@ -77,6 +77,48 @@ def export_cmd(obj, output: str, batch: int | None, public: bool, no_close_colum
     click.echo(f"已导出：{path}")
 
 
+@group.command("notice")
+@click.option("--batch", type=int, required=True, help="批次号")
+@click.option("--unit", help="只生成这一牵头责任单位的")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx"]), default="docx", show_default=True,
+              help="docx：交办通知；xlsx：单位填报的办理结果表（可用 petitions results 导回）")
+@click.option("-o", "--output", "out_dir", type=click.Path(),
+              help="输出文件夹（默认：导出文件夹；只写名称时也在导出文件夹中，./名称 为当前文件夹）")
+@click.option("--with-contact", is_flag=True, help="附信访人姓名、电话、地址供回访（标注注意保密，文件仅本人可读）")
+@force_option
+@pass_ctx
+def notice_cmd(obj, batch: int, unit: str | None, fmt: str, out_dir: str | None, with_contact: bool,
+               force: bool) -> None:
+    """交办通知：一个批次中每个牵头责任单位一份，打印写出的每个文件。"""
+    from ..petitions.export import export_dir
+    from ..petitions.letters import write_notices
+
+    folder = output_path(out_dir, export_dir(obj.store)) if out_dir else None
+    for path in write_notices(obj.store, batch, unit=unit, fmt=fmt, out_dir=folder, with_contact=with_contact,
+                              force=force):
+        click.echo(str(path))
+
+
+@group.command("chase")
+@click.option("--date", "day", callback=parse_date_option, help="催办日期（默认今天）")
+@click.option("--within", type=click.IntRange(0, 30), help="一并催办N个工作日内到期的（默认按设置 chase_window_days）")
+@click.option("-o", "--output", "out_dir", type=click.Path(),
+              help="输出文件夹（默认：导出文件夹；只写名称时也在导出文件夹中，./名称 为当前文件夹）")
+@force_option
+@pass_ctx
+def chase_cmd(obj, day: dt.date | None, within: int | None, out_dir: str | None, force: bool) -> None:
+    """催办通知：超期或即将到期的信访件和交办问题，每个责任单位一份，另附一份汇总表。"""
+    from ..handoffs.chase import write_chase
+    from ..petitions.export import export_dir
+
+    folder = output_path(out_dir, export_dir(obj.store)) if out_dir else None
+    result = write_chase(obj.store, day, within=within, out_dir=folder, force=force)
+    for path in result.paths:
+        click.echo(str(path))
+    if result.warning:
+        click.echo(result.warning, err=True)
+
+
 @group.command("batches")
 @pass_ctx
 def batches_cmd(obj) -> None:
@@ -130,11 +172,12 @@ def _limit(value: int | None) -> int | None:
 @click.option("--type", "ptype", help="污染类型")
 @click.option("--status", help="状态")
 @click.option("--overdue", is_flag=True, help="只列超期件")
+@click.option("--no-notice", "no_notice", is_flag=True, help="只列未发交办通知的件（已交办）")
 @click.option("--search", "text", default="", help="搜索受理编号和内容")
 @click.option("--limit", type=int, default=100, show_default=True, callback=lambda ctx, param, value: _limit(value),
               help="最多列出几件（正整数）")
 @pass_ctx
-def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
+def list_cmd(obj, batch, unit, ptype, status, overdue, no_notice, text, limit) -> None:
     """列出信访件（超期、今日到期在前；信访人已隐去）。"""
     from .. import dates
     from ..refdata import resolve_unit
@@ -149,7 +192,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
             raise UserError(f"第{batch}批不存在")
         batch_id = b["id"]
     filters = Filters(text=text, batch_id=batch_id, unit=resolve_unit(store, unit) if unit else "",
-                      ptype=ptype or "", status=status or "", overdue_only=overdue)
+                      ptype=ptype or "", status=status or "", overdue_only=overdue, not_notified=no_notice)
     rows, total = page(store, filters, dates.today(), 0, limit)  # the content made public (search.page)
     echo_table(rows, ["mark", "case_no", "batch_no", "unit", "pollution_types", "petitioner", "lead_unit",
                       "due_date", "status", "content"])

@@ -6,7 +6,7 @@ from ..manifest import Manifest
 from ..store.db import Store
 from ..text import mask_name
 from ..trash import Kind
-from . import schema
+from . import letter_log, schema
 
 
 def _label(store: Store, row: dict) -> str:
@@ -41,4 +41,5 @@ MANIFEST = Manifest(
         Kind("petitions", "petitions", "信访件", _label, _restore),
         Kind("batches", "batches", "批次", _batch_label, _batch_restore),
     ),
+    settings=letter_log.SETTINGS,  # 文号, the letters' templates and the 催办 window are checked when set
 )

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from ..store.db import Store
 from ..errors import UserError
 from ..text import mask_name, nfkc
+from .letter_log import NOT_NOTIFIED_SQL
 from .model import OPEN_STATUSES, case_norm
 from .privacy import names_index, public_text
 
@@ -80,6 +81,7 @@ def rebuild_index(store: Store) -> int:
 
 
 # -- filters -------------------------------------------------------------------------------
+NOT_NOTIFIED = "未发交办通知"  # also a choice of the status filter (a list's status box offers it)
 MAX_TERMS = 32  # different words of a search
 MAX_TEXT = 10_000  # characters of a search
 MAX_ROWS = 2 ** 61  # an offset or limit above this is "all" (SQLite's integers are 64-bit)
@@ -93,6 +95,11 @@ class Filters:
     ptype: str = ""
     status: str = ""
     overdue_only: bool = False
+    not_notified: bool = False  # 未发交办通知: handed over (已交办), in no 交办通知 to its lead unit yet
+
+    def __post_init__(self) -> None:
+        if self.status == NOT_NOTIFIED:
+            self.status, self.not_notified = "", True
 
     def text_terms(self) -> tuple[list[str], list[str]]:
         """(content phrases, case-number terms); a letter/digit term also matches content.
@@ -212,6 +219,9 @@ def _plan(filters: Filters, today: dt.date) -> _Plan:
     if filters.status:
         conds.append("p.status = ?")
         params.append(filters.status)
+        drivers.append("petitions_status")
+    if filters.not_notified:
+        conds.append(f"p.status = '已交办' AND p.lead_unit <> '' AND {NOT_NOTIFIED_SQL}")
         drivers.append("petitions_status")
     if filters.overdue_only:
         conds.append(f"{_URGENT} AND p.due_date < ?")

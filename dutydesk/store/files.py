@@ -143,8 +143,9 @@ def is_ours(path: str | os.PathLike) -> bool:
     return stat.S_ISREG(st.st_mode) and _read_manifest(path.parent).get(path.name) == _fingerprint(st)
 
 
-def _record(path: Path) -> None:
-    """Add ``path`` (just written) to its folder's manifest; entries of files gone or changed are dropped."""
+def record(path: Path) -> None:
+    """Add ``path`` (just written by dutydesk) to its folder's manifest; entries of files gone or
+    changed are dropped. Never fails."""
     folder = path.parent
     entries = _read_manifest(folder)
     keep = {}
@@ -355,7 +356,7 @@ def _commit(tmp: Path, fd: int, path: Path, force: bool) -> None:
             raise
     check_target(path, force=force)
     os.replace(tmp, path)
-    _record(path)
+    record(path)
 
 
 def read_private(path: str | os.PathLike, limit: int) -> bytes:

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
-from ....handoffs import intake, lifecycle, links, lists, model, problems, progress, rechecks, summary
-from ....handoffs.detail import describe
-from ...base import UNDO_HINT, BaseScreen, ask_overwrite
-from ...modals import ConfirmModal, ConflictModal, show_history
+from ....handoffs import detail, lifecycle, links, lists, model, problems, progress, rechecks, summary
+from ...base import UNDO_HINT, ask_overwrite
+from ...downloads import show_exported
+from ...editing import EditOutcome, open_record_form
+from ...modals import ConfirmModal, show_history
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
-from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
-                            SummaryModal)
+from ...workers import run_in_thread
+from ..record_list import RecordListScreen
+from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
+from ...keys import keymap
 
 COLUMNS = [
     Column("problem_no", "问题编号", 13),
@@ -35,9 +38,6 @@ COLUMNS = [
     Column("latest_text", "最新进展", 20),
     Column("rebound_text", "反弹", 6),
 ]
-
-CONFLICT_LABELS = {k: model.LABELS[k] for k in model.EDITABLE}
-
 
 def _row_style(row: dict) -> str:
     if row["late"]:
@@ -61,24 +61,20 @@ def _latest_text(latest: str | None) -> str:
         return latest
 
 
-class HandoffsScreen(BaseScreen):
+class HandoffsScreen(RecordListScreen):
     SCREEN_TITLE = "问题交办"
-    BINDINGS = [
-        Binding("a", "add", "新增", id="handoffs.add"),
-        Binding("e", "edit", "编辑", id="handoffs.edit"),
-        Binding("p", "progress", "添加进展", id="handoffs.progress"),
-        Binding("s", "status", "变更状态", id="handoffs.status"),
-        Binding("k", "recheck", "回头看", id="handoffs.recheck"),
-        Binding("g", "from_petition", "从信访件生成", id="handoffs.from_petition"),
-        Binding("u", "summary", "按单位汇总", id="handoffs.summary"),
-        Binding("h", "history", "历史", id="handoffs.history"),
-        Binding("d,delete", "delete", "删除", id="handoffs.delete", show=False),
-        Binding("P", "delete_progress", "删除最新进展", id="handoffs.delete_progress", show=False),
-        Binding("K", "delete_recheck", "删除最新回头看", id="handoffs.delete_recheck", show=False),
-        Binding("x", "export", "导出台账", id="handoffs.export"),
-        Binding("f", "focus_filters", "筛选", id="handoffs.filters", show=False),
-        Binding("escape", "focus_table", "回到列表", id="handoffs.focus_table", show=False),
-    ]
+    TABLE = "#hf-table"
+    DETAIL = "#hf-detail"
+    PICK_FIRST = "请先在列表中选择一个问题"
+    EMPTY = "（没有符合条件的问题。按 a 新增，按 g 从信访件生成）"
+    BINDINGS = keymap("handoffs", [
+        ("a", "add", "新增"), ("e", "edit", "编辑"), ("p", "progress", "添加进展"), ("s", "status", "变更状态"),
+        ("k", "recheck", "回头看"), ("g", "from_petition", "从信访件生成"), ("u", "summary", "按单位汇总"),
+        ("h", "history", "历史"), ("x", "export", "导出台账"),
+    ], hidden=[
+        ("d,delete", "delete", "删除"), ("P", "delete_progress", "删除最新进展"), ("K", "delete_recheck", "删除最新回头看"),
+        ("f", "focus_filters", "筛选", "filters"), ("escape", "focus_table", "回到列表"),
+    ])
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -115,10 +111,6 @@ class HandoffsScreen(BaseScreen):
             r["_style"] = _row_style(r)
         return rows, total
 
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#hf-table", PagedTable)
-
     def refresh_data(self) -> None:
         self.table.reload()
         self._update_counts()
@@ -129,31 +121,13 @@ class HandoffsScreen(BaseScreen):
         self.query_one("#hf-counts", Static).update(
             f"超期 {c['late']} 个 · {model.DUE_SOON_DAYS}天内到期 {c['due_soon']} 个 · 反弹未销号 {c['rebound_open']} 个")
 
-    def selected(self) -> dict | None:
-        """The selected problem, read fresh from the database (None and a notice if none)."""
-        rid = self.table.selected_id
-        if rid is None:
-            self.notify("请先在列表中选择一个问题", severity="warning")
-            return None
-        try:
-            return problems.get(self.store, int(rid))
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.refresh_data()
-            return None
+    def get_record(self, record_id: int) -> dict:
+        return problems.get(self.store, record_id)
 
-    def show_detail(self) -> None:
-        detail = self.query_one("#hf-detail", Static)
-        rid = self.table.selected_id
-        if rid is None:
-            detail.update("（没有符合条件的问题。按 a 新增，按 g 从信访件生成）")
-            return
-        try:
-            detail.update(describe(self.store, int(rid), dates.today()))
-        except UserError:
-            detail.update("")
+    def describe(self, record_id: int) -> str:
+        return detail.describe(self.store, record_id, dates.today())
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self.show_detail()
 
@@ -167,68 +141,24 @@ class HandoffsScreen(BaseScreen):
     def _chosen(self) -> None:
         self.action_edit()
 
-    def after_change(self, message: str, *, select_id: int | None = None) -> None:
-        self.notify(message, markup=False)
-        self.table.reload()
-        if select_id is not None:
-            self._move_to(select_id)
-        self._update_counts()
-        self.show_detail()
-
-    def _move_to(self, handoff_id: int) -> None:
-        for i, row in enumerate(self.table.rows):
-            if row["id"] == handoff_id:
-                self.table.table.move_cursor(row=i, animate=False)
-                return
-
     # -- actions ------------------------------------------------------------------------
     def action_focus_filters(self) -> None:
         self.query_one("#hf-unit", Select).focus()
 
-    def action_focus_table(self) -> None:
-        self.table.table.focus()
-
     def action_add(self) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result and result.handoff_id:
-                no = problems.get(self.store, result.handoff_id)["problem_no"]
-                self.after_change(f"已新增问题：{no}", select_id=result.handoff_id)
+        def saved(outcome: EditOutcome[int]) -> None:
+            no = problems.get(self.store, outcome.value)["problem_no"]
+            self.after_change(f"已新增问题：{no}", select_id=outcome.value)
 
-        self.app.push_screen(ProblemForm(self.store, draft_key="handoffs.new"), done)
+        open_record_form(self, ProblemForm(self.store, draft_key="handoffs.new"), saved, self.after_change)
 
     def action_edit(self) -> None:
         row = self.selected()
-        if row is not None:
-            self._open_edit(row)
+        if row is None:
+            return
 
-    def _open_edit(self, row: dict, *, initial: dict | None = None, version: int | None = None) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result is None:
-                return
-            if result.handoff_id:
-                self.after_change(f"已保存：{problems.get(self.store, row['id'])['problem_no']}", select_id=row["id"])
-                return
-            self._resolve_conflict(row, result.mine, result.theirs or {})
-
-        self.app.push_screen(ProblemForm(self.store, row=row, initial=initial, version=version,
-                                         draft_key=f"handoffs.edit.{row['id']}"), done)
-
-    def _resolve_conflict(self, row: dict, mine: dict, theirs: dict) -> None:
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                try:
-                    intake.update_problem(self.store, row["id"], mine, expected_version=theirs.get("version"))
-                except UserError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
-                    self.refresh_data()
-                    return
-                self.after_change("已用我的内容覆盖", select_id=row["id"])
-            elif choice == "theirs":
-                self.after_change("已保留对方的修改", select_id=row["id"])
-            else:
-                self._open_edit(theirs or row, initial=mine, version=theirs.get("version"))
-
-        self.app.push_screen(ConflictModal(CONFLICT_LABELS, mine, theirs), chosen)
+        self.edit(ProblemForm(self.store, row=row, draft_key=f"handoffs.edit.{row['id']}"), row["id"],
+                  lambda _: f"已保存：{problems.get(self.store, row['id'])['problem_no']}")
 
     def action_progress(self) -> None:
         row = self.selected()
@@ -253,11 +183,8 @@ class HandoffsScreen(BaseScreen):
                         severity="warning")
             return
 
-        def done(target: str | None) -> None:
-            if target:
-                self.after_change(f"{row['problem_no']}：{row['status']} → {target}", select_id=row["id"])
-
-        self.app.push_screen(StatusForm(self.store, row), done)
+        self.edit(StatusForm(self.store, row), row["id"],
+                  lambda target: f"{row['problem_no']}：{row['status']} → {target}")
 
     def action_recheck(self) -> None:
         row = self.selected()
@@ -312,9 +239,9 @@ class HandoffsScreen(BaseScreen):
                     return
                 self.after_change(f"已删除问题：{row['problem_no']}（{UNDO_HINT}）")
 
-        summary = row["description"].replace("\n", " ")
+        gist = row["description"].replace("\n", " ")
         self.app.push_screen(ConfirmModal(
-            f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{summary[:60]}\n"
+            f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{gist[:60]}\n"
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_delete_progress(self) -> None:
@@ -338,28 +265,16 @@ class HandoffsScreen(BaseScreen):
                           f"已删除{what}：{row['problem_no']} {entry['date']}（{UNDO_HINT}）")
 
     def action_export(self) -> None:
-        from ....handoffs.export import default_export_dir
+        from ....handoffs.export import default_export_dir, export_ledger
 
         filters, today = self.filters, dates.today()
-        paths = [default_export_dir(self.store) / f"问题整改台账-{today:%Y%m%d}{ext}" for ext in (".xlsx", ".docx")]
+        targets = [default_export_dir(self.store) / f"问题整改台账-{today:%Y%m%d}{ext}" for ext in (".xlsx", ".docx")]
 
         def start(force: bool) -> None:
             self.notify("正在导出问题整改台账…")
-            self.run_worker(lambda: self._export(filters, paths, today, force), thread=True, group="handoffs-export",
-                            exclusive=True)
+            run_in_thread(self, lambda store: [export_ledger(store, path, today=today, force=force, **filters)
+                                               for path in targets],
+                          group="handoffs-export", failed="导出失败",
+                          done=lambda paths: show_exported(self.app, paths, "台账已导出"))
 
-        ask_overwrite(self.app, paths, start)
-
-    def _export(self, filters: dict, targets: list, today, force: bool) -> None:
-        from ....handoffs.export import export_ledger
-
-        store = self.store.clone()
-        try:
-            paths = [export_ledger(store, path, today=today, force=force, **filters) for path in targets]
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.notify, "\n".join(str(p) for p in paths), title="台账已导出", timeout=10,
-                                  markup=False)
+        ask_overwrite(self.app, targets, start)
