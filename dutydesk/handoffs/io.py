@@ -14,7 +14,9 @@ from typing import Any
 
 from .. import dates
 from ..errors import UserError, ValidationError
-from ..sheets import Row, read_mapped
+from ..refdata import add_units, cached_lookups, collecting_new_units
+from ..sheets import Row, Sheet, read_mapped
+from ..sheets.reader import Progress
 from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line
@@ -57,6 +59,30 @@ REQUIRED = ["来源", "问题描述", "牵头单位"]
 class ImportResult:
     count: int
     numbers: list[str] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"已导入 {self.count} 条整改问题"
+        if self.new_units:
+            text += f"；新增单位 {len(self.new_units)} 个：{'、'.join(self.new_units)[:300]}"
+        return text
+
+
+@dataclass
+class ImportPlan:
+    """A validated ledger: what :func:`apply_import` stores."""
+
+    path: Path
+    sheet: Sheet
+    rows: list[Row]  # as read (field-keyed), for the preview
+    planned: list[_Planned]
+    new_units: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        text = f"将导入 {len(self.planned)} 条整改问题"
+        if self.new_units:
+            text += f"；将新增单位 {len(self.new_units)} 个：{'、'.join(self.new_units)[:300]}"
+        return text
 
 
 @dataclass
@@ -123,11 +149,17 @@ def _plan_row(store: Store, values: dict[str, Any]) -> _Planned:
 
 
 def validate_rows(store: Store, rows) -> list[_Planned]:
-    """Check every row; raise :class:`ValidationError` listing all bad rows."""
+    """Check every row; raise :class:`ValidationError` listing all bad rows (an unknown unit too)."""
+    with cached_lookups(store), collecting_new_units(store) as new_units:
+        return _validate(store, rows, new_units, False)
+
+
+def _validate(store: Store, rows, new_units, add_units: bool) -> list[_Planned]:
     problems: list[tuple[int | str, str]] = []
     planned: list[_Planned] = []
     seen: dict[str, int] = {}
     for row in rows:
+        new_units.row = row.number
         try:
             plan = _plan_row(store, row.values)
             no = plan.values.get("problem_no")
@@ -140,36 +172,61 @@ def validate_rows(store: Store, rows) -> list[_Planned]:
             planned.append(plan)
         except UserError as exc:
             problems.append((row.number, str(exc)))
+    if not add_units:
+        problems += new_units.problems()
     if problems:
-        raise ValidationError(f"有 {len(problems)} 行数据有误，未导入任何记录：", problems=problems)
+        summary = "" if add_units else new_units.summary()
+        problems.sort(key=lambda p: p[0] if isinstance(p[0], int) else 0)
+        raise ValidationError(f"有 {len({n for n, _ in problems})} 行数据有误，未导入任何记录："
+                              + (f"（{summary}）" if summary else ""), problems=problems)
     if not planned:
         raise UserError("文件中没有数据行")
     return planned
 
 
-def import_file(store: Store, path: str | Path) -> ImportResult:
-    """Read, validate every row, then import all rows in one transaction."""
-    _, raw = read_mapped(path, ALIASES, required=REQUIRED)
+def plan_import(store: Store, path: str | Path, *, sheet: str | None = None, add_units: bool = False,
+                progress: Progress | None = None) -> ImportPlan:
+    """Read and validate a ledger; nothing is written."""
+    path = Path(path)
+    info, raw = read_mapped(path, ALIASES, required=REQUIRED, sheet=sheet, progress=progress)
     rows = [Row(r.number, {FIELD_OF[k]: v for k, v in r.values.items()}) for r in raw]
-    planned = validate_rows(store, rows)
+    with cached_lookups(store), collecting_new_units(store) as new_units:
+        planned = _validate(store, rows, new_units, add_units)
+        names = list(new_units.rows)
+    return ImportPlan(path, info, rows, planned, names)
+
+
+def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = None) -> ImportResult:
+    """Import a validated plan in one transaction (with the new units it was allowed to add)."""
+    path = plan.path
     numbers: list[str] = []
     with store.write():
-        for plan in planned:
-            values = dict(plan.values)
+        added = add_units(store, plan.new_units) if plan.new_units else []
+        for i, plan_row in enumerate(plan.planned, 1):
+            values = dict(plan_row.values)
             if not values.get("problem_no"):
                 values["problem_no"] = S.next_problem_no(store)
-            values["status"] = plan.status
-            values.update({k: v for k, v in plan.state.items() if v not in (None, "")})
+            values["status"] = plan_row.status
+            values.update({k: v for k, v in plan_row.state.items() if v not in (None, "")})
             hid = records.insert(store, S.TABLE, values, entity=S.ENTITY)
-            S._log_status(store, hid, None, plan.status,
-                          date=plan.state.get("closed_on") or plan.state.get("accepted_on")
-                          or plan.state.get("completed_on") or values.get("assigned_on") or dates.today().isoformat(),
-                          by_whom=plan.state.get("closed_by") or plan.state.get("accepted_by") or "",
-                          basis=plan.state.get("close_basis") or plan.state.get("acceptance_note") or "",
+            S._log_status(store, hid, None, plan_row.status,
+                          date=plan_row.state.get("closed_on") or plan_row.state.get("accepted_on")
+                          or plan_row.state.get("completed_on") or values.get("assigned_on") or dates.today().isoformat(),
+                          by_whom=plan_row.state.get("closed_by") or plan_row.state.get("accepted_by") or "",
+                          basis=plan_row.state.get("close_basis") or plan_row.state.get("acceptance_note") or "",
                           note=f"导入：{Path(path).name}")
-            if plan.progress:
-                day, text = plan.progress
+            if plan_row.progress:
+                day, text = plan_row.progress
                 records.insert(store, "handoff_progress", {"handoff_id": hid, "date": day, "content": text})
                 store.audit(S.ENTITY, hid, "添加进展", {"date": day, "content": text})
             numbers.append(values["problem_no"])
-    return ImportResult(len(numbers), numbers)
+            if progress and not i % 500:
+                progress("写入", i, len(plan.planned))
+    return ImportResult(len(numbers), numbers, added)
+
+
+def import_file(store: Store, path: str | Path, *, sheet: str | None = None, add_units: bool = False,
+                progress: Progress | None = None) -> ImportResult:
+    """Read, validate every row, then import all rows in one transaction."""
+    return apply_import(store, plan_import(store, path, sheet=sheet, add_units=add_units, progress=progress),
+                        progress=progress)

@@ -10,6 +10,7 @@ from .. import dates
 from ..errors import UserError, ValidationError
 from ..refdata import get_setting
 from ..sheets import read_mapped, split_multi
+from ..sheets.reader import Progress
 from ..store.db import Store
 from ..text import clean, clean_line
 from . import service
@@ -94,9 +95,10 @@ def _read_row(row, shift_names: list[str]) -> tuple[_Row | None, list[str]]:
     return _Row(row.number, day, shift, leader, names, phones, clean(row.get("备注")).strip()), []
 
 
-def import_roster(store: Store, path: str | Path) -> ImportResult:
+def import_roster(store: Store, path: str | Path, *, sheet: str | None = None,
+                  progress: Progress | None = None) -> ImportResult:
     """Read a roster table; every bad row is reported and nothing is imported when one is bad."""
-    sheet, rows = read_mapped(path, ALIASES, required=["日期"])
+    _, rows = read_mapped(path, ALIASES, required=["日期"], sheet=sheet, progress=progress)
     shift_names = [s.name for s in shiftmod.shifts(store)]
     problems: list[tuple[int, str]] = []
     parsed: list[_Row] = []
