@@ -56,9 +56,13 @@ def _damaged(name: str) -> UserError:
 
 
 # -- zip packages -----------------------------------------------------------------------------
-def check_zip(zf: zipfile.ZipFile, fp, name: str, kind: str) -> None:
+def check_zip(zf: zipfile.ZipFile, fp, name: str, kind: str) -> dict[int, list]:
     """Inflate every member of ``zf`` (opened on the binary file ``fp``) within the limits;
-    scan the members that hold cells. Raises the :class:`UserError` naming the limit."""
+    scan the members that hold cells. Raises the :class:`UserError` naming the limit.
+
+    Returns an .ods file's cells merged over several rows ({table index: [(row, column, last
+    row)]}, 0-based), which the parser does not report for .ods."""
+    merges: dict[int, list] = {}
     infos = zf.infolist()
     if len(infos) > L.MAX_MEMBERS:
         raise UserError(f"压缩包内文件过多（超过 {L.MAX_MEMBERS:,} 个的上限）：{name}")
@@ -83,6 +87,8 @@ def check_zip(zf: zipfile.ZipFile, fp, name: str, kind: str) -> None:
         if scan is not None:
             scan.finish()
             scan.check(name)
+            merges.update(getattr(scan, "merges", {}))
+    return merges
 
 
 def _scanner_for(kind: str, member: str):
@@ -247,11 +253,14 @@ class OdsCellScan(_TagScan):
 
     TAG = re.compile(rb"<(/?table:(?:table|table-row|table-cell|covered-table-cell))(?=[\s/>])([^>]*)>")
     _ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
+    _SPANNED = re.compile(rb'table:number-rows-spanned="(\d+)"')
     _COLS = re.compile(rb'table:number-columns-repeated="(\d+)"')
 
     def __init__(self):
         super().__init__()
         self.cells = 0
+        self.tables = -1
+        self.merges: dict[int, list[tuple[int, int, int]]] = {}
         self._table()
 
     def _table(self) -> None:
@@ -262,6 +271,7 @@ class OdsCellScan(_TagScan):
 
     def tag(self, name: bytes, attrs: bytes) -> None:
         if name == b"table:table":
+            self.tables += 1
             self._table()
         elif name == b"/table:table":
             if self.first is not None:
@@ -279,9 +289,13 @@ class OdsCellScan(_TagScan):
                 self._end_row()
         elif name == b"/table:table-row":
             self._end_row()
-        else:
+        elif not name.startswith(b"/"):  # a cell's start tag (its end tag says nothing)
             m = self._COLS.search(attrs)
             reps = int(m[1]) if m else 1
+            spanned = self._SPANNED.search(attrs)
+            if spanned and int(spanned[1]) > 1 and len(self.merges.get(self.tables, ())) < L.MAX_ROWS:
+                self.merges.setdefault(self.tables, []).append(
+                    (self.row, self._col, self.row + int(spanned[1]) - 1))
             if b"office:value-type" in attrs or not attrs.rstrip().endswith(b"/"):
                 self._last_col = self._col + reps - 1
             self._col += reps

@@ -1,5 +1,6 @@
 """One cell's value as an import sees it: text cleaned and stripped, a whole number without
-``.0`` (a 受理编号 2145 stays "2145"), a date kept as a date, yes/no as 是/否."""
+``.0`` (a 受理编号 2145 stays "2145"), a date kept as a date, yes/no as 是/否, and a text our own
+exports defused (``'=1+1``) as it was written (``=1+1``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from ..text import clean
 
 def cell(value: Any) -> Any:
     if value.__class__ is str:  # the common case first (a .csv has nothing else)
-        return clean(value).strip() if value else ""
+        if not value:
+            return ""
+        text = clean(value).strip()
+        if text[:1] == "'" and text[1:2] in _DEFUSED:
+            return undefuse(text)
+        return text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -30,3 +36,15 @@ def cell(value: Any) -> Any:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M") if not value.second else value.isoformat()
     return clean(str(value)).strip()
+
+
+_DEFUSED = ("=", "+", "-", "@")
+
+
+def undefuse(text: str) -> str:
+    """The text our exports wrote as ``'=…`` (so that no spreadsheet runs it as a formula) as it
+    was: the inverse of ``exporters.xlsx.excel_safe``."""
+    rest = text[1:]
+    if len(rest) > 1 and not rest[1:].replace(".", "", 1).isdigit():
+        return rest
+    return text

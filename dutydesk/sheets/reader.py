@@ -69,12 +69,12 @@ def sources(path: Path) -> Iterator[list[SheetSource]]:
                 raise UserError(f"不是表格或 Word 文件（压缩包中没有工作表或文档）：{name}")
             if actual != expected:
                 raise _mismatch(name, suffix, actual)
-            bounds.check_zip(zf, fp, name, actual)
+            merges = bounds.check_zip(zf, fp, name, actual)
             if actual == "docx":
                 yield docx_tables(fp, name)
             else:
                 with _workbook(fp, name) as wb:
-                    yield worksheets(wb, name)
+                    yield worksheets(wb, name, merges)
         else:
             streams = bounds.ole_streams(fp)
             if "EncryptedPackage" in streams:

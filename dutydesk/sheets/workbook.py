@@ -46,21 +46,23 @@ def _why(exc: BaseException) -> str:
     return str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
 
 
-def worksheets(wb, name: str) -> list[SheetSource]:
-    """The workbook's worksheets in order (chart and macro sheets left out)."""
+def worksheets(wb, name: str, merges: dict[int, list] | None = None) -> list[SheetSource]:
+    """The workbook's worksheets in order (chart and macro sheets left out). ``merges``: cells
+    merged over several rows by sheet index, for a format whose merges calamine does not give."""
     from python_calamine import SheetTypeEnum
 
     out = []
-    for meta in wb.sheets_metadata:
+    for index, meta in enumerate(wb.sheets_metadata):
         if meta.typ not in (SheetTypeEnum.WorkSheet,):
             continue
-        out.append(SheetSource(meta.name, lambda sheet=meta.name: _rows(wb, sheet, name)))
+        out.append(SheetSource(meta.name, lambda sheet=meta.name, extra=(merges or {}).get(index, ()):
+                               _rows(wb, sheet, name, extra)))
     if not out:
         raise UserError(f"表格文件中没有工作表：{name}")
     return out
 
 
-def _rows(wb, sheet_name: str, name: str) -> Iterator[tuple[int, list]]:
+def _rows(wb, sheet_name: str, name: str, extra_merges=()) -> Iterator[tuple[int, list]]:
     from python_calamine import CalamineError
 
     try:
@@ -76,7 +78,7 @@ def _rows(wb, sheet_name: str, name: str) -> Iterator[tuple[int, list]]:
         return
     first_col = start[1]
     L.check_extent(name, sheet.end[0] + 1, sheet.end[1] - first_col + 1)
-    fill = _vertical_merges(sheet, first_col)
+    fill = _vertical_merges(sheet, first_col, extra_merges)
     carried: dict[int, Any] = {}  # column -> the merged value for the rows still under it
     for index, values in enumerate(sheet.iter_rows()):
         number = index + 1
@@ -95,10 +97,11 @@ def _rows(wb, sheet_name: str, name: str) -> Iterator[tuple[int, list]]:
         yield number, cells
 
 
-def _vertical_merges(sheet, first_col: int) -> dict[int, list[tuple[int, int]]]:
+def _vertical_merges(sheet, first_col: int, extra=()) -> dict[int, list[tuple[int, int]]]:
     """{first row index: [(column, last row number), ...]} of the cells merged over several rows."""
     out: dict[int, list[tuple[int, int]]] = {}
-    for (r1, c1), (r2, _c2) in sheet.merged_cell_ranges or ():
+    ranges = [(r1, c1, r2) for (r1, c1), (r2, _c2) in sheet.merged_cell_ranges or ()] + list(extra)
+    for r1, c1, r2 in ranges:
         if r2 > r1 and c1 >= first_col:
             out.setdefault(r1, []).append((c1 - first_col, r2 + 1))
     return out
