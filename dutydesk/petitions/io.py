@@ -217,6 +217,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             continue
         seen[key] = row.number
         valid.append((row.number, no, values, row_day))
+    rows.clear()  # the rows as read are not needed any more: their memory goes before the repeat search
     registered = service.existing_case_keys(store, list(seen))  # one query per 500 rows, not one a row
     seen_before: set[str] = set()
     for number, no, values, row_day in valid:
@@ -242,7 +243,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             r.values["due_date"] = service.due_date_for(store, start, calendar)[0].isoformat()
     looked_up = [r for r, _ in planned if not r.values["is_repeat"]]
     found = service.RepeatFinder(store).find_many(  # all rows at once, unit by unit
-        [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up])
+        [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up], release=True)
     for r, candidates in zip(looked_up, found):
         r.candidates = candidates
     if calendar.warning():

@@ -223,13 +223,44 @@ def _column(letters: bytes) -> int:
 
 class XmlCellScan(_TagScan):
     """An .xlsx worksheet: ``<row r>`` and ``<c r>`` (or their order where ``r`` is left out); a
-    cell written ``<c .../>`` has no value and takes no place."""
+    cell written ``<c .../>`` has no value and takes no place.
+
+    A chunk in which every row and cell names its place (what Excel, WPS, LibreOffice and
+    openpyxl write) is scanned with one regular expression; a chunk with a tag that leaves its
+    place out, or with prefixed tags, tag by tag."""
 
     TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+    _UNPLACED = re.compile(rb"<(?:row|c)(?=[\s/>])(?![^>]*\br=)|<[A-Za-z_][\w.-]*:(?:row|c)[\s/>]")
+    _PLACED_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Za-z]{1,3})(\d+)"[^>]*(?<!/)>')
+    _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>(?!.*<row\b)', re.S)
 
     def __init__(self):
         super().__init__()
         self.row, self.col = -1, -1
+
+    def feed(self, data: bytes) -> None:
+        buf = self._tail + data if self._tail else data
+        cut = buf.rfind(b"<")
+        if cut >= 0 and buf.find(b">", cut) < 0:
+            tail, buf = buf[cut:], buf[:cut]
+        else:
+            tail = b""
+        if self._UNPLACED.search(buf):
+            self._tail = b""
+            super().feed(buf)
+        else:
+            cells = self._PLACED_CELL.findall(buf)
+            if cells:
+                columns = {_column(letters) for letters in {c[0] for c in cells}}
+                rows = [int(c[1]) for c in cells]
+                self.add(min(rows) - 1, min(columns))
+                self.add(max(rows) - 1, max(columns))
+            last = self._LAST_ROW.search(buf, max(0, buf.rfind(b"<row")))
+            if last:
+                self.row, self.col = int(last[1]) - 1, -1
+        if len(tail) > L.MiB:
+            raise UserError("表格文件结构异常（标签过长）")
+        self._tail = tail
 
     def tag(self, name: bytes, attrs: bytes) -> None:
         if name == b"row":

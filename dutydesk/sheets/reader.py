@@ -199,8 +199,16 @@ def read_mapped(path: str | Path, aliases: dict[str, list[str]], *, required: li
             raise UserError(f"表格缺少必需的列：{'、'.join(missing)}（{where}第{table.header_row}行表头为："
                             f"{'、'.join(h for h in table.headers if h)[:200]}）")
         columns = [(i, mapping[h]) for i, h in enumerate(table.headers) if h in mapping]
-        rows = [Row(number, {f: cells[i] if i < len(cells) else "" for i, f in columns})
-                for number, cells in table.rows(progress)]
+        rows = []
+        same: dict = {}  # one object for each short text met again (units, types, dates, 是/否 …)
+        for number, cells in table.rows(progress):
+            values = {}
+            for i, f in columns:
+                value = cells[i] if i < len(cells) else ""
+                if value.__class__ is str and len(value) <= 24:
+                    value = same.setdefault(value, value)
+                values[f] = value
+            rows.append(Row(number, values))
     return out, rows
 
 
