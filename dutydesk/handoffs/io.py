@@ -77,6 +77,7 @@ class ImportPlan:
     rows: list[Row]  # as read (field-keyed), for the preview
     planned: list[_Planned]
     new_units: list[str] = field(default_factory=list)
+    new_unit_rows: dict[str, list] = field(default_factory=dict)
 
     def report(self) -> str:
         text = f"将导入 {len(self.planned)} 条整改问题"
@@ -172,10 +173,10 @@ def _validate(store: Store, rows, new_units, add_units: bool) -> list[_Planned]:
             planned.append(plan)
         except UserError as exc:
             problems.append((row.number, str(exc)))
-    if not add_units:
+    if problems or not add_units:  # (with other problems, unknown units are listed too)
         problems += new_units.problems()
     if problems:
-        summary = "" if add_units else new_units.summary()
+        summary = new_units.summary()
         problems.sort(key=lambda p: p[0] if isinstance(p[0], int) else 0)
         raise ValidationError(f"有 {len({n for n, _ in problems})} 行数据有误，未导入任何记录："
                               + (f"（{summary}）" if summary else ""), problems=problems)
@@ -191,9 +192,13 @@ def plan_import(store: Store, path: str | Path, *, sheet: str | None = None, add
     info, raw = read_mapped(path, ALIASES, required=REQUIRED, sheet=sheet, progress=progress)
     rows = [Row(r.number, {FIELD_OF[k]: v for k, v in r.values.items()}) for r in raw]
     with cached_lookups(store), collecting_new_units(store) as new_units:
-        planned = _validate(store, rows, new_units, add_units)
-        names = list(new_units.rows)
-    return ImportPlan(path, info, rows, planned, names)
+        try:
+            planned = _validate(store, rows, new_units, add_units)
+        except ValidationError as error:
+            error.sheet = info  # what was read, for a preview of the problems
+            raise
+        names = dict(new_units.rows)
+    return ImportPlan(path, info, rows, planned, list(names), names)
 
 
 def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = None) -> ImportResult:

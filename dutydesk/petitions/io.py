@@ -74,6 +74,7 @@ class ImportPlan:
     warnings: list[str] = field(default_factory=list)
     sheet: Sheet | None = None  # what was read: the worksheet, its mapped and ignored columns
     new_units: list[str] = field(default_factory=list)  # unknown units accepted as new ones
+    new_unit_rows: dict[str, list] = field(default_factory=dict)  # each with the rows that name it
 
     @property
     def new_count(self) -> int:
@@ -230,12 +231,14 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             warnings.append(f"第{number}行：重复关联件“{values['repeat_of'][:30]}”未找到，只记录原文")
         planned.append((PlannedRow(number, no, values), row_day))
     batch_dates, new_batches = _batch_dates(store, planned, skipped, day, problems, warnings)
-    if not add_units:
+    if problems or not add_units:  # (with other problems, unknown units are listed too)
         problems += new_units.problems()
     if problems:
-        summary = "" if add_units else new_units.summary()
-        raise ValidationError(f"{path.name}：{len({n for n, _ in problems})} 行有误，未导入任何信访件"
-                              + (f"；{summary}" if summary else ""), sorted(problems, key=lambda p: p[0]))
+        summary = new_units.summary()
+        error = ValidationError(f"{path.name}：{len({n for n, _ in problems})} 行有误，未导入任何信访件"
+                                + (f"；{summary}" if summary else ""), sorted(problems, key=lambda p: p[0]))
+        error.sheet = sheet  # what was read, for a preview of the problems
+        raise error
     calendar = WorkCalendar(store)
     for r, _ in planned:
         if r.values["due_date"] is None:  # counted from the hand-over, else from the transfer
@@ -249,7 +252,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
     if calendar.warning():
         warnings.append(calendar.warning())
     return ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings, sheet,
-                      list(new_units.rows))
+                      list(new_units.rows), dict(new_units.rows))
 
 
 def _memo(fn):

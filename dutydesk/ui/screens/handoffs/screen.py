@@ -73,6 +73,7 @@ class HandoffsScreen(BaseScreen):
         Binding("h", "history", "历史", id="handoffs.history"),
         Binding("d,delete", "delete", "删除", id="handoffs.delete", show=False),
         Binding("x", "export", "导出台账", id="handoffs.export"),
+        Binding("i", "import", "导入台账", id="handoffs.import"),
         Binding("f", "focus_filters", "筛选", id="handoffs.filters", show=False),
         Binding("escape", "focus_table", "回到列表", id="handoffs.focus_table", show=False),
     ]
@@ -313,6 +314,18 @@ class HandoffsScreen(BaseScreen):
         self.app.push_screen(ConfirmModal(
             f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{summary[:60]}\n"
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
+
+    def action_import(self) -> None:
+        from ..intake.flow import start_import
+        from ..intake.preview import IntakePathForm
+        from ..intake.steps import handoffs_steps
+
+        def done(path) -> None:
+            if path:
+                start_import(self, handoffs_steps(self, path))
+
+        self.app.push_screen(IntakePathForm(self.store, "导入整改台账（先预览，确认后才写入）", "列：来源、问题描述、牵头单位……",
+                                            placeholder="如 ~/下载/整改台账.xlsx", draft_key="handoffs.import"), done)
 
     def action_export(self) -> None:
         filters = self.filters

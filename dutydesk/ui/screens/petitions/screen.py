@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from .... import dates, refdata
-from ....errors import UserError, ValidationError
+from ....errors import UserError
 from ....petitions import io, search, service as S
 from ....petitions.detail import detail_text
 from ....petitions.model import LABELS, STATUSES
@@ -25,7 +25,7 @@ from ...modals import ConfirmModal, ConflictModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
 from .forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
-                             PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
+                             PathForm, PetitionForm, RepeatChoice, RepeatModal, ResultForm, StatusForm)
 
 COLUMNS = [
     Column("mark", "标记", 8),
@@ -473,52 +473,12 @@ class PetitionsScreen(BaseScreen):
     def action_import(self) -> None:
         def done(req: ImportRequest | None) -> None:
             if req:
-                self.notify(f"正在检查：{req.path.name}…", markup=False)
-                self._plan_import(req)
+                from ..intake.flow import start_import
+                from ..intake.steps import petitions_steps
+
+                start_import(self, petitions_steps(self, req.path, req.batch, req.day))
 
         self.app.push_screen(ImportForm(self.store), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _plan_import(self, req: ImportRequest) -> None:
-        store = self.store.clone()
-        try:
-            plan = io.plan_import(store, req.path, batch=req.batch, day=req.day)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._show_report, "导入失败：表格有误，未导入任何信访件", exc.report())
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._confirm_import, plan)
-
-    def _show_report(self, title: str, body: str) -> None:
-        self.app.push_screen(ReportModal(title, body, ask=False))
-
-    def _confirm_import(self, plan: io.ImportPlan) -> None:
-        if not plan.rows:
-            self._show_report(f"导入：{plan.path.name}", plan.report(applied=False))
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._apply_import(plan)
-
-        self.app.push_screen(ReportModal(f"导入预览：{plan.path.name}", plan.report(applied=False)), answered)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _apply_import(self, plan: io.ImportPlan) -> None:
-        store = self.store.clone()
-        try:
-            result = io.apply_import(store, plan)
-            labels = {pid: S.get_petition(store, pid)["case_no"] for pid, _ in result.candidates}
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._imported, result, labels)
 
     def _imported(self, result: io.ImportResult, labels: dict[int, str]) -> None:
         if result.created:  # show the batch just imported
@@ -543,50 +503,14 @@ class PetitionsScreen(BaseScreen):
     def action_import_results(self) -> None:
         def done(path) -> None:
             if path:
-                self.notify(f"正在检查：{path.name}…", markup=False)
-                self._plan_results(path)
+                from ..intake.flow import start_import
+                from ..intake.steps import results_steps
+
+                start_import(self, results_steps(self, path))
 
         self.app.push_screen(PathForm(self.store, "导入县区填报的办理结果表（按受理编号匹配）",
                                       "列名如：受理编号、调查核实情况、是否属实、处理和整改情况、责任追究情况、办结情况、"
                                       "办结日期、责令整改(家)、罚款金额(万元)……"), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _plan_results(self, path) -> None:
-        store = self.store.clone()
-        try:
-            plan = io.plan_results(store, path)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._show_report, "导入失败：表格有误，未录入任何结果", exc.report())
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._confirm_results, plan)
-
-    def _confirm_results(self, plan: io.ResultsImport) -> None:
-        if all(r.unchanged for r in plan.rows):
-            self._show_report(f"导入结果：{plan.path.name}", plan.report())
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._apply_results(plan)
-
-        self.app.push_screen(ReportModal(f"导入结果预览：{plan.path.name}", plan.report(), yes="确认录入"), answered)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _apply_results(self, plan: io.ResultsImport) -> None:
-        store = self.store.clone()
-        try:
-            io.apply_results(store, plan)
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.after_change, plan.report())
 
     def action_export(self) -> None:
         from ....petitions.export import export_dir

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from .... import dates
-from ....errors import ConflictError, UserError, ValidationError
+from ....errors import ConflictError, UserError
 from ....roster import dutylog, service
 from ....roster import shifts as shiftmod
 from ....roster.people import get_person
@@ -603,25 +603,9 @@ class RosterScreen(BaseScreen):
 
         def done(path: str | None) -> None:
             if path:
-                self.notify("正在导入…", markup=False)
-                self.run_worker(lambda: self._import(path), thread=True, group="roster-files", exclusive=True)
+                from ..intake.flow import start_import
+                from ..intake.steps import roster_steps
+
+                start_import(self, roster_steps(self, Path(path).expanduser()))
 
         self.app.push_screen(ImportForm(self.store, draft_key="roster.import"), done)
-
-    def _import(self, path: str) -> None:
-        from ....roster import transfer
-        from ...modals import MessageModal
-
-        store = self.store.clone()
-        try:
-            result = transfer.import_roster(store, Path(path).expanduser())
-        except ValidationError as exc:
-            self.app.call_from_thread(self.app.push_screen, MessageModal("导入失败", exc.report()))
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="导入失败", severity="error", markup=False)
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.notify, result.summary(), title="导入完成", timeout=10, markup=False)
-        self.app.call_from_thread(self.refresh_data)
