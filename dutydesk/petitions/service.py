@@ -687,7 +687,7 @@ class RepeatFinder:
     DIRECT = 8  # up to this many texts of a unit: score each petition of the pool directly
     TRANSPOSE = 1  # more than this many texts per pooled petition: count over the texts
 
-    BLOCK_TEXTS = 2048  # texts of one unit searched together: their bigram sets are in memory at once
+    BLOCK_TEXTS = 4096  # at most this many texts of one unit searched together (their bigram sets in memory)
 
     def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD):
         self.store, self.threshold = store, threshold
@@ -754,9 +754,9 @@ class RepeatFinder:
                 by_unit.setdefault(unit, []).append(i)
         self._prefetch(set(by_unit))
         for unit, numbers in by_unit.items():
-            for start in range(0, len(numbers), self.BLOCK_TEXTS):
-                self._search_unit(unit, [(i, *items[i]) for i in numbers[start:start + self.BLOCK_TEXTS]], found,
-                                  exclude_id)
+            size = -(-len(numbers) // -(-len(numbers) // self.BLOCK_TEXTS))  # blocks of (nearly) equal size
+            for start in range(0, len(numbers), size):
+                self._search_unit(unit, [(i, *items[i]) for i in numbers[start:start + size]], found, exclude_id)
             if release:
                 self._pools.pop(unit, None)
                 self._masks.pop(unit, None)
@@ -775,14 +775,14 @@ class RepeatFinder:
         for i, content, _, before in items:
             mine = _bigrams(content, unit)
             if mine:
-                texts.append((i, mine, before))
+                texts.append((i, mine, before, len(mine)))
 
         def score(k: int, j: int) -> None:
-            i, mine, before = texts[k]
+            i, mine, before, size = texts[k]
             row = rows[j]
             if (before is not None and row["no"] >= before) or row["id"] == exclude_id:
                 return
-            value = 2 * len(mine & grams[j]) / (len(mine) + len(grams[j]))
+            value = 2 * len(mine & grams[j]) / (size + len(grams[j]))
             if value >= t:
                 found[i].append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"],
                                                 round(value, 2)))
@@ -795,12 +795,14 @@ class RepeatFinder:
             if unit not in self._masks:
                 self._masks[unit] = _Counters(grams, [len(g) for g in grams], t)
             pool = self._masks[unit]
-            for k, (_, mine, _) in enumerate(texts):
-                for j in pool.reaching(mine, len(mine)):
+            for k, (_, mine, _, size) in enumerate(texts):
+                for j in pool.reaching(mine, size):
                     score(k, j)
         else:  # more texts than petitions: count over the texts, one petition at a time
             vocab = set().union(*grams)  # a text's other bigrams meet no petition: no masks for them
-            counters = _Counters([mine & vocab for _, mine, _ in texts], [len(mine) for _, mine, _ in texts], t)
+            # (and none counts in a score: each text keeps only those, with its own size)
+            texts = [(i, mine & vocab, before, size) for i, mine, before, size in texts]
+            counters = _Counters([mine for _, mine, _, _ in texts], [size for _, _, _, size in texts], t)
             for j, theirs in enumerate(grams):
                 for k in counters.reaching(theirs, len(theirs)):
                     score(k, j)
