@@ -255,3 +255,33 @@ def test_ledger_docx_is_not_an_import_format_and_says_why(store, tmp_path):
     path = export_petitions(store, tmp_path / "台账.docx")
     with pytest.raises(UserError, match="表格缺少必需的列"):
         io.import_petitions(store, path, batch=2)
+
+
+# -- the CLI: --sheet, a progress line on a terminal only ------------------------------------------
+def test_cli_sheet_option_and_progress_only_on_a_terminal(run_cli, store, tmp_path, monkeypatch):
+    import io as stdio
+    import sys
+
+    from dutydesk.cli.common import progress_line
+
+    r = run_cli("petitions", "import", str(DATA / "交办表.ods"), "--sheet", "填表说明")
+    assert r.exit_code == 1 and "工作表“填表说明”第1行表头为" in r.stderr
+    r = run_cli("petitions", "import", str(DATA / "交办表.ods"), "--sheet", "第3批", "--dry-run")
+    assert r.exit_code == 0 and "将导入第3批（新建批次）" in r.stdout and "行：" not in r.stderr  # piped: silent
+    r = run_cli("roster", "import", str(DATA / "值班表.xls"), "--sheet", "值班表")
+    assert r.exit_code == 0 and "导入 3 个班次" in r.stdout
+
+    class Terminal(stdio.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    with progress_line() as progress:
+        progress("写入", 500, 2000)
+    assert "写入：500 / 2,000 行（25%）" in term.getvalue() and term.getvalue().endswith("\r\x1b[K")
+    piped = stdio.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    with progress_line() as progress:
+        assert progress is None
+    assert piped.getvalue() == ""
