@@ -45,7 +45,7 @@ class ImportForm(FormModal[ImportRequest]):
     FOCUS = "path"
 
     def __init__(self, store):
-        super().__init__(store, draft_key="petitions.import", title="导入督察组转办的信访件表（.xlsx / .csv）")
+        super().__init__(store, draft_key="petitions.import", title="导入督察组转办的信访件表（.xlsx .xls .xlsb .ods .csv，或 .docx 函件中的表格）")
 
     def compose_fields(self) -> ComposeResult:
         yield field("文件路径", Input(id="path", placeholder="如 ~/下载/第3批信访件.xlsx"))
