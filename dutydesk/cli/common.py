@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -89,3 +90,15 @@ def sheet_option(f):
 def add_units_option(f):
     return click.option("--add-units", is_flag=True,
                         help="表中无法识别的单位作为新单位添加（与导入在同一事务中）")(f)
+
+
+def switch_commands(group: click.Group, apply: Callable[[object, str, bool], None], *, noun: str,
+                    helps: tuple[str, str]) -> None:
+    """``disable NAME`` and ``enable NAME`` on ``group``: ``apply(store, name, enabled)``, then
+    已停用/已启用 + noun; ``helps`` are the two commands' help texts."""
+    for enabled, word, text in ((False, "disable", helps[0]), (True, "enable", helps[1])):
+        def command(obj: Context, name: str, enabled: bool = enabled) -> None:
+            apply(obj.store, name, enabled)
+            click.echo(f"已{'启用' if enabled else '停用'}{noun}：{name}")
+
+        group.command(word, help=text)(click.argument("name")(pass_ctx(command)))
