@@ -12,7 +12,8 @@ from dutydesk.petitions.intake import PetitionInput, add_petition
 from dutydesk.petitions.rows import find_by_case_no
 from dutydesk.petitions.workflow import hand_over
 from dutydesk.ui.modals import MessageModal
-from dutydesk.ui.screens.petitions.dialogs import ImportForm, RepeatModal, ReportModal
+from dutydesk.ui.screens.intake.preview import ImportPreview
+from dutydesk.ui.screens.petitions.dialogs import ImportForm, RepeatModal
 from dutydesk.ui.screens.petitions.forms import HandOverForm, PetitionForm, ResultForm
 from dutydesk.ui.screens.petitions.screen import PetitionsScreen
 from dutydesk.ui.widgets.fast_table import FastTable
@@ -127,9 +128,9 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ReportModal)
+        assert isinstance(app.screen, ImportPreview)
         assert store.scalar("SELECT count(*) FROM petitions") == 0  # only checked so far
-        await pilot.press("y")
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PetitionsScreen)
@@ -198,9 +199,12 @@ async def test_bad_file_shows_every_bad_row_and_imports_nothing(make_test_app, s
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ReportModal)
-        body = str(app.screen.query("Static").last().render())
+        assert isinstance(app.screen, ImportPreview) and not app.screen.query("#accept")  # Esc only
+        body = str(app.screen.query_one("#intake-problems").render())
         assert "第2行" in body and "未知的单位" in body and "第3行" in body and "受理编号不能为空" in body
+        await pilot.press("enter")  # does nothing: the file has problems
+        await pilot.pause()
+        assert isinstance(app.screen, ImportPreview)
         await pilot.press("escape")
         await pilot.pause()
         assert store.scalar("SELECT count(*) FROM petitions") == 0
@@ -261,8 +265,8 @@ async def test_results_import_export_and_batch_from_the_tui(make_test_app, store
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ReportModal)
-        await pilot.press("y")
+        assert isinstance(app.screen, ImportPreview)
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert find_by_case_no(store, "D2HH202403130001")["status"] == "已办结"

@@ -405,3 +405,21 @@ def test_letters_replace_a_planted_link_and_refuse_a_foreign_file_without_force(
     assert r.exit_code == 1 and "--force" in r.stderr and target.read_bytes() == b"someone's own letter"
     r = run_cli("petitions", "notice", "--batch", "1", "--with-contact", "-o", str(out), "--force")
     assert r.exit_code == 0 and files.is_ours(target) and mode_of(target) == 0o600
+
+
+def test_formula_like_texts_round_trip_through_our_csv_and_the_import(store, freeze_today, tmp_path):
+    from dutydesk.petitions.io import import_petitions
+
+    freeze_today(DAY)
+    texts = ["=1", "=SUM(A1:A2)", "'=1", "''=x", "+1+1", "-5", "@home", "'引号开头", "普通文字"]
+    bid = add_batch(store, 1, DAY)
+    for i, t in enumerate(texts, 1):
+        add_petition(store, bid, PetitionInput(f"D2HH20240313{i:04d}", t, "零陵区"))
+    path = export_petitions(store, tmp_path / "台账.csv")
+    other = open_store(tmp_path / "other.db", daily_backup=False)
+    try:
+        import_petitions(other, path)
+        back = {r["case_no"]: r["content"] for r in other.query("SELECT case_no, content FROM petitions")}
+    finally:
+        other.close()
+    assert back == {f"D2HH20240313{i:04d}": t for i, t in enumerate(texts, 1)}

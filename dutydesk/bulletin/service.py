@@ -19,8 +19,8 @@ from ..store import records
 from ..store.db import Store
 from ..store.files import check_target, write_private
 from ..text import clean
-from ..exporters.bulletin_doc import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, county_paragraph, petition_title, split_lines,
-                    split_paragraphs)
+from ..exporters.bulletin_doc import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, correction_mark, county_paragraph,
+                                      petition_title, split_lines, split_paragraphs)
 
 TABLE = "bulletins"
 ITEMS = "bulletin_items"
@@ -441,8 +441,8 @@ def file_stem(doc: BulletinDoc) -> str:
 
 
 def _stem(bulletin_title: str, day: str, number: int, revision: int) -> str:
-    stem = f"{_BAD_NAME.sub('', bulletin_title) or '工作简报'}-{day}-第{number}期"
-    return stem + ("" if revision < 2 else "-更正" if revision == 2 else f"-更正{revision - 1}")
+    title = _BAD_NAME.sub("", bulletin_title) or "工作简报"
+    return f"{title}-{day}-第{number}期" + correction_mark(revision, "-更正", "-更正{n}")
 
 
 def render_bytes(doc: BulletinDoc, fmt: str) -> bytes:

@@ -118,31 +118,22 @@ class FastTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, table: "FastTable", cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> "FastTable":
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor is on another row (or the rows were replaced)."""
 
-        def __init__(self, table: "FastTable", cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> "FastTable":
-            return self.table
-
-    class RowChosen(Message):
+    class RowChosen(_RowMessage):
         """Enter on the cursor row, or a click on it."""
-
-        def __init__(self, table: "FastTable", cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> "FastTable":
-            return self.table
 
     def __init__(self, *, zebra_stripes: bool = True, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:

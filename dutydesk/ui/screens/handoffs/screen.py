@@ -71,6 +71,7 @@ class HandoffsScreen(RecordListScreen):
         ("a", "add", "新增"), ("e", "edit", "编辑"), ("p", "progress", "添加进展"), ("s", "status", "变更状态"),
         ("k", "recheck", "回头看"), ("g", "from_petition", "从信访件生成"), ("u", "summary", "按单位汇总"),
         ("h", "history", "历史"), ("x", "export", "导出台账"),
+        ("i", "import", "导入台账"),
     ], hidden=[
         ("d,delete", "delete", "删除"), ("P", "delete_progress", "删除最新进展"), ("K", "delete_recheck", "删除最新回头看"),
         ("f", "focus_filters", "筛选", "filters"), ("escape", "focus_table", "回到列表"),
@@ -263,6 +264,18 @@ class HandoffsScreen(RecordListScreen):
         self.confirm_then(f"删除问题 {row['problem_no']} 最新的{what}？\n{entry['date']}：{entry[text][:60]}\n"
                           "可在回收站（Ctrl+Z）恢复。", lambda: delete(self.store, entry["id"]),
                           f"已删除{what}：{row['problem_no']} {entry['date']}（{UNDO_HINT}）")
+
+    def action_import(self) -> None:
+        from ..intake.flow import start_import
+        from ..intake.preview import IntakePathForm
+        from ..intake.steps import handoffs_steps
+
+        def done(path) -> None:
+            if path:
+                start_import(self, handoffs_steps(self, path))
+
+        self.app.push_screen(IntakePathForm(self.store, "导入整改台账（先预览，确认后才写入）", "列：来源、问题描述、牵头单位……",
+                                            placeholder="如 ~/下载/整改台账.xlsx", draft_key="handoffs.import"), done)
 
     def action_export(self) -> None:
         from ....handoffs.export import default_export_dir, export_ledger

@@ -376,7 +376,7 @@ class ImportForm(FormModal[str]):
     TITLE_TEXT = "导入值班表"
 
     def compose_fields(self) -> ComposeResult:
-        yield Static("支持 .xlsx 或 .csv，列：日期、带班领导、值班人员、联系电话、备注；多名值班人员用、或 , 分隔；"
+        yield Static("支持 .xlsx .xls .xlsb .ods .csv 或 .docx 表格，列：日期、带班领导、值班人员、联系电话、备注；多名值班人员用、或 , 分隔；"
                      "表中的新人员会自动添加。有任何一行出错时不导入。", classes="roster-hint", markup=False)
         yield field("文件路径", Input(id="path", placeholder="/home/duty/值班表.xlsx"))
 

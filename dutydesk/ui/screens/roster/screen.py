@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from .... import dates
-from ....errors import UserError, ValidationError
+from ....errors import UserError
 from ....roster import dutylog, service
 from ....roster import shifts as shiftmod
 from ....roster.queries import has_active_people
@@ -343,23 +343,9 @@ class RosterScreen(DutyLogPanel, BaseScreen):
 
         def done(path: str | None) -> None:
             if path:
-                self.notify("正在导入…", markup=False)
-                run_in_thread(self, lambda store: self._import(store, path), group="roster-files", failed="导入失败",
-                              done=self._imported, invalid=self._import_refused)
+                from ..intake.flow import start_import
+                from ..intake.steps import roster_steps
+
+                start_import(self, roster_steps(self, Path(path).expanduser()))
 
         self.app.push_screen(ImportForm(self.store, draft_key="roster.import"), done)
-
-    @staticmethod
-    def _import(store, path: str):
-        from ....roster import transfer
-
-        return transfer.import_roster(store, Path(path).expanduser())
-
-    def _imported(self, result) -> None:
-        self.notify(result.summary(), title="导入完成", timeout=10, markup=False)
-        self.refresh_data()
-
-    def _import_refused(self, exc: ValidationError) -> None:
-        from ...modals import MessageModal
-
-        self.app.push_screen(MessageModal("导入失败", exc.report()))
