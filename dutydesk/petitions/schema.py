@@ -173,3 +173,43 @@ def m003_batch_seq_index(db):
     rows too and so cannot use the partial index ``petitions_batch``: without it every new
     petition read the whole table (bench/: ~70 ms a row at 100,000 petitions)."""
     exec_script(db, "CREATE INDEX petitions_batch_seq ON petitions (batch_id, seq);")
+
+
+_RESULT_KIND = """
+    UPDATE petitions SET result_kind = coalesce((
+        SELECT r.kind FROM petition_results r WHERE r.petition_id = petitions.id
+        ORDER BY r.date DESC, r.id DESC LIMIT 1), '')"""
+
+
+@migrations()
+def m004_figures(db):
+    """What the figures as of a date (``overview.py``) read without touching the wide rows:
+
+    - ``result_kind``: the kind of the petition's latest result by 办结日期 ('' when none), kept
+      by triggers for every writer (as ``superseded_on`` is). As of a day on or after that
+      result's date it is the petition's result; the few petitions with a result dated later
+      are looked up in ``petition_results``.
+    - three narrow covering indexes over the live petitions: by unit and kind, by batch (for
+      the days, methods, 重点件/重复件), and the petitions without a closing result by 办理时限
+      (超期, 今日到期)."""
+    exec_script(
+        db,
+        f"""
+        ALTER TABLE petitions ADD COLUMN result_kind TEXT NOT NULL DEFAULT '';
+        {_RESULT_KIND};
+        CREATE TRIGGER petition_results_kind_ai AFTER INSERT ON petition_results BEGIN
+            {_RESULT_KIND} WHERE id = NEW.petition_id;
+        END;
+        CREATE TRIGGER petition_results_kind_au AFTER UPDATE OF date, kind, petition_id ON petition_results BEGIN
+            {_RESULT_KIND} WHERE id IN (NEW.petition_id, OLD.petition_id);
+        END;
+        CREATE TRIGGER petition_results_kind_ad AFTER DELETE ON petition_results BEGIN
+            {_RESULT_KIND} WHERE id = OLD.petition_id;
+        END;
+        CREATE INDEX petitions_unit_kind ON petitions (unit, result_kind, deleted_at) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_batch_figures ON petitions (batch_id, method, key_case, is_repeat, unit, result_kind,
+            deleted_at) WHERE deleted_at IS NULL;
+        CREATE INDEX petitions_due_open ON petitions (due_date, unit, batch_id, result_kind, deleted_at)
+            WHERE deleted_at IS NULL AND due_date IS NOT NULL AND result_kind NOT IN ('已办结', '阶段性办结');
+        """,
+    )
