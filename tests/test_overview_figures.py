@@ -159,3 +159,131 @@ def test_the_total_row_is_what_the_bulletin_sentence_says(store, freeze_today):
         assert (f"累计收到转办信访件{transferred}件，已办结{closed}件、阶段性办结{partial}件、未办结{open_}件"
                 f"（办结率{rate}）") in sentence
         assert sentence in stats.bulletin_paragraphs(store, day)
+
+
+# -- 问题交办 -----------------------------------------------------------------------------------------
+def problem_brute_force(store, day: dt.date) -> dict:
+    """Problems as of ``day`` from the status log and 回头看 records, one problem at a time."""
+    d = day.isoformat()
+    logs = defaultdict(list)
+    for r in store.query("SELECT id, handoff_id, to_status, date FROM handoff_status_log"):
+        logs[r["handoff_id"]].append(r)
+    rechecks = Counter(r["handoff_id"] for r in store.query(
+        "SELECT handoff_id FROM handoff_rechecks WHERE came_back AND deleted_at IS NULL AND date <= ?", [d]))
+    units: dict[str, Counter] = defaultdict(Counter)
+    statuses: Counter = Counter()
+    for h in store.query("SELECT * FROM handoffs WHERE deleted_at IS NULL"):
+        then = [r for r in logs[h["id"]] if r["date"] <= d]
+        if not then:
+            continue
+        status = max(then, key=lambda r: (r["date"], r["id"]))["to_status"]
+        late = status in ("未启动", "整改中") and bool(h["deadline"]) and h["deadline"] < d
+        u = units[h["lead_unit"]]
+        u.update(total=1, closed=status == "已销号", late=late, rebound=rechecks[h["id"]] > 0)
+        statuses[status] += 1
+    return {"units": {k: +v for k, v in units.items()}, "statuses": +statuses}
+
+
+def problem_computed(store, day: dt.date) -> dict:
+    from dutydesk.handoffs.figures import problem_figures
+
+    f = problem_figures(store, day)
+    units = {u: +Counter(total=x.total, closed=x.closed, late=x.late, rebound=x.rebound) for u, x in f.units.items()}
+    return {"units": {k: v for k, v in units.items() if v}, "statuses": +Counter(f.by_status)}
+
+
+STEPS = ["整改中", "已完成", "已验收", "已销号", "反弹", "退回"]
+problem_st = st.fixed_dictionaries({
+    "unit": st.sampled_from(UNITS),
+    "assigned": st.integers(0, 6),
+    "deadline": st.none() | st.integers(0, 12),
+    "steps": st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 3)), max_size=6),
+    "deleted": st.integers(0, 9).map(lambda n: n == 0),
+})
+
+
+def fill_problems(store, problems: list[dict]) -> None:
+    from dutydesk.errors import UserError
+    from dutydesk.handoffs import service as H
+
+    for p in problems:
+        assigned = DAY0 + dt.timedelta(days=p["assigned"])
+        deadline = None if p["deadline"] is None else assigned + dt.timedelta(days=p["deadline"])
+        hid = H.create(store, source="暗访发现", description="某河段排污口污水直排", lead_unit=p["unit"],
+                       deadline=deadline.isoformat() if deadline else "长期坚持", assigned_on=assigned.isoformat())
+        day = assigned
+        for step, gap in p["steps"]:
+            day += dt.timedelta(days=gap)
+            status = H.get(store, hid)["status"]
+            try:
+                if step == "反弹":
+                    H.recheck(store, hid, finding="回头看发现问题反弹", came_back=True, on=day)
+                elif step == "退回":
+                    H.change_status(store, hid, "整改中", on=day, basis="验收未通过")
+                elif step in ("已验收", "已销号"):
+                    H.change_status(store, hid, step, on=day, by="市协调联络组", basis="验收合格")
+                else:
+                    H.change_status(store, hid, step, on=day)
+            except UserError:
+                assert status in H.STATUSES  # a step the life cycle does not allow from here: skipped
+        if p["deleted"]:
+            H.soft_delete(store, hid)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(problem_st, max_size=10))
+def test_problem_figures_equal_a_brute_force_count_for_several_dates(problems):
+    from dutydesk import dates
+
+    real_today = dates.today
+    dates.today = lambda: DAY0 + dt.timedelta(days=40)  # business dates may not be after today
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = open_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
+            try:
+                fill_problems(store, problems)
+                for offset in (*CHECK_OFFSETS, 20, 40):
+                    day = DAY0 + dt.timedelta(days=offset)
+                    assert problem_computed(store, day) == problem_brute_force(store, day), day
+            finally:
+                store.close()
+    finally:
+        dates.today = real_today
+
+
+def test_problem_figures_as_of_today_are_the_summary(store, freeze_today):
+    from dutydesk.handoffs import demo, service as H
+    from dutydesk.handoffs.figures import problem_figures
+
+    today = freeze_today(dt.date(2026, 11, 29))
+    demo.fill(store, today)
+    f = problem_figures(store, today)
+    summary = {r["unit"]: r for r in H.summary(store, today)}
+    total = summary.pop("合计")
+    assert (f.total, f.closed, f.late, f.rebound) == (total["total"], total["closed"], total["late"], total["rebound"])
+    assert [f.by_status[s] for s in H.STATUSES] == [total[k] for k in
+                                                    ("not_started", "in_progress", "completed", "accepted", "closed")]
+    for unit, row in summary.items():
+        u = f.units[unit]
+        assert (u.total, u.closed, u.late, u.rebound) == (row["total"], row["closed"], row["late"], row["rebound"])
+    assert f.late and f.rebound and f.closed  # the demo has some of each
+
+
+def test_overview_joins_petitions_and_problems_per_unit(store, freeze_today):
+    from dutydesk.demo import fill_demo
+    from dutydesk.handoffs.overview import overview
+
+    today = freeze_today(dt.date(2026, 11, 29))
+    fill_demo(store, today)
+    o = overview(store, today)
+    table = o.table()
+    assert table.headers == ["单位", "转办", "已办结", "阶段性办结", "未办结", "超期", "办结率", "问题数", "已销号"]
+    assert table.rows[-1][0] == "合计" and table.rows[-1][1] == o.petitions.total.transferred
+    assert table.rows[-1][7] == o.problems.total == sum(r[7] for r in table.rows[:-1])
+    assert table.rows[-1][1] == sum(r[1] for r in table.rows[:-1])
+    labels = [r[0] for r in table.rows]
+    assert labels.index("零陵区") < labels.index("道县") < labels.index("合计")
+    assert all(isinstance(v, int) for r in table.rows for v in r[1:6] + r[7:])
+    heads = dict((name, {f.label: f for f in figs}) for name, figs in o.sections())
+    assert heads["信访件"]["累计转办"].value == o.petitions.total.transferred
+    assert heads["问题交办"]["销号率"].text.endswith("%")

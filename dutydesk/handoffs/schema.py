@@ -105,3 +105,18 @@ def m001_handoffs(db):
         CREATE INDEX handoff_petitions_petition ON handoff_petitions (petition_id);
         """,
     )
+
+
+@migrations()
+def m002_figures(db):
+    """For the figures as of a date (``figures.py``): the live problems by 牵头单位 and status in
+    a narrow covering index, and the status changes by business date (to find the few problems
+    whose status changed after the day)."""
+    exec_script(
+        db,
+        """
+        CREATE INDEX handoffs_figures ON handoffs (lead_unit, status, deadline, rebound, deleted_at)
+            WHERE deleted_at IS NULL;
+        CREATE INDEX handoff_status_log_date ON handoff_status_log (date, handoff_id);
+        """,
+    )
