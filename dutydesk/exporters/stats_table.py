@@ -131,3 +131,25 @@ def render_md(table: StatsTable) -> list[str]:
     align = "|" + "|".join("---" if k == TEXT else "---:" for k in table.kinds) + "|"
     rows = ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table.text_rows()]
     return [head, align, *rows]
+
+
+# -- .xlsx ---------------------------------------------------------------------------------------
+def write_report_xlsx(report: StatsReport, path):
+    """Two sheets of real numbers: the per-unit table (办结率 as a percentage cell) and the
+    headline figures (指标, 数值, 单位)."""
+    from .xlsx import Sheet, write_sheets
+
+    table = report.table
+    rows = [[(v / 100 if v is not None else None) if k == PCT else v for v, k in zip(row, table.kinds)]
+            for row in table.rows]
+    widths = [18] + [10] * (len(table.headers) - 1)
+    formats = ["0.0%" if k == PCT else ("0" if k == INT else None) for k in table.kinds]
+    head = [[name, f.label, round(f.value, 1) if f.kind == PCT and f.value is not None else f.value,
+             "%" if f.kind == PCT else f.unit] for name, figures in report.sections
+            for f in figures]
+    return write_sheets(path, [
+        Sheet(table.title, table.headers, rows, title=f"{table.title}{table.subtitle}", widths=widths,
+              number_formats=formats),
+        Sheet("总体情况", ["类别", "指标", "数值", "单位"], head, title=f"{report.title}{table.subtitle}",
+              widths=[12, 14, 10, 6], number_formats=None),
+    ])
