@@ -30,6 +30,7 @@ SCREENS_ORDER = [
     ("petitions", "信访件", "2"),
     ("handoffs", "问题交办", "3"),
     ("bulletin", "工作简报", "4"),
+    ("overview", "态势", "5"),
 ]
 
 
@@ -42,19 +43,20 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
         name = "settings" if mode == "settings" else f"{mode}.screen"
         module = importlib.import_module(f"{__package__}.screens.{name}")
         cls_name = {"roster": "RosterScreen", "petitions": "PetitionsScreen", "handoffs": "HandoffsScreen",
-                    "bulletin": "BulletinScreen", "settings": "SettingsScreen"}[mode]
+                    "bulletin": "BulletinScreen", "overview": "OverviewScreen",
+                    "settings": "SettingsScreen"}[mode]
         return getattr(module, cls_name)()
 
     return make
 
 
 class DutyDeskApp(SafeDispatch, App):
-    """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin,
+    """Five screens over one store; keys 1-5 switch, 0 opens settings, F5 exports the bulletin,
     Ctrl+Z opens the trash (回收站) to undo a delete."""
 
     TITLE = "dutydesk"
     CSS_PATH = str(tcss_path())
-    MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "settings")}
+    MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "overview", "settings")}
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
@@ -62,6 +64,7 @@ class DutyDeskApp(SafeDispatch, App):
         Binding("2", "goto('petitions')", "信访件", id="app.goto_petitions"),
         Binding("3", "goto('handoffs')", "问题交办", id="app.goto_handoffs"),
         Binding("4", "goto('bulletin')", "工作简报", id="app.goto_bulletin"),
+        Binding("5", "goto('overview')", "态势", id="app.goto_overview"),
         Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
         Binding("f5", "export_bulletin", "导出简报", id="app.export_bulletin", priority=True),
         Binding("ctrl+z", "trash", "回收站", id="app.trash"),
