@@ -250,9 +250,9 @@ class OverviewScreen(BaseScreen):
         self.sort_by(event.column_index)
 
     @on(DataTable.RowSelected, "#ov-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    async def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_drill()
+        await self.action_drill()
 
     def selected_row(self) -> UnitRow | None:
         table = self.query_one("#ov-table", FastTable)
