@@ -307,6 +307,11 @@ def _schema(conn) -> list[tuple]:
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
+# Migrations added since 0.1.0, in the order they apply: a 0.1.0 database gets exactly these.
+SINCE_RELEASE = [("dutydesk.bulletin", "m002_appendix"), ("dutydesk.handoffs", "m002_figures"),
+                 ("dutydesk.petitions", "m004_facts")]
+
+
 def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
     import shutil
 
@@ -324,14 +329,28 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
     after = sqlite3.connect(path)
-    assert _schema(after) == old_schema  # nothing to upgrade: not a column or index changed
+    new_schema = _schema(after)
+    # only additions: every old table and index as it was, but bulletins, which gained one column
+    changed = set(old_schema) - set(new_schema)
+    assert [c[1] for c in changed] == ["bulletins"]
+    old_sql, new_sql = next(c[3] for c in changed), next(c[3] for c in new_schema if c[1] == "bulletins" and c[0] == "table")
+    assert new_sql.replace(", appendix INTEGER NOT NULL DEFAULT 0", "") == old_sql
+    old_counts["_sqlite_migrations"] += len(SINCE_RELEASE)  # the record of the migrations applied
     assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables} == old_counts
-    assert after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall() == old_applied
+    applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    assert sorted(applied) == sorted(old_applied + SINCE_RELEASE)
     assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the new derived rows were filled from the old data: one per live petition, its latest result's kind
+    assert after.execute("SELECT count(*) FROM petition_facts").fetchone()[0] == after.execute(
+        "SELECT count(*) FROM petitions WHERE deleted_at IS NULL").fetchone()[0]
+    assert after.execute("""SELECT count(*) FROM petition_facts f JOIN petitions p ON p.id = f.petition_id
+        WHERE f.result_kind <> coalesce((SELECT kind FROM petition_results r WHERE r.petition_id = p.id
+        ORDER BY r.date DESC, r.id DESC LIMIT 1), '') OR f.unit <> p.unit OR f.batch_id <> p.batch_id""").fetchone()[0] == 0
+    assert after.execute("SELECT count(*) FROM bulletins WHERE appendix <> 0").fetchone()[0] == 0
     after.close()
-    # and a database created now has the same schema as the release's
+    # and a database created now has the same schema as the migrated release's
     fresh = tmp_path / "fresh.db"
     open_store(fresh, daily_backup=False).close()
     conn = sqlite3.connect(fresh)
-    assert _schema(conn) == old_schema
+    assert _schema(conn) == new_schema
     conn.close()

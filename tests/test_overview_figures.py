@@ -56,6 +56,21 @@ def brute_force(store, day: dt.date) -> dict:
             "daily": {k: +v for k, v in daily.items()}, "types": +types}
 
 
+def facts_recomputed(store) -> list[tuple]:
+    """petition_facts as it should be: one row per live petition with its latest result's kind."""
+    latest = {}
+    for r in store.query("SELECT petition_id, kind, date, id FROM petition_results ORDER BY date, id"):
+        latest[r["petition_id"]] = r["kind"]
+    return [(p["id"], p["batch_id"], p["unit"], p["method"], p["key_case"], p["is_repeat"], p["due_date"],
+             latest.get(p["id"], "")) for p in store.query("SELECT * FROM petitions WHERE deleted_at IS NULL ORDER BY id")]
+
+
+def facts(store) -> list[tuple]:
+    return [tuple(r.values()) for r in store.query(
+        "SELECT petition_id, batch_id, unit, method, key_case, is_repeat, due_date, result_kind FROM petition_facts "
+        "ORDER BY petition_id")]
+
+
 def computed(store, day: dt.date) -> dict:
     f = overview.petition_figures(store, day)
     units = {}
@@ -111,6 +126,7 @@ def test_per_unit_figures_equal_a_brute_force_count_for_several_dates(log):
         store = open_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
         try:
             fill(store, log)
+            assert facts(store) == facts_recomputed(store)  # the triggers kept the derived rows
             for offset in CHECK_OFFSETS:
                 day = DAY0 + dt.timedelta(days=offset)
                 expected = brute_force(store, day)
@@ -287,3 +303,25 @@ def test_overview_joins_petitions_and_problems_per_unit(store, freeze_today):
     heads = dict((name, {f.label: f for f in figs}) for name, figs in o.sections())
     assert heads["信访件"]["累计转办"].value == o.petitions.total.transferred
     assert heads["问题交办"]["销号率"].text.endswith("%")
+
+
+def test_the_derived_facts_follow_edits_deletes_restores_and_results(store):
+    bid = S.add_batch(store, 1, DAY0)
+    other = S.add_batch(store, 2, DAY0 + dt.timedelta(days=1))
+    pid = S.add_petition(store, bid, S.PetitionInput(case_no="T1", content="某厂排污", unit="道县", method="来电"))
+    assert facts(store) == facts_recomputed(store) and facts(store)[0][2] == "道县"
+    row = S.get_petition(store, pid)
+    S.update_petition(store, pid, S.PetitionInput(case_no="T1", content="某厂排污", unit="蓝山县", key_case=True),
+                      expected_version=row["version"])
+    S.hand_over(store, pid, "蓝山县", day=DAY0, due=DAY0 + dt.timedelta(days=3))
+    S.record_result(store, pid, S.ResultInput(kind="阶段性办结", date=DAY0 + dt.timedelta(days=2)))
+    S.record_result(store, pid, S.ResultInput(kind="已办结", date=DAY0 + dt.timedelta(days=1)))  # earlier-dated
+    assert facts(store) == facts_recomputed(store) and facts(store)[0][2:] == (
+        "蓝山县", "", 1, 0, (DAY0 + dt.timedelta(days=3)).isoformat(), "阶段性办结")
+    store.execute("UPDATE petitions SET batch_id = ? WHERE id = ?", [other, pid])  # a batch corrected by hand
+    S.delete_petition(store, pid)
+    assert facts(store) == facts_recomputed(store) == []
+    S.undelete_petition(store, pid)
+    assert facts(store) == facts_recomputed(store) and facts(store)[0][1] == other
+    store.execute("DELETE FROM petition_results WHERE petition_id = ? AND kind = '阶段性办结'", [pid])
+    assert facts(store)[0][-1] == "已办结" and facts(store) == facts_recomputed(store)

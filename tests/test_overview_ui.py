@@ -188,7 +188,7 @@ async def test_it_refreshes_when_another_terminal_writes(make_test_app, store, f
         await pilot.pause()
         screen = app.screen
         before = screen.data.petitions.total.closed
-        pid = store.scalar("SELECT id FROM petitions WHERE result_kind = '' AND deleted_at IS NULL LIMIT 1")
+        pid = store.scalar("SELECT petition_id FROM petition_facts WHERE result_kind = '' LIMIT 1")
         other = store.clone()  # another terminal: its own connection
         try:
             app.poll_changes()  # note the data version before the write

@@ -11,11 +11,11 @@ The rules, "as of" day D (the same as DOMAIN.md's statistics sentences):
   today; the 办理时限 is the petition's current one);
 - 重点件 / 重复件: counted petitions so marked; by type: each 污染类型 of a counted petition.
 
-At 100,000 petitions the figures come from three narrow covering indexes and the latest
-result's kind kept on each petition (schema m004), not from the wide rows: the counts are
-taken over every live petition, then the few it must not count as of D are taken out (later
-or deleted batches, or whichever side is smaller) and the few with a result dated after D are
-looked up (bench/: the 态势 screen's data).
+At 100,000 petitions the figures come from ``petition_facts`` (schema m004: one narrow row per
+live petition with its latest result's kind, kept by triggers) and its covering indexes, not
+from the wide rows: the counts are taken over every live petition, then the few it must not
+count as of D are taken out (later or deleted batches, or whichever side is smaller) and the
+few with a result dated after D are looked up (bench/: the 态势 screen's data).
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def _ids(values) -> str:
 def _per_batch(store: Store) -> list[dict]:
     """Live petitions by batch, 受理方式, 重点件, 重复件 (one pass over a covering index)."""
     return store.query(
-        "SELECT batch_id, method, key_case, is_repeat, count(*) AS n FROM petitions INDEXED BY petitions_batch_figures "
-        "WHERE deleted_at IS NULL GROUP BY batch_id, method, key_case, is_repeat")
+        "SELECT batch_id, method, key_case, is_repeat, count(*) AS n FROM petition_facts INDEXED BY petition_facts_batch "
+        "GROUP BY batch_id, method, key_case, is_repeat")
 
 
 def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
@@ -117,15 +117,15 @@ def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
     left-out batches, or over the counted batches when they are fewer."""
     out: Counter = Counter()
     left = [b for b in batches.left_out if sizes.get(b)]
-    per_batch = ("SELECT unit, result_kind, count(*) AS n FROM petitions INDEXED BY petitions_batch_figures "
-                 "WHERE deleted_at IS NULL AND batch_id IN ({}) GROUP BY unit, result_kind")
+    per_batch = ("SELECT unit, result_kind, count(*) AS n FROM petition_facts INDEXED BY petition_facts_batch "
+                 "WHERE batch_id IN ({}) GROUP BY unit, result_kind")
     if left and sum(sizes[b] for b in left) > sum(sizes[b] for b in batches.counted):
         counted = [b for b in batches.counted if sizes.get(b)]
         for r in store.query(per_batch.format(_ids(counted))) if counted else []:
             out[(r["unit"], r["result_kind"])] += r["n"]
         return out
-    for r in store.query("SELECT unit, result_kind, count(*) AS n FROM petitions INDEXED BY petitions_unit_kind "
-                         "WHERE deleted_at IS NULL GROUP BY unit, result_kind"):
+    for r in store.query("SELECT unit, result_kind, count(*) AS n FROM petition_facts INDEXED BY petition_facts_unit_kind "
+                         "GROUP BY unit, result_kind"):
         out[(r["unit"], r["result_kind"])] += r["n"]
     if left:
         for r in store.query(per_batch.format(_ids(left))):
@@ -139,19 +139,19 @@ _LATER = "SELECT petition_id FROM petition_results INDEXED BY petition_results_d
 def _later_results(store: Store, day: str) -> list[dict]:
     """Live petitions with a result dated after ``day``: their result as of the day, looked up."""
     return store.query(
-        f"""SELECT p.id, p.unit, p.batch_id, p.due_date, p.result_kind,
-                   coalesce((SELECT r.kind FROM petition_results r WHERE r.petition_id = p.id AND r.date <= ?1
+        f"""SELECT f.petition_id, f.unit, f.batch_id, f.due_date, f.result_kind,
+                   coalesce((SELECT r.kind FROM petition_results r WHERE r.petition_id = f.petition_id AND r.date <= ?1
                              ORDER BY r.date DESC, r.id DESC LIMIT 1), '') AS kind_then
-            FROM petitions p WHERE p.deleted_at IS NULL AND p.id IN ({_LATER})""", [day])
+            FROM petition_facts f WHERE f.petition_id IN ({_LATER})""", [day])
 
 
 def _open_due(store: Store, day: str) -> list[dict]:
     """Petitions without a closing result (and none dated after ``day``) due by the day, by
     unit, batch and whether due on the day."""
     return store.query(
-        f"""SELECT unit, batch_id, due_date = ?1 AS today, count(*) AS n FROM petitions INDEXED BY petitions_due_open
-            WHERE deleted_at IS NULL AND due_date IS NOT NULL AND result_kind NOT IN ('已办结', '阶段性办结')
-              AND due_date <= ?1 AND id NOT IN ({_LATER})
+        f"""SELECT unit, batch_id, due_date = ?1 AS today, count(*) AS n FROM petition_facts INDEXED BY petition_facts_due_open
+            WHERE due_date IS NOT NULL AND result_kind NOT IN ('已办结', '阶段性办结')
+              AND due_date <= ?1 AND petition_id NOT IN ({_LATER})
             GROUP BY unit, batch_id, today""", [day])
 
 
@@ -242,9 +242,8 @@ def _daily(batches: _Batches, per_batch: list[dict], day: dt.date) -> list[DayCo
 
 
 def _types(store: Store, batches: _Batches, sizes: Counter) -> list[tuple[str, int]]:
-    per_batch = ("SELECT t.type, count(*) AS n FROM petitions p INDEXED BY petitions_batch "
-                 "JOIN petition_types t ON t.petition_id = p.id "
-                 "WHERE p.deleted_at IS NULL AND p.batch_id IN ({}) GROUP BY t.type")
+    per_batch = ("SELECT t.type, count(*) AS n FROM petition_facts f INDEXED BY petition_facts_batch "
+                 "JOIN petition_types t ON t.petition_id = f.petition_id WHERE f.batch_id IN ({}) GROUP BY t.type")
     left = [b for b in batches.left_out if sizes.get(b)]
     counts: Counter = Counter()
     if left and sum(sizes[b] for b in left) > sum(sizes[b] for b in batches.counted):
