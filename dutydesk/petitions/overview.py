@@ -105,11 +105,24 @@ def _ids(values) -> str:
     return ",".join(str(int(v)) for v in values)
 
 
+def _since_last_commit(store: Store, key: str, load):
+    """``load()``, kept until the next commit (here or by another connection): the counts over
+    every live petition do not depend on the day, so moving the day ([ ]) does not count them
+    again."""
+    stamp = store.change_stamp()
+    memo = getattr(store, "_overview_memo", None)
+    if memo is None or memo[0] != stamp:
+        memo = store._overview_memo = (stamp, {})
+    if key not in memo[1]:
+        memo[1][key] = load()
+    return memo[1][key]
+
+
 def _per_batch(store: Store) -> list[dict]:
     """Live petitions by batch, 受理方式, 重点件, 重复件 (one pass over a covering index)."""
-    return store.query(
+    return _since_last_commit(store, "per_batch", lambda: store.query(
         "SELECT batch_id, method, key_case, is_repeat, count(*) AS n FROM petition_facts INDEXED BY petition_facts_batch "
-        "GROUP BY batch_id, method, key_case, is_repeat")
+        "GROUP BY batch_id, method, key_case, is_repeat"))
 
 
 def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
@@ -124,8 +137,9 @@ def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
         for r in store.query(per_batch.format(_ids(counted))) if counted else []:
             out[(r["unit"], r["result_kind"])] += r["n"]
         return out
-    for r in store.query("SELECT unit, result_kind, count(*) AS n FROM petition_facts INDEXED BY petition_facts_unit_kind "
-                         "GROUP BY unit, result_kind"):
+    for r in _since_last_commit(store, "unit_kind", lambda: store.query(
+            "SELECT unit, result_kind, count(*) AS n FROM petition_facts INDEXED BY petition_facts_unit_kind "
+            "GROUP BY unit, result_kind")):
         out[(r["unit"], r["result_kind"])] += r["n"]
     if left:
         for r in store.query(per_batch.format(_ids(left))):
@@ -251,7 +265,8 @@ def _types(store: Store, batches: _Batches, sizes: Counter) -> list[tuple[str, i
         for r in store.query(per_batch.format(_ids(counted))) if counted else []:
             counts[r["type"]] += r["n"]
     else:
-        for r in store.query("SELECT type, count(*) AS n FROM petition_types GROUP BY type"):
+        for r in _since_last_commit(store, "types", lambda: store.query(
+                "SELECT type, count(*) AS n FROM petition_types GROUP BY type")):
             counts[r["type"]] += r["n"]
         if left:
             for r in store.query(per_batch.format(_ids(left))):

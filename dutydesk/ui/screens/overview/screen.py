@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.bar import Bar
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -104,11 +105,24 @@ class OverviewScreen(BaseScreen):
         if not self.query("#ov-table"):
             return  # not mounted yet
         self.data = overview(self.store, self.day)
-        self._show_status()
-        self._show_headline()
-        self._show_daily()
-        self._show_types()
-        self._fill_table()
+        d = self.data
+        theme = self.app.theme
+        # each part is drawn again only when what it shows changed (each update lays the screen out again)
+        self._changed("status", self.day, dates.today(), then=self._show_status)
+        self._changed("headline", theme, [(f.label, f.text) for _, figs in d.sections() for f in figs],
+                      then=self._show_headline)
+        self._changed("daily", [(c.day, c.phone, c.letter, c.other) for c in d.petitions.daily], then=self._show_daily)
+        self._changed("types", theme, d.petitions.by_type, then=self._show_types)
+        self._changed("table", theme, [r.cells() for r in d.rows], d.total.cells(), self.sort_column,
+                      self.sort_reverse, then=self._fill_table)
+
+    _shown: dict | None = None
+
+    def _changed(self, part: str, *what, then) -> None:
+        shown = self._shown = self._shown or {}
+        if shown.get(part) != what:
+            shown[part] = what
+            then()
 
     def _colors(self) -> dict[str, str]:
         v = self.app.theme_variables
@@ -185,15 +199,22 @@ class OverviewScreen(BaseScreen):
         table = self.query_one("#ov-table", FastTable)
         keep = table.cursor_row
         table.clear()
+        labels = []
         for n, (key, header) in enumerate(zip(COLUMN_KEYS, HEADERS)):
-            mark = ("▼" if self.sort_reverse else "▲") if n == self.sort_column else ""
-            table.columns[key].label = Text(header + mark)
-        for row in [*self.rows(), self.data.total]:
-            cells = [plain(cell_text(v, k)) if k == TEXT else Text(cell_text(v, k), justify="right")
-                     for v, k in zip(row.cells(), KINDS)]
-            if row is self.data.total:
-                cells = [Text(c.plain, style="bold", justify=c.justify) for c in cells]
+            labels.append(header + (("▼" if self.sort_reverse else "▲") if n == self.sort_column else ""))
+            table.columns[key].label = Text(labels[-1])
+        rows = [*self.rows(), self.data.total]
+        texts = [[cell_text(v, k) for v, k in zip(row.cells(), KINDS)] for row in rows]
+        # numbers right-aligned: padded to their column's width (label included), so that every
+        # cell is one plain line that FastTable draws without Rich's per-cell pipeline
+        widths = [max(cell_len(t) for t in [label, *(r[i] for r in texts)]) for i, label in enumerate(labels)]
+        for row, values in zip(rows, texts):
+            style = "bold" if row is self.data.total else ""
+            cells = [plain(v, style) if k == TEXT else Text(" " * (w - cell_len(v)) + v, style, no_wrap=True,
+                                                            overflow="ellipsis")
+                     for v, k, w in zip(values, KINDS, widths)]
             table.add_row(*cells, key=row.unit or "-")
+        table.settle()
         table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
         self._show_unit_bars()
 
