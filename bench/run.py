@@ -287,7 +287,7 @@ def overview_figures(db: Path) -> None:
     runs = probe("overview", db, 3)
     built = probe("overview-unprepared", db, 3)
     figure("open the 态势 screen, first time (key 5 → figures painted)", [r["open_cold_ms"] for r in runs], 150,
-           note="key 5 pressed 2.5 s after the start, as `dutydesk` runs: the app has prepared the screen "
+           note="key 5 pressed 3.5 s after the start, as `dutydesk` runs: the app has prepared the screen "
                 f"(in {sum(r['prepared'] for r in runs)} of {len(runs)} runs) in idle time after its first paint")
     figure("open the 态势 screen, first time, not prepared (key 5 builds it and counts its figures)",
            [r["open_cold_ms"] for r in built], 150, note="the app started without preparing screens; key 5 at 1.5 s")

@@ -8,7 +8,7 @@
 
 ``python bench/tui_probe.py overview DB``
     The real app as ``dutydesk`` starts it, headless at 120×35 (the size the 态势 screen is made
-    for); 2.5 s after the start (the app has prepared its screens) key 5 opens the 态势 screen the
+    for); 3.5 s after the start (the app has prepared its screens) key 5 opens the 态势 screen the
     first time; then 1 and 5 again (shown again: a commit in between makes it count
     again, nothing in between does not), and ``[`` moves a day back (the figures as of that day).
 
@@ -275,7 +275,7 @@ async def datatable(db: str) -> dict:
     return out
 
 
-OVERVIEW_AFTER = 2.5  # seconds after the start before key 5: the app has prepared its screens
+OVERVIEW_AFTER = 3.5  # seconds after the start before key 5: the app has prepared its screens
 
 
 async def overview(db: str, prepare: bool = True) -> dict:

@@ -22,6 +22,7 @@ UNITS = ["零陵区", "道县", "蓝山县", "市住建局"]
 TYPES = ["水", "大气", "噪声"]
 KINDS = ["已办结", "阶段性办结", "未办结"]
 CHECK_OFFSETS = (-1, 0, 2, 4, 6, 8, 10, 13, 16)
+DIRECT_AFTER = overview.DIRECT_AFTER
 
 
 def brute_force(store, day: dt.date) -> dict:
@@ -120,8 +121,9 @@ def fill(store, log: dict) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(log_st)
-def test_per_unit_figures_equal_a_brute_force_count_for_several_dates(log):
+@given(log_st, st.sampled_from([0, 3, 10**9]))
+def test_per_unit_figures_equal_a_brute_force_count_for_several_dates(log, direct_after):
+    overview.DIRECT_AFTER = direct_after  # both ways of counting a past day: correcting the latest results, or directly
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
         try:
@@ -139,6 +141,7 @@ def test_per_unit_figures_equal_a_brute_force_count_for_several_dates(log):
                 assert total.overdue == sum(u["overdue"] for u in expected["units"].values())
         finally:
             store.close()
+            overview.DIRECT_AFTER = DIRECT_AFTER
 
 
 def test_every_county_has_a_row_even_without_petitions(store):

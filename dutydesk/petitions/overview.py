@@ -15,7 +15,8 @@ At 100,000 petitions the figures come from ``petition_facts`` (schema m004: one 
 live petition with its latest result's kind, kept by triggers) and its covering indexes, not
 from the wide rows: the counts are taken over every live petition, then the few it must not
 count as of D are taken out (later or deleted batches, or whichever side is smaller) and the
-few with a result dated after D are looked up (bench/: the 态势 screen's data).
+few with a result dated after D are looked up; for a day long past, with many results dated after it, each counted petition is
+joined to its result then instead (bench/: the 态势 screen's data).
 """
 
 from __future__ import annotations
@@ -159,6 +160,29 @@ def _later_results(store: Store, day: str) -> list[dict]:
             FROM petition_facts f WHERE f.petition_id IN ({_LATER})""", [day])
 
 
+DIRECT_AFTER = 30_000  # results dated after the day beyond which they are not looked up one by one (bench/)
+
+
+def _later_count(store: Store, day: str) -> int:
+    return store.scalar("SELECT count(*) FROM petition_results INDEXED BY petition_results_date WHERE date > ?",
+                        [day]) or 0
+
+
+def _as_of_directly(store: Store, day: str, counted: list[int]) -> list[dict]:
+    """Counted petitions by unit, result kind as of ``day`` and due date (before / on the day),
+    joining each to its result then (the covering index of results as of a day, schema m002)."""
+    if not counted:
+        return []
+    return store.query(
+        f"""WITH as_of AS MATERIALIZED (
+                SELECT petition_id, kind FROM petition_results INDEXED BY petition_results_asof
+                WHERE date <= ?1 AND (superseded_on IS NULL OR superseded_on > ?1))
+            SELECT f.unit, coalesce(t.kind, '') AS kind, f.due_date < ?1 AS late, f.due_date = ?1 AS today,
+                   count(*) AS n
+            FROM petition_facts f INDEXED BY petition_facts_batch LEFT JOIN as_of t ON t.petition_id = f.petition_id
+            WHERE f.batch_id IN ({_ids(counted)}) GROUP BY 1, 2, 3, 4""", [day])
+
+
 def _open_due(store: Store, day: str) -> list[dict]:
     """Petitions without a closing result (and none dated after ``day``) due by the day, by
     unit, batch and whether due on the day."""
@@ -195,6 +219,13 @@ def _unit_rows(store: Store, d: str, batches: _Batches, sizes: Counter) -> tuple
         elif kind == PARTIAL:
             r.partial += n
 
+    if _later_count(store, d) > DIRECT_AFTER:  # a day long past: each counted petition's result then, at once
+        for r in _as_of_directly(store, d, [b for b in batches.counted if sizes.get(b)]):
+            count(r["unit"], r["kind"], r["n"])
+            if r["kind"] not in CLOSING:
+                row(r["unit"]).overdue += r["n"] * bool(r["late"])
+                row(r["unit"]).due_today += r["n"] * bool(r["today"])
+        return _ordered(store, rows)
     for (unit, kind), n in _kinds_by_unit(store, batches, sizes).items():
         count(unit, kind, n)
     for p in _later_results(store, d):

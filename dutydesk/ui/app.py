@@ -107,21 +107,27 @@ class DutyDeskApp(SafeDispatch, App):
         if self.prepare:
             self.set_timer(PREPARE_AFTER, self._prepare_next, name="prepare-screens")
 
-    def _prepare_next(self) -> None:
+    def _prepare_next(self, later: bool = False) -> None:
         """Build the list screens while the officer reads the first one, one per idle moment,
-        so that keys 2 and 3 show a ready screen (~60 ms) instead of building it (~300 ms)."""
-        for mode in PREPARED_MODES:
+        so that keys 2 and 3 show a ready screen (~60 ms) instead of building it (~300 ms);
+        then (``later``) the 态势 screen, once the keyboard has rested a moment."""
+        for mode in LATER_MODES if later else PREPARED_MODES:
             if mode != self.current_mode and mode not in self._screen_stacks:
+                if later and time.monotonic() - self._last_input < IDLE_BEFORE_LATER:  # not under the fingers
+                    self.set_timer(IDLE_BEFORE_LATER, lambda: self._prepare_next(True), name="prepare-later")
+                    return
                 try:
                     self._init_mode(mode)  # compose and mount it, without showing it
                     self.call_after_refresh(self._draw_prepared, mode)
                 except Exception as exc:  # never in the way: the screen is then built on demand
                     self.log.warning(f"preparing {mode} failed: {exc!r}")
                     return
-                self.set_timer(PREPARE_AFTER, self._prepare_next, name="prepare-screens")
+                self.set_timer(PREPARE_AFTER, lambda: self._prepare_next(later), name="prepare-screens")
                 return
-        self.call_after_refresh(_freeze_heap)
-        self.set_interval(30, self._collect_when_idle, name="idle-gc")
+        if not later:
+            self.call_after_refresh(_freeze_heap)
+            self.set_interval(30, self._collect_when_idle, name="idle-gc")
+            self.set_timer(PREPARE_AFTER, lambda: self._prepare_next(True), name="prepare-later")
 
     def _collect_when_idle(self) -> None:
         import gc
@@ -370,10 +376,13 @@ def _freeze_heap() -> None:
 NOTIFY_MAX = 2000
 FULL_GC_EVERY = 10_000  # middle-generation collections between automatic full ones (default 10)
 IDLE_GC_AFTER = 5.0  # seconds without a key or click before a full collection may run
-# Built in the background after the first paint. 信访件 is ready by the time an officer usually
-# presses 2 (bench/: 1.5 s); 态势 (its figures take ~40 ms at 100,000 petitions) follows. A screen
-# built before another one brings new widget CSS is restyled when first shown (~30 ms).
-PREPARED_MODES = ("handoffs", "petitions", "overview")
+# Built in the background after the first paint, 信访件 last: a screen built before another
+# one brings new widget CSS is restyled when first shown (~30 ms), the last one is not.
+PREPARED_MODES = ("handoffs", "petitions")
+# Then, once the keyboard has rested a moment, 态势 (its figures take ~40 ms at 100,000 petitions;
+# built with the list screens it would delay a key 2 pressed right after the start).
+LATER_MODES = ("overview",)
+IDLE_BEFORE_LATER = 1.0  # seconds without a key or click
 PREPARE_AFTER = 0.4  # seconds
 CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits cleanly
 
