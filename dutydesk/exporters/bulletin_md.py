@@ -44,7 +44,7 @@ def render_md(doc: BulletinDoc) -> str:
         table = doc.appendix
         out.extend(["", esc(appendix_note(doc)), "", "---", "", f"**{APPENDIX_LABEL}**", "",
                     f"## {esc(table.title)}", "", esc(table.subtitle), "", *md_table(table)])
-        out.extend(line for note in table.notes for line in ("", esc(note)))
+        out.extend(["", esc(table.note)] if table.notes else [])
 
     out.extend(["", "---"])
     for label, lines in (("报", doc.report_to), ("送", doc.send_to), ("发", doc.issue_to)):

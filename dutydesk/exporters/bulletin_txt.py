@@ -68,7 +68,7 @@ def render_txt(doc: BulletinDoc) -> str:
         table = doc.appendix
         out += ["", INDENT + appendix_note(doc), "", RULE, APPENDIX_LABEL, "", center(table.title), center(table.subtitle),
                 "", *text_table(table, gap=1)]
-        out += [line for note in table.notes for line in ("", note)]
+        out += ["", table.note] if table.notes else []
 
     out.append("")
     blocks = [b for b in (recipients("报", doc.report_to), recipients("送", doc.send_to),

@@ -2,7 +2,7 @@
 ``dutydesk stats --format docx`` share, and the whole ``dutydesk stats`` document.
 
 The table: full text-block width (156 mm), single rules, a 黑体 header row repeated on every
-page, 仿宋 cells (labels left, numbers centred), the 合计 row in bold; notes under it in 小四.
+page, 仿宋 cells (labels left, numbers centred), the 合计 row in bold; the notes (注：…) under it.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def add_stats_table(document: Any, table: StatsTable, *, fonts: dict[str, str] |
         grid.columns[i].width = Mm(w)
         for row in grid.rows:
             row.cells[i].width = Mm(w)
-    for note in table.notes:
+    for note in [table.note] if table.notes else []:
         p = document.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         p.paragraph_format.space_before = Pt(6)
@@ -131,7 +131,7 @@ def report_docx_bytes(report: StatsReport, fonts: dict[str, str] | None = None) 
         set_font(p.add_run(f"{'一二三四'[n]}、{name}。"), f["h1"], SIZE["三号"])
         set_font(p.add_run("，".join(f"{x.label}{x.text}" for x in figures) + "。"), f["body"], SIZE["三号"])
     _centered(document, report.table.title, f["title"], SIZE["小二"], bold=True, before=12)
-    add_stats_table(document, report.table, fonts=f)
+    add_stats_table(document, report.table, fonts=f, size=SIZE["五号"])  # nine columns and the notes on one page
     add_page_number_footer(document, font=f["page"], size=SIZE["四号"], outer=True)
     finalize(document)
     out = io.BytesIO()

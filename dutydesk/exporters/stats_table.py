@@ -38,11 +38,16 @@ class StatsTable:
     headers: list[str]
     kinds: list[str]  # one of TEXT / INT / PCT per column
     rows: list[list] = field(default_factory=list)  # the last row is 合计
-    notes: list[str] = field(default_factory=list)  # how the figures are counted
+    notes: list[str] = field(default_factory=list)  # how the figures are counted (sentences)
 
     @property
     def subtitle(self) -> str:
         return f"（截至{dates.cn_date(self.as_of)}）"
+
+    @property
+    def note(self) -> str:
+        """The notes as one line under the table: ``注：…``."""
+        return "注：" + "".join(self.notes) if self.notes else ""
 
     def text_rows(self) -> list[list[str]]:
         return [[cell_text(v, k) for v, k in zip(row, self.kinds)] for row in self.rows]
@@ -112,7 +117,7 @@ def text_table(table: StatsTable, *, gap: int = 2) -> list[str]:
 
 def render_txt(table: StatsTable) -> list[str]:
     """Title, subtitle, the aligned table and the notes."""
-    return [table.title, table.subtitle, "", *text_table(table), *([""] + table.notes if table.notes else [])]
+    return [table.title, table.subtitle, "", *text_table(table), *(["", table.note] if table.notes else [])]
 
 
 def render_report_txt(report: StatsReport) -> str:

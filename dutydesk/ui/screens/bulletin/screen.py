@@ -120,8 +120,8 @@ class BulletinScreen(BaseScreen):
         petition_state = "已修改" if self.row and self.row["petition_text_override"] else "自动生成"
         table.add_row(plain("—"), plain("信访"), plain(f"{''.join(title_lines(doc.petition_title))}（{petition_state}）"),
                       key=PETITION_ROW)
-        appendix = ("已附" if doc.appendix else "未附") + ("" if self.issued else "，按 b 去掉" if doc.appendix else "，按 b 附上")
-        table.add_row(plain("—"), plain("附件"), plain(f"各县市区信访件办理情况统计表（{appendix}）"), key=APPENDIX_ROW)
+        appendix = ("已附" if doc.appendix else "未附") + ("" if self.issued else "，b 去掉" if doc.appendix else "，b 附上")
+        table.add_row(plain("—"), plain("附件"), plain(f"统计表（{appendix}）"), key=APPENDIX_ROW)
         table.add_row(plain("—"), plain("版记"), plain(f"报{len(doc.report_to)}项 送{len(doc.send_to)}项"
                                                    + (f" 发{len(doc.issue_to)}项" if doc.issue_to else "")
                                                    + (f" 共印{doc.copies}份" if doc.copies else "")), key=FOOTER_ROW)
