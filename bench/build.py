@@ -11,7 +11,7 @@
 The schema is made by the real migrations (``open_store``); rows go in with ``executemany``
 inside one ``store.write()`` transaction; the petition search index is then built by the
 domain's own :func:`dutydesk.petitions.search.rebuild_index`, the supported path (the index is
-kept by service.py on every write, there are no triggers). The finished file is cached in
+kept by petitions/intake.py and rows.py on every write, there are no triggers). The finished file is cached in
 ``bench/.cache/`` under a fingerprint of the schema (and of this generator), so a rerun reuses it.
 
 Run alone: ``python bench/build.py [--force]``.
@@ -229,7 +229,7 @@ def _ins(db, table: str, columns: list[str], rows: list) -> None:
 def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> None:
     import gen
     from dutydesk.petitions.model import case_key, case_norm, derive_method, derive_received_date, join_list
-    from dutydesk.petitions.service import masked_audit
+    from dutydesk.petitions.privacy import masked_audit
 
     rng = random.Random(3)
     batches, rows, types, results, status_log, audit = [], [], [], [], [], []
@@ -324,7 +324,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> No
                         status_log.append((pid, kind, "已公开", pub.isoformat(), _now(pub), "bench", ""))
             rows.append(tuple(values[c] for c in PETITION_COLUMNS))
             types += [(pid, t) for t in dict.fromkeys(ptypes)]
-    _check_against_service(store, samples)
+    _check_against_intake(store, samples)
     with store.write() as db:
         _ins(db, "batches", ["id", "no", "date", "group_name", "note", "source", "version", "created_at", "updated_at"],
              batches)
@@ -336,22 +336,22 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> No
         _ins(db, "audit", ["at", "operator", "entity", "entity_id", "action", "changes"], audit)
 
 
-def _check_against_service(store, samples) -> None:
-    """The generated intake columns equal what ``service.prepare`` makes of the same input."""
-    from dutydesk.petitions import service
+def _check_against_intake(store, samples) -> None:
+    """The generated intake columns equal what ``intake.prepare`` makes of the same input."""
+    from dutydesk.petitions.intake import PetitionInput, prepare
 
     keys = ("case_no", "case_key", "case_rev", "method", "received_date", "content", "unit", "pollution_types",
             "key_case", "is_repeat", "repeat_of", "petitioner_name", "petitioner_phone", "petitioner_address",
             "lead_unit", "coop_units")
     for values, ptypes in samples:
-        prepared = service.prepare(store, service.PetitionInput(
+        prepared = prepare(store, PetitionInput(
             case_no=values["case_no"], content=values["content"], unit=values["unit"], pollution_types=ptypes,
             key_case=bool(values["key_case"]), repeat_of=values["repeat_of"], petitioner_name=values["petitioner_name"],
             petitioner_phone=values["petitioner_phone"], petitioner_address=values["petitioner_address"],
             lead_unit=values["lead_unit"], coop_units=values["coop_units"]))
         diff = {k: (values[k], prepared[k]) for k in keys if values[k] != prepared[k]}
         if diff:
-            raise SystemExit(f"bench: generated petition differs from service.prepare: {diff}")
+            raise SystemExit(f"bench: generated petition differs from intake.prepare: {diff}")
 
 
 def handoffs(store, today: dt.date) -> None:

@@ -3,7 +3,7 @@
 The file is private (0600), holds no local variables, and long digit runs (phone and ID
 numbers) are masked, so a petitioner's identity does not end up in it. An exception's message
 can still quote data (``ValueError: … 张三 …``): the caller passes the identities found in the
-messages (:func:`exception_messages`, ``petitions.service.identities_in``) and they are hidden
+messages (:func:`exception_messages`, ``petitions.privacy.identities_in``) and they are hidden
 too. No UI imports.
 """
 

@@ -97,7 +97,7 @@ def set_setting(store: Store, key: str, value: str) -> None:
     if key not in setting_defaults():
         raise UserError(f"未知的设置项：{key}（可用：{'、'.join(setting_defaults())}）")
     value = clean_setting(value)
-    if key in {"deadline_days", "copies", "backup_keep", "refresh_seconds"}:
+    if key in {"deadline_days", "copies", "backup_keep", "refresh_seconds", "web_idle_minutes"}:
         if not value.strip().isdigit():
             raise UserError(f"设置项 {key} 必须是非负整数")
         value = value.strip()

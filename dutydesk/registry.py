@@ -17,9 +17,10 @@ from .store import schema as core_schema
 from .store.db import Store
 from .store.migration_set import MigrationSet
 from .trash import Kind
+from .users.manifest import MANIFEST as USERS
 
 # Migration order: a domain comes after the domains its tables refer to.
-DOMAINS: tuple[Manifest, ...] = (ROSTER, PETITIONS, HANDOFFS, BULLETIN)
+DOMAINS: tuple[Manifest, ...] = (ROSTER, PETITIONS, HANDOFFS, BULLETIN, USERS)
 
 
 def migration_sets() -> list[MigrationSet]:

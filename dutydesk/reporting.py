@@ -47,7 +47,7 @@ def _identities_in(exc: BaseException, opened) -> list[str]:
         return []
     try:
         from .crashlog import exception_messages
-        from .petitions.service import identities_in
+        from .petitions.privacy import identities_in
         from .store.db import Store
 
         store = Store(opened.path, operator=opened.operator)  # the command's own is closed by now

@@ -148,7 +148,7 @@ def test_no_module_outside_the_ui_loads_textual_in_a_fresh_interpreter():
 
     outside = [n for n in MODULES if not n.startswith("dutydesk.ui") and n != "dutydesk.launch"]
     probe = ("import importlib, sys; importlib.import_module(sys.argv[1]); "
-             f"print(sorted(m for m in sys.modules if m.startswith({LIVE_WIDGETS!r})))")
+             f"print(sorted(m for m in sys.modules if m in {LIVE_WIDGETS!r} or m.startswith({tuple(w + '.' for w in LIVE_WIDGETS)!r})))")
 
     def loaded(name: str) -> str:
         out = subprocess.run([sys.executable, "-c", probe, name], capture_output=True, text=True, cwd=PKG.parent)

@@ -136,22 +136,12 @@ def test_preview_survives_broken_stats_but_issue_does_not(store, monkeypatch):
     assert service.current(store, DAY)["status"] == "draft"
 
 
-def _petitions_api():
-    try:
-        from dutydesk.petitions import service as psvc
-    except ImportError:
-        return None
-    if not all(hasattr(psvc, n) for n in ("add_batch", "add_petition", "PetitionInput")):
-        return None
-    return psvc
-
-
 def test_petition_section_with_real_batches_never_names_petitioners(store, tmp_path):
-    psvc = _petitions_api()
-    if psvc is None:
-        pytest.skip("petitions service not available yet")
-    batch = psvc.add_batch(store, 1, NEXT)
-    psvc.add_petition(store, batch, psvc.PetitionInput(
+    from dutydesk.petitions.batches import add_batch
+    from dutydesk.petitions.intake import PetitionInput, add_petition
+
+    batch = add_batch(store, 1, NEXT)
+    add_petition(store, batch, PetitionInput(
         case_no="D2HH202403140001", content="某厂夜间排放废气，气味刺鼻。", unit="零陵区", pollution_types=["大气"],
         petitioner_name="张三丰", petitioner_phone="13812345678", petitioner_address="零陵区某街道88号"))
     paragraphs = service.resolve(store, NEXT).petition_paragraphs
@@ -164,7 +154,7 @@ def test_petition_section_with_real_batches_never_names_petitioners(store, tmp_p
         text = blob.decode("utf-8")
         assert "张三丰" not in text and "13812345678" not in text and "88号" not in text
     # A petition added after issue does not change the issued bulletin.
-    psvc.add_petition(store, batch, psvc.PetitionInput(
+    add_petition(store, batch, PetitionInput(
         case_no="D2HH202403140002", content="河道有垃圾。", unit="道县", pollution_types=["水"]))
     assert files(service.export_bulletin(store, NEXT, tmp_path / "b")) == first
 

@@ -17,8 +17,8 @@ from dutydesk import registry
 from dutydesk import bootstrap
 from dutydesk.bootstrap import open_store
 from dutydesk.store import migrations
-from dutydesk.store.paths import default_db_path
 from dutydesk.store.db import Store
+from dutydesk.store.paths import default_db_path
 
 PKG = Path(dutydesk.__file__).parent
 
@@ -307,12 +307,25 @@ def _schema(conn) -> list[tuple]:
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
-# Migrations added since 0.1.0, in the order they apply: a 0.1.0 database gets exactly these.
-SINCE_RELEASE = [("dutydesk.bulletin", "m002_appendix"), ("dutydesk.handoffs", "m002_figures"),
-                 ("dutydesk.petitions", "m004_facts")]
+# Migrations added since 0.1.0 (each only adds tables, indexes and triggers, and one column to bulletins); the
+# release's own stay as they were.
+# what this version adds to a 0.1.0 database: the letters (交办通知/催办通知), web logins, and the 态势 figures
+# (petition_facts and its triggers, the problems' figure indexes, the bulletin's appendix switch)
+SINCE_RELEASE = ["dutydesk.petitions:m004_letters", "dutydesk.petitions:m005_facts",
+                 "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
+                 "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
+SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
+                         "letter_handoffs", "letter_handoffs_letter", "users", "login_failures",
+                         "petition_facts", "petition_facts_unit_kind", "petition_facts_batch", "petition_facts_due_open",
+                         "petition_facts_ai", "petition_facts_au", "petition_facts_ad", "petition_facts_result_ai",
+                         "petition_facts_result_au", "petition_facts_result_ad", "handoffs_figures",
+                         "handoff_status_log_date", "bulletins"}  # bulletins: the table's text, with one column more
+SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
+                          "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 
 
 def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before(tmp_path):
+    """0.1.0's tables, indexes, rows and settings are untouched; only the migrations added since run."""
     import shutil
 
     path = tmp_path / "old.db"
@@ -322,33 +335,45 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     tables = [r[0] for r in before.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     old_counts = {t: before.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
     old_applied = before.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    old_settings = dict(before.execute("SELECT key, value FROM settings").fetchall())
     before.close()
     assert old_counts["petitions"] == 45 and old_counts["handoffs"] == 13
+    plain = Store(path)  # not migrated yet: only what was added since the release is pending
+    assert migrations.pending(plain, registry.migration_sets()) == SINCE_RELEASE
+    plain.close()
 
     s = open_store(path, daily_backup=False)
     assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
     after = sqlite3.connect(path)
     new_schema = _schema(after)
-    # only additions: every old table and index as it was, but bulletins, which gained one column
+    # not a column or index of the release changed, but bulletins, which gained the appendix switch
     changed = set(old_schema) - set(new_schema)
     assert [c[1] for c in changed] == ["bulletins"]
-    old_sql, new_sql = next(c[3] for c in changed), next(c[3] for c in new_schema if c[1] == "bulletins" and c[0] == "table")
+    old_sql = next(c[3] for c in changed)
+    new_sql = next(c[3] for c in new_schema if c[:2] == ("table", "bulletins"))
     assert new_sql.replace(", appendix INTEGER NOT NULL DEFAULT 0", "") == old_sql
-    old_counts["_sqlite_migrations"] += len(SINCE_RELEASE)  # the record of the migrations applied
-    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables} == old_counts
-    applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
-    assert sorted(applied) == sorted(old_applied + SINCE_RELEASE)
-    assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    # the new derived rows were filled from the old data: one per live petition, its latest result's kind
+    assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
+    grown = {"_sqlite_migrations", "settings"}  # the migrations added, the new settings' defaults (checked below)
+    assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables if t not in grown} \
+        == {t: n for t, n in old_counts.items() if t not in grown}
+    settings = dict(after.execute("SELECT key, value FROM settings").fetchall())
+    assert {k: settings[k] for k in old_settings} == old_settings and set(settings) - set(old_settings) \
+        == SINCE_RELEASE_SETTINGS
+    assert after.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
+    # the derived rows were filled from the old data: one per live petition, its latest result's kind
     assert after.execute("SELECT count(*) FROM petition_facts").fetchone()[0] == after.execute(
         "SELECT count(*) FROM petitions WHERE deleted_at IS NULL").fetchone()[0]
     assert after.execute("""SELECT count(*) FROM petition_facts f JOIN petitions p ON p.id = f.petition_id
         WHERE f.result_kind <> coalesce((SELECT kind FROM petition_results r WHERE r.petition_id = p.id
         ORDER BY r.date DESC, r.id DESC LIMIT 1), '') OR f.unit <> p.unit OR f.batch_id <> p.batch_id""").fetchone()[0] == 0
     assert after.execute("SELECT count(*) FROM bulletins WHERE appendix <> 0").fetchone()[0] == 0
+    applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
+    assert sorted(set(applied) - set(old_applied)) == sorted(tuple(m.split(":")) for m in SINCE_RELEASE)
+    assert set(old_applied) <= set(applied)
+    assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     after.close()
-    # and a database created now has the same schema as the migrated release's
+    # and a database created now has the same schema as the release's once migrated
     fresh = tmp_path / "fresh.db"
     open_store(fresh, daily_backup=False).close()
     conn = sqlite3.connect(fresh)

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from dutydesk.errors import ValidationError
 from dutydesk.handoffs import io as hio
-from dutydesk.handoffs import service as S
+from dutydesk.handoffs import problems, progress
 
 HEADER = ["问题编号", "来源", "问题描述", "行政区域", "牵头单位", "配合单位", "责任人", "联系电话", "整改目标", "整改措施",
           "整改时限", "时限类别", "状态", "最新进展", "进展日期", "验收人", "验收日期", "销号日期", "销号人", "销号依据"]
@@ -49,13 +49,13 @@ def test_import_xlsx_then_list_and_summary(run_cli, store, tmp_path):
     r = run_cli("handoffs", "import", str(path))
     assert r.exit_code == 0, r.stderr
     assert "已导入 3 个问题" in r.stdout and "WT-2024-0001" in r.stdout and "LS-01" in r.stdout
-    a = S.by_no(store, "WT-2024-0001")
+    a = problems.by_no(store, "WT-2024-0001")
     assert (a["lead_unit"], a["deadline"], a["status"], a["coop_units"]) == ("零陵区", "2024-04-30", "整改中", "市住建局、市生态环境局")
-    assert S.latest_progress(store, a["id"])["content"] == "已完成清淤"
-    c = S.by_no(store, "WT-2024-0002")
+    assert progress.latest_progress(store, a["id"])["content"] == "已完成清淤"
+    c = problems.by_no(store, "WT-2024-0002")
     assert (c["lead_unit"], c["status"], c["accepted_by"], c["closed_on"], c["close_basis"]) == \
         ("江华瑶族自治县", "已销号", "市生态环境局", "2024-03-18", "公示无异议")
-    assert S.status_log(store, c["id"])[0]["note"] == "导入：ledger.xlsx"
+    assert problems.status_log(store, c["id"])[0]["note"] == "导入：ledger.xlsx"
 
     out = run_cli("handoffs", "list").stdout.splitlines()
     assert out[0].split("\t")[:3] == ["问题编号", "来源", "行政区域"]
@@ -88,16 +88,16 @@ def test_import_reports_every_bad_row_and_imports_nothing(run_cli, store, tmp_pa
     path = write_xlsx(tmp_path / "bad.xlsx", rows)
     with pytest.raises(ValidationError) as info:
         hio.import_file(store, path)
-    problems = dict(info.value.problems)
-    assert sorted(problems) == [4, 5, 6, 7, 8, 10, 11, 12]
-    assert "来源“路边听说”不在词表中" in problems[4]
-    assert problems[5] == "问题描述不能为空"
-    assert "未知的单位" in problems[6]
-    assert "整改时限" in problems[7]
-    assert "验收人" in problems[8]
-    assert problems[10] == "问题编号 X-1 与第9行重复"
-    assert problems[11] == "问题编号已存在：TAKEN-1"
-    assert problems[12] == "验收日期不能为空"
+    bad_rows = dict(info.value.problems)
+    assert sorted(bad_rows) == [4, 5, 6, 7, 8, 10, 11, 12]
+    assert "来源“路边听说”不在词表中" in bad_rows[4]
+    assert bad_rows[5] == "问题描述不能为空"
+    assert "未知的单位" in bad_rows[6]
+    assert "整改时限" in bad_rows[7]
+    assert "验收人" in bad_rows[8]
+    assert bad_rows[10] == "问题编号 X-1 与第9行重复"
+    assert bad_rows[11] == "问题编号已存在：TAKEN-1"
+    assert bad_rows[12] == "验收日期不能为空"
     assert store.scalar("SELECT COUNT(*) FROM handoffs") == 1  # nothing imported
     r = run_cli("handoffs", "import", str(path))
     assert r.exit_code == 1 and "未导入任何记录" in r.stderr and "第9行" in r.stderr and "Traceback" not in r.stderr
@@ -111,7 +111,7 @@ def test_import_csv_gbk_with_aliases(run_cli, store, tmp_path):
         w.writerow(["未督先查", "工地扬尘", "永州经开区", "落实六个百分之百", "6月底前"])
     r = run_cli("handoffs", "import", str(path))
     assert r.exit_code == 0, r.stderr
-    row = S.by_no(store, "WT-2024-0001")
+    row = problems.by_no(store, "WT-2024-0001")
     assert (row["lead_unit"], row["measures"], row["deadline"]) == ("永州经济技术开发区", "落实六个百分之百", "2024-06-30")
     missing = tmp_path / "m.csv"
     missing.write_text("来源,问题描述\n暗访发现,x\n", encoding="utf-8")
@@ -138,7 +138,7 @@ def test_walk_through_commands(run_cli, store):
     show = run_cli("handoffs", "show", "WT-2024-0001").stdout
     assert "反弹：回头看发现反弹 1 次" in show and "已停产整改" in show
     assert run_cli("handoffs", "edit", "WT-2024-0001", "--owner", "王某").exit_code == 0
-    assert S.by_no(store, "WT-2024-0001")["owner"] == "王某"
+    assert problems.by_no(store, "WT-2024-0001")["owner"] == "王某"
     r = run_cli("handoffs", "progress", "NOPE-1", "x")
     assert r.exit_code == 1 and "找不到问题编号" in r.stderr
     r = run_cli("handoffs", "status", "WT-2024-0001", "已完成", "--date", "明天")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
-from dutydesk.handoffs import service as S
+from dutydesk.handoffs import intake, lifecycle, links, problems
 from dutydesk.ui.modals import ConflictModal, FormModal, MessageModal
 from dutydesk.ui.screens.handoffs.forms import SummaryModal
 from dutydesk.ui.screens.handoffs.screen import HandoffsScreen
@@ -125,16 +125,16 @@ async def test_one_problem_from_creation_to_second_closure(make_test_app, store,
         assert isinstance(app.screen, MessageModal)
         await pilot.press("escape")
         await pilot.pause()
-    hid = S.by_no(store, "WT-2024-0001")["id"]
-    assert [r["to_status"] for r in S.status_log(store, hid)] == \
+    hid = problems.by_no(store, "WT-2024-0001")["id"]
+    assert [r["to_status"] for r in problems.status_log(store, hid)] == \
         ["未启动", "整改中", "已完成", "已验收", "已销号", "整改中", "已完成", "已验收", "已销号"]
-    assert {r["operator"] for r in S.status_log(store, hid)} == {"测试员"}
+    assert {r["operator"] for r in problems.status_log(store, hid)} == {"测试员"}
     actions = [h["action"] for h in store.history("handoffs", hid)]
     assert "回头看发现反弹：已销号 → 整改中" in actions and "添加进展" in actions
 
 
 async def test_edit_conflict_shows_both_versions(make_test_app, store):
-    hid = S.create(store, source="未督先查", description="工地扬尘", lead_unit="零陵区", deadline="2024-04-10")
+    hid = intake.create(store, source="未督先查", description="工地扬尘", lead_unit="零陵区", deadline="2024-04-10")
     app = make_test_app(start="handoffs")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -142,23 +142,23 @@ async def test_edit_conflict_shows_both_versions(make_test_app, store):
         await pilot.pause()
         await fill(pilot, owner="张三")
         # meanwhile, in another terminal
-        S.update_problem(store, hid, {"owner": "李四"}, expected_version=S.get(store, hid)["version"])
+        intake.update_problem(store, hid, {"owner": "李四"}, expected_version=problems.get(store, hid)["version"])
         await save(pilot)
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, HandoffsScreen)
-    assert S.get(store, hid)["owner"] == "张三"
-    assert S.get(store, hid)["version"] == 3
+    assert problems.get(store, hid)["owner"] == "张三"
+    assert problems.get(store, hid)["version"] == 3
 
 
 async def test_filters_summary_refusals_and_bindings(make_test_app, store):
-    S.create(store, source="督察组交办", description="黑臭水体", lead_unit="零陵区", deadline="2024-03-18",
-             assigned_on="2024-03-01")
-    closed = S.create(store, source="暗访发现", description="非法采砂", lead_unit="道县", deadline="2024-03-22")
-    S.change_status(store, closed, "已完成")
-    S.change_status(store, closed, "已验收", by="市水利局")
-    S.change_status(store, closed, "已销号", by="市协调联络组", basis="公示无异议")
+    intake.create(store, source="督察组交办", description="黑臭水体", lead_unit="零陵区", deadline="2024-03-18",
+                  assigned_on="2024-03-01")
+    closed = intake.create(store, source="暗访发现", description="非法采砂", lead_unit="道县", deadline="2024-03-22")
+    lifecycle.change_status(store, closed, "已完成")
+    lifecycle.change_status(store, closed, "已验收", by="市水利局")
+    lifecycle.change_status(store, closed, "已销号", by="市协调联络组", basis="公示无异议")
     app = make_test_app(start="handoffs")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -220,5 +220,5 @@ async def test_problem_from_petition_keeps_the_link(make_test_app, store):
         row = cells(app)[0]
         assert row[1] == "信访件" and row[3] == "道县"
         assert "关联信访件：D2HH202403150007" in detail(app)
-    hid = S.by_no(store, "WT-2024-0001")["id"]
-    assert [p["id"] for p in S.linked_petitions(store, hid)] == [pid]
+    hid = problems.by_no(store, "WT-2024-0001")["id"]
+    assert [p["id"] for p in links.linked_petitions(store, hid)] == [pid]

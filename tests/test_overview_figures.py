@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dutydesk.bootstrap import open_store
-from dutydesk.petitions import overview, service as S, stats
+from dutydesk.petitions import batches, deadlines, intake, overview, rows, stats, workflow
 from dutydesk.petitions.model import split_list
 from dutydesk.store import records
 
@@ -103,19 +103,19 @@ log_st = st.fixed_dictionaries({
 
 
 def fill(store, log: dict) -> None:
-    batch_ids = [S.add_batch(store, n + 1, DAY0 + dt.timedelta(days=d)) for n, d in enumerate(log["batch_days"])]
+    batch_ids = [batches.add_batch(store, n + 1, DAY0 + dt.timedelta(days=d)) for n, d in enumerate(log["batch_days"])]
     for n, p in enumerate(log["petitions"]):
-        pid = S.add_petition(store, batch_ids[p["batch"]], S.PetitionInput(
+        pid = intake.add_petition(store, batch_ids[p["batch"]], intake.PetitionInput(
             case_no=f"T{n:05d}", content=f"第{n}件：某厂排污", unit=p["unit"], pollution_types=p["types"],
             key_case=p["key"], is_repeat=p["repeat"], method=p["method"]))
         if p["handover"]:
             start, days = p["handover"]
-            S.hand_over(store, pid, p["unit"], day=DAY0 + dt.timedelta(days=start),
+            workflow.hand_over(store, pid, p["unit"], day=DAY0 + dt.timedelta(days=start),
                         due=DAY0 + dt.timedelta(days=start + days))
         for kind, offset in p["results"]:
-            S.record_result(store, pid, S.ResultInput(kind=kind, date=DAY0 + dt.timedelta(days=offset)))
+            workflow.record_result(store, pid, workflow.ResultInput(kind=kind, date=DAY0 + dt.timedelta(days=offset)))
         if p["deleted"]:
-            S.delete_petition(store, pid)
+            intake.delete_petition(store, pid)
     if log["deleted_batch"] is not None:
         records.soft_delete(store, "batches", batch_ids[log["deleted_batch"]])
 
@@ -158,7 +158,7 @@ def test_as_of_today_the_counts_equal_the_petition_screens(store, freeze_today):
     today = freeze_today(dt.date(2026, 11, 29))
     demo.fill(store, today)
     f = overview.petition_figures(store, today)
-    alerts = S.alert_counts(store, today)
+    alerts = deadlines.alert_counts(store, today)
     assert f.total.transferred == store.scalar("SELECT count(*) FROM petitions WHERE deleted_at IS NULL")
     assert (f.total.overdue, f.total.due_today) == (alerts["overdue"], alerts["due_today"])
     assert f.total.overdue > 0
@@ -221,32 +221,32 @@ problem_st = st.fixed_dictionaries({
 })
 
 
-def fill_problems(store, problems: list[dict]) -> None:
+def fill_problems(store, plan: list[dict]) -> None:
     from dutydesk.errors import UserError
-    from dutydesk.handoffs import service as H
+    from dutydesk.handoffs import intake as h_intake, lifecycle, model, problems, rechecks
 
-    for p in problems:
+    for p in plan:
         assigned = DAY0 + dt.timedelta(days=p["assigned"])
         deadline = None if p["deadline"] is None else assigned + dt.timedelta(days=p["deadline"])
-        hid = H.create(store, source="暗访发现", description="某河段排污口污水直排", lead_unit=p["unit"],
+        hid = h_intake.create(store, source="暗访发现", description="某河段排污口污水直排", lead_unit=p["unit"],
                        deadline=deadline.isoformat() if deadline else "长期坚持", assigned_on=assigned.isoformat())
         day = assigned
         for step, gap in p["steps"]:
             day += dt.timedelta(days=gap)
-            status = H.get(store, hid)["status"]
+            status = problems.get(store, hid)["status"]
             try:
                 if step == "反弹":
-                    H.recheck(store, hid, finding="回头看发现问题反弹", came_back=True, on=day)
+                    rechecks.recheck(store, hid, finding="回头看发现问题反弹", came_back=True, on=day)
                 elif step == "退回":
-                    H.change_status(store, hid, "整改中", on=day, basis="验收未通过")
+                    lifecycle.change_status(store, hid, "整改中", on=day, basis="验收未通过")
                 elif step in ("已验收", "已销号"):
-                    H.change_status(store, hid, step, on=day, by="市协调联络组", basis="验收合格")
+                    lifecycle.change_status(store, hid, step, on=day, by="市协调联络组", basis="验收合格")
                 else:
-                    H.change_status(store, hid, step, on=day)
+                    lifecycle.change_status(store, hid, step, on=day)
             except UserError:
-                assert status in H.STATUSES  # a step the life cycle does not allow from here: skipped
+                assert status in model.STATUSES  # a step the life cycle does not allow from here: skipped
         if p["deleted"]:
-            H.soft_delete(store, hid)
+            problems.soft_delete(store, hid)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -271,18 +271,18 @@ def test_problem_figures_equal_a_brute_force_count_for_several_dates(problems):
 
 
 def test_problem_figures_as_of_today_are_the_summary(store, freeze_today):
-    from dutydesk.handoffs import demo, service as H
+    from dutydesk.handoffs import demo, model, summary
     from dutydesk.handoffs.figures import problem_figures
 
     today = freeze_today(dt.date(2026, 11, 29))
     demo.fill(store, today)
     f = problem_figures(store, today)
-    summary = {r["unit"]: r for r in H.summary(store, today)}
-    total = summary.pop("合计")
+    by_unit = {r["unit"]: r for r in summary.summary(store, today)}
+    total = by_unit.pop("合计")
     assert (f.total, f.closed, f.late, f.rebound) == (total["total"], total["closed"], total["late"], total["rebound"])
-    assert [f.by_status[s] for s in H.STATUSES] == [total[k] for k in
+    assert [f.by_status[s] for s in model.STATUSES] == [total[k] for k in
                                                     ("not_started", "in_progress", "completed", "accepted", "closed")]
-    for unit, row in summary.items():
+    for unit, row in by_unit.items():
         u = f.units[unit]
         assert (u.total, u.closed, u.late, u.rebound) == (row["total"], row["closed"], row["late"], row["rebound"])
     assert f.late and f.rebound and f.closed  # the demo has some of each
@@ -309,22 +309,22 @@ def test_overview_joins_petitions_and_problems_per_unit(store, freeze_today):
 
 
 def test_the_derived_facts_follow_edits_deletes_restores_and_results(store):
-    bid = S.add_batch(store, 1, DAY0)
-    other = S.add_batch(store, 2, DAY0 + dt.timedelta(days=1))
-    pid = S.add_petition(store, bid, S.PetitionInput(case_no="T1", content="某厂排污", unit="道县", method="来电"))
+    bid = batches.add_batch(store, 1, DAY0)
+    other = batches.add_batch(store, 2, DAY0 + dt.timedelta(days=1))
+    pid = intake.add_petition(store, bid, intake.PetitionInput(case_no="T1", content="某厂排污", unit="道县", method="来电"))
     assert facts(store) == facts_recomputed(store) and facts(store)[0][2] == "道县"
-    row = S.get_petition(store, pid)
-    S.update_petition(store, pid, S.PetitionInput(case_no="T1", content="某厂排污", unit="蓝山县", key_case=True),
+    row = rows.get_petition(store, pid)
+    intake.update_petition(store, pid, intake.PetitionInput(case_no="T1", content="某厂排污", unit="蓝山县", key_case=True),
                       expected_version=row["version"])
-    S.hand_over(store, pid, "蓝山县", day=DAY0, due=DAY0 + dt.timedelta(days=3))
-    S.record_result(store, pid, S.ResultInput(kind="阶段性办结", date=DAY0 + dt.timedelta(days=2)))
-    S.record_result(store, pid, S.ResultInput(kind="已办结", date=DAY0 + dt.timedelta(days=1)))  # earlier-dated
+    workflow.hand_over(store, pid, "蓝山县", day=DAY0, due=DAY0 + dt.timedelta(days=3))
+    workflow.record_result(store, pid, workflow.ResultInput(kind="阶段性办结", date=DAY0 + dt.timedelta(days=2)))
+    workflow.record_result(store, pid, workflow.ResultInput(kind="已办结", date=DAY0 + dt.timedelta(days=1)))  # earlier-dated
     assert facts(store) == facts_recomputed(store) and facts(store)[0][2:] == (
         "蓝山县", "", 1, 0, (DAY0 + dt.timedelta(days=3)).isoformat(), "阶段性办结")
     store.execute("UPDATE petitions SET batch_id = ? WHERE id = ?", [other, pid])  # a batch corrected by hand
-    S.delete_petition(store, pid)
+    intake.delete_petition(store, pid)
     assert facts(store) == facts_recomputed(store) == []
-    S.undelete_petition(store, pid)
+    intake.undelete_petition(store, pid)
     assert facts(store) == facts_recomputed(store) and facts(store)[0][1] == other
     store.execute("DELETE FROM petition_results WHERE petition_id = ? AND kind = '阶段性办结'", [pid])
     assert facts(store)[0][-1] == "已办结" and facts(store) == facts_recomputed(store)

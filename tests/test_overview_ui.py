@@ -183,7 +183,7 @@ async def test_the_date_moves_by_day_and_by_form(make_test_app, store, freeze_to
 
 
 async def test_it_refreshes_when_another_terminal_writes(make_test_app, store, freeze_today):
-    from dutydesk.petitions import service as S
+    from dutydesk.petitions import workflow
 
     app = await open_overview(make_test_app, store, freeze_today)
     async with app.run_test(size=SIZE) as pilot:
@@ -195,7 +195,7 @@ async def test_it_refreshes_when_another_terminal_writes(make_test_app, store, f
         other = store.clone()  # another terminal: its own connection
         try:
             app.poll_changes()  # note the data version before the write
-            S.record_result(other, pid, S.ResultInput(kind="已办结", date=TODAY))
+            workflow.record_result(other, pid, workflow.ResultInput(kind="已办结", date=TODAY))
         finally:
             other.close()
         app.poll_changes()

@@ -10,19 +10,28 @@ import pytest
 
 from dutydesk import refdata
 from dutydesk.errors import ConflictError, UserError
-from dutydesk.petitions import demo, search, service as S, stats
+from dutydesk.petitions import demo, search, stats
+from dutydesk.petitions.batches import add_batch, batch_by_no, batch_summary, ensure_batch, update_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition, add_petitions, delete_petition, prepare, undelete_petition, update_petition
+from dutydesk.petitions.privacy import _MASKS, masked_audit
+from dutydesk.petitions.repeats.bigrams import BOILERPLATE, text_bigrams
+from dutydesk.petitions.repeats.counters import Counters
+from dutydesk.petitions.repeats.finder import RepeatFinder, repeat_candidates
+from dutydesk.petitions.repeats.links import link_repeat, unlink_repeat
+from dutydesk.petitions.rows import get_petition, history_text, status_log
+from dutydesk.petitions.workflow import ResultInput, hand_over, publish, record_result, set_status
 from dutydesk.petitions.model import case_key, derive_method, derive_received_date, referenced_numbers
 
 D = dt.date
 
 
-def P(case_no, content="某厂夜间排放废气，气味刺鼻。", unit="零陵区", types=("大气",), **kw) -> S.PetitionInput:
-    return S.PetitionInput(case_no=case_no, content=content, unit=unit, pollution_types=list(types), **kw)
+def P(case_no, content="某厂夜间排放废气，气味刺鼻。", unit="零陵区", types=("大气",), **kw) -> PetitionInput:
+    return PetitionInput(case_no=case_no, content=content, unit=unit, pollution_types=list(types), **kw)
 
 
 @pytest.fixture
 def batch1(store):
-    return S.add_batch(store, 1, D(2024, 3, 14))
+    return add_batch(store, 1, D(2024, 3, 14))
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -45,69 +54,69 @@ def test_number_date_and_key():
 
 
 def test_unknown_pattern_is_stored_as_given(store, batch1):
-    pid = S.add_petition(store, batch1, P("  第3438号 "))
-    row = S.get_petition(store, pid)
+    pid = add_petition(store, batch1, P("  第3438号 "))
+    row = get_petition(store, pid)
     assert row["case_no"] == "第3438号" and row["method"] == "" and row["received_date"] is None
 
 
 # -- intake ----------------------------------------------------------------------------------
 def test_add_validates_and_refuses_a_number_seen_before(store, batch1):
-    pid = S.add_petition(store, batch1, P("D2HH202403130001", types=["大气污染", "噪音"], unit="江华县",
-                                          key_case=True))
-    row = S.get_petition(store, pid)
+    pid = add_petition(store, batch1, P("D2HH202403130001", types=["大气污染", "噪音"], unit="江华县",
+                                        key_case=True))
+    row = get_petition(store, pid)
     assert row["unit"] == "江华瑶族自治县" and row["pollution_types"] == "大气、噪声" and row["method"] == "来电"
     assert row["status"] == "待交办" and row["key_case"] == 1 and row["seq"] == 1
     assert row["due_date"] == "2024-03-21"  # 7 calendar days from the transfer date, provisionally
-    b2 = S.add_batch(store, 2, D(2024, 3, 15))
+    b2 = add_batch(store, 2, D(2024, 3, 15))
     with pytest.raises(UserError, match="已登记过.*第1批"):
-        S.add_petition(store, b2, P("d2hh202403130001"))
+        add_petition(store, b2, P("d2hh202403130001"))
     with pytest.raises(UserError, match="未知的单位"):
-        S.prepare(store, P("X1", unit="火星县"))
+        prepare(store, P("X1", unit="火星县"))
     with pytest.raises(UserError, match="未知的污染类型：光"):
-        S.prepare(store, P("X1", types=["光"]))
+        prepare(store, P("X1", types=["光"]))
     with pytest.raises(UserError, match="不能为空"):
-        S.prepare(store, P("X1", content="  "))
+        prepare(store, P("X1", content="  "))
     with pytest.raises(UserError, match="第1批已存在"):
-        S.add_batch(store, 1, D(2024, 3, 16))
+        add_batch(store, 1, D(2024, 3, 16))
 
 
 def test_merged_case_may_repeat_once_per_unit(store, batch1):
-    S.add_petition(store, batch1, P("D2HH202403130009*", unit="道县"))
-    S.add_petition(store, batch1, P("D2HH202403130009*", unit="宁远县"))
+    add_petition(store, batch1, P("D2HH202403130009*", unit="道县"))
+    add_petition(store, batch1, P("D2HH202403130009*", unit="宁远县"))
     with pytest.raises(UserError):
-        S.add_petition(store, batch1, P("D2HH202403130009*", unit="道县"))
+        add_petition(store, batch1, P("D2HH202403130009*", unit="道县"))
 
 
 def test_petitioner_identity_is_audited_masked_and_hidden_in_history(store, batch1):
-    pid = S.add_petition(store, batch1, P("D1", petitioner_name="张三丰", petitioner_phone="13812345678",
-                                          petitioner_address="零陵区某街道88号"))
-    S.update_petition(store, pid, P("D1", petitioner_name="李四光", petitioner_phone="13900001111",
-                                    petitioner_address="零陵区另一街道99号"))
+    pid = add_petition(store, batch1, P("D1", petitioner_name="张三丰", petitioner_phone="13812345678",
+                                        petitioner_address="零陵区某街道88号"))
+    update_petition(store, pid, P("D1", petitioner_name="李四光", petitioner_phone="13900001111",
+                                  petitioner_address="零陵区另一街道99号"))
     audit = json.dumps(store.query("SELECT * FROM audit"), ensure_ascii=False)
     for secret in ("张三丰", "13812345678", "88号", "李四光", "13900001111", "99号"):
         assert secret not in audit
     assert "张**" in audit and "138****5678" in audit
-    text = S.history_text(store, pid)
+    text = history_text(store, pid)
     assert "信访人：（已隐藏）" in text and "李" not in text.split("状态变更")[0].replace("（已隐藏）", "")
 
 
 def test_update_with_stale_version_conflicts(store, batch1):
-    pid = S.add_petition(store, batch1, P("D1"))
-    v = S.get_petition(store, pid)["version"]
-    S.update_petition(store, pid, P("D1", content="改过的内容"), expected_version=v)
+    pid = add_petition(store, batch1, P("D1"))
+    v = get_petition(store, pid)["version"]
+    update_petition(store, pid, P("D1", content="改过的内容"), expected_version=v)
     with pytest.raises(ConflictError):
-        S.update_petition(store, pid, P("D1", content="又改"), expected_version=v)
+        update_petition(store, pid, P("D1", content="又改"), expected_version=v)
 
 
 # -- deadlines -------------------------------------------------------------------------------
 def test_working_day_deadline_across_national_day_2024(store, batch1):
     refdata.set_setting(store, "deadline_mode", "workday")
-    pid = S.add_petition(store, batch1, P("D1"))
-    row, warning = S.hand_over(store, pid, "零陵区", ["市生态环境局"], day=D(2024, 9, 30))
+    pid = add_petition(store, batch1, P("D1"))
+    row, warning = hand_over(store, pid, "零陵区", ["市生态环境局"], day=D(2024, 9, 30))
     # 10-1..10-7 off; 10-12 (Saturday) is a make-up working day
     assert row["due_date"] == "2024-10-15" and warning == ""
     refdata.set_setting(store, "deadline_mode", "calendar")
-    row, _ = S.hand_over(store, pid, "零陵区", day=D(2024, 9, 30))
+    row, _ = hand_over(store, pid, "零陵区", day=D(2024, 9, 30))
     assert row["due_date"] == "2024-10-07"
 
 
@@ -116,91 +125,91 @@ def test_unknown_year_counts_weekends_only_with_a_warning_and_user_holidays(stor
 
     refdata.set_setting(store, "deadline_mode", "workday")
     refdata.set_setting(store, "deadline_days", "3")
-    pid = S.add_petition(store, batch1, P("D1"))
-    row, warning = S.hand_over(store, pid, "零陵区", day=D(2031, 1, 2))  # Thursday
+    pid = add_petition(store, batch1, P("D1"))
+    row, warning = hand_over(store, pid, "零陵区", day=D(2031, 1, 2))  # Thursday
     assert row["due_date"] == "2031-01-07" and "2031" in warning
     workdays.add_holiday(store, D(2031, 1, 6), "holiday", "假")
-    row, _ = S.hand_over(store, pid, "零陵区", day=D(2031, 1, 2))
+    row, _ = hand_over(store, pid, "零陵区", day=D(2031, 1, 2))
     assert row["due_date"] == "2031-01-08"
 
 
 def test_changing_a_batch_date_moves_its_figures_and_provisional_deadlines(store, batch1):
-    waiting = S.add_petition(store, batch1, P("D1"))
-    handed = S.add_petition(store, batch1, P("D2"))
-    S.hand_over(store, handed, "零陵区", day=D(2024, 3, 14))
+    waiting = add_petition(store, batch1, P("D1"))
+    handed = add_petition(store, batch1, P("D2"))
+    hand_over(store, handed, "零陵区", day=D(2024, 3, 14))
     assert stats.daily_stats(store, D(2024, 3, 14)).total == 2
-    S.update_batch(store, batch1, day=D(2024, 3, 15), note="分解后交办2件")
+    update_batch(store, batch1, day=D(2024, 3, 15), note="分解后交办2件")
     assert stats.daily_stats(store, D(2024, 3, 14)).total == 0
     assert stats.daily_stats(store, D(2024, 3, 15)).total == 2
-    assert S.get_petition(store, waiting)["due_date"] == "2024-03-22"
-    assert S.get_petition(store, handed)["due_date"] == "2024-03-21"  # counted from its hand-over
-    assert S.batch_summary(store, batch1)["total"] == 2
+    assert get_petition(store, waiting)["due_date"] == "2024-03-22"
+    assert get_petition(store, handed)["due_date"] == "2024-03-21"  # counted from its hand-over
+    assert batch_summary(store, batch1)["total"] == 2
 
 
 # -- status flow -----------------------------------------------------------------------------
 def test_hand_over_result_publish_with_status_log(store, batch1):
-    pid = S.add_petition(store, batch1, P("D1"))
-    S.hand_over(store, pid, "江华县", "市生态环境局、江华瑶族自治县", day=D(2024, 3, 14))
-    row = S.get_petition(store, pid)
+    pid = add_petition(store, batch1, P("D1"))
+    hand_over(store, pid, "江华县", "市生态环境局、江华瑶族自治县", day=D(2024, 3, 14))
+    row = get_petition(store, pid)
     assert (row["status"], row["lead_unit"], row["coop_units"]) == ("已交办", "江华瑶族自治县", "市生态环境局")
     with pytest.raises(UserError, match="尚未办结"):
-        S.publish(store, [pid], D(2024, 3, 18))
-    S.record_result(store, pid, S.ResultInput(kind="阶段性办结", date=D(2024, 3, 17), truth="属实",
-                                              investigation="经查属实", counters={"n_rectify": "1家", "fine": "0.5"}))
-    row = S.get_petition(store, pid)
+        publish(store, [pid], D(2024, 3, 18))
+    record_result(store, pid, ResultInput(kind="阶段性办结", date=D(2024, 3, 17), truth="属实",
+                                          investigation="经查属实", counters={"n_rectify": "1家", "fine": "0.5"}))
+    row = get_petition(store, pid)
     assert row["status"] == "阶段性办结" and row["closed_date"] == "2024-03-17" and row["fine"] == 0.5
-    S.record_result(store, pid, S.ResultInput(kind="已办结", date=D(2024, 3, 20), truth="属实",
-                                              investigation="经查属实", handling="已整改", counters={"n_rectify": 2}))
-    assert S.publish(store, [pid], D(2024, 3, 21)) == 1
-    row = S.get_petition(store, pid)
+    record_result(store, pid, ResultInput(kind="已办结", date=D(2024, 3, 20), truth="属实",
+                                          investigation="经查属实", handling="已整改", counters={"n_rectify": 2}))
+    assert publish(store, [pid], D(2024, 3, 21)) == 1
+    row = get_petition(store, pid)
     assert row["status"] == "已公开" and row["published_date"] == "2024-03-21" and row["n_rectify"] == 2
-    log = [(r["old_status"], r["new_status"], r["day"], r["operator"]) for r in S.status_log(store, pid)]
+    log = [(r["old_status"], r["new_status"], r["day"], r["operator"]) for r in status_log(store, pid)]
     assert log == [("", "待交办", "2024-03-14", "测试员"), ("待交办", "已交办", "2024-03-14", "测试员"),
                    ("已交办", "阶段性办结", "2024-03-17", "测试员"), ("阶段性办结", "已办结", "2024-03-20", "测试员"),
                    ("已办结", "已公开", "2024-03-21", "测试员")]
     # reopening by hand records a 未办结 entry, so figures after that day count it open again
-    S.set_status(store, pid, "已交办", day=D(2024, 3, 25))
-    assert S.get_petition(store, pid)["status"] == "已交办"
+    set_status(store, pid, "已交办", day=D(2024, 3, 25))
+    assert get_petition(store, pid)["status"] == "已交办"
     assert stats.cumulative_stats(store, D(2024, 3, 24)).closed == 1
     assert stats.cumulative_stats(store, D(2024, 3, 25)).closed == 0
 
 
 def test_result_validation(store, batch1):
-    pid = S.add_petition(store, batch1, P("D1"))
+    pid = add_petition(store, batch1, P("D1"))
     with pytest.raises(UserError, match="是否属实"):
-        S.record_result(store, pid, S.ResultInput(truth="大概吧"))
+        record_result(store, pid, ResultInput(truth="大概吧"))
     with pytest.raises(UserError, match="约谈应为整数"):
-        S.record_result(store, pid, S.ResultInput(counters={"n_interview": "1.5"}))
+        record_result(store, pid, ResultInput(counters={"n_interview": "1.5"}))
     with pytest.raises(UserError, match="罚款应为数字"):
-        S.record_result(store, pid, S.ResultInput(counters={"fine": "很多"}))
+        record_result(store, pid, ResultInput(counters={"fine": "很多"}))
     with pytest.raises(UserError, match="不能为负"):
-        S.record_result(store, pid, S.ResultInput(counters={"n_rectify": -1}))
+        record_result(store, pid, ResultInput(counters={"n_rectify": -1}))
 
 
 def test_result_date_defaults_to_today(store, batch1, freeze_today):
     freeze_today(D(2024, 3, 19))
-    pid = S.add_petition(store, batch1, P("D1"))
-    S.record_result(store, pid, S.ResultInput(truth="不属实"))
-    assert S.get_petition(store, pid)["closed_date"] == "2024-03-19"
+    pid = add_petition(store, batch1, P("D1"))
+    record_result(store, pid, ResultInput(truth="不属实"))
+    assert get_petition(store, pid)["closed_date"] == "2024-03-19"
 
 
 # -- repeats ---------------------------------------------------------------------------------
 def test_repeat_reference_is_linked_and_candidates_offered(store, batch1):
-    first = S.add_petition(store, batch1, P("D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天。",
-                                            unit="冷水滩区", types=["水"]))
-    b2 = S.add_batch(store, 2, D(2024, 3, 15))
-    linked = S.add_petition(store, b2, P("D2HH202403140001", "养猪场又排污", unit="冷水滩区",
-                                         repeat_of="与D2HH202403130001重复"))
-    row = S.get_petition(store, linked)
+    first = add_petition(store, batch1, P("D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天。",
+                                          unit="冷水滩区", types=["水"]))
+    b2 = add_batch(store, 2, D(2024, 3, 15))
+    linked = add_petition(store, b2, P("D2HH202403140001", "养猪场又排污", unit="冷水滩区",
+                                       repeat_of="与D2HH202403130001重复"))
+    row = get_petition(store, linked)
     assert row["is_repeat"] == 1 and row["repeat_of_id"] == first
-    cands = S.repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道，臭味很大。", "冷水滩区",
-                                before_batch_no=3)
+    cands = repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道，臭味很大。", "冷水滩区",
+                              before_batch_no=3)
     assert cands and cands[0].petition_id == first and cands[0].score > 0.4
-    assert not S.repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道，臭味很大。", "道县")
-    assert not S.repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道", "冷水滩区", before_batch_no=1)
-    other = S.add_petition(store, b2, P("D2HH202403140002", "冷水滩区岚角山街道一养猪场粪污直排入河道", unit="冷水滩区"))
-    assert S.link_repeat(store, other, first)["repeat_of"] == "与D2HH202403130001重复"
-    assert S.unlink_repeat(store, other)["is_repeat"] == 0
+    assert not repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道，臭味很大。", "道县")
+    assert not repeat_candidates(store, "冷水滩区岚角山街道一养猪场粪污直排入河道", "冷水滩区", before_batch_no=1)
+    other = add_petition(store, b2, P("D2HH202403140002", "冷水滩区岚角山街道一养猪场粪污直排入河道", unit="冷水滩区"))
+    assert link_repeat(store, other, first)["repeat_of"] == "与D2HH202403130001重复"
+    assert unlink_repeat(store, other)["is_repeat"] == 0
 
 
 # -- search and the list ---------------------------------------------------------------------
@@ -209,19 +218,19 @@ def _many(store, n=240, seed=7):
     today = D(2024, 3, 30)
     ids = []
     for b in range(1, 7):
-        bid = S.add_batch(store, b, D(2024, 3, 10 + 2 * b))
+        bid = add_batch(store, b, D(2024, 3, 10 + 2 * b))
         for j in range(n // 6):
             g = demo.make_petition(rng)
-            pid = S.add_petition(store, bid, S.PetitionInput(
+            pid = add_petition(store, bid, PetitionInput(
                 case_no=f"D2HH202403{10 + b:02d}{b * 100 + j:04d}", content=g.content, unit=g.unit,
                 pollution_types=g.types, petitioner_name=g.name))
             if rng.random() < 0.6:
-                S.hand_over(store, pid, g.unit, day=D(2024, 3, 10 + 2 * b))
+                hand_over(store, pid, g.unit, day=D(2024, 3, 10 + 2 * b))
             if rng.random() < 0.4:
-                S.record_result(store, pid, S.ResultInput(date=D(2024, 3, 20)))
+                record_result(store, pid, ResultInput(date=D(2024, 3, 20)))
             ids.append(pid)
     if ids:
-        S.delete_petition(store, ids[3])
+        delete_petition(store, ids[3])
     return today
 
 
@@ -267,7 +276,7 @@ def test_paged_list_matches_a_brute_force_reading(store, monkeypatch, strategy):
         monkeypatch.setattr(search, "DENSE_SHARE", 0.0)
         monkeypatch.setattr(search, "MATERIALIZE_MAX", 1)
     today = _many(store)
-    bid = S.batch_by_no(store, 3)["id"]
+    bid = batch_by_no(store, 3)["id"]
     cases = [search.Filters(), search.Filters(text="水"), search.Filters(text="噪声"), search.Filters(text="养猪场"),
              search.Filters(text="零陵 排放"), search.Filters(text="0203"), search.Filters(text="d2hh20240314"),
              search.Filters(text="D2HH"), search.Filters(text="x2", unit="道县"), search.Filters(text="3 水"),
@@ -290,8 +299,8 @@ def test_paged_list_matches_a_brute_force_reading(store, monkeypatch, strategy):
 
 
 def test_two_character_query_and_marks(store, batch1):
-    S.add_petition(store, batch1, P("D1", "某村养猪场污水直排"))
-    S.add_petition(store, batch1, P("D2", "工地夜间噪声扰民", types=["噪声"], petitioner_name="王小明"))
+    add_petition(store, batch1, P("D1", "某村养猪场污水直排"))
+    add_petition(store, batch1, P("D2", "工地夜间噪声扰民", types=["噪声"], petitioner_name="王小明"))
     rows, total = search.page(store, search.Filters(text="噪声"), D(2024, 3, 21), 0, 10)
     assert total == 1 and rows[0]["case_no"] == "D2"
     assert rows[0]["mark"] == "今日到期" and rows[0]["petitioner"] == "王**"
@@ -300,15 +309,15 @@ def test_two_character_query_and_marks(store, batch1):
 
 
 def test_search_index_follows_edits_and_deletes(store, batch1):
-    pid = S.add_petition(store, batch1, P("D1", "河道有垃圾"))
+    pid = add_petition(store, batch1, P("D1", "河道有垃圾"))
     f = search.Filters(text="垃圾")
     assert search.count(store, f, D(2024, 3, 1)) == 1
-    S.update_petition(store, pid, P("D1", "河道有油污"))
+    update_petition(store, pid, P("D1", "河道有油污"))
     assert search.count(store, f, D(2024, 3, 1)) == 0
     assert search.count(store, search.Filters(text="油污"), D(2024, 3, 1)) == 1
-    S.delete_petition(store, pid)
+    delete_petition(store, pid)
     assert search.count(store, search.Filters(text="油污"), D(2024, 3, 1)) == 0
-    S.undelete_petition(store, pid)
+    undelete_petition(store, pid)
     assert search.rebuild_index(store) == 1
     assert search.count(store, search.Filters(text="油污"), D(2024, 3, 1)) == 1
     phrases, numbers = search.Filters(text='污水" OR 噪*  (x)').text_terms()
@@ -319,20 +328,20 @@ def test_search_index_follows_edits_and_deletes(store, batch1):
 # -- statistics ------------------------------------------------------------------------------
 def test_bulletin_sentences_daily_cumulative_and_none(store):
     assert stats.bulletin_paragraphs(store, D(2024, 3, 13)) == ["3月13日，我市暂未收到省生态环保督察组转办信访件。"]
-    b1 = S.add_batch(store, 1, D(2024, 3, 14))
-    a = S.add_petition(store, b1, P("D2HH202403130001", unit="冷水滩区", types=["大气", "噪声"], key_case=True))
-    S.add_petition(store, b1, P("X2HH202403130002", unit="零陵区", types=["水"]))
-    c = S.add_petition(store, b1, P("D2HH202403130003", unit="零陵区", types=["大气"], repeat_of="与第3438号为同一案件"))
+    b1 = add_batch(store, 1, D(2024, 3, 14))
+    a = add_petition(store, b1, P("D2HH202403130001", unit="冷水滩区", types=["大气", "噪声"], key_case=True))
+    add_petition(store, b1, P("X2HH202403130002", unit="零陵区", types=["水"]))
+    c = add_petition(store, b1, P("D2HH202403130003", unit="零陵区", types=["大气"], repeat_of="与第3438号为同一案件"))
     for pid in (a, c):
-        S.hand_over(store, pid, "零陵区", day=D(2024, 3, 14))
+        hand_over(store, pid, "零陵区", day=D(2024, 3, 14))
     assert stats.bulletin_paragraphs(store, D(2024, 3, 14)) == [
         "3月14日，省第四生态环境保护督察组向我市转办第1批信访件3件，其中来电2件、来信1件，重点件1件、重复件1件。"
         "按区域分：零陵区2件、冷水滩区1件；按污染类型分：水1件、大气2件、噪声1件。已交办2件，其余1件正在交办。",
         "截至3月14日，累计收到转办信访件3件，已办结0件、阶段性办结0件、未办结3件（办结率0%）。",
     ]
-    S.record_result(store, a, S.ResultInput(date=D(2024, 3, 16), truth="属实",
-                                            counters={"n_rectify": 2, "fine": 1.5, "n_interview": 1}))
-    S.record_result(store, c, S.ResultInput(kind="阶段性办结", date=D(2024, 3, 18)))
+    record_result(store, a, ResultInput(date=D(2024, 3, 16), truth="属实",
+                                        counters={"n_rectify": 2, "fine": 1.5, "n_interview": 1}))
+    record_result(store, c, ResultInput(kind="阶段性办结", date=D(2024, 3, 18)))
     assert stats.bulletin_paragraphs(store, D(2024, 3, 17)) == [
         "3月17日，我市暂未收到省生态环保督察组转办信访件。",
         "截至3月17日，累计收到转办信访件3件，已办结1件、阶段性办结0件、未办结2件（办结率33.3%）；"
@@ -340,7 +349,7 @@ def test_bulletin_sentences_daily_cumulative_and_none(store):
     ]
     # typed in later, dated earlier: the earlier day's figures are rebuilt the same
     before = stats.cumulative_stats(store, D(2024, 3, 17))
-    S.record_result(store, c, S.ResultInput(kind="已办结", date=D(2024, 3, 25), counters={"n_penalty": 1}))
+    record_result(store, c, ResultInput(kind="已办结", date=D(2024, 3, 25), counters={"n_penalty": 1}))
     assert stats.cumulative_stats(store, D(2024, 3, 17)) == before
     assert stats.cumulative_stats(store, D(2024, 3, 18)).partial == 1
     after = stats.cumulative_stats(store, D(2024, 3, 25))
@@ -348,10 +357,10 @@ def test_bulletin_sentences_daily_cumulative_and_none(store):
 
 
 def test_results_as_of_a_day_whatever_the_order_they_were_written(store, batch1):
-    a = S.add_petition(store, batch1, P("D1"))
-    b = S.add_petition(store, batch1, P("D2"))
-    S.record_result(store, a, S.ResultInput(kind="已办结", date=D(2024, 3, 20), counters={"n_rectify": 3}))
-    S.record_result(store, a, S.ResultInput(kind="阶段性办结", date=D(2024, 3, 16), counters={"n_rectify": 1}))
+    a = add_petition(store, batch1, P("D1"))
+    b = add_petition(store, batch1, P("D2"))
+    record_result(store, a, ResultInput(kind="已办结", date=D(2024, 3, 20), counters={"n_rectify": 3}))
+    record_result(store, a, ResultInput(kind="阶段性办结", date=D(2024, 3, 16), counters={"n_rectify": 1}))
     # another writer (an office script) inserting rows directly: the triggers keep superseded_on
     store.execute("INSERT INTO petition_results (petition_id, kind, date, n_rectify) VALUES (?, '阶段性办结', '2024-03-17', 2)", [b])
     store.execute("INSERT INTO petition_results (petition_id, kind, date, n_rectify) VALUES (?, '已办结', '2024-03-17', 5)", [b])
@@ -404,10 +413,10 @@ def test_demo_has_batches_repeats_key_cases_results_and_overdue(store):
 
 
 def test_bulletin_petition_section_never_names_a_petitioner(store):
-    b1 = S.add_batch(store, 1, D(2024, 3, 14))
-    pid = S.add_petition(store, b1, P("D1", "张三丰反映：某厂排污，电话13812345678", petitioner_name="张三丰",
-                                      petitioner_phone="13812345678", petitioner_address="零陵区某街道88号"))
-    S.record_result(store, pid, S.ResultInput(date=D(2024, 3, 15), investigation="已联系张三丰（13812345678）"))
+    b1 = add_batch(store, 1, D(2024, 3, 14))
+    pid = add_petition(store, b1, P("D1", "张三丰反映：某厂排污，电话13812345678", petitioner_name="张三丰",
+                                    petitioner_phone="13812345678", petitioner_address="零陵区某街道88号"))
+    record_result(store, pid, ResultInput(date=D(2024, 3, 15), investigation="已联系张三丰（13812345678）"))
     text = "".join(stats.bulletin_paragraphs(store, D(2024, 3, 14)) + stats.bulletin_paragraphs(store, D(2024, 3, 15)))
     assert "第1批" in text
     for secret in ("张三丰", "13812345678", "88号"):
@@ -417,9 +426,9 @@ def test_bulletin_petition_section_never_names_a_petitioner(store):
 def test_short_letter_or_digit_fragments_match_case_numbers_only(store, batch1):
     """The first keystrokes of a 受理编号 ("D", "G2") match the start or end of case numbers;
     from three characters on, a letter/digit term also finds the content (a road name)."""
-    S.add_petition(store, batch1, P("D2HH202403130001", "G207国道旁砂场扬尘"))
-    S.add_petition(store, batch1, P("X2HH202403130002", "村口河道有垃圾"))
-    S.add_petition(store, batch1, P("G2HH202403130003", "某厂夜间排放废气"))
+    add_petition(store, batch1, P("D2HH202403130001", "G207国道旁砂场扬尘"))
+    add_petition(store, batch1, P("X2HH202403130002", "村口河道有垃圾"))
+    add_petition(store, batch1, P("G2HH202403130003", "某厂夜间排放废气"))
     day = D(2024, 3, 14)
 
     def found(text):
@@ -453,7 +462,7 @@ def _masked_audit_reference(values: dict, identity: dict | None = None) -> dict:
     out = {}
     for key, value in values.items():
         if key in PRIVATE_FIELDS:
-            fn = S._MASKS[key]
+            fn = _MASKS[key]
             value = [fn(v or "") for v in value] if isinstance(value, list) else fn(value or "")
         else:
             value = [hide(v) for v in value] if isinstance(value, list) else hide(value)
@@ -482,7 +491,7 @@ def test_masked_audit_matches_scrubbing_every_value():
         identity = rng.choice([None, {}, {"petitioner_name": rng.choice(names[:4]),
                                           "petitioner_phone": rng.choice(phones[:3]),
                                           "petitioner_address": rng.choice(addresses[:3])}])
-        got = S.masked_audit(values, identity)
+        got = masked_audit(values, identity)
         assert got == _masked_audit_reference(values, identity)
         assert list(got) == list(values)  # the audit's JSON keeps the order
 
@@ -519,7 +528,7 @@ def test_fast_text_helpers_match_the_library_on_every_code_point():
 def _bigrams_reference(text: str, unit: str = "") -> set:
     """The repeat bigrams as they were (strings), in the int form _bigrams gives them."""
     chars = search.searchable(text)
-    for word in ((unit,) if unit else ()) + S._BOILERPLATE:
+    for word in ((unit,) if unit else ()) + BOILERPLATE:
         chars = chars.replace(word, " ")
     out = set()
     for part in chars.split():
@@ -532,21 +541,21 @@ def test_bigrams_as_ints_are_the_string_bigrams():
     alphabet = "群众来电信反映某县ab1 ，。Ａ２\u3000xyz处理问题督察组整改零陵区𠀀"
     for text, unit in [("", ""), (" ", ""), ("a", ""), ("ab", ""), ("某a某", ""), ("群众", ""), ("x某", "某"),
                        ("a  b", ""), ("零陵区某厂", "零陵区"), ("零陵区", "零陵区")]:
-        assert S._bigrams(text, unit) == _bigrams_reference(text, unit), (text, unit)
+        assert text_bigrams(text, unit) == _bigrams_reference(text, unit), (text, unit)
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         unit = rng.choice(["", "零陵区", "某县", "ab", "x"])
-        assert S._bigrams(text, unit) == _bigrams_reference(text, unit), (text, unit)
+        assert text_bigrams(text, unit) == _bigrams_reference(text, unit), (text, unit)
 
 
 def _add_pool(store, rng, words, batches=(1, 2, 3), per_batch=60, units=("零陵区", "道县")):
     texts = []
     for no in batches:
-        bid = S.ensure_batch(store, no, D(2024, 3, no))[0]
+        bid = ensure_batch(store, no, D(2024, 3, no))[0]
         for i in range(per_batch):
             text = "".join(rng.choice(words) for _ in range(rng.randint(3, 14)))
             texts.append(text)
-            S.add_petition(store, bid, S.PetitionInput(case_no=f"D{no:03d}{i:05d}", content=text,
+            add_petition(store, bid, PetitionInput(case_no=f"D{no:03d}{i:05d}", content=text,
                                                       unit=units[i % len(units)]))
     return texts
 
@@ -558,14 +567,14 @@ def test_find_many_matches_scoring_every_petition_in_each_way_of_counting(store,
     words = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声", "砂石场", "非法", "采砂", "工地",
              "废气", "油烟", "餐馆", "化工厂", "偷排", "污水", "黑烟", "垃圾", "焚烧", "沱江镇", "岚角山"]
     texts = _add_pool(store, rng, words)
-    monkeypatch.setattr(S.RepeatFinder, "POOL", 70)  # pools of 70 out of 90 petitions per unit
+    monkeypatch.setattr(RepeatFinder, "POOL", 70)  # pools of 70 out of 90 petitions per unit
     items = [(rng.choice(texts)[: rng.randint(4, 40)] + "".join(rng.choice(words) for _ in range(rng.randint(0, 6))),
               rng.choice(["零陵区", "道县"]), rng.choice([None, 2, 3, 4])) for _ in range(400)]
     items += [("", "零陵区", None), ("。，", "道县", 4), ("养猪场", "", None), ("养猪场", "火星县", None)]
-    finder = S.RepeatFinder(store)
+    finder = RepeatFinder(store)
 
     def expected(content, unit, before):
-        mine = S._bigrams(content, unit) if unit and content else set()
+        mine = text_bigrams(content, unit) if unit and content else set()
         if not mine or unit not in ("零陵区", "道县"):
             return []
         rows, grams = finder._pool(unit)[:2]
@@ -576,11 +585,11 @@ def test_find_many_matches_scoring_every_petition_in_each_way_of_counting(store,
     want = [expected(*item) for item in items]
     assert sum(map(len, want)) > 50  # the test finds something
     for direct, transpose in [(10_000, 1), (8, 10_000), (8, 1)]:  # direct; over the pool; over the texts
-        monkeypatch.setattr(S.RepeatFinder, "DIRECT", direct)
-        monkeypatch.setattr(S.RepeatFinder, "TRANSPOSE", transpose)
-        got = S.RepeatFinder(store).find_many(items)
+        monkeypatch.setattr(RepeatFinder, "DIRECT", direct)
+        monkeypatch.setattr(RepeatFinder, "TRANSPOSE", transpose)
+        got = RepeatFinder(store).find_many(items)
         assert [[(c.score, c.batch_no, c.petition_id) for c in cands] for cands in got] == want
-    one = S.RepeatFinder(store)
+    one = RepeatFinder(store)
     assert [[(c.score, c.batch_no, c.petition_id) for c in one.find(c, u, before_batch_no=b)] for c, u, b in items] \
         == want
 
@@ -589,8 +598,8 @@ def test_counters_are_built_in_blocks_of_texts(monkeypatch):
     """The masks over many texts are built a block at a time; they are the plain masks."""
     rng = random.Random(2)
     sets = [{rng.randrange(40) for _ in range(rng.randint(0, 12))} for _ in range(300)]
-    monkeypatch.setattr(S._Counters, "BLOCK", 64)
-    counters = S._Counters(sets, [len(s) for s in sets], 0.5)
+    monkeypatch.setattr(Counters, "BLOCK", 64)
+    counters = Counters(sets, [len(s) for s in sets], 0.5)
     for gram in range(40):
         assert counters.masks.get(gram, 0) == sum(1 << k for k, s in enumerate(sets) if gram in s)
     assert counters.full == (1 << 300) - 1
@@ -601,16 +610,16 @@ def test_pools_read_batch_by_batch_are_the_pools_of_the_query(store, monkeypatch
     words = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声"]
     _add_pool(store, rng, words, batches=(5, 1, 3, 2), per_batch=25, units=("零陵区", "道县", "江华瑶族自治县"))
     # a deleted petition, and a deleted batch whose number was given again (its petitions stay live)
-    S.delete_petition(store, store.scalar("SELECT id FROM petitions WHERE unit = '道县' ORDER BY id LIMIT 1"))
-    old = S.batch_by_no(store, 3)["id"]
+    delete_petition(store, store.scalar("SELECT id FROM petitions WHERE unit = '道县' ORDER BY id LIMIT 1"))
+    old = batch_by_no(store, 3)["id"]
     with store.write():
         store.execute("UPDATE batches SET deleted_at = '2024-03-20T00:00:00' WHERE id = ?", [old])
-    S.ensure_batch(store, 3, D(2024, 3, 21))
-    new = S.batch_by_no(store, 3)["id"]
-    S.add_petition(store, new, S.PetitionInput(case_no="D3NEW1", content="养猪场粪污直排河道", unit="零陵区"))
-    monkeypatch.setattr(S.RepeatFinder, "POOL", 30)
+    ensure_batch(store, 3, D(2024, 3, 21))
+    new = batch_by_no(store, 3)["id"]
+    add_petition(store, new, PetitionInput(case_no="D3NEW1", content="养猪场粪污直排河道", unit="零陵区"))
+    monkeypatch.setattr(RepeatFinder, "POOL", 30)
     units = {"零陵区", "道县", "江华瑶族自治县", "火星县"}
-    by_query, by_batches = S.RepeatFinder(store), S.RepeatFinder(store)
+    by_query, by_batches = RepeatFinder(store), RepeatFinder(store)
     by_batches._prefetch(units)
     for unit in units:
         rows = by_query._pool(unit)[0]
@@ -619,13 +628,13 @@ def test_pools_read_batch_by_batch_are_the_pools_of_the_query(store, monkeypatch
 
 
 def test_a_repeat_of_an_earlier_row_in_the_same_call_is_linked(store, batch1):
-    rows = [S.prepare(store, P("D2HH202403130001")),
-            S.prepare(store, P("D2HH202403130002", repeat_of="与D2HH202403130001重复")),
-            S.prepare(store, P("D2HH202403130003"))]
-    first, second, third = S.add_petitions(store, batch1, rows)
-    assert S.get_petition(store, second)["repeat_of_id"] == first
-    assert [S.get_petition(store, p)["seq"] for p in (first, second, third)] == [1, 2, 3]
+    rows = [prepare(store, P("D2HH202403130001")),
+            prepare(store, P("D2HH202403130002", repeat_of="与D2HH202403130001重复")),
+            prepare(store, P("D2HH202403130003"))]
+    first, second, third = add_petitions(store, batch1, rows)
+    assert get_petition(store, second)["repeat_of_id"] == first
+    assert [get_petition(store, p)["seq"] for p in (first, second, third)] == [1, 2, 3]
     assert store.scalar("SELECT count(*) FROM petitions_fts WHERE petitions_fts MATCH '\"夜 间\"'") == 3
     with pytest.raises(UserError):  # a number seen before: nothing stored
-        S.add_petitions(store, batch1, [S.prepare(store, P("D2HH202403130004")), rows[0]])
+        add_petitions(store, batch1, [prepare(store, P("D2HH202403130004")), rows[0]])
     assert store.scalar("SELECT count(*) FROM petitions") == 3

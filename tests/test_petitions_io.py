@@ -11,8 +11,15 @@ import pytest
 from docx import Document
 
 from dutydesk.errors import UserError, ValidationError
-from dutydesk.petitions import io, service as S
+from dutydesk.petitions import io
+from dutydesk.petitions.batches import add_batch, batch_by_no
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.repeats.bigrams import text_bigrams
+from dutydesk.petitions.repeats.finder import RepeatFinder
+from dutydesk.petitions.rows import find_by_case_no
+from dutydesk.petitions.workflow import ResultInput, hand_over, record_result
 from dutydesk.petitions.export import PUBLIC_TITLE, export_petitions
+from dutydesk.store import records
 
 D = dt.date
 HEADER = ["序号", "受理编号", "信访内容", "所属区县", "污染类型", "是否重点件", "重复件", "信访人", "联系电话", "信访人地址"]
@@ -58,7 +65,7 @@ def test_import_xlsx_with_title_row_and_aliases(store, tmp_path):
     assert [r["method"] for r in rows] == ["来电", "来信", "来电"]
     assert rows[0]["pollution_types"] == "水、大气" and rows[0]["key_case"] == 1
     assert rows[2]["unit"] == "江华瑶族自治县" and rows[0]["petitioner_phone"] == "13812345678"
-    assert S.batch_by_no(store, 1)["source"] == "第1批.xlsx"
+    assert batch_by_no(store, 1)["source"] == "第1批.xlsx"
 
 
 def test_bad_rows_are_reported_by_number_and_nothing_is_imported(store, tmp_path):
@@ -97,7 +104,7 @@ def test_csv_in_excel_encodings(store, tmp_path, encoding):
     path = write_csv(tmp_path / "pet.csv", header, rows, encoding)
     result = io.import_petitions(store, path)
     assert len(result.created) == 2
-    b = S.batch_by_no(store, 2)
+    b = batch_by_no(store, 2)
     assert b["date"] == "2024-03-15"
     got = store.query("SELECT content, unit FROM petitions ORDER BY id")
     assert got[0] == {"content": "祁阳市黎家坪镇砖厂冒黑烟", "unit": "祁阳市"}
@@ -134,10 +141,10 @@ def test_repeats_linked_and_candidates_offered_on_intake(store, tmp_path):
         [3, "D2HH202403140003", "零陵区某饭店油烟扰民", "零陵区", "餐饮油烟", "", "", "", "", ""],
     ]
     result = io.import_petitions(store, write_xlsx(tmp_path / "2.xlsx", HEADER, rows), batch=2, day=D(2024, 3, 15))
-    first = S.find_by_case_no(store, "D2HH202403130001")
-    linked = S.find_by_case_no(store, "D2HH202403140001")
+    first = find_by_case_no(store, "D2HH202403130001")
+    linked = find_by_case_no(store, "D2HH202403140001")
     assert linked["repeat_of_id"] == first["id"] and linked["repeat_of"] == "与D2HH202403130001重复"
-    assert [(S.records.get(store, "petitions", pid)["case_no"], c.case_no) for pid, c in result.candidates] == [
+    assert [(records.get(store, "petitions", pid)["case_no"], c.case_no) for pid, c in result.candidates] == [
         ("D2HH202403140002", "D2HH202403130001")]
     assert "疑似重复件 1 件" in result.report() and "第4行 D2HH202403140002" in result.report()
 
@@ -172,12 +179,12 @@ def test_results_import_matches_by_number_with_unit_headers(store, tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", RESULT_HEADER, rows, title="办理结果")
     result = io.import_results(store, path)
     assert "已录入 2 件办理结果（已办结 1 件，阶段性办结 1 件）" in result.report()
-    a = S.find_by_case_no(store, "D2HH202403130001")
+    a = find_by_case_no(store, "D2HH202403130001")
     assert (a["status"], a["closed_date"], a["n_rectify"], a["n_penalty"], a["fine"], a["n_interview"]) == (
         "已办结", "2024-03-18", 2, 1, 3.5, 1)
     assert a["accountability"] == "约谈负责人"
-    assert S.find_by_case_no(store, "X2HH202403130002")["status"] == "阶段性办结"
-    assert S.find_by_case_no(store, "D2HH202403130003")["status"] == "待交办"
+    assert find_by_case_no(store, "X2HH202403130002")["status"] == "阶段性办结"
+    assert find_by_case_no(store, "D2HH202403130003")["status"] == "待交办"
     again = io.import_results(store, path)
     assert "未做任何修改" in again.report()
     assert store.scalar("SELECT count(*) FROM petition_results") == 2
@@ -200,9 +207,9 @@ def test_results_import_validates_every_row_first(store, tmp_path):
 # -- exports ---------------------------------------------------------------------------------
 def _closed(store, tmp_path):
     _imported(store, tmp_path)
-    a = S.find_by_case_no(store, "D2HH202403130001")
-    S.hand_over(store, a["id"], "冷水滩区", ["市生态环境局"], day=D(2024, 3, 14))
-    S.record_result(store, a["id"], S.ResultInput(
+    a = find_by_case_no(store, "D2HH202403130001")
+    hand_over(store, a["id"], "冷水滩区", ["市生态环境局"], day=D(2024, 3, 14))
+    record_result(store, a["id"], ResultInput(
         date=D(2024, 3, 18), truth="属实", investigation="经查，张三丰反映的养猪场直排属实。",
         handling="已责令整改，回访张三丰（13812345678）满意。", accountability="约谈1人", counters={"n_rectify": 1, "fine": 2}))
 
@@ -232,7 +239,7 @@ def test_ledger_xlsx_has_every_field_and_reads_back(store, tmp_path):
     try:
         assert len(io.import_petitions(s2, out, batch=1, day=D(2024, 3, 14)).created) == 3
         io.import_results(s2, out)
-        b = S.find_by_case_no(s2, "D2HH202403130001")
+        b = find_by_case_no(s2, "D2HH202403130001")
         assert (b["status"], b["fine"], b["petitioner_name"]) == ("已办结", 2, "张三丰")
     finally:
         s2.close()
@@ -332,7 +339,7 @@ def test_rows_of_one_batch_must_agree_on_its_transfer_date(store, tmp_path):
     assert [n for n, _ in err.value.problems] == [4] and "前后不一致" in err.value.problems[0][1]
     rows[2][4] = "2024年3月15日"
     result = io.import_petitions(store, write_xlsx(tmp_path / "d.xlsx", header, rows, title=None))
-    assert S.batch_by_no(store, 4)["date"] == "2024-03-15" and len(result.created) == 4
+    assert batch_by_no(store, 4)["date"] == "2024-03-15" and len(result.created) == 4
     assert "第5批的转办日期未给出" in result.report()
 
 
@@ -344,17 +351,17 @@ def test_repeat_finder_matches_scoring_every_petition(store):
     rng = random.Random(5)
     words = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声", "砂石场", "非法", "采砂", "工地",
              "废气", "油烟", "餐馆", "化工厂", "偷排", "污水", "黑烟", "垃圾", "焚烧", "沱江镇", "岚角山"]
-    bid = S.add_batch(store, 1, D(2024, 3, 1))
+    bid = add_batch(store, 1, D(2024, 3, 1))
     texts = []
     for i in range(120):
         text = "".join(rng.choice(words) for _ in range(rng.randint(3, 14)))
         texts.append(text)
-        S.add_petition(store, bid, S.PetitionInput(case_no=f"D2HH20240301{i:04d}", content=text, unit="零陵区"))
-    finder = S.RepeatFinder(store)
+        add_petition(store, bid, PetitionInput(case_no=f"D2HH20240301{i:04d}", content=text, unit="零陵区"))
+    finder = RepeatFinder(store)
     rows, grams = finder._pool("零陵区")[:2]
     for _ in range(150):
         query = rng.choice(texts)[: rng.randint(4, 40)] + "".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
-        mine = S._bigrams(query, "零陵区")
+        mine = text_bigrams(query, "零陵区")
         expected = sorted(((round(2 * len(mine & g) / (len(mine) + len(g)), 2), r["no"], r["id"])
                            for r, g in zip(rows, grams) if mine and 2 * len(mine & g) / (len(mine) + len(g)) >= 0.5),
                           key=lambda c: (-c[0], -c[1], c[2]))[:3]
@@ -375,7 +382,7 @@ def test_import_with_cached_lookups_still_reports_every_bad_row_and_duplicate(st
     assert numbers == [6, 7, 8] and count(store) == 0
     assert store._lookups is None  # the cache lives for the import only
     # a unit added afterwards is seen by the next import
-    S.add_batch(store, 9, D(2024, 3, 14))
+    add_batch(store, 9, D(2024, 3, 14))
     from dutydesk.refdata import add_unit
 
     add_unit(store, "火星县")

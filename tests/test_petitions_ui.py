@@ -7,10 +7,13 @@ import datetime as dt
 import openpyxl
 from textual.widgets import Checkbox, DataTable, Input, Select, SelectionList, Static, TextArea
 
-from dutydesk.petitions import service as S
+from dutydesk.petitions.batches import add_batch, batch_by_no
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.rows import find_by_case_no
+from dutydesk.petitions.workflow import hand_over
 from dutydesk.ui.modals import MessageModal
-from dutydesk.ui.screens.petitions.forms import (HandOverForm, ImportForm, PetitionForm, RepeatModal, ReportModal,
-                                                ResultForm)
+from dutydesk.ui.screens.petitions.dialogs import ImportForm, RepeatModal, ReportModal
+from dutydesk.ui.screens.petitions.forms import HandOverForm, PetitionForm, ResultForm
 from dutydesk.ui.screens.petitions.screen import PetitionsScreen
 
 D = dt.date
@@ -29,15 +32,15 @@ def sheet(path, rows):
 
 def seed(store):
     """Batch 1 (old: two overdue once handed over), batch 2 (recent)."""
-    b1 = S.add_batch(store, 1, D(2024, 3, 14))
-    b2 = S.add_batch(store, 2, D(2024, 3, 20))
-    a = S.add_petition(store, b1, S.PetitionInput("D2HH202403130001", "某村养猪场污水直排河道", "冷水滩区", ["水"],
-                                                  petitioner_name="张三丰", petitioner_phone="13812345678"))
-    S.add_petition(store, b1, S.PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"],
-                                              petitioner_name="李四光"))
-    S.add_petition(store, b2, S.PetitionInput("X2HH202403190001", "砖厂冒黑烟", "道县", ["大气"]))
-    S.add_petition(store, b2, S.PetitionInput("D2HH202403190002", "饭店油烟扰民，夜间噪声也大", "零陵区", ["餐饮油烟", "噪声"]))
-    S.hand_over(store, a, "冷水滩区", day=D(2024, 3, 14))  # due 3-21: overdue on 3-22
+    b1 = add_batch(store, 1, D(2024, 3, 14))
+    b2 = add_batch(store, 2, D(2024, 3, 20))
+    a = add_petition(store, b1, PetitionInput("D2HH202403130001", "某村养猪场污水直排河道", "冷水滩区", ["水"],
+                                              petitioner_name="张三丰", petitioner_phone="13812345678"))
+    add_petition(store, b1, PetitionInput("D2HH202403130002", "工地夜间施工噪声扰民", "零陵区", ["噪声"],
+                                          petitioner_name="李四光"))
+    add_petition(store, b2, PetitionInput("X2HH202403190001", "砖厂冒黑烟", "道县", ["大气"]))
+    add_petition(store, b2, PetitionInput("D2HH202403190002", "饭店油烟扰民，夜间噪声也大", "零陵区", ["餐饮油烟", "噪声"]))
+    hand_over(store, a, "冷水滩区", day=D(2024, 3, 14))  # due 3-21: overdue on 3-22
     return a
 
 
@@ -92,7 +95,7 @@ async def test_overdue_first_search_and_filters(make_test_app, store, freeze_tod
         assert case_nos(app) == ["D2HH202403190002"]
         app.screen.query_one("#pf-unit", Select).value = Select.NULL
         app.screen.query_one("#pf-type", Select).value = Select.NULL
-        batch2 = S.batch_by_no(store, 2)["id"]
+        batch2 = batch_by_no(store, 2)["id"]
         app.screen.query_one("#pf-batch", Select).value = batch2
         await pilot.pause()
         assert case_nos(app) == ["X2HH202403190001", "D2HH202403190002"]  # 序号 order within a batch
@@ -130,7 +133,7 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         await pilot.pause()
         assert isinstance(app.screen, PetitionsScreen)
         assert store.scalar("SELECT count(*) FROM petitions") == 2
-        assert S.batch_by_no(store, 3)["date"] == "2024-03-22"
+        assert batch_by_no(store, 3)["date"] == "2024-03-22"
         assert sorted(case_nos(app)) == ["D2HH202403210001", "X2HH202403210002"]
         # hand the selected petition to a unit
         table = app.screen.query_one(DataTable)
@@ -144,7 +147,7 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         app.screen.query_one("#coop_units", Input).value = "市生态环境局"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        row = S.find_by_case_no(store, "D2HH202403210001")
+        row = find_by_case_no(store, "D2HH202403210001")
         assert (row["status"], row["lead_unit"], row["coop_units"], row["due_date"]) == (
             "已交办", "宁远县", "市生态环境局", "2024-03-29")
         # record its result
@@ -158,7 +161,7 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         app.screen.query_one("#fine", Input).value = "2.5"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        row = S.find_by_case_no(store, "D2HH202403210001")
+        row = find_by_case_no(store, "D2HH202403210001")
         assert (row["status"], row["closed_date"], row["truth"], row["n_rectify"], row["fine"]) == (
             "已办结", "2024-03-22", "属实", 1, 2.5)
         # publish it, look at its history and full detail
@@ -166,7 +169,7 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert S.find_by_case_no(store, "D2HH202403210001")["status"] == "已公开"
+        assert find_by_case_no(store, "D2HH202403210001")["status"] == "已公开"
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, MessageModal)
@@ -204,9 +207,9 @@ async def test_bad_file_shows_every_bad_row_and_imports_nothing(make_test_app, s
 
 async def test_add_by_hand_offers_a_repeat(make_test_app, store, freeze_today):
     freeze_today(TODAY)
-    b1 = S.add_batch(store, 1, D(2024, 3, 14))
-    first = S.add_petition(store, b1, S.PetitionInput("D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天",
-                                                      "冷水滩区", ["水"]))
+    b1 = add_batch(store, 1, D(2024, 3, 14))
+    first = add_petition(store, b1, PetitionInput("D2HH202403130001", "冷水滩区岚角山街道某养猪场粪污直排河道，臭气熏天",
+                                                  "冷水滩区", ["水"]))
     app = make_test_app(start="petitions")
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
@@ -223,20 +226,21 @@ async def test_add_by_hand_offers_a_repeat(make_test_app, store, freeze_today):
         form.query_one("#petitioner_name", Input).value = "钱七"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        new = S.find_by_case_no(store, "D2HH202403200009")
-        assert new and new["pollution_types"] == "水" and S.batch_by_no(store, 2)["date"] == "2024-03-21"
+        new = find_by_case_no(store, "D2HH202403200009")
+        assert new and new["pollution_types"] == "水" and batch_by_no(store, 2)["date"] == "2024-03-21"
         assert isinstance(app.screen, RepeatModal)
         app.screen.query_one("#rep0", Checkbox).value = True
         await pilot.press("ctrl+s")
         await pilot.pause()
-        new = S.find_by_case_no(store, "D2HH202403200009")
+        new = find_by_case_no(store, "D2HH202403200009")
         assert new["repeat_of_id"] == first and new["repeat_of"] == "与D2HH202403130001重复"
         assert "钱*" in str(cells(app)) and "钱七" not in str(cells(app))
 
 
 async def test_results_import_export_and_batch_from_the_tui(make_test_app, store, freeze_today, tmp_path):
     from dutydesk import refdata
-    from dutydesk.ui.screens.petitions.forms import BatchForm, ExportForm, PathForm
+    from dutydesk.ui.screens.petitions.dialogs import ExportForm, PathForm
+    from dutydesk.ui.screens.petitions.forms import BatchForm
 
     freeze_today(TODAY)
     seed(store)
@@ -260,9 +264,9 @@ async def test_results_import_export_and_batch_from_the_tui(make_test_app, store
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert S.find_by_case_no(store, "D2HH202403130001")["status"] == "已办结"
+        assert find_by_case_no(store, "D2HH202403130001")["status"] == "已办结"
         # export the disclosure table of batch 1 as .docx
-        app.screen.query_one("#pf-batch", Select).value = S.batch_by_no(store, 1)["id"]
+        app.screen.query_one("#pf-batch", Select).value = batch_by_no(store, 1)["id"]
         await pilot.pause()
         assert "第1批（3月14日转办" in str(app.screen.query_one("#pf-counts", Static).render())
         app.screen.query_one(DataTable).focus()
@@ -287,7 +291,7 @@ async def test_results_import_export_and_batch_from_the_tui(make_test_app, store
         app.screen.query_one("#date", Input).value = "2024-03-13"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert S.batch_by_no(store, 1)["date"] == "2024-03-13"
+        assert batch_by_no(store, 1)["date"] == "2024-03-13"
 
 
 async def test_list_screen_prepared_in_the_background_and_reloaded_only_after_a_change(
@@ -313,7 +317,7 @@ async def test_list_screen_prepared_in_the_background_and_reloaded_only_after_a_
         assert loads == []  # nothing changed: shown as it was
         await pilot.press("1")
         await pilot.pause()
-        S.add_petition(store, S.batch_by_no(store, 2)["id"], S.PetitionInput("X2HH202403190003", "河面漂浮垃圾", "道县", ["水"]))
+        add_petition(store, batch_by_no(store, 2)["id"], PetitionInput("X2HH202403190003", "河面漂浮垃圾", "道县", ["水"]))
         await pilot.press("2")
         await pilot.pause()
         assert loads == [1] and "X2HH202403190003" in case_nos(app)

@@ -16,9 +16,12 @@ from textual.widgets import Static
 
 from dutydesk import registry, trash
 from dutydesk.bulletin import service as B
-from dutydesk.handoffs import service as H
+from dutydesk.handoffs import detail, links
 from dutydesk.handoffs.export import export_ledger
-from dutydesk.petitions import service as S
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition, update_petition
+from dutydesk.petitions.rows import get_petition, history_text
+from dutydesk.petitions.workflow import ResultInput, hand_over, publish, record_result
 from dutydesk.petitions.export import export_petitions
 from dutydesk.roster import dutylog, people, rotation, transfer
 from dutydesk.roster import shifts as shiftmod
@@ -58,19 +61,19 @@ def office(store, freeze_today, monkeypatch):
     petitioner), a problem made from each, the roster, and a call from a petitioner in the log."""
     freeze_today(DAY)
     monkeypatch.setattr(shiftmod, "clock", lambda: dt.time(10, 0))
-    bid = S.add_batch(store, 1, DAY)
-    a = S.add_petition(store, bid, S.PetitionInput("D2HH202403130001", "养殖场污水直排河道", "零陵区", ["水"], **ZHUGE))
-    b = S.add_petition(store, bid, S.PetitionInput(
+    bid = add_batch(store, 1, DAY)
+    a = add_petition(store, bid, PetitionInput("D2HH202403130001", "养殖场污水直排河道", "零陵区", ["水"], **ZHUGE))
+    b = add_petition(store, bid, PetitionInput(
         "D2HH202403130002", "欧阳锋（电话13712345678）反映白驼山庄西厢房三号旁化工厂夜间排放刺鼻气体", "道县", ["大气"],
         key_case=True, **OUYANG))
-    S.hand_over(store, a, "零陵区", day=DAY)
-    S.record_result(store, a, S.ResultInput(kind="已办结", date=DAY, investigation="经查属实", truth="属实",
+    hand_over(store, a, "零陵区", day=DAY)
+    record_result(store, a, ResultInput(kind="已办结", date=DAY, investigation="经查属实", truth="属实",
                                            handling="已责令整改", counters={"n_rectify": 1}))
-    S.publish(store, [a], DAY)
-    S.update_petition(store, b, S.PetitionInput(
+    publish(store, [a], DAY)
+    update_petition(store, b, PetitionInput(
         "D2HH202403130002", "欧阳锋（电话13712345678）反映白驼山庄西厢房三号旁化工厂夜间排放刺鼻气体，多次投诉未果",
         "道县", ["大气"], key_case=True, **OUYANG), expected_version=1)
-    problems = [H.create_from_petition(store, pid) for pid in (a, b)]
+    problems = [links.create_from_petition(store, pid) for pid in (a, b)]
     leader = people.add_person(store, "王建国", role="leader", phone="13907461001")
     people.add_person(store, "李明", phone="13807462001")
     rotation.generate(store, DAY, DAY + dt.timedelta(days=6), ["王建国"], ["李明"])
@@ -93,11 +96,11 @@ def test_public_outputs_never_carry_the_petitioner(store, office, tmp_path, run_
         outputs[f"值班表{fmt}"] = read_back(transfer.export_roster(store, tmp_path / f"roster{fmt}", DAY,
                                                                  DAY + dt.timedelta(days=6)))
     for hid in office["problems"]:
-        outputs[f"问题详情{hid}"] = H.describe(store, hid, DAY)
+        outputs[f"问题详情{hid}"] = detail.describe(store, hid, DAY)
         outputs[f"问题历史{hid}"] = "\n".join(str(h) for h in store.history("handoffs", hid))
     outputs["交班"] = dutylog.write_handover(store, DAY, "全天", "本班一项未办结", by="李明").text()
     for pid in (office["a"], office["b"]):
-        outputs[f"信访件历史{pid}"] = S.history_text(store, pid)
+        outputs[f"信访件历史{pid}"] = history_text(store, pid)
     outputs["审计（信访件）"] = "\n".join(r["changes"] for r in store.query(
         "SELECT changes FROM audit WHERE entity = 'petitions'"))
     for args in (("petitions", "list"), ("petitions", "list", "--search", "化工厂"), ("petitions", "show", "D2HH202403130002"),
@@ -105,7 +108,7 @@ def test_public_outputs_never_carry_the_petitioner(store, office, tmp_path, run_
         result = run_cli(*args)
         assert result.exit_code == 0, (args, result.stderr)
         outputs["dutydesk " + " ".join(args)] = result.stdout + result.stderr
-    S.delete_petition(store, office["b"])
+    delete_petition(store, office["b"])
     outputs["回收站"] = "\n".join(d.label for d in trash.recently_deleted(store, registry.trash_kinds()))
 
     assert "D2HH202403130002" in outputs["公开表.csv"] and "化工厂" in outputs["公开表.docx"]  # the rows are there
@@ -143,7 +146,7 @@ async def test_crash_log_while_a_petition_is_displayed(store, office, make_test_
         await pilot.pause()
 
         def broken(store_, petition_id, **kw):  # a bug whose message quotes what it was showing
-            row = S.get_petition(store_, petition_id)
+            row = get_petition(store_, petition_id)
             text = detail_text(store_, petition_id, **kw)
             raise ValueError(f"无法排版：{row['petitioner_name']} {row['petitioner_phone']} "
                              f"{row['petitioner_address']}（{len(text)}）")

@@ -29,10 +29,13 @@ from dutydesk.exporters.bulletin_doc import clean_title, split_paragraphs
 from dutydesk.errors import UserError, ValidationError
 from dutydesk.exporters.xlsx import excel_safe, xlsx_cell
 from dutydesk.handoffs import io as handoffs_io
-from dutydesk.handoffs import service as H
+from dutydesk.handoffs import intake, problems
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions import io as petitions_io
-from dutydesk.petitions import service as S
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.rows import find_by_case_no, get_petition
+from dutydesk.petitions.workflow import ResultInput, latest_result, record_result
 from dutydesk.petitions.export import export_petitions
 from dutydesk.roster import dutylog, people, transfer
 from dutydesk.roster import service as R
@@ -142,15 +145,15 @@ def test_petition_sheet_import(raw, suffix):
 @example(raw=MUST[4], suffix=".csv")
 def test_results_sheet_import(raw, suffix):
     with fresh_store() as (store, tmp):
-        pid = S.add_petition(store, S.add_batch(store, 1, DAY), S.PetitionInput("D2HH202403130001", "污水直排", "零陵区"))
+        pid = add_petition(store, add_batch(store, 1, DAY), PetitionInput("D2HH202403130001", "污水直排", "零陵区"))
         value = in_file(raw, suffix)
         path = write_sheet(tmp / f"r{suffix}", ["受理编号", "办结情况", "办结日期", "调查核实情况", "处理和整改情况", "责任追究情况"],
                            [["D2HH202403130001", "已办结", "2024-03-20", value, value, value]])
         if import_or_refuse(store, lambda: petitions_io.import_results(store, path), raw, value, suffix):
             expected = clean(value).strip()
-            result = S.latest_result(store, pid)
+            result = latest_result(store, pid)
             assert (result["investigation"], result["handling"], result["accountability"]) == (expected,) * 3
-            assert S.get_petition(store, pid)["investigation"] == expected
+            assert get_petition(store, pid)["investigation"] == expected
 
 
 @settings(max_examples=15, **SETTINGS)
@@ -248,10 +251,10 @@ def csv_values(path: Path) -> list:
 @example(raw=MUST[4])
 def test_petition_exports(raw):
     with fresh_store() as (store, tmp):
-        pid = S.add_petition(store, S.add_batch(store, 1, DAY),
-                             S.PetitionInput("D2HH202403130001", "内容：" + raw, "零陵区", note=raw))
-        S.record_result(store, pid, S.ResultInput(kind="已办结", date=DAY, investigation="核实：" + raw))
-        row = S.get_petition(store, pid)
+        pid = add_petition(store, add_batch(store, 1, DAY),
+                           PetitionInput("D2HH202403130001", "内容：" + raw, "零陵区", note=raw))
+        record_result(store, pid, ResultInput(kind="已办结", date=DAY, investigation="核实：" + raw))
+        row = get_petition(store, pid)
         content, investigation = row["content"], row["investigation"]
         assert content == clean("内容：" + raw).strip() and investigation == clean("核实：" + raw).strip()
         for public in (False, True):
@@ -270,8 +273,8 @@ def test_petition_exports(raw):
 @example(raw=MUST[4])
 def test_handoff_exports(raw):
     with fresh_store() as (store, tmp):
-        hid = H.create(store, source="督察组交办", description="问题：" + raw, lead_unit="零陵区", measures=raw)
-        row = H.get(store, hid)
+        hid = intake.create(store, source="督察组交办", description="问题：" + raw, lead_unit="零陵区", measures=raw)
+        row = problems.get(store, hid)
         assert row["description"] == clean("问题：" + raw).strip() and row["measures"] == clean(raw).strip()
         assert xlsx_cell(row["description"]) in xlsx_values(export_ledger(store, tmp / "l.xlsx", today=DAY))
         assert row["description"] in docx_text(export_ledger(store, tmp / "l.docx", today=DAY))
@@ -397,7 +400,7 @@ def test_petition_form_with_pasted_text(petition_form, store, body, line):
         return await paste_and_save(app, pilot, form, "content", body)
 
     message = run(fill)
-    row = S.find_by_case_no(store, case_no)
+    row = find_by_case_no(store, case_no)
     if clean(body).strip():
         assert row["content"] == clean(body).strip() and row["petitioner_address"] == clean_line(line), message
     else:

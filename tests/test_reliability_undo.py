@@ -13,17 +13,22 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from dutydesk import registry, trash
 from dutydesk.bulletin import service as B
 from dutydesk.errors import UserError
-from dutydesk.handoffs import service as H
+from dutydesk.handoffs import intake, lists, model, problems, progress, summary
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions import search, stats
-from dutydesk.petitions import service as S
+from dutydesk.petitions.batches import add_batch, list_batches
+from dutydesk.petitions.deadlines import alert_counts
+from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition, undelete_petition, update_petition
+from dutydesk.petitions.rows import get_petition, history_text
+from dutydesk.petitions.workflow import ResultInput, hand_over, record_result
 from dutydesk.petitions.export import export_petitions
 from dutydesk.roster import dutylog, people
 from dutydesk.roster import service as R
 from dutydesk.roster import shifts as shiftmod
 from dutydesk.store import drafts, records
 from dutydesk.ui.modals import ConfirmModal, ConflictModal, FormModal, MessageModal
-from dutydesk.ui.screens.roster.forms import LogForm, PeopleModal, PersonForm
+from dutydesk.ui.screens.roster.forms import LogForm
+from dutydesk.ui.screens.roster.people import PeopleModal, PersonForm
 from dutydesk.ui.trash import TrashModal
 
 D = dt.date
@@ -55,8 +60,8 @@ def rendered(app) -> str:
     return "\n".join(str(s.render()) for s in app.screen.query(Static))
 
 
-def petition(case_no: str, content: str, unit: str = "零陵区", **kw) -> S.PetitionInput:
-    return S.PetitionInput(case_no, content, unit, ["水"], **kw)
+def petition(case_no: str, content: str, unit: str = "零陵区", **kw) -> PetitionInput:
+    return PetitionInput(case_no, content, unit, ["水"], **kw)
 
 
 def staff(store) -> dict[str, int]:
@@ -80,16 +85,16 @@ def test_every_write_of_a_domain_table_is_audited(store, today):
                              f"BEGIN INSERT INTO writes VALUES ('{t}', NEW.id); END")
     fill_demo(store, DAY)
     pid = store.scalar("SELECT id FROM petitions ORDER BY id LIMIT 1")
-    row = S.get_petition(store, pid)
-    S.update_petition(store, pid, petition(row["case_no"], row["content"] + "（补充）", row["unit"]),
-                      expected_version=row["version"])
-    S.record_result(store, pid, S.ResultInput(kind="未办结", date=DAY - dt.timedelta(days=30)))  # earlier-dated
-    S.delete_petition(store, pid)
-    S.undelete_petition(store, pid)
+    row = get_petition(store, pid)
+    update_petition(store, pid, petition(row["case_no"], row["content"] + "（补充）", row["unit"]),
+                    expected_version=row["version"])
+    record_result(store, pid, ResultInput(kind="未办结", date=DAY - dt.timedelta(days=30)))  # earlier-dated
+    delete_petition(store, pid)
+    undelete_petition(store, pid)
     hid = store.scalar("SELECT id FROM handoffs ORDER BY id LIMIT 1")
-    H.update_problem(store, hid, {"note": "改"})
-    H.soft_delete(store, hid)
-    H.undelete(store, hid)
+    intake.update_problem(store, hid, {"note": "改"})
+    problems.soft_delete(store, hid)
+    problems.undelete(store, hid)
     entry = store.scalar("SELECT id FROM duty_log ORDER BY id LIMIT 1")
     dutylog.update_entry(store, entry, instruction="请核实")
     dutylog.delete_entry(store, entry)
@@ -112,32 +117,32 @@ def test_every_write_of_a_domain_table_is_audited(store, today):
 
 
 def test_petitions_audit_create_change_delete(store, today):
-    bid = S.add_batch(store, 1, DAY)
-    pid = S.add_petition(store, bid, petition("D2HH202403130001", "养殖场污水直排", petitioner_name="欧阳修远",
-                                              petitioner_phone="13900001111"))
-    S.update_petition(store, pid, petition("D2HH202403130001", "养殖场污水直排鱼塘", petitioner_name="欧阳修远",
-                                           petitioner_phone="13900002222"), expected_version=1)
-    S.record_result(store, pid, S.ResultInput(kind="已办结", date=DAY, investigation="属实"))
-    S.record_result(store, pid, S.ResultInput(kind="阶段性办结", date=DAY - dt.timedelta(days=1)))  # an earlier one
-    S.delete_petition(store, pid)
-    S.undelete_petition(store, pid)
+    bid = add_batch(store, 1, DAY)
+    pid = add_petition(store, bid, petition("D2HH202403130001", "养殖场污水直排", petitioner_name="欧阳修远",
+                                            petitioner_phone="13900001111"))
+    update_petition(store, pid, petition("D2HH202403130001", "养殖场污水直排鱼塘", petitioner_name="欧阳修远",
+                                         petitioner_phone="13900002222"), expected_version=1)
+    record_result(store, pid, ResultInput(kind="已办结", date=DAY, investigation="属实"))
+    record_result(store, pid, ResultInput(kind="阶段性办结", date=DAY - dt.timedelta(days=1)))  # an earlier one
+    delete_petition(store, pid)
+    undelete_petition(store, pid)
     hist = store.history("petitions", pid)
     assert [h["action"] for h in hist] == ["新增", "修改", "录入结果", "录入结果", "删除", "恢复"]
     assert all(h["operator"] == "测试员" and h["at"].startswith("20") for h in hist)
     assert hist[1]["changes"]["content"] == ["养殖场污水直排", "养殖场污水直排鱼塘"]
     assert hist[1]["changes"]["petitioner_phone"] == ["139****1111", "139****2222"]  # masked in the audit
     assert hist[3]["changes"]["kind"] == "阶段性办结"  # the petition did not change, the result is recorded
-    text = S.history_text(store, pid)
+    text = history_text(store, pid)
     assert "欧阳修远" not in text and "13900001111" not in text and "删除" in text and "恢复" in text
     assert actions(store, "batches", bid) == ["新增"]
 
 
 def test_handoffs_audit_create_change_delete(store, today):
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
-    H.update_problem(store, hid, {"measures": "三日内清理"}, expected_version=1)
-    H.add_progress(store, hid, "已清理一半")
-    H.soft_delete(store, hid)
-    H.undelete(store, hid)
+    hid = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    intake.update_problem(store, hid, {"measures": "三日内清理"}, expected_version=1)
+    progress.add_progress(store, hid, "已清理一半")
+    problems.soft_delete(store, hid)
+    problems.undelete(store, hid)
     hist = store.history("handoffs", hid)
     assert [h["action"] for h in hist] == ["新增", "修改", "添加进展", "变更状态：未启动 → 整改中", "删除", "恢复"]
     assert hist[1]["changes"] == {"measures": ["", "三日内清理"]}
@@ -185,18 +190,18 @@ def test_trash_lists_every_kind_newest_first_with_masked_labels(store, today, db
     from dutydesk.store.db import Store
 
     ids = staff(store)
-    bid = S.add_batch(store, 1, DAY)
-    pid = S.add_petition(store, bid, petition("D2HH202403130001", "欧阳修远家旁养殖场污水直排",
-                                              petitioner_name="欧阳修远", petitioner_phone="13900001111"))
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    bid = add_batch(store, 1, DAY)
+    pid = add_petition(store, bid, petition("D2HH202403130001", "欧阳修远家旁养殖场污水直排",
+                                            petitioner_name="欧阳修远", petitioner_phone="13900001111"))
+    hid = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
     entry = dutylog.add_entry(store, DAY, "全天", kind="来电", content="反映噪声", at="10:00", from_name="钱多多",
                               from_phone="13700007777")
     item = B.add_item(store, DAY, kind="news", title="会议召开", body="正文")
     leave, _ = R.add_leave(store, "赵丽", DAY, DAY, "病假")
     other = Store(db_path, operator="乙")  # another officer deletes one of them
     try:
-        S.delete_petition(store, pid)
-        H.soft_delete(other, hid)
+        delete_petition(store, pid)
+        problems.soft_delete(other, hid)
         dutylog.delete_entry(store, entry)
         B.delete_item(store, item)
         R.cancel_leave(store, leave)
@@ -219,10 +224,10 @@ def test_trash_lists_every_kind_newest_first_with_masked_labels(store, today, db
 
 
 def test_restore_is_refused_when_the_domain_no_longer_allows_it(store, today):
-    bid = S.add_batch(store, 1, DAY)
-    pid = S.add_petition(store, bid, petition("D2HH202403130001", "养殖场污水直排"))
-    S.delete_petition(store, pid)
-    S.add_petition(store, bid, petition("D2HH202403130001", "同一编号重新登记"))  # the number is taken again
+    bid = add_batch(store, 1, DAY)
+    pid = add_petition(store, bid, petition("D2HH202403130001", "养殖场污水直排"))
+    delete_petition(store, pid)
+    add_petition(store, bid, petition("D2HH202403130001", "同一编号重新登记"))  # the number is taken again
     with pytest.raises(UserError, match="受理编号已被其他信访件使用"):
         trash.restore(store, registry.trash_kinds(), "petitions", pid)
     item = B.add_item(store, DAY, kind="news", title="会议召开", body="正文")
@@ -267,9 +272,9 @@ async def assert_drafts(app, pilot, expected: dict[str, str]) -> None:
 async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, today, tmp_path):
     from dutydesk.ui.screens.petitions.screen import PetitionsScreen
 
-    bid = S.add_batch(store, 1, DAY)
-    keep = S.add_petition(store, bid, petition("D2HH202403130001", "砖厂冒黑烟", "道县"))
-    gone = S.add_petition(store, bid, petition("D2HH202403130002", "养殖场污水直排鱼塘", petitioner_name="欧阳修远"))
+    bid = add_batch(store, 1, DAY)
+    keep = add_petition(store, bid, petition("D2HH202403130001", "砖厂冒黑烟", "道县"))
+    gone = add_petition(store, bid, petition("D2HH202403130002", "养殖场污水直排鱼塘", petitioner_name="欧阳修远"))
 
     def public_export() -> str:
         path = export_petitions(store, tmp_path / "pub.csv", public=True)
@@ -278,8 +283,8 @@ async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, 
     def everywhere() -> tuple:
         return (search.page(store, search.Filters(text="污水"), DAY, 0, 50)[1],
                 search.page(store, search.Filters(ptype="水"), DAY, 0, 50)[1],
-                S.list_batches(store)[0]["total"], stats.bulletin_paragraphs(store, DAY),
-                S.alert_counts(store, DAY)["waiting"], "D2HH202403130002" in public_export())
+                list_batches(store)[0]["total"], stats.bulletin_paragraphs(store, DAY),
+                alert_counts(store, DAY)["waiting"], "D2HH202403130002" in public_export())
 
     before = everywhere()
     assert before[:3] == (1, 2, 2) and before[-1]
@@ -327,8 +332,8 @@ async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, 
         await pilot.pause()
         form = app.screen
         assert form.draft_key == f"petitions.edit.{gone}"
-        S.update_petition(store, gone, petition("D2HH202403130002", "对方改的内容", petitioner_name="欧阳修远",
-                                                petitioner_phone="13900002222"), expected_version=S.get_petition(
+        update_petition(store, gone, petition("D2HH202403130002", "对方改的内容", petitioner_name="欧阳修远",
+                                              petitioner_phone="13900002222"), expected_version=get_petition(
                                                     store, gone)["version"])
         form.query_one("#content", TextArea).load_text("我改的内容")
         await pilot.press("ctrl+s")
@@ -339,20 +344,20 @@ async def test_petition_delete_and_restore_from_the_trash(make_test_app, store, 
         assert "欧阳修远" not in text and "13900002222" not in text
         await pilot.press("t")
         await pilot.pause()
-        assert S.get_petition(store, gone)["content"] == "对方改的内容"
+        assert get_petition(store, gone)["content"] == "对方改的内容"
 
 
 async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, today, tmp_path):
     from dutydesk.ui.screens.handoffs.screen import HandoffsScreen
 
-    keep = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
-    gone = H.create(store, source="暗访发现", description="砂石场扬尘", lead_unit="道县")
-    gone_no = H.get(store, gone)["problem_no"]
+    keep = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    gone = intake.create(store, source="暗访发现", description="砂石场扬尘", lead_unit="道县")
+    gone_no = problems.get(store, gone)["problem_no"]
 
     def everywhere() -> tuple:
         path = export_ledger(store, tmp_path / "ledger.xlsx", today=DAY)
         cells = [c for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in row]
-        return H.page(store, today=DAY)[1], H.summary(store, DAY)[-1]["total"], gone_no in cells
+        return lists.page(store, today=DAY)[1], summary.summary(store, DAY)[-1]["total"], gone_no in cells
 
     assert everywhere() == (2, 2, True)
     app = make_test_app(start="handoffs")
@@ -368,7 +373,7 @@ async def test_problem_delete_and_restore_from_the_trash(make_test_app, store, t
         assert [r["id"] for r in screen.table.rows] == [keep]
         assert everywhere() == (1, 1, False) and "Ctrl+Z" in notes(app)
         with pytest.raises(UserError):
-            H.by_no(store, gone_no)
+            problems.by_no(store, gone_no)
         modal = await open_trash(pilot)
         assert table_cells(modal.query_one(DataTable))[0][0] == "问题交办"
         await pilot.press("enter")  # Enter restores too
@@ -609,16 +614,16 @@ async def test_roster_edit_conflicts_person_and_duty_log(make_test_app, store, t
 async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, store, today):
     from textual.widgets import Select
 
-    pid = S.add_petition(store, S.add_batch(store, 1, DAY), petition("D2HH202403130001", "养殖场污水直排",
+    pid = add_petition(store, add_batch(store, 1, DAY), petition("D2HH202403130001", "养殖场污水直排",
                                                                    petitioner_name="欧阳修远"))
-    hid = H.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
+    hid = intake.create(store, source="督察组交办", description="河道垃圾未清理", lead_unit="零陵区")
     app = make_test_app(start="petitions")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
         form = app.screen
-        S.hand_over(store, pid, "道县", day=DAY)  # another terminal hands it over first
+        hand_over(store, pid, "道县", day=DAY)  # another terminal hands it over first
         form.query_one("#lead_unit", Select).value = "零陵区"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -627,22 +632,20 @@ async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, sto
         await pilot.press("escape")  # back to the form, my choice still there
         await pilot.pause()
         assert app.screen is form and form.query_one("#lead_unit", Select).value == "零陵区"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("m")  # mine over theirs
+        await pilot.press("ctrl+s")  # saves over the version just seen: no second dialog
         await pilot.pause()
         assert not isinstance(app.screen, (FormModal, ConflictModal))
-        assert S.get_petition(store, pid)["lead_unit"] == "零陵区"
+        assert get_petition(store, pid)["lead_unit"] == "零陵区"
 
         await pilot.press("3")
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        H.update_problem(store, hid, {"note": "对方改了备注"})
+        intake.update_problem(store, hid, {"note": "对方改了备注"})
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("t")  # keep theirs: the form closes, nothing saved
         await pilot.pause()
         assert not isinstance(app.screen, (FormModal, ConflictModal))
-        assert H.get(store, hid)["status"] == H.NOT_STARTED
+        assert problems.get(store, hid)["status"] == model.NOT_STARTED

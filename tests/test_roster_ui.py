@@ -12,8 +12,9 @@ from dutydesk.roster import shifts as shiftmod
 from dutydesk.roster.people import add_person, list_people
 from dutydesk.ui.modals import ConfirmModal, ConflictModal, MessageModal
 from dutydesk.ui.screens.roster.screen import RosterScreen
-from dutydesk.ui.screens.roster.forms import (DayForm, GenerateForm, HandoverForm, LeaveForm, LogForm, PeopleModal,
-                                              PersonForm, SwapForm, TakeoverModal)
+from dutydesk.ui.screens.roster.forms import (DayForm, GenerateForm, HandoverForm, LeaveForm, LogForm, SwapForm,
+                                              TakeoverModal)
+from dutydesk.ui.screens.roster.people import PeopleModal, PersonForm
 from dutydesk.ui.widgets.header import AppHeader
 
 D = dt.date

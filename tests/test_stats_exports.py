@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from dutydesk.handoffs.overview import overview
-from dutydesk.petitions import overview as pov, service as S, stats
+from dutydesk.petitions import overview as pov, stats, workflow
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -125,7 +125,7 @@ def test_appendix_switch_renders_in_every_format_and_freezes_on_issue(demo, run_
     # frozen: the figures change later, the issued bulletin does not, and its switch is locked
     before = open(paths["docx"], "rb").read()
     pid = demo.scalar("SELECT petition_id FROM petition_facts WHERE result_kind = '' LIMIT 1")
-    S.record_result(demo, pid, S.ResultInput(kind="已办结", date=TODAY))
+    workflow.record_result(demo, pid, workflow.ResultInput(kind="已办结", date=TODAY))
     assert pov.appendix_table(demo, TODAY).rows[-1] != table.rows[-1]
     again = run_cli("bulletin", "export", "-o", str(tmp_path))
     assert open(paths["docx"], "rb").read() == before and again.exit_code == 0

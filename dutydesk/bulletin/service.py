@@ -288,13 +288,6 @@ def generated_petition_paragraphs(store: Store, day: dt.date | str) -> list[str]
     return [clean(p).strip() for p in stats.bulletin_paragraphs(store, day) if clean(p).strip()]
 
 
-def appendix_table(store: Store, day: dt.date | str):
-    """附件：各县市区信访件办理情况统计表 as of ``day``: the figures of the petition section."""
-    from ..petitions.overview import appendix_table as table
-
-    return table(store, dates.from_iso(day) if isinstance(day, str) else day)
-
-
 def _unit_names(store: Store, name: str) -> tuple[str, list[str]]:
     for unit in refdata.list_units(store, include_inactive=True):
         if unit.name == name:
@@ -325,7 +318,10 @@ def resolve(store: Store, day: dt.date | str, *, row: dict | None = None, petiti
     appendix = None
     try:
         petition = split_paragraphs(override) if override else generated_petition_paragraphs(store, day_iso)
-        appendix = appendix_table(store, day_iso) if row and row["appendix"] else None
+        if row and row["appendix"]:  # 附件：各县市区信访件办理情况统计表, the figures of the petition section
+            from ..petitions.overview import appendix_table
+
+            appendix = appendix_table(store, dates.from_iso(day_iso))
     except Exception as exc:
         if not petition_fallback:
             raise
@@ -379,6 +375,12 @@ def render_bulletin_text(store: Store, bulletin_id: int) -> str:
 
 
 # -- issue and correct --------------------------------------------------------------------
+def _petition_work(store: Store, day: dt.date | str) -> bool:
+    from ..petitions.stats import has_activity
+
+    return has_activity(store, dates.from_iso(day) if isinstance(day, str) else day)
+
+
 def issue(store: Store, day: dt.date | str) -> BulletinDoc:
     """Freeze the bulletin of ``day`` as sent (idempotent: an issued one is returned as is)."""
     with store.write():
@@ -386,8 +388,10 @@ def issue(store: Store, day: dt.date | str) -> BulletinDoc:
         if row is not None and row["status"] == "issued":
             return BulletinDoc.from_json(row["snapshot"])
         if row is None or not (items(store, row["id"]) or row["petition_text_override"]):
-            raise UserError(f"{dates.cn_date(_day(day))}的简报还没有内容（在工作简报界面按 a 新增新闻，"
-                            "或 dutydesk bulletin add）")
+            if not _petition_work(store, day):  # a day with nothing at all
+                raise UserError(f"{dates.cn_date(_day(day))}的简报还没有内容（在工作简报界面按 a 新增新闻，"
+                                "或 dutydesk bulletin add）")
+            row = row or ensure_draft(store, day)  # the generated petition section is the day's content
         number = row["number"] or next_number(store)
         clash = store.one(
             "SELECT date FROM bulletins WHERE number = ? AND status = 'issued' AND date <> ? AND deleted_at IS NULL",

@@ -62,10 +62,10 @@ def export_cmd(obj, output: Path, unit: str | None, status: str | None, view: st
 @pass_ctx
 def list_cmd(obj, unit: str | None, status: str | None, view: str) -> None:
     """列出问题：未完成的在前，按整改时限倒排。"""
-    from ..handoffs import service as S
+    from ..handoffs import lists
 
     rows = []
-    for r in S.iter_all(obj.store, unit=_unit(obj.store, unit), status=status, view=view):
+    for r in lists.iter_all(obj.store, unit=_unit(obj.store, unit), status=status, view=view):
         rows.append({
             "问题编号": r["problem_no"], "来源": r["source"], "行政区域": r["region"], "牵头单位": r["lead_unit"],
             "整改时限": r["deadline"] or "", "倒排": r["countdown"], "进度": r["pace"], "状态": r["status_text"],
@@ -81,9 +81,9 @@ def list_cmd(obj, unit: str | None, status: str | None, view: str) -> None:
 @pass_ctx
 def show_cmd(obj, no: str) -> None:
     """显示一个问题的详情、进展、回头看和状态记录。"""
-    from ..handoffs import service as S
+    from ..handoffs import detail, problems
 
-    click.echo(S.describe(obj.store, S.by_no(obj.store, no)["id"]))
+    click.echo(detail.describe(obj.store, problems.by_no(obj.store, no)["id"]))
 
 
 def _problem_options(f):
@@ -113,10 +113,10 @@ def _problem_options(f):
 @pass_ctx
 def add_cmd(obj, **fields) -> None:
     """新增一个问题。"""
-    from ..handoffs import service as S
+    from ..handoffs import intake, problems
 
-    hid = S.create(obj.store, **{k: v for k, v in fields.items() if v is not None})
-    click.echo(f"已新增问题：{S.get(obj.store, hid)['problem_no']}")
+    hid = intake.create(obj.store, **{k: v for k, v in fields.items() if v is not None})
+    click.echo(f"已新增问题：{problems.get(obj.store, hid)['problem_no']}")
 
 
 @group.command("edit")
@@ -126,13 +126,13 @@ def add_cmd(obj, **fields) -> None:
 def edit_cmd(obj, no: str, **fields) -> None:
     """修改问题的字段（只改给出的选项；状态请用 status 命令）。"""
     from ..errors import UserError
-    from ..handoffs import service as S
+    from ..handoffs import intake, problems
 
     changes = {k: v for k, v in fields.items() if v is not None}
     if not changes:
         raise UserError("没有要修改的内容（请给出 --description 等选项）")
-    row = S.by_no(obj.store, no)
-    S.update_problem(obj.store, row["id"], changes, expected_version=row["version"])
+    row = problems.by_no(obj.store, no)
+    intake.update_problem(obj.store, row["id"], changes, expected_version=row["version"])
     click.echo(f"已修改：{changes.get('problem_no', row['problem_no'])}")
 
 
@@ -143,10 +143,10 @@ def edit_cmd(obj, no: str, **fields) -> None:
 @pass_ctx
 def progress_cmd(obj, no: str, text: str, on) -> None:
     """添加一条整改进展（未启动的问题自动转为整改中）。"""
-    from ..handoffs import service as S
+    from ..handoffs import problems, progress
 
-    row = S.by_no(obj.store, no)
-    S.add_progress(obj.store, row["id"], text, on=on)
+    row = problems.by_no(obj.store, no)
+    progress.add_progress(obj.store, row["id"], text, on=on)
     click.echo(f"已添加进展：{row['problem_no']}")
 
 
@@ -160,10 +160,10 @@ def progress_cmd(obj, no: str, text: str, on) -> None:
 @pass_ctx
 def status_cmd(obj, no: str, status: str, by: str, on, basis: str, note: str) -> None:
     """变更状态：未启动 → 整改中 → 已完成 → 已验收 → 已销号（销号须先验收）。"""
-    from ..handoffs import service as S
+    from ..handoffs import lifecycle, problems
 
-    row = S.by_no(obj.store, no)
-    S.change_status(obj.store, row["id"], status, on=on, by=by, basis=basis, note=note)
+    row = problems.by_no(obj.store, no)
+    lifecycle.change_status(obj.store, row["id"], status, on=on, by=by, basis=basis, note=note)
     click.echo(f"{row['problem_no']}：{row['status']} → {status}")
 
 
@@ -177,11 +177,11 @@ def status_cmd(obj, no: str, status: str, by: str, on, basis: str, note: str) ->
 @pass_ctx
 def recheck_cmd(obj, no: str, finding: str, came_back: bool, on, checker: str, deadline: str | None) -> None:
     """录入回头看；发现反弹时问题重新打开（整改中，标记反弹）。"""
-    from ..handoffs import service as S
+    from ..handoffs import problems, rechecks
 
-    row = S.by_no(obj.store, no)
-    S.recheck(obj.store, row["id"], finding=finding, came_back=came_back, on=on, checker=checker,
-              new_deadline=deadline)
+    row = problems.by_no(obj.store, no)
+    rechecks.recheck(obj.store, row["id"], finding=finding, came_back=came_back, on=on, checker=checker,
+                     new_deadline=deadline)
     click.echo(f"已录入回头看：{row['problem_no']}" + ("（发现反弹，已重新打开为整改中）" if came_back else "（未反弹）"))
 
 
@@ -189,11 +189,11 @@ def recheck_cmd(obj, no: str, finding: str, came_back: bool, on, checker: str, d
 @pass_ctx
 def summary_cmd(obj) -> None:
     """按牵头单位汇总：总数、各状态、滞后、反弹、销号率。"""
-    from ..handoffs import service as S
+    from ..handoffs import summary
 
-    rows = S.summary(obj.store)
-    titles = dict(S.SUMMARY_COLUMNS)
-    echo_table([{titles[k]: v for k, v in r.items()} for r in rows], [t for _, t in S.SUMMARY_COLUMNS])
+    rows = summary.summary(obj.store)
+    titles = dict(summary.SUMMARY_COLUMNS)
+    echo_table([{titles[k]: v for k, v in r.items()} for r in rows], [t for _, t in summary.SUMMARY_COLUMNS])
 
 
 @group.command("from-petition")
@@ -205,11 +205,11 @@ def summary_cmd(obj) -> None:
 @pass_ctx
 def from_petition_cmd(obj, case_no: str, **overrides) -> None:
     """由信访件（受理编号）生成问题，来源为“信访件”，并保留关联。"""
-    from ..handoffs import service as S
+    from ..handoffs import links, problems
 
-    pid = S.find_petition(obj.store, case_no)
-    hid = S.create_from_petition(obj.store, pid, **{k: v for k, v in overrides.items() if v is not None})
-    click.echo(f"已由信访件 {case_no} 生成问题：{S.get(obj.store, hid)['problem_no']}")
+    pid = links.find_petition(obj.store, case_no)
+    hid = links.create_from_petition(obj.store, pid, **{k: v for k, v in overrides.items() if v is not None})
+    click.echo(f"已由信访件 {case_no} 生成问题：{problems.get(obj.store, hid)['problem_no']}")
 
 
 @group.command("link")
@@ -218,8 +218,8 @@ def from_petition_cmd(obj, case_no: str, **overrides) -> None:
 @pass_ctx
 def link_cmd(obj, no: str, case_no: str) -> None:
     """把信访件（受理编号）关联到已有问题。"""
-    from ..handoffs import service as S
+    from ..handoffs import links, problems
 
-    row = S.by_no(obj.store, no)
-    S.link_petition(obj.store, row["id"], S.find_petition(obj.store, case_no))
+    row = problems.by_no(obj.store, no)
+    links.link_petition(obj.store, row["id"], links.find_petition(obj.store, case_no))
     click.echo(f"已关联：{row['problem_no']} ← {case_no}")

@@ -25,7 +25,8 @@ class LazyGroup(click.Group):
     # or ``group`` in a domain module)
     LAZY = {"roster": "roster", "petitions": "petitions", "handoffs": "handoffs", "bulletin": "bulletin",
             "settings": "reference", "units": "reference", "vocab": "reference", "holidays": "reference",
-            "backup": "backup", "restore": "backup", "stats": "stats"}
+            "backup": "backup", "restore": "backup", "users": "users", "serve": "serve",
+            "replica": "replica", "stats": "stats"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))

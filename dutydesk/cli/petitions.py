@@ -22,7 +22,7 @@ def group() -> None:
 
 
 def _petition(store, case_no: str) -> dict:
-    from ..petitions.service import find_by_case_no, find_referenced
+    from ..petitions.rows import find_by_case_no, find_referenced
 
     row = find_by_case_no(store, case_no) or find_referenced(store, case_no)
     if row is None:
@@ -75,11 +75,43 @@ def export_cmd(obj, output: Path, batch: int | None, public: bool, no_close_colu
     click.echo(f"已导出：{path}")
 
 
+@group.command("notice")
+@click.option("--batch", type=int, required=True, help="批次号")
+@click.option("--unit", help="只生成这一牵头责任单位的")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx"]), default="docx", show_default=True,
+              help="docx：交办通知；xlsx：单位填报的办理结果表（可用 petitions results 导回）")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="输出文件夹（默认：导出文件夹）")
+@click.option("--with-contact", is_flag=True, help="附信访人姓名、电话、地址供回访（标注注意保密，文件仅本人可读）")
+@pass_ctx
+def notice_cmd(obj, batch: int, unit: str | None, fmt: str, out_dir: Path | None, with_contact: bool) -> None:
+    """交办通知：一个批次中每个牵头责任单位一份，打印写出的每个文件。"""
+    from ..petitions.letters import write_notices
+
+    for path in write_notices(obj.store, batch, unit=unit, fmt=fmt, out_dir=out_dir, with_contact=with_contact):
+        click.echo(str(path))
+
+
+@group.command("chase")
+@click.option("--date", "day", callback=parse_date_option, help="催办日期（默认今天）")
+@click.option("--within", type=click.IntRange(0, 30), help="一并催办N个工作日内到期的（默认按设置 chase_window_days）")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="输出文件夹（默认：导出文件夹）")
+@pass_ctx
+def chase_cmd(obj, day: dt.date | None, within: int | None, out_dir: Path | None) -> None:
+    """催办通知：超期或即将到期的信访件和交办问题，每个责任单位一份，另附一份汇总表。"""
+    from ..handoffs.chase import write_chase
+
+    result = write_chase(obj.store, day, within=within, out_dir=out_dir)
+    for path in result.paths:
+        click.echo(str(path))
+    if result.warning:
+        click.echo(result.warning, err=True)
+
+
 @group.command("batches")
 @pass_ctx
 def batches_cmd(obj) -> None:
     """列出批次及件数。"""
-    from ..petitions.service import list_batches
+    from ..petitions.batches import list_batches
 
     echo_table(list_batches(obj.store), ["no", "date", "group_name", "total", "phone", "letter", "key_cases", "repeats"])
 
@@ -94,7 +126,7 @@ def batches_cmd(obj) -> None:
 def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
     """显示或修改一个批次（转办日期决定统计把这一批算在哪一天）。"""
     from .. import dates
-    from ..petitions.service import add_batch, batch_by_no, batch_summary, update_batch
+    from ..petitions.batches import add_batch, batch_by_no, batch_summary, update_batch
 
     store = obj.store
     batch = batch_by_no(store, no)
@@ -115,15 +147,16 @@ def batch_cmd(obj, no: int, day, group_name, note, create: bool) -> None:
 @click.option("--type", "ptype", help="污染类型")
 @click.option("--status", help="状态")
 @click.option("--overdue", is_flag=True, help="只列超期件")
+@click.option("--no-notice", "no_notice", is_flag=True, help="只列未发交办通知的件（已交办）")
 @click.option("--search", "text", default="", help="搜索受理编号和内容")
 @click.option("--limit", type=int, default=100, show_default=True)
 @pass_ctx
-def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
+def list_cmd(obj, batch, unit, ptype, status, overdue, no_notice, text, limit) -> None:
     """列出信访件（超期、今日到期在前；信访人已隐去）。"""
     from .. import dates
     from ..refdata import resolve_unit
     from ..petitions.search import Filters, page
-    from ..petitions.service import batch_by_no
+    from ..petitions.batches import batch_by_no
 
     store = obj.store
     batch_id = None
@@ -133,7 +166,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
             raise UserError(f"第{batch}批不存在")
         batch_id = b["id"]
     filters = Filters(text=text, batch_id=batch_id, unit=resolve_unit(store, unit) if unit else "",
-                      ptype=ptype or "", status=status or "", overdue_only=overdue)
+                      ptype=ptype or "", status=status or "", overdue_only=overdue, not_notified=no_notice)
     rows, total = page(store, filters, dates.today(), 0, limit)
     if rows:  # a petitioner quoted in the content stays hidden (the list goes to terminals and scripts)
         from ..petitions.model import scrub_identity
@@ -155,7 +188,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, text, limit) -> None:
 def show_cmd(obj, case_no: str, full: bool) -> None:
     """显示一件信访件的详情和修改记录。"""
     from ..petitions.detail import detail_text
-    from ..petitions.service import history_text
+    from ..petitions.rows import history_text
 
     row = _petition(obj.store, case_no)
     click.echo(detail_text(obj.store, row["id"], reveal=full))
@@ -172,7 +205,7 @@ def show_cmd(obj, case_no: str, full: bool) -> None:
 @pass_ctx
 def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
     """交办：指定责任单位，计算办理时限。"""
-    from ..petitions.service import hand_over
+    from ..petitions.workflow import hand_over
 
     row = _petition(obj.store, case_no)
     new, warning = hand_over(obj.store, row["id"], lead, coop, day=day, due=due, target=target)
@@ -188,7 +221,8 @@ def assign_cmd(obj, case_no, lead, coop, day, due, target) -> None:
 @pass_ctx
 def publish_cmd(obj, case_nos, batch, day) -> None:
     """把已办结的信访件标记为已公开。"""
-    from ..petitions.service import batch_by_no, publish
+    from ..petitions.batches import batch_by_no
+    from ..petitions.workflow import publish
 
     store = obj.store
     ids = [_petition(store, c)["id"] for c in case_nos]
@@ -211,7 +245,7 @@ def publish_cmd(obj, case_nos, batch, day) -> None:
 @pass_ctx
 def link_cmd(obj, case_no: str, earlier: str) -> None:
     """把一件信访件标为另一件的重复件。"""
-    from ..petitions.service import link_repeat
+    from ..petitions.repeats.links import link_repeat
 
     row = link_repeat(obj.store, _petition(obj.store, case_no)["id"], _petition(obj.store, earlier)["id"])
     click.echo(f"已关联：{row['case_no']} {row['repeat_of']}")

@@ -12,7 +12,12 @@ import datetime as dt
 from ..errors import UserError
 from ..refdata import list_units
 from ..store.db import Store
-from . import service as S
+from .intake import create, next_problem_no
+from .lifecycle import change_status
+from .links import create_from_petition, petitions_table_exists
+from .model import ACCEPTED, CLOSED, COMPLETED, TABLE
+from .progress import add_progress
+from .rechecks import recheck
 
 # (source, description, category, deadline offset or None, target, measures, scenario)
 PROBLEMS = [
@@ -54,7 +59,7 @@ def _pick_units(store: Store) -> tuple[list[str], list[str]]:
 
 def fill(store: Store, today: dt.date) -> str:
     """Fill realistic demo records around ``today``; return a short Chinese summary."""
-    if store.scalar(f"SELECT COUNT(*) FROM {S.TABLE}"):
+    if store.scalar(f"SELECT COUNT(*) FROM {TABLE}"):
         return "问题交办：已有数据，未填入演示问题"
     local, depts = _pick_units(store)
 
@@ -67,52 +72,52 @@ def fill(store: Store, today: dt.date) -> str:
             lead = depts[i % len(depts)] if i in (4, 7) else unit  # some problems are led by departments
             coop = "、".join(dict.fromkeys(d for d in (depts[i % len(depts)], depts[(i + 3) % len(depts)]) if d != lead))
             assigned = -45 if scenario in ("closed", "rebound") else -20
-            hid = S.create(
-                store, problem_no=S.next_problem_no(store, today.year), source=source, description=desc,
+            hid = create(
+                store, problem_no=next_problem_no(store, today.year), source=source, description=desc,
                 region=unit, lead_unit=lead, coop_units=coop, owner=f"{'张李王刘陈杨赵黄周吴孙朱'[i]}某",
                 owner_phone=f"0746-{8200000 + i * 111}", target=target, measures=measures,
                 deadline=day(due) if due is not None else None, deadline_category=cat, assigned_on=day(assigned),
             )
             if scenario in ("not_started", "late_not_started"):
                 continue
-            S.add_progress(store, hid, "已召开专题会议，制定“一案一策”整改方案，明确责任人和完成时限。",
-                           on=day(assigned + 2))
+            add_progress(store, hid, "已召开专题会议，制定“一案一策”整改方案，明确责任人和完成时限。",
+                         on=day(assigned + 2))
             if scenario in ("progress", "late", "due_soon"):
-                S.add_progress(store, hid, "现场整改工作有序推进，已完成阶段性任务，市协调联络组跟踪督办。", on=day(-3))
+                add_progress(store, hid, "现场整改工作有序推进，已完成阶段性任务，市协调联络组跟踪督办。", on=day(-3))
                 continue
             if scenario == "completed":
-                S.change_status(store, hid, S.COMPLETED, on=day(-12))
+                change_status(store, hid, COMPLETED, on=day(-12))
                 continue
             done = -8 if scenario == "accepted" else -30
-            S.add_progress(store, hid, "整改任务已全部完成，申请验收。", on=day(done))
-            S.change_status(store, hid, S.COMPLETED, on=day(done))
-            S.change_status(store, hid, S.ACCEPTED, on=day(done + 4), by=depts[0],
-                            basis="现场核查，整改到位，资料齐全。")
+            add_progress(store, hid, "整改任务已全部完成，申请验收。", on=day(done))
+            change_status(store, hid, COMPLETED, on=day(done))
+            change_status(store, hid, ACCEPTED, on=day(done + 4), by=depts[0],
+                          basis="现场核查，整改到位，资料齐全。")
             if scenario == "accepted":
                 continue
-            S.change_status(store, hid, S.CLOSED, on=day(done + 8), by="市协调联络组",
-                            basis="验收合格，公示10个工作日无异议，同意销号。")
+            change_status(store, hid, CLOSED, on=day(done + 8), by="市协调联络组",
+                          basis="验收合格，公示10个工作日无异议，同意销号。")
             if scenario == "closed":
-                S.recheck(store, hid, on=day(-3), checker="市协调联络组现场核查组",
-                          finding="现场复核，设施运行正常，未发现反弹。", came_back=False)
+                recheck(store, hid, on=day(-3), checker="市协调联络组现场核查组",
+                        finding="现场复核，设施运行正常，未发现反弹。", came_back=False)
             else:  # rebound
-                S.recheck(store, hid, on=day(-4), checker="市协调联络组现场核查组",
-                          finding="原倾倒点附近发现新倾倒的建筑垃圾，问题反弹。", came_back=True,
-                          new_deadline=day(10))
-                S.add_progress(store, hid, "已再次组织清运，正在追查倾倒车辆。", on=day(-2))
+                recheck(store, hid, on=day(-4), checker="市协调联络组现场核查组",
+                        finding="原倾倒点附近发现新倾倒的建筑垃圾，问题反弹。", came_back=True,
+                        new_deadline=day(10))
+                add_progress(store, hid, "已再次组织清运，正在追查倾倒车辆。", on=day(-2))
     _link_demo_petition(store)
     return f"问题交办 {len(PROBLEMS)} 个（含反弹 1 个、超期 2 个）"
 
 
 def _link_demo_petition(store: Store) -> None:
     """If the petitions demo made petitions, turn one into a problem (来源 信访件)."""
-    if not S.petitions_table_exists(store):
+    if not petitions_table_exists(store):
         return
     row = store.one("SELECT id FROM petitions WHERE deleted_at IS NULL AND id NOT IN "
                     "(SELECT petition_id FROM handoff_petitions) ORDER BY id LIMIT 1")
     if row is None:
         return
     try:
-        S.create_from_petition(store, row["id"], deadline_category="短期")
+        create_from_petition(store, row["id"], deadline_category="短期")
     except UserError:  # a petition whose units this city does not have: the demo goes on without it
         pass

@@ -9,7 +9,11 @@ from .. import dates
 from ..errors import UserError
 from ..refdata import get_setting
 from ..store.db import Store
-from . import service as S
+from .links import linked_petitions
+from .lists import iter_all
+from .model import CLOSED, rebound_text
+from .progress import progress_entries, progress_summary
+from .rechecks import recheck_summary, rechecks
 
 
 def ledger_rows(store: Store, *, unit: str | None = None, status: str | None = None, view: str | None = None,
@@ -17,10 +21,10 @@ def ledger_rows(store: Store, *, unit: str | None = None, status: str | None = N
     """Every matching problem with its progress, re-checks and linked petitions (list order)."""
     today = today or dates.today()
     out = []
-    for seq, row in enumerate(S.iter_all(store, unit=unit, status=status, view=view, today=today), 1):
-        progress = S.progress_entries(store, row["id"])
-        checks = S.rechecks(store, row["id"])
-        pets = S.linked_petitions(store, row["id"])
+    for seq, row in enumerate(iter_all(store, unit=unit, status=status, view=view, today=today), 1):
+        progress = progress_entries(store, row["id"])
+        checks = rechecks(store, row["id"])
+        pets = linked_petitions(store, row["id"])
         latest = progress[-1] if progress else None  # ordered by date, then entry order
         closure = []
         if row["accepted_on"]:
@@ -29,16 +33,16 @@ def ledger_rows(store: Store, *, unit: str | None = None, status: str | None = N
         if row["closed_on"]:
             closure.append(f"{dates.cn_date(row['closed_on'], year=False)}销号（{row['closed_by']}；{row['close_basis']}）")
         if checks:
-            closure.append("回头看：" + S.recheck_summary(checks))
+            closure.append("回头看：" + recheck_summary(checks))
         if row["rebound"]:
-            closure.append(S.rebound_text(row["rebound"]))
+            closure.append(rebound_text(row["rebound"]))
         out.append({
             **row,
             "seq": seq,
             "progress": latest["content"] if latest else "",
             "progress_date": latest["date"] if latest else "",
-            "progress_all": S.progress_summary(progress, sep="\n"),
-            "rechecks": S.recheck_summary(checks),
+            "progress_all": progress_summary(progress, sep="\n"),
+            "rechecks": recheck_summary(checks),
             "petitions": "、".join(p["case_no"] or f"#{p['id']}" for p in pets),
             "units": row["lead_unit"] + (f"（配合：{row['coop_units']}）" if row["coop_units"] else ""),
             "plan": "\n".join(x for x in (
@@ -71,7 +75,7 @@ def export_ledger(store: Store, path: str | Path, *, unit: str | None = None, st
     title = f"问题整改台账{_filter_text(unit, status, view)}"
     if suffix == ".xlsx":
         return writer.write_xlsx(path, rows, title=f"{title}（截至{dates.cn_date(today)}）")
-    closed = sum(1 for r in rows if r["status"] == S.CLOSED)
+    closed = sum(1 for r in rows if r["status"] == CLOSED)
     late = sum(1 for r in rows if r["late"])
     subtitle = (f"{get_setting(store, 'org')}    截至{dates.cn_date(today)}，共{len(rows)}个问题，"
                 f"已销号{closed}个，滞后{late}个")

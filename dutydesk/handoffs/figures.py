@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..store.db import Store
-from .service import CLOSED, OPEN_STATUSES, STATUSES
+from .model import CLOSED, OPEN_STATUSES, STATUSES
 
 
 @dataclass

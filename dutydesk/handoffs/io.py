@@ -18,7 +18,9 @@ from ..sheets import Row, read_mapped
 from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line
-from . import service as S
+from .intake import clean_problem, next_problem_no
+from .model import ACCEPTED, CLOSED, DONE_STATUSES, EDITABLE, ENTITY, NOT_STARTED, STATUSES, TABLE
+from .problems import log_status
 
 # Internal field -> column names as written in real ledgers (the first is the canonical one).
 COLUMNS: dict[str, list[str]] = {
@@ -82,17 +84,17 @@ def _date(value: Any, label: str, *, required: bool = False) -> str | None:
 
 
 def _plan_row(store: Store, values: dict[str, Any]) -> _Planned:
-    fields = {k: values.get(k, "") for k in S.EDITABLE if k in values}
-    cleaned = S.clean_problem(store, fields)
-    status = clean_line(values.get("status", "")) or S.NOT_STARTED
-    if status not in S.STATUSES:
-        raise UserError(f"状态“{status[:20]}”无效（可选：{'、'.join(S.STATUSES)}）")
+    fields = {k: values.get(k, "") for k in EDITABLE if k in values}
+    cleaned = clean_problem(store, fields)
+    status = clean_line(values.get("status", "")) or NOT_STARTED
+    if status not in STATUSES:
+        raise UserError(f"状态“{status[:20]}”无效（可选：{'、'.join(STATUSES)}）")
     state: dict[str, Any] = {}
-    if status != S.NOT_STARTED:
+    if status != NOT_STARTED:
         state["started_on"] = cleaned.get("assigned_on")
-    if status in S.DONE_STATUSES:
+    if status in DONE_STATUSES:
         state["completed_on"] = _date(values.get("completed_on"), "完成日期")
-    if status in (S.ACCEPTED, S.CLOSED):
+    if status in (ACCEPTED, CLOSED):
         by = clean_line(values.get("accepted_by", ""))
         if not by:
             raise UserError(f"状态为“{status}”须填写验收人")
@@ -100,7 +102,7 @@ def _plan_row(store: Store, values: dict[str, Any]) -> _Planned:
                      acceptance_note=clean(values.get("acceptance_note", "")).strip())
         if state["completed_on"] and state["accepted_on"] < state["completed_on"]:
             raise UserError("验收日期不能早于完成日期")
-    if status == S.CLOSED:
+    if status == CLOSED:
         by, basis = clean_line(values.get("closed_by", "")), clean(values.get("close_basis", "")).strip()
         if not by:
             raise UserError("状态为“已销号”须填写销号人")
@@ -134,7 +136,7 @@ def validate_rows(store: Store, rows) -> list[_Planned]:
             if no:
                 if no in seen:
                     raise UserError(f"问题编号 {no} 与第{seen[no]}行重复")
-                if store.one(f"SELECT 1 FROM {S.TABLE} WHERE problem_no=?", [no]):
+                if store.one(f"SELECT 1 FROM {TABLE} WHERE problem_no=?", [no]):
                     raise UserError(f"问题编号已存在：{no}")
                 seen[no] = row.number
             planned.append(plan)
@@ -157,19 +159,19 @@ def import_file(store: Store, path: str | Path) -> ImportResult:
         for plan in planned:
             values = dict(plan.values)
             if not values.get("problem_no"):
-                values["problem_no"] = S.next_problem_no(store)
+                values["problem_no"] = next_problem_no(store)
             values["status"] = plan.status
             values.update({k: v for k, v in plan.state.items() if v not in (None, "")})
-            hid = records.insert(store, S.TABLE, values, entity=S.ENTITY)
-            S._log_status(store, hid, None, plan.status,
-                          date=plan.state.get("closed_on") or plan.state.get("accepted_on")
-                          or plan.state.get("completed_on") or values.get("assigned_on") or dates.today().isoformat(),
-                          by_whom=plan.state.get("closed_by") or plan.state.get("accepted_by") or "",
-                          basis=plan.state.get("close_basis") or plan.state.get("acceptance_note") or "",
-                          note=f"导入：{Path(path).name}")
+            hid = records.insert(store, TABLE, values, entity=ENTITY)
+            log_status(store, hid, None, plan.status,
+                       date=plan.state.get("closed_on") or plan.state.get("accepted_on")
+                       or plan.state.get("completed_on") or values.get("assigned_on") or dates.today().isoformat(),
+                       by_whom=plan.state.get("closed_by") or plan.state.get("accepted_by") or "",
+                       basis=plan.state.get("close_basis") or plan.state.get("acceptance_note") or "",
+                       note=f"导入：{Path(path).name}")
             if plan.progress:
                 day, text = plan.progress
                 records.insert(store, "handoff_progress", {"handoff_id": hid, "date": day, "content": text})
-                store.audit(S.ENTITY, hid, "添加进展", {"date": day, "content": text})
+                store.audit(ENTITY, hid, "添加进展", {"date": day, "content": text})
             numbers.append(values["problem_no"])
     return ImportResult(len(numbers), numbers)

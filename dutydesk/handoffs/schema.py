@@ -8,6 +8,7 @@
 - ``handoff_progress``: dated 整改进展 entries.
 - ``handoff_rechecks``: 回头看 records (date, who, finding, came back or not).
 - ``handoff_petitions``: petitions (信访件) a problem came from.
+- ``letter_handoffs``: the problems each generated 催办通知 listed.
 """
 
 from __future__ import annotations
@@ -108,7 +109,25 @@ def m001_handoffs(db):
 
 
 @migrations()
-def m002_figures(db):
+def m002_letter_handoffs(db):
+    """The problems each generated 催办通知 listed (``letters`` is the petitions domain's record
+    of generated letters), with the deadline then."""
+    exec_script(
+        db,
+        """
+        CREATE TABLE letter_handoffs (
+            handoff_id INTEGER NOT NULL REFERENCES handoffs (id),
+            letter_id INTEGER NOT NULL REFERENCES letters (id),
+            deadline TEXT,
+            PRIMARY KEY (handoff_id, letter_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX letter_handoffs_letter ON letter_handoffs (letter_id);
+        """,
+    )
+
+
+@migrations()
+def m003_figures(db):
     """For the figures as of a date (``figures.py``): the live problems by 牵头单位 and status in
     a narrow covering index, and the status changes by business date (to find the few problems
     whose status changed after the day)."""

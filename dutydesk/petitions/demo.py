@@ -96,7 +96,9 @@ def make_petition(rng: random.Random, units: list[str] | None = None, *, letter:
 
 def fill(store: Store, today: dt.date) -> str:
     """Fill realistic demo records around ``today``; return a short Chinese summary."""
-    from . import service
+    from .batches import add_batch
+    from .intake import PetitionInput, add_petition, resolve_units
+    from .workflow import ResultInput, hand_over, publish, record_result
 
     if store.scalar("SELECT count(*) FROM batches"):
         return ""
@@ -107,7 +109,7 @@ def fill(store: Store, today: dt.date) -> str:
     earlier: list[tuple[int, GeneratedPetition, str]] = []
     with store.write():
         for i, day in enumerate(batch_days, 1):
-            bid = service.add_batch(store, i, day)
+            bid = add_batch(store, i, day)
             count = rng.randint(8, 14)
             received = day - dt.timedelta(days=1)
             for j in range(1, count + 1):
@@ -121,7 +123,7 @@ def fill(store: Store, today: dt.date) -> str:
                     again = old.content if old.content.startswith("再次") else "再次" + old.content
                     gen = GeneratedPetition(old.unit, old.types, again, gen.name, gen.phone, gen.address)
                     repeat_of = f"与{old_no}重复"
-                pid = service.add_petition(store, bid, service.PetitionInput(
+                pid = add_petition(store, bid, PetitionInput(
                     case_no=case_no, content=gen.content, unit=gen.unit, pollution_types=gen.types,
                     key_case=rng.random() < 0.15, repeat_of=repeat_of, petitioner_name=gen.name,
                     petitioner_phone=gen.phone, petitioner_address=gen.address))
@@ -130,9 +132,9 @@ def fill(store: Store, today: dt.date) -> str:
                 age = (today - day).days
                 # Older batches are mostly handed over and answered; the newest is fresh.
                 if i < n_batches or rng.random() < 0.6:
-                    units = service.resolve_units(store, [gen.unit])
-                    service.hand_over(store, pid, units[0], rng.choice([[], ["市生态环境局"], ["市生态环境局", "市自然资源局"]]),
-                                      day=day)
+                    units = resolve_units(store, [gen.unit])
+                    hand_over(store, pid, units[0], rng.choice([[], ["市生态环境局"], ["市生态环境局", "市自然资源局"]]),
+                              day=day)
                 # The oldest batch keeps its first two open: they are the overdue ones.
                 close = (j > 2) if i == 1 else (age >= 4 and rng.random() < 0.75)
                 if close:
@@ -145,7 +147,7 @@ def fill(store: Store, today: dt.date) -> str:
                         if rng.random() < 0.1:
                             counters["n_accountable"] = 1
                     kind = "已办结" if rng.random() < 0.75 else "阶段性办结"
-                    service.record_result(store, pid, service.ResultInput(
+                    record_result(store, pid, ResultInput(
                         kind=kind, date=min(closed, today),
                         investigation=f"经{gen.unit}组织生态环境、自然资源等部门现场核查，{truth}。" + gen.content[2:30] + "……",
                         truth=truth,
@@ -153,7 +155,7 @@ def fill(store: Store, today: dt.date) -> str:
                         accountability="对相关责任人进行约谈。" if counters.get("n_interview") else "无",
                         counters=counters))
                     if kind == "已办结" and age >= 6 and rng.random() < 0.6:
-                        service.publish(store, [pid], min(closed + dt.timedelta(days=1), today))
+                        publish(store, [pid], min(closed + dt.timedelta(days=1), today))
     overdue = store.scalar(
         "SELECT count(*) FROM petitions WHERE status IN ('待交办','已交办') AND due_date < ?", [today.isoformat()])
     return f"信访件 {n_batches} 批 {total} 件（超期 {overdue} 件）"

@@ -8,8 +8,11 @@ import datetime as dt
 from .. import dates
 from ..store.db import Store
 from ..text import mask_address, mask_name, mask_phone
+from .deadlines import is_overdue
+from .letter_log import letters_text
 from .model import COUNTERS, PRIVATE_FIELDS, fmt_number, scrub_identity
-from .service import get_petition, is_overdue, results
+from .rows import get_petition
+from .workflow import results
 
 
 def detail_text(store: Store, petition_id: int, *, reveal: bool = True, today: dt.date | None = None) -> str:
@@ -39,6 +42,9 @@ def detail_text(store: Store, petition_id: int, *, reveal: bool = True, today: d
         f"办结目标：{p['target'] or '—'}",
         f"状态：{p['status']}    办结日期：{p['closed_date'] or '—'}    公开日期：{p['published_date'] or '—'}",
     ]
+    sent = letters_text(store, petition_id)
+    if sent:
+        lines.append(f"通知：{sent}")
     if p["investigation"] or p["handling"] or p["truth"]:
         lines += ["", f"调查核实情况：{p['investigation'] or '—'}", f"是否属实：{p['truth'] or '—'}",
                   f"处理和整改情况：{p['handling'] or '—'}", f"责任追究情况：{p['accountability'] or '—'}"]

@@ -12,8 +12,8 @@ from ..exporters import petitions_tables as writer
 from ..exporters.petitions_tables import Col
 from ..refdata import get_setting
 from ..store.db import Store
+from .batches import batch_by_no
 from .model import COUNTERS, fmt_number, scrub_identity
-from .service import batch_by_no
 
 FORMATS = {".xlsx", ".csv", ".docx"}
 PUBLIC_TITLE = "群众信访举报转办和边督边改公开情况一览表"

@@ -23,8 +23,13 @@ from ..sheets import read_mapped, split_multi
 from ..store.db import Store
 from ..text import clean_line, normalize_key
 from ..workdays import WorkCalendar
-from . import service
+from .batches import batch_by_no, ensure_batch
+from .deadlines import due_date_for
+from .intake import PetitionInput, add_petitions, prepare
 from .model import COUNTERS, RESULT_FIELDS, case_key, parse_yes_no, referenced_numbers
+from .repeats.finder import RepeatCandidate, RepeatFinder
+from .rows import existing_case_keys, find_by_case_no, find_referenced
+from .workflow import ResultInput, latest_result, prepare_result, record_result
 
 PETITION_ALIASES: dict[str, list[str]] = {
     "case_no": ["受理编号", "编号", "信访编号", "举报编号", "案件编号", "受理号", "信访件编号"],
@@ -101,7 +106,7 @@ class PlannedRow:
     number: int
     batch_no: int
     values: dict
-    candidates: list[service.RepeatCandidate] = field(default_factory=list)
+    candidates: list[RepeatCandidate] = field(default_factory=list)
 
 
 @dataclass
@@ -148,7 +153,7 @@ class ImportPlan:
 class ImportResult:
     plan: ImportPlan
     created: list[int]  # petition ids, in file order
-    candidates: list[tuple[int, service.RepeatCandidate]]  # (new petition id, candidate)
+    candidates: list[tuple[int, RepeatCandidate]]  # (new petition id, candidate)
 
     def report(self) -> str:
         return self.plan.report(applied=True)
@@ -206,7 +211,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             if no is None:
                 raise UserError("批次为空")
             row_day = date_of(v.get("transfer_date"))
-            inp = service.PetitionInput(
+            inp = PetitionInput(
                 case_no=v.get("case_no", ""), content=v.get("content", ""), unit=v.get("unit", ""),
                 pollution_types=list(types_of(v.get("pollution_types", ""))),
                 key_case=yes_no_of(v.get("key_case", "")),
@@ -222,7 +227,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
                 raise UserError("填写了配合单位但没有牵头责任单位")
             inp.assigned_date = date_of(v.get("assigned_date"))
             inp.due_date = date_of(v.get("due_date"))
-            values = service.prepare(store, inp)  # 序号 is given by the order of the rows
+            values = prepare(store, inp)  # 序号 is given by the order of the rows
         except (UserError, ValueError) as exc:
             problems.append((row.number, str(exc)))
             continue
@@ -232,14 +237,14 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             continue
         seen[key] = row.number
         valid.append((row.number, no, values, row_day))
-    registered = service.existing_case_keys(store, list(seen))  # one query per 500 rows, not one a row
+    registered = existing_case_keys(store, list(seen))  # one query per 500 rows, not one a row
     seen_before: set[str] = set()
     for number, no, values, row_day in valid:
         seen_before.add(values["case_key"])
         if values["case_key"] in registered:
             skipped.append((number, values["case_no"], registered[values["case_key"]]))
             continue
-        if values["is_repeat"] and values["repeat_of"] and not service.find_referenced(store, values["repeat_of"]) \
+        if values["is_repeat"] and values["repeat_of"] and not find_referenced(store, values["repeat_of"]) \
                 and not any(case_key(n) in seen_before for n in referenced_numbers(values["repeat_of"])):
             warnings.append(f"第{number}行：重复关联件“{values['repeat_of'][:30]}”未找到，只记录原文")
         planned.append((PlannedRow(number, no, values), row_day))
@@ -250,9 +255,9 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
     for r, _ in planned:
         if r.values["due_date"] is None:  # counted from the hand-over, else from the transfer
             start = dates.from_iso(r.values["assigned_date"]) if r.values["assigned_date"] else batch_dates[r.batch_no]
-            r.values["due_date"] = service.due_date_for(store, start, calendar)[0].isoformat()
+            r.values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
     looked_up = [r for r, _ in planned if not r.values["is_repeat"]]
-    found = service.RepeatFinder(store).find_many(  # all rows at once, unit by unit
+    found = RepeatFinder(store).find_many(  # all rows at once, unit by unit
         [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up])
     for r, candidates in zip(looked_up, found):
         r.candidates = candidates
@@ -290,7 +295,7 @@ def _batch_dates(store: Store, planned: list[tuple[PlannedRow, dt.date | None]],
     out: dict[int, dt.date] = {}
     new: set[int] = set()
     for no, by_day in dates_in_rows.items():
-        existing = service.batch_by_no(store, no)
+        existing = batch_by_no(store, no)
         if existing:
             out[no] = dates.from_iso(existing["date"])
             if day and day != out[no]:
@@ -310,13 +315,13 @@ def _batch_dates(store: Store, planned: list[tuple[PlannedRow, dt.date | None]],
             out[no] = dates.today()
             warnings.append(f"注意：第{no}批的转办日期未给出，按今天（{dates.cn_date(out[no])}）登记；如不对请指定转办日期")
     for _, _, no in skipped:
-        existing = service.batch_by_no(store, no) if no is not None else None
+        existing = batch_by_no(store, no) if no is not None else None
         if existing and no not in out:
             out[no] = dates.from_iso(existing["date"])
     return out, new
 
 
-def _repeat_fields(inp: service.PetitionInput, v: dict) -> None:
+def _repeat_fields(inp: PetitionInput, v: dict) -> None:
     """重复件 may be 是/否, or the earlier number itself; 重复关联件编号 names it."""
     mark = clean_line(v.get("repeat", ""))
     ref = clean_line(v.get("repeat_of", ""))
@@ -335,23 +340,23 @@ def _repeat_fields(inp: service.PetitionInput, v: dict) -> None:
 def apply_import(store: Store, plan: ImportPlan) -> ImportResult:
     """Store a validated plan in one transaction; numbers registered meanwhile are skipped."""
     created: list[int] = []
-    candidates: list[tuple[int, service.RepeatCandidate]] = []
+    candidates: list[tuple[int, RepeatCandidate]] = []
     calendar = WorkCalendar(store)
     with store.write(), cached_lookups(store), _gc_paused():
         batch_ids: dict[int, int] = {}
         with_rows = {r.batch_no for r in plan.rows}
         for no, bday in plan.batches.items():
             if no in with_rows:
-                batch_ids[no], _ = service.ensure_batch(store, no, bday, source=plan.path.name)
-        taken = service.existing_case_keys(store, [r.values["case_key"] for r in plan.rows])
+                batch_ids[no], _ = ensure_batch(store, no, bday, source=plan.path.name)
+        taken = existing_case_keys(store, [r.values["case_key"] for r in plan.rows])
         rows = [r for r in plan.rows if r.values["case_key"] not in taken]
         by_batch: dict[int, list[PlannedRow]] = {}
         for r in rows:
             by_batch.setdefault(r.batch_no, []).append(r)
         ids: dict[int, int] = {}  # id(PlannedRow) -> petition id
         for no, group in by_batch.items():
-            for r, pid in zip(group, service.add_petitions(store, batch_ids[no], [r.values for r in group],
-                                                           calendar=calendar, unregistered=True)):
+            for r, pid in zip(group, add_petitions(store, batch_ids[no], [r.values for r in group],
+                                                   calendar=calendar, unregistered=True)):
                 ids[id(r)] = pid
         for r in rows:  # file order
             pid = ids[id(r)]
@@ -426,7 +431,7 @@ def plan_results(store: Store, path: str | Path) -> ResultsImport:
             case_no = clean_line(v.get("case_no", ""))
             if not case_no:
                 raise UserError("受理编号为空")
-            found = service.find_by_case_no(store, case_no) or service.find_referenced(store, case_no)
+            found = find_by_case_no(store, case_no) or find_referenced(store, case_no)
             if found is None:
                 raise UserError(f"受理编号 {case_no[:30]} 未登记")
             if found["id"] in seen:
@@ -437,18 +442,18 @@ def plan_results(store: Store, path: str | Path) -> ResultsImport:
                 continue  # a row the county has not filled in yet
             kind = _KIND_WORDS.get(raw_kind, raw_kind) if raw_kind else "已办结"
             date_given = bool(str(v.get("date") or "").strip())
-            res = service.ResultInput(
+            res = ResultInput(
                 kind=kind, date=dates.parse_date(v["date"]) if date_given else None,
                 investigation=v.get("investigation", ""), truth=v.get("truth", ""),
                 handling=v.get("handling", ""), accountability=v.get("accountability", ""),
                 counters={c.field: v.get(c.field, 0) for c in COUNTERS},
             )
-            values = service.prepare_result(store, res)
+            values = prepare_result(store, res)
         except UserError as exc:
             problems.append((row.number, str(exc)))
             continue
         seen[found["id"]] = row.number
-        latest = service.latest_result(store, found["id"])
+        latest = latest_result(store, found["id"])
         planned.append(ResultPlanRow(row.number, found["id"], found["case_no"], values,
                                      _same_result(latest, values, date_given)))
     if problems:
@@ -462,7 +467,7 @@ def apply_results(store: Store, plan: ResultsImport) -> ResultsImport:
     with store.write():
         for r in plan.rows:
             if not r.unchanged:
-                service.record_result(store, r.petition_id, r.values, action="导入结果")
+                record_result(store, r.petition_id, r.values, action="导入结果")
     plan.applied = True
     return plan
 

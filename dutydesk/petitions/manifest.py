@@ -6,7 +6,7 @@ from ..manifest import Manifest
 from ..store.db import Store
 from ..text import mask_name
 from ..trash import Kind
-from . import schema
+from . import letter_log, schema
 from .model import scrub_identity
 
 
@@ -17,7 +17,7 @@ def _label(store: Store, row: dict) -> str:
 
 
 def _restore(store: Store, record_id: int) -> None:
-    from .service import undelete_petition  # the service is imported when a petition is restored
+    from .intake import undelete_petition  # imported when a petition is restored
 
     undelete_petition(store, record_id)
 
@@ -26,4 +26,5 @@ MANIFEST = Manifest(
     "petitions",
     schema.migrations,
     trash_kinds=(Kind("petitions", "petitions", "信访件", _label, _restore),),
+    settings=letter_log.SETTINGS,  # 文号, the letters' templates and the 催办 window are checked when set
 )

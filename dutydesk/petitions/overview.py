@@ -107,10 +107,11 @@ def _ids(values) -> str:
 
 
 def _since_last_commit(store: Store, key: str, load):
-    """``load()``, kept until the next commit (here or by another connection): the counts over
-    every live petition do not depend on the day, so moving the day ([ ]) does not count them
-    again."""
-    stamp = store.change_stamp()
+    """``load()``, kept while nothing was written: the counts over every live petition do not
+    depend on the day, so moving the day ([ ]) does not count them again. A commit by another
+    connection changes ``PRAGMA data_version``; any write through this one, inside
+    ``store.write()`` or not (an office script's ``INSERT``), changes its ``total_changes``."""
+    stamp = (store.scalar("PRAGMA data_version"), store.conn.total_changes)
     memo = getattr(store, "_overview_memo", None)
     if memo is None or memo[0] != stamp:
         memo = store._overview_memo = (stamp, {})

@@ -12,6 +12,8 @@
 - ``petitions_fts``: contentless FTS5 index over the content, one token per character, so
   Chinese queries of any length are phrase queries (see ``search.py``).
   Only live (not deleted) petitions are in it and in ``petition_types``.
+- ``letters`` / ``letter_petitions``: every generated 交办通知, 催办通知 and sheet, and the
+  petitions each listed (see ``letter_log.py``).
 """
 
 from __future__ import annotations
@@ -175,6 +177,45 @@ def m003_batch_seq_index(db):
     exec_script(db, "CREATE INDEX petitions_batch_seq ON petitions (batch_id, seq);")
 
 
+@migrations()
+def m004_letters(db):
+    """The record of generated letters (交办通知, 催办通知) and sheets (办理结果表, 催办汇总表):
+    what, when (``day``: the business date; ``created_at``), by whom (``operator``), to which
+    unit, with which 文号 (``doc_year``/``doc_seq``: numbered per year), and in
+    ``letter_petitions`` which petitions each one listed (with the unit and the deadline then)."""
+    exec_script(
+        db,
+        """
+        CREATE TABLE letters (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('交办通知', '办理结果表', '催办通知', '催办汇总表')),
+            day TEXT NOT NULL,
+            unit TEXT NOT NULL DEFAULT '',
+            batch_id INTEGER REFERENCES batches (id),
+            doc_no TEXT NOT NULL DEFAULT '',
+            doc_year INTEGER,
+            doc_seq INTEGER,
+            file_name TEXT NOT NULL DEFAULT '',
+            with_contact INTEGER NOT NULL DEFAULT 0,
+            operator TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT, updated_at TEXT, deleted_at TEXT
+        );
+        CREATE INDEX letters_day ON letters (day, kind);
+        CREATE UNIQUE INDEX letters_doc_seq ON letters (doc_year, doc_seq)
+            WHERE doc_seq IS NOT NULL AND deleted_at IS NULL;
+
+        CREATE TABLE letter_petitions (
+            petition_id INTEGER NOT NULL REFERENCES petitions (id),
+            letter_id INTEGER NOT NULL REFERENCES letters (id),
+            unit TEXT NOT NULL DEFAULT '',
+            due_date TEXT,
+            PRIMARY KEY (petition_id, letter_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX letter_petitions_letter ON letter_petitions (letter_id);
+        """,
+    )
+
 
 _LATEST_KIND = """coalesce((SELECT r.kind FROM petition_results r WHERE r.petition_id = {id}
                   ORDER BY r.date DESC, r.id DESC LIMIT 1), '')"""
@@ -187,7 +228,7 @@ _KIND_OF = "UPDATE petition_facts SET result_kind = {kind} WHERE petition_id IN 
 
 
 @migrations()
-def m004_facts(db):
+def m005_facts(db):
     """``petition_facts``: what the figures as of a date (``overview.py``) read, one narrow row
     per live petition (its batch, 行政区域, 受理方式, 重点件/重复件, 办理时限) and the kind of its
     latest result by 办结日期 ('' when none). Derived data, kept by triggers for every writer (as

@@ -10,7 +10,7 @@ Text search
     and the reversed ``case_rev``). Terms separated by spaces must all match.
 
     The index holds live petitions only; :func:`index_petition` / :func:`unindex_petition`
-    keep it in step with every write (service.py is the only writer) and
+    keep it in step with every write (intake.py and rows.py are the only writers) and
     :func:`rebuild_index` recreates it.
 
 The list
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ..store.db import Store
 from ..text import mask_name, nfkc
+from .letter_log import NOT_NOTIFIED_SQL
 from .model import OPEN_STATUSES, case_norm
 
 _URGENT = ("p.deleted_at IS NULL AND p.status IN ('待交办', '已交办') AND p.due_date IS NOT NULL "
@@ -77,6 +78,9 @@ def rebuild_index(store: Store) -> int:
 
 
 # -- filters -------------------------------------------------------------------------------
+NOT_NOTIFIED = "未发交办通知"  # also a choice of the status filter (a list's status box offers it)
+
+
 @dataclass
 class Filters:
     text: str = ""
@@ -85,6 +89,11 @@ class Filters:
     ptype: str = ""
     status: str = ""
     overdue_only: bool = False
+    not_notified: bool = False  # 未发交办通知: handed over (已交办), in no 交办通知 to its lead unit yet
+
+    def __post_init__(self) -> None:
+        if self.status == NOT_NOTIFIED:
+            self.status, self.not_notified = "", True
 
     def text_terms(self) -> tuple[list[str], list[str]]:
         """(content phrases, case-number terms); a letter/digit term also matches content."""
@@ -195,6 +204,9 @@ def _plan(filters: Filters, today: dt.date) -> _Plan:
     if filters.status:
         conds.append("p.status = ?")
         params.append(filters.status)
+        drivers.append("petitions_status")
+    if filters.not_notified:
+        conds.append(f"p.status = '已交办' AND p.lead_unit <> '' AND {NOT_NOTIFIED_SQL}")
         drivers.append("petitions_status")
     if filters.overdue_only:
         conds.append(f"{_URGENT} AND p.due_date < ?")

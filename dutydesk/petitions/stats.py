@@ -172,3 +172,15 @@ def bulletin_paragraphs(store: Store, day: dt.date) -> list[str]:
     if cumulative.total:
         out.append(cumulative_sentence(cumulative))
     return out
+
+
+def has_activity(store: Store, day: dt.date) -> bool:
+    """Whether ``day`` had petition work the bulletin's petition section reports: a batch
+    transferred, a petition handed over (交办) or a result dated that day."""
+    d = day.isoformat()
+    return bool(store.scalar(
+        "SELECT EXISTS (SELECT 1 FROM batches b JOIN petitions p ON p.batch_id = b.id AND p.deleted_at IS NULL "
+        "WHERE b.date = ?1 AND b.deleted_at IS NULL) "
+        "OR EXISTS (SELECT 1 FROM petitions WHERE assigned_date = ?1 AND deleted_at IS NULL) "
+        "OR EXISTS (SELECT 1 FROM petition_results r JOIN petitions p ON p.id = r.petition_id "
+        "AND p.deleted_at IS NULL WHERE r.date = ?1)", [d]))

@@ -213,7 +213,8 @@ def save_slot(store: Store, day: dt.date, shift: str, leader_id: int | None, mem
             shiftmod.find(shiftmod.shifts(store), shift)  # a new slot needs a configured shift
             current = Slot(day, shift)
         if expected_version is not None and current.id is not None and current.version != expected_version:
-            raise ConflictError("该日值班安排已被其他人修改，请比较后再保存", current=current.readable())
+            raise ConflictError("该日值班安排已被其他人修改，请比较后再保存",
+                                current={**current.readable(), "version": current.version})
         if expected_version and current.id is None:
             raise ConflictError("该日值班安排已被其他人删除", current={})
         new = Slot(day, shift, leader=_staff(store, leader_id) if leader_id else None,

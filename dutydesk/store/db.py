@@ -20,6 +20,30 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 60.0
 CACHE_KB = 32 * 1024
 
+# Checkpoints, and the continuous replica (`dutydesk replica run`, Litestream 0.5).
+#
+# Every connection keeps SQLite's own automatic checkpoint at its default (a PASSIVE checkpoint
+# after a commit that leaves 1000 or more pages in the WAL), with or without a replicator
+# running. Litestream's tips suggest turning automatic checkpoints off (wal_autocheckpoint=0)
+# for servers under heavy write load, so that only Litestream checkpoints. We do not, because:
+# - it cannot lose a change: Litestream keeps a read transaction open at all times, so an
+#   application's PASSIVE checkpoint can copy into the database file only frames older than
+#   Litestream's snapshot and can never reset the WAL under it (a reset needs every reader's
+#   slot); Litestream drops that read lock only for its own checkpoint, while it holds the write
+#   lock (its "checkpoint barrier"), so no commit of ours can slip in then. Should a reset ever
+#   happen without Litestream, it notices (WAL salt and last frame) and uploads a fresh snapshot:
+#   more upload, never a wrong replica (Litestream issue #547);
+# - the tip is for heavy write load; a duty office commits a few times a minute, and an import
+#   is one transaction;
+# - with checkpoints off, the WAL (and every read) would grow without bound whenever no
+#   replicator runs: not started, or stopped by kill -9, while a TUI stays open for days. The
+#   database must stay healthy on its own; the replica is an extra.
+# What the app must not do under Litestream it does not do: no FULL/RESTART/TRUNCATE checkpoint,
+# no VACUUM of the live file, no journal mode but WAL. The 60 s busy timeout outlasts the short
+# write locks Litestream takes to sync and checkpoint (its tips ask for at least 5 s), and
+# synchronous=NORMAL is what the tips recommend in WAL mode.
+WAL_AUTOCHECKPOINT_PAGES = 1000
+
 
 def default_operator() -> str:
     try:
@@ -78,6 +102,7 @@ class Store:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")  # the default: see above
             # 32 MB of pages kept by the connection (SQLite's default is 2 MB): a search touches
             # index pages all over a 100,000-petition database; with the default each new query
             # read most of them again (first-time search 15 ms median, 90 ms worst -> 11 / 25 ms)

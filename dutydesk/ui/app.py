@@ -205,7 +205,7 @@ class DutyDeskApp(SafeDispatch, App):
     def poll_changes(self) -> None:
         """Refresh the visible screen when another terminal committed something."""
         try:
-            version = self.store.scalar("PRAGMA data_version")
+            version = self.store.change_stamp()[0]  # PRAGMA data_version: commits of other connections
         except Exception:
             return
         changed = self._data_version is not None and version != self._data_version
@@ -231,30 +231,22 @@ class DutyDeskApp(SafeDispatch, App):
         self.switch_mode(mode)
 
     def action_export_bulletin(self) -> None:
+        from ..bulletin.service import export_bulletin
+        from .workers import run_in_thread
+
         if not isinstance(self.screen, BaseScreen):
             self.notify("请先关闭当前对话框", severity="warning")
             return
         day = self.bulletin_date or self.today()
         self.notify(f"正在导出 {dates.cn_date(day)} 的简报…", markup=False)
-        self.run_worker(lambda: self._export_bulletin(day), thread=True, group="export", exclusive=True)
+        run_in_thread(self, lambda store: export_bulletin(store, day), group="export", failed="导出失败",
+                      done=self._bulletin_exported)
 
-    def _export_bulletin(self, day: dt.date) -> None:
-        from ..bulletin.service import export_bulletin
+    def _bulletin_exported(self, paths: list[Path]) -> None:
+        from .downloads import show_exported
 
-        store = self.store.clone()
-        try:
-            paths = export_bulletin(store, day)
-        except UserError as exc:
-            self.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
-            return
-        except Exception as exc:  # pragma: no cover - logged, shown, app stays up
-            self.call_from_thread(self.report_crash, exc)
-            return
-        finally:
-            store.close()
-        names = "\n".join(str(p) for p in paths)
-        self.call_from_thread(self.notify, names, title="简报已导出", timeout=10, markup=False)
-        self.call_from_thread(self.refresh_visible)
+        show_exported(self, paths, "简报已导出")
+        self.refresh_visible()
 
     def action_trash(self) -> None:
         """回收站: every recently deleted record, restorable (an undo for any delete)."""
@@ -336,7 +328,7 @@ class DutyDeskApp(SafeDispatch, App):
         """Petitioner identities an exception message quotes (hidden in the crash log)."""
         try:
             from ..crashlog import exception_messages
-            from ..petitions.service import identities_in
+            from ..petitions.privacy import identities_in
 
             return identities_in(self.store, exception_messages(error))
         except Exception:  # the database itself may be what failed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Generic, TypeVar
 
 from textual import on
@@ -11,7 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
 
-from ..errors import ConflictError, UserError
+from .. import dates
+from ..errors import UserError
 from ..store import drafts
 from ..store.db import Store
 from ..text import clean, clean_line
@@ -76,13 +78,13 @@ class MessageModal(SafeDispatch, ModalScreen[None]):
 class ConflictModal(SafeDispatch, ModalScreen[str | None]):
     """Someone else saved the record first: compare and choose.
 
-    Returns ``"mine"`` (overwrite with my version), ``"theirs"`` (discard mine) or
-    None (go back to editing).
+    Returns ``"mine"``, ``"theirs"`` or None (back to editing); what each choice does is
+    :mod:`dutydesk.ui.editing`'s one meaning.
     """
 
     BINDINGS = [
         Binding("m", "choose('mine')", "用我的", id="conflict.mine"),
-        Binding("t", "choose('theirs')", "用对方的", id="conflict.theirs"),
+        Binding("t", "choose('theirs')", "保留对方的", id="conflict.theirs"),
         Binding("escape", "choose(None)", "返回编辑", id="conflict.back"),
     ]
 
@@ -118,10 +120,11 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
     """Base of every form: Ctrl+S saves, Esc cancels (asking if something was typed).
 
     Subclasses implement ``compose_fields`` (widgets with ids) and ``build(values)`` which
-    returns the result or raises :class:`UserError`. Values are cleaned of control
-    characters. While the user types, the values are kept as a draft in the database
-    (``draft_key``) so a crash or a closed terminal loses nothing; the draft comes back
-    the next time the same form opens.
+    returns the result or raises :class:`UserError`. A form that saves a record itself is a
+    :class:`~dutydesk.ui.editing.RecordForm` (it handles a record someone else saved first).
+    Values are cleaned of control characters. While the user types, the values are kept as a
+    draft in the database (``draft_key``) so a crash or a closed terminal loses nothing; the
+    draft comes back the next time the same form opens.
     """
 
     BINDINGS = [
@@ -246,41 +249,10 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         self.query_one("#form-error", Static).update(clean(message))
         self.notify(message, severity="error", markup=False)
 
-    # -- someone else saved first ---------------------------------------------------------
-    def conflict_view(self, values: dict[str, Any], current: dict) -> tuple[dict[str, str], dict, dict] | None:
-        """``(labels, mine, theirs)`` for :class:`ConflictModal` when ``build`` met a
-        :class:`ConflictError` (``current`` is the record as saved now); None shows it as an error."""
-        return None
-
-    def take_version(self, current: dict) -> None:
-        """"Use mine": the next ``build`` saves over ``current`` (e.g. remember its version)."""
-
-    def _resolve_conflict(self, exc: ConflictError, values: dict[str, Any]) -> bool:
-        view = self.conflict_view(values, exc.current)
-        if view is None:
-            return False
-
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":  # save again over the version now current
-                self.take_version(exc.current)
-                self.action_submit()
-            elif choice == "theirs":  # keep theirs: close without saving
-                self._drop_draft()
-                self.dismiss(None)
-            # None: back to the form, my values still in it
-
-        self.app.push_screen(ConflictModal(*view), chosen)
-        return True
-
     # -- actions ------------------------------------------------------------------------
     def action_submit(self) -> None:
-        values = self.values()
         try:
-            result = self.build(values)
-        except ConflictError as exc:
-            if not self._resolve_conflict(exc, values):
-                self.show_error(str(exc))
-            return
+            result = self.build(self.values())
         except UserError as exc:
             self.show_error(str(exc))
             return
@@ -312,6 +284,23 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
 def field(label: str, widget) -> Vertical:
     """A labelled form row."""
     return Vertical(Label(label, markup=False), widget, classes="field")
+
+
+def choices(values: list[str], current: str | None = None) -> list[tuple[str, str]]:
+    """Select options; a current value no longer in the list (a disabled unit) stays choosable."""
+    items = list(values)
+    if current and current not in items:
+        items.append(current)
+    return [(v, v) for v in items]
+
+
+def typed_day(text: str, label: str, *, optional: bool = False) -> dt.date | None:
+    """The date typed in the field ``label`` (2024-03-13, 3月13日, …); an error names the field.
+    With ``optional`` an empty field is None."""
+    try:
+        return dates.parse_optional_date(text) if optional else dates.parse_date(text)
+    except UserError as exc:
+        raise UserError(f"{label}：{exc}") from None
 
 
 def show_history(app, store: Store, entity: str, record_id: Any, *, title: str = "修改记录",

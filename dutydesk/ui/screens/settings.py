@@ -16,7 +16,7 @@ from ..base import BaseScreen
 from ..modals import ConfirmModal, FormModal, field
 from ..widgets.cells import plain
 
-MULTILINE_SETTINGS = {"report_to", "send_to", "issue_to", "shifts"}
+MULTILINE_SETTINGS = {"report_to", "send_to", "issue_to", "shifts", "notice_template", "chase_template"}
 
 
 @dataclass

@@ -1,9 +1,10 @@
-"""Forms and dialogs of the 工作简报 screen."""
+"""Forms and dialogs of the 工作简报 screen. The item forms are record forms (``ui.editing``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +15,9 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from .... import dates, refdata
 from ....bulletin import service
+from ....exporters.bulletin_doc import split_paragraphs
 from ....errors import UserError
+from ...editing import Comparison, RecordForm
 from ...modals import FormModal, MessageModal, field
 from ...widgets.paged_table import Column, PagedTable
 
@@ -27,33 +30,58 @@ class BulletinForm(FormModal[T]):
 
 
 # -- items ----------------------------------------------------------------------------------
-@dataclass
-class NewsValue:
-    title: str
-    body: str
+ITEM_CONFLICT_LABELS = {"title": "标题", "unit": "单位", "body": "正文"}
 
 
-class NewsForm(BulletinForm[NewsValue]):
+class ItemForm(RecordForm[int]):
+    """A new item of ``day``'s bulletin, or an item edited (``item`` given); returns its id."""
+
+    KIND = ""
+    EDIT_TITLE = ""
+
+    def __init__(self, store, day: dt.date, *, item: service.Item | None = None, draft_key: str | None = None):
+        self.day, self.item = day, item
+        initial, title = None, None
+        if item is not None:
+            self.expected_version = item.version
+            # Paragraphs shown with a blank line between them (easier to see in a wrapped editor).
+            initial = {"title": item.title, "unit": item.unit, "body": "\n\n".join(split_paragraphs(item.body))}
+            title = self.EDIT_TITLE
+        super().__init__(store, initial=initial, draft_key=draft_key, title=title)
+
+    def fields(self, values: dict[str, Any]) -> dict[str, str]:  # pragma: no cover - abstract
+        """The item's fields from the form, checked."""
+        raise NotImplementedError
+
+    def build(self, values: dict[str, Any]) -> int:
+        fields = self.fields(values)
+        if self.item is None:
+            return service.add_item(self.store, self.day, kind=self.KIND, **fields)
+        service.update_item(self.store, self.item.id, expected_version=self.expected_version, **fields)
+        return self.item.id
+
+    def compare(self, values: dict[str, Any], theirs: dict) -> Comparison:
+        mine = {"title": values.get("title", ""), "unit": values.get("unit", ""), "body": values["body"]}
+        return Comparison(ITEM_CONFLICT_LABELS, mine, {k: theirs.get(k) for k in ITEM_CONFLICT_LABELS})
+
+
+class NewsForm(ItemForm):
     """A news item: title (a line break marks where a long centred title breaks) and body."""
 
     TITLE_TEXT = "新增新闻"
+    EDIT_TITLE = "编辑新闻"
+    KIND = "news"
 
     def compose_fields(self) -> ComposeResult:
         yield field("标题（长标题可按回车指定回行处）", TextArea(id="title", soft_wrap=True, classes="bulletin-title"))
         yield field("正文（每行一段，不必缩进）", TextArea(id="body", soft_wrap=True, classes="tall"))
 
-    def build(self, values) -> NewsValue:
+    def fields(self, values: dict[str, Any]) -> dict[str, str]:
         if not values["title"].strip():
             raise UserError("标题不能为空")
         if not values["body"].strip():
             raise UserError("正文不能为空")
-        return NewsValue(values["title"], values["body"])
-
-
-@dataclass
-class CountyValue:
-    unit: str
-    body: str
+        return {"title": values["title"], "body": values["body"]}
 
 
 def county_units(store) -> list[tuple[str, str]]:
@@ -64,21 +92,23 @@ def county_units(store) -> list[tuple[str, str]]:
     return [(u.display if u.display == u.name else f"{u.display}（{u.name}）", u.name) for u in local + other]
 
 
-class CountyForm(BulletinForm[CountyValue]):
+class CountyForm(ItemForm):
     """A 县区动态 item: the unit and one paragraph (written 蓝山县：… in the bulletin)."""
 
     TITLE_TEXT = "新增县区动态"
+    EDIT_TITLE = "编辑县区动态"
+    KIND = "county"
 
     def compose_fields(self) -> ComposeResult:
         yield field("单位", Select(county_units(self.store), id="unit", prompt="选择县市区"))
         yield field("内容（一段；开头的“蓝山县：”可写可不写）", TextArea(id="body", soft_wrap=True, classes="tall"))
 
-    def build(self, values) -> CountyValue:
+    def fields(self, values: dict[str, Any]) -> dict[str, str]:
         if not values["unit"]:
             raise UserError("请选择单位")
         if not values["body"].strip():
             raise UserError("内容不能为空")
-        return CountyValue(values["unit"], values["body"])
+        return {"unit": values["unit"], "body": values["body"]}
 
 
 class PetitionTextForm(BulletinForm[str]):

@@ -18,13 +18,13 @@ from textual.widgets import DataTable, Static
 
 from .... import dates, refdata
 from ....bulletin import service
-from ....exporters.bulletin_doc import split_paragraphs, title_lines
-from ....errors import ConflictError, UserError
+from ....exporters.bulletin_doc import title_lines
+from ....errors import UserError
 from ...base import UNDO_HINT, BaseScreen
-from ...modals import ConfirmModal, ConflictModal, show_history
+from ...editing import EditOutcome, open_record_form
+from ...modals import ConfirmModal, show_history
 from ...widgets.cells import plain
-from .forms import (CountyForm, CountyValue, DateForm, FooterForm, FooterValue, NewsForm, NewsValue,
-                             PastBulletinsModal, PetitionTextForm)
+from .forms import CountyForm, DateForm, FooterForm, FooterValue, NewsForm, PastBulletinsModal, PetitionTextForm
 
 ITEM_LABELS = {"kind": "类型", "unit": "单位", "title": "标题", "body": "正文", "sort": "顺序", "bulletin_id": "简报"}
 BULLETIN_LABELS = {"date": "日期", "number": "期号", "revision": "版次", "status": "状态", "report_to": "报",
@@ -188,41 +188,30 @@ class BulletinScreen(BaseScreen):
         self.app.push_screen(DateForm(self.store, initial={"date": self.day.isoformat()}), done)
 
     # -- items ----------------------------------------------------------------------------
+    def _open_item_form(self, form, added: str = "") -> None:
+        """A new item (``added`` says so) or an edited one: afterwards the list shows it selected."""
+
+        def saved(outcome: EditOutcome[int]) -> None:
+            self.refresh_data()
+            self._select(str(outcome.value))
+            self.notify(added or outcome.notice("已保存"), markup=False)
+
+        def kept(notice: str) -> None:
+            self.refresh_data()
+            self.notify(notice, markup=False)
+
+        open_record_form(self, form, saved, kept)
+
     def action_add_news(self) -> None:
-        if not self._editable():
-            return
-        day = self.day
-
-        def done(v: NewsValue | None) -> None:
-            if v:
-                try:
-                    new_id = service.add_item(self.store, day, kind="news", title=v.title, body=v.body)
-                except UserError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
-                    return
-                self.refresh_data()
-                self._select(str(new_id))
-                self.notify("已新增新闻", markup=False)
-
-        self.app.push_screen(NewsForm(self.store, draft_key=f"bulletin.news.{day.isoformat()}"), done)
+        if self._editable():
+            day = self.day
+            self._open_item_form(NewsForm(self.store, day, draft_key=f"bulletin.news.{day.isoformat()}"), "已新增新闻")
 
     def action_add_county(self) -> None:
-        if not self._editable():
-            return
-        day = self.day
-
-        def done(v: CountyValue | None) -> None:
-            if v:
-                try:
-                    new_id = service.add_item(self.store, day, kind="county", unit=v.unit, body=v.body)
-                except UserError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
-                    return
-                self.refresh_data()
-                self._select(str(new_id))
-                self.notify("已新增县区动态", markup=False)
-
-        self.app.push_screen(CountyForm(self.store, draft_key=f"bulletin.county.{day.isoformat()}"), done)
+        if self._editable():
+            day = self.day
+            self._open_item_form(CountyForm(self.store, day, draft_key=f"bulletin.county.{day.isoformat()}"),
+                                 "已新增县区动态")
 
     @on(DataTable.RowSelected, "#bulletin-items")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -249,53 +238,8 @@ class BulletinScreen(BaseScreen):
             self.notify(str(exc), severity="error", markup=False)
             self.refresh_data()
             return
-        # Paragraphs shown with a blank line between them (easier to see in a wrapped editor).
-        body = "\n\n".join(split_paragraphs(item.body))
-        self._open_item_form(item, {"title": item.title, "unit": item.unit, "body": body})
-
-    def _open_item_form(self, item: service.Item, values: dict, *, restore: bool = False) -> None:
-        key = f"bulletin.item.{item.id}"
-        if item.kind == "news":
-            form = NewsForm(self.store, initial=values, draft_key=key, title="编辑新闻")
-        else:
-            form = CountyForm(self.store, initial=values, draft_key=key, title="编辑县区动态")
-
-        def done(v: NewsValue | CountyValue | None) -> None:
-            if v is None:
-                return
-            mine = {"title": getattr(v, "title", ""), "unit": getattr(v, "unit", ""), "body": v.body}
-            self._save_item(item, mine)
-
-        self.app.push_screen(form, done)
-
-    def _save_item(self, item: service.Item, mine: dict, *, force: bool = False) -> None:
-        kwargs = {"body": mine["body"]}
-        if item.kind == "news":
-            kwargs["title"] = mine["title"]
-        else:
-            kwargs["unit"] = mine["unit"]
-        try:
-            service.update_item(self.store, item.id, expected_version=None if force else item.version, **kwargs)
-        except ConflictError as exc:
-            theirs = exc.current
-
-            def chosen(choice: str | None) -> None:
-                if choice == "mine":
-                    self._save_item(item, mine, force=True)
-                elif choice is None:
-                    fresh = service.get_item(self.store, item.id)
-                    self._open_item_form(fresh, mine)
-                else:
-                    self.refresh_data()
-
-            labels = {"title": "标题", "unit": "单位", "body": "正文"}
-            self.app.push_screen(ConflictModal(labels, mine, {k: theirs.get(k) for k in labels}), chosen)
-            return
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.refresh_data()
-        self.notify("已保存", markup=False)
+        form = NewsForm if item.kind == "news" else CountyForm
+        self._open_item_form(form(self.store, self.day, item=item, draft_key=f"bulletin.item.{item.id}"))
 
     def action_delete(self) -> None:
         item_id = self._selected_item_id()

@@ -14,12 +14,15 @@ from textual.widgets import DataTable, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
-from ....handoffs import service as S
-from ...base import UNDO_HINT, BaseScreen
-from ...modals import ConfirmModal, ConflictModal, show_history
+from ....handoffs import detail, lifecycle, links, lists, model, problems, summary
+from ...base import UNDO_HINT
+from ...downloads import show_exported
+from ...editing import EditOutcome, open_record_form
+from ...modals import ConfirmModal, show_history
 from ...widgets.paged_table import Column, PagedTable
-from .forms import (EditOutcome, FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm,
-                            SummaryModal)
+from ...workers import run_in_thread
+from ..record_list import RecordListScreen
+from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
 
 COLUMNS = [
     Column("problem_no", "问题编号", 13),
@@ -35,17 +38,14 @@ COLUMNS = [
     Column("rebound_text", "反弹", 6),
 ]
 
-CONFLICT_LABELS = {k: S.LABELS[k] for k in S.EDITABLE}
-
-
 def _row_style(row: dict) -> str:
     if row["late"]:
         return "bold red"
-    if row["rebound"] and row["status"] in S.OPEN_STATUSES:
+    if row["rebound"] and row["status"] in model.OPEN_STATUSES:
         return "bold magenta"
-    if row["days_left"] is not None and row["days_left"] <= S.DUE_SOON_DAYS:
+    if row["days_left"] is not None and row["days_left"] <= model.DUE_SOON_DAYS:
         return "yellow"
-    if row["status"] == S.CLOSED:
+    if row["status"] == model.CLOSED:
         return "dim"
     return ""
 
@@ -60,8 +60,12 @@ def _latest_text(latest: str | None) -> str:
         return latest
 
 
-class HandoffsScreen(BaseScreen):
+class HandoffsScreen(RecordListScreen):
     SCREEN_TITLE = "问题交办"
+    TABLE = "#hf-table"
+    DETAIL = "#hf-detail"
+    PICK_FIRST = "请先在列表中选择一个问题"
+    EMPTY = "（没有符合条件的问题。按 a 新增，按 g 从信访件生成）"
     BINDINGS = [
         Binding("a", "add", "新增", id="handoffs.add"),
         Binding("e", "edit", "编辑", id="handoffs.edit"),
@@ -81,8 +85,8 @@ class HandoffsScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar", id="handoff-toolbar"):
             yield Select([(u, u) for u in refdata.unit_names(self.store)], id="hf-unit", prompt="全部单位")
-            yield Select([(s, s) for s in S.STATUSES], id="hf-status", prompt="全部状态")
-            yield Select([(v, v) for v in S.VIEWS], id="hf-view", value="全部", allow_blank=False)
+            yield Select([(s, s) for s in model.STATUSES], id="hf-status", prompt="全部状态")
+            yield Select([(v, v) for v in model.VIEWS], id="hf-view", value="全部", allow_blank=False)
             yield Static("", id="hf-counts", markup=False)
         yield PagedTable(COLUMNS, self.fetch, id="hf-table")
         with VerticalScroll(classes="detail", id="hf-detail-box"):
@@ -104,7 +108,7 @@ class HandoffsScreen(BaseScreen):
                 "view": self._select("#hf-view")}
 
     def fetch(self, offset: int, limit: int) -> tuple[list[dict], int]:
-        rows, total = S.page(self.store, offset=offset, limit=limit, today=dates.today(), **self.filters)
+        rows, total = lists.page(self.store, offset=offset, limit=limit, today=dates.today(), **self.filters)
         for r in rows:
             r["summary"] = r["description"].replace("\n", " ")
             r["deadline_short"] = dates.cn_date(r["deadline"], year=False) if r["deadline"] else r["deadline_text"]
@@ -112,43 +116,21 @@ class HandoffsScreen(BaseScreen):
             r["_style"] = _row_style(r)
         return rows, total
 
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#hf-table", PagedTable)
-
     def refresh_data(self) -> None:
         self.table.reload()
         self._update_counts()
         self.show_detail()
 
     def _update_counts(self) -> None:
-        c = S.alert_counts(self.store, dates.today())
+        c = lists.alert_counts(self.store, dates.today())
         self.query_one("#hf-counts", Static).update(
-            f"超期 {c['late']} 个 · {S.DUE_SOON_DAYS}天内到期 {c['due_soon']} 个 · 反弹未销号 {c['rebound_open']} 个")
+            f"超期 {c['late']} 个 · {model.DUE_SOON_DAYS}天内到期 {c['due_soon']} 个 · 反弹未销号 {c['rebound_open']} 个")
 
-    def selected(self) -> dict | None:
-        """The selected problem, read fresh from the database (None and a notice if none)."""
-        rid = self.table.selected_id
-        if rid is None:
-            self.notify("请先在列表中选择一个问题", severity="warning")
-            return None
-        try:
-            return S.get(self.store, int(rid))
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.refresh_data()
-            return None
+    def get_record(self, record_id: int) -> dict:
+        return problems.get(self.store, record_id)
 
-    def show_detail(self) -> None:
-        detail = self.query_one("#hf-detail", Static)
-        rid = self.table.selected_id
-        if rid is None:
-            detail.update("（没有符合条件的问题。按 a 新增，按 g 从信访件生成）")
-            return
-        try:
-            detail.update(S.describe(self.store, int(rid), dates.today()))
-        except UserError:
-            detail.update("")
+    def describe(self, record_id: int) -> str:
+        return detail.describe(self.store, record_id, dates.today())
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -164,74 +146,30 @@ class HandoffsScreen(BaseScreen):
     def _chosen(self) -> None:
         self.action_edit()
 
-    def after_change(self, message: str, *, select_id: int | None = None) -> None:
-        self.notify(message, markup=False)
-        self.table.reload()
-        if select_id is not None:
-            self._move_to(select_id)
-        self._update_counts()
-        self.show_detail()
-
-    def _move_to(self, handoff_id: int) -> None:
-        for i, row in enumerate(self.table.rows):
-            if row["id"] == handoff_id:
-                self.table.table.move_cursor(row=i, animate=False)
-                return
-
     # -- actions ------------------------------------------------------------------------
     def action_focus_filters(self) -> None:
         self.query_one("#hf-unit", Select).focus()
 
-    def action_focus_table(self) -> None:
-        self.table.table.focus()
-
     def action_add(self) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result and result.handoff_id:
-                no = S.get(self.store, result.handoff_id)["problem_no"]
-                self.after_change(f"已新增问题：{no}", select_id=result.handoff_id)
+        def saved(outcome: EditOutcome[int]) -> None:
+            no = problems.get(self.store, outcome.value)["problem_no"]
+            self.after_change(f"已新增问题：{no}", select_id=outcome.value)
 
-        self.app.push_screen(ProblemForm(self.store, draft_key="handoffs.new"), done)
+        open_record_form(self, ProblemForm(self.store, draft_key="handoffs.new"), saved, self.after_change)
 
     def action_edit(self) -> None:
         row = self.selected()
-        if row is not None:
-            self._open_edit(row)
+        if row is None:
+            return
 
-    def _open_edit(self, row: dict, *, initial: dict | None = None, version: int | None = None) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result is None:
-                return
-            if result.handoff_id:
-                self.after_change(f"已保存：{S.get(self.store, row['id'])['problem_no']}", select_id=row["id"])
-                return
-            self._resolve_conflict(row, result.mine, result.theirs or {})
-
-        self.app.push_screen(ProblemForm(self.store, row=row, initial=initial, version=version,
-                                         draft_key=f"handoffs.edit.{row['id']}"), done)
-
-    def _resolve_conflict(self, row: dict, mine: dict, theirs: dict) -> None:
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                try:
-                    S.update_problem(self.store, row["id"], mine, expected_version=theirs.get("version"))
-                except UserError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
-                    self.refresh_data()
-                    return
-                self.after_change("已用我的内容覆盖", select_id=row["id"])
-            elif choice == "theirs":
-                self.after_change("已保留对方的修改", select_id=row["id"])
-            else:
-                self._open_edit(theirs or row, initial=mine, version=theirs.get("version"))
-
-        self.app.push_screen(ConflictModal(CONFLICT_LABELS, mine, theirs), chosen)
+        self.edit(ProblemForm(self.store, row=row, draft_key=f"handoffs.edit.{row['id']}"), row["id"],
+                  lambda _: f"已保存：{problems.get(self.store, row['id'])['problem_no']}")
 
     def action_progress(self) -> None:
         row = self.selected()
         if row is None:
             return
-        if row["status"] == S.CLOSED:
+        if row["status"] == model.CLOSED:
             self.notify("已销号的问题不能再添加进展；如问题反弹，请按 k 录入回头看", severity="warning")
             return
 
@@ -245,22 +183,19 @@ class HandoffsScreen(BaseScreen):
         row = self.selected()
         if row is None:
             return
-        if not S.allowed_next(row["status"]):
+        if not lifecycle.allowed_next(row["status"]):
             self.notify("已销号的问题不能直接变更状态；如回头看发现反弹，请按 k 录入回头看（会自动重新打开）",
                         severity="warning")
             return
 
-        def done(target: str | None) -> None:
-            if target:
-                self.after_change(f"{row['problem_no']}：{row['status']} → {target}", select_id=row["id"])
-
-        self.app.push_screen(StatusForm(self.store, row), done)
+        self.edit(StatusForm(self.store, row), row["id"],
+                  lambda target: f"{row['problem_no']}：{row['status']} → {target}")
 
     def action_recheck(self) -> None:
         row = self.selected()
         if row is None:
             return
-        if row["status"] not in S.RECHECKABLE:
+        if row["status"] not in model.RECHECKABLE:
             self.notify(f"回头看只针对已验收或已销号的问题（当前：{row['status']}）", severity="warning")
             return
 
@@ -273,26 +208,26 @@ class HandoffsScreen(BaseScreen):
         self.app.push_screen(RecheckForm(self.store, row), done)
 
     def action_from_petition(self) -> None:
-        if not S.petitions_table_exists(self.store):
+        if not links.petitions_table_exists(self.store):
             self.notify("信访件模块尚未建立，无法从信访件生成", severity="warning")
             return
 
         def done(hid: int | None) -> None:
             if hid:
-                self.after_change(f"已由信访件生成问题：{S.get(self.store, hid)['problem_no']}", select_id=hid)
+                self.after_change(f"已由信访件生成问题：{problems.get(self.store, hid)['problem_no']}", select_id=hid)
 
         self.app.push_screen(FromPetitionForm(self.store, draft_key="handoffs.from_petition"), done)
 
     def action_summary(self) -> None:
         today = dates.today()
-        self.app.push_screen(SummaryModal(S.summary(self.store, today),
+        self.app.push_screen(SummaryModal(summary.summary(self.store, today),
                                           f"按牵头单位汇总（截至{dates.cn_date(today)}）"))
 
     def action_history(self) -> None:
         row = self.selected()
         if row is not None:
-            show_history(self.app, self.store, S.ENTITY, row["id"], title=f"修改记录：{row['problem_no']}",
-                         labels=S.LABELS)
+            show_history(self.app, self.store, model.ENTITY, row["id"], title=f"修改记录：{row['problem_no']}",
+                         labels=model.LABELS)
 
     def action_delete(self) -> None:
         row = self.selected()
@@ -302,36 +237,29 @@ class HandoffsScreen(BaseScreen):
         def answered(yes: bool | None) -> None:
             if yes:
                 try:
-                    S.soft_delete(self.store, row["id"])
+                    problems.soft_delete(self.store, row["id"])
                 except UserError as exc:
                     self.notify(str(exc), severity="error", markup=False)
                     self.refresh_data()
                     return
                 self.after_change(f"已删除问题：{row['problem_no']}（{UNDO_HINT}）")
 
-        summary = row["description"].replace("\n", " ")
+        gist = row["description"].replace("\n", " ")
         self.app.push_screen(ConfirmModal(
-            f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{summary[:60]}\n"
+            f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{gist[:60]}\n"
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_export(self) -> None:
-        filters = self.filters
-        self.notify("正在导出问题整改台账…")
-        self.run_worker(lambda: self._export(filters), thread=True, group="handoffs-export", exclusive=True)
-
-    def _export(self, filters: dict) -> None:
         from ....handoffs.export import default_export_dir, export_ledger
 
-        store = self.store.clone()
-        try:
+        filters = self.filters
+
+        def export(store) -> list:
             today = dates.today()
             folder = default_export_dir(store)
-            paths = [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, **filters)
-                     for ext in (".xlsx", ".docx")]
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="导出失败", severity="error", markup=False)
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.notify, "\n".join(str(p) for p in paths), title="台账已导出", timeout=10,
-                                  markup=False)
+            return [export_ledger(store, folder / f"问题整改台账-{today:%Y%m%d}{ext}", today=today, **filters)
+                    for ext in (".xlsx", ".docx")]
+
+        self.notify("正在导出问题整改台账…")
+        run_in_thread(self, export, group="handoffs-export", failed="导出失败",
+                      done=lambda paths: show_exported(self.app, paths, "台账已导出"))

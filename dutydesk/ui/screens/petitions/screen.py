@@ -9,23 +9,34 @@ thread workers on their own connection.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from .... import dates, refdata
-from ....errors import UserError, ValidationError
-from ....petitions import io, search, service as S
+from ....errors import UserError
+from ....petitions import search
+from ....petitions.batches import batch_summary, get_batch
+from ....petitions.deadlines import alert_counts, deadline_text, due_date_for
+from ....petitions.intake import delete_petition
+from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
+from ....petitions.repeats.links import link_repeat, unlink_repeat
+from ....petitions.rows import get_petition, history_text
+from ....petitions.workflow import publish
 from ....petitions.detail import detail_text
-from ....petitions.model import LABELS, STATUSES
-from ...base import UNDO_HINT, BaseScreen
-from ...modals import ConfirmModal, ConflictModal, MessageModal
+from ....petitions.model import STATUSES
+from ....petitions.queries import batch_choices
+from ...base import UNDO_HINT
+from ...editing import EditOutcome, open_record_form
+from ...modals import ConfirmModal, MessageModal
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
-from .forms import (BatchForm, EditOutcome, ExportForm, ExportRequest, HandOverForm, ImportForm, ImportRequest,
-                             PathForm, PetitionForm, RepeatChoice, RepeatModal, ReportModal, ResultForm, StatusForm)
+from ..record_list import RecordListScreen, set_text
+from .dialogs import RepeatChoice, RepeatModal
+from .files import PetitionFiles
+from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
 
 COLUMNS = [
     Column("mark", "标记", 8),
@@ -40,19 +51,14 @@ COLUMNS = [
     Column("status", "状态", 10),
 ]
 PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
-CONFLICT_LABELS = {k: LABELS[k] for k in ("case_no", "content", "unit", "repeat_of", "petitioner_name",
-                                          "petitioner_phone", "petitioner_address", "target", "note")}
 
 
-def _set_text(widget: Static, text: str) -> None:
-    """Update a Static only when its text changes (each update lays the screen out again)."""
-    if getattr(widget, "_dd_text", None) != text:
-        widget._dd_text = text
-        widget.update(text)
-
-
-class PetitionsScreen(BaseScreen):
+class PetitionsScreen(PetitionFiles, RecordListScreen):
     SCREEN_TITLE = "信访件"
+    TABLE = "#pf-table"
+    DETAIL = "#pf-detail"
+    PICK_FIRST = "请先在列表中选择一件信访件"
+    EMPTY = "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
     BINDINGS = [
         Binding("a", "add", "新增", id="petitions.add"),
         Binding("e", "edit", "编辑", id="petitions.edit"),
@@ -65,6 +71,9 @@ class PetitionsScreen(BaseScreen):
         Binding("l", "repeats", "重复件", id="petitions.repeats"),
         Binding("u", "import_results", "导入结果", id="petitions.import_results"),
         Binding("x", "export", "导出", id="petitions.export"),
+        # the footer is full at 160 columns (the app's 1-4 would be cut): these two are in Ctrl+P and the README
+        Binding("n", "notice", "交办通知", id="petitions.notice", show=False),
+        Binding("c", "chase", "催办通知", id="petitions.chase", show=False),
         Binding("b", "batch", "批次", id="petitions.batch"),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search"),
@@ -88,7 +97,7 @@ class PetitionsScreen(BaseScreen):
             yield Select([], id="pf-batch", prompt="全部批次")
             yield Select([(u, u) for u in refdata.unit_names(self.store)], id="pf-unit", prompt="全部单位")
             yield Select([(t, t) for t in refdata.vocab(self.store, "pollution_type")], id="pf-type", prompt="全部类型")
-            yield Select([(s, s) for s in STATUSES], id="pf-status", prompt="全部状态")
+            yield Select([(s, s) for s in (*STATUSES, search.NOT_NOTIFIED)], id="pf-status", prompt="全部状态")
             yield Checkbox("仅超期", id="pf-overdue")
         yield Static("", id="pf-counts", markup=False)
         yield PagedTable(COLUMNS, self.fetch, page_size=PAGE_SIZE, id="pf-table", count=self.count)
@@ -105,10 +114,6 @@ class PetitionsScreen(BaseScreen):
         self.show_detail()
 
     # -- data ---------------------------------------------------------------------------
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#pf-table", PagedTable)
-
     def _select(self, widget_id: str):
         value = self.query_one(widget_id, Select).value
         return None if value is Select.NULL or value in (None, "") else value
@@ -147,7 +152,7 @@ class PetitionsScreen(BaseScreen):
         self.show_detail()
 
     def _refresh_batches(self) -> None:
-        batches = self.store.query("SELECT id, no, date FROM batches WHERE deleted_at IS NULL ORDER BY no DESC")
+        batches = batch_choices(self.store)
         options = [(f"第{b['no']}批（{dates.cn_date(b['date'], year=False)}）", b["id"]) for b in batches]
         if options == self._batch_options:
             return
@@ -161,42 +166,24 @@ class PetitionsScreen(BaseScreen):
 
     def _update_counts(self) -> None:
         today = dates.today()
-        c = S.alert_counts(self.store, today)
+        c = alert_counts(self.store, today)
         text = f"超期 {c['overdue']} 件 · 今日到期 {c['due_today']} 件 · 待交办 {c['waiting']} 件 · " \
-               f"办理时限 {S.deadline_text(self.store)}"
-        warning = S.due_date_for(self.store, today)[1]
+               f"办理时限 {deadline_text(self.store)}"
+        warning = due_date_for(self.store, today)[1]
         batch_id = self._select("#pf-batch")
         if batch_id:
-            b = S.batch_summary(self.store, batch_id)
+            b = batch_summary(self.store, batch_id)
             text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
                      f"来电{b['phone']}件、来信{b['letter']}件，重点件{b['key_cases']}件、重复件{b['repeats']}件"
                      + (f"；{b['note']}" if b["note"] else ""))
-        _set_text(self.query_one("#pf-counts", Static), text + (f"\n{warning}" if warning else ""))
+        set_text(self.query_one("#pf-counts", Static), text + (f"\n{warning}" if warning else ""))
 
-    def selected(self) -> dict | None:
-        """The selected petition, read fresh from the database (None and a notice if none)."""
-        rid = self.table.selected_id
-        if rid is None:
-            self.notify("请先在列表中选择一件信访件", severity="warning")
-            return None
-        try:
-            return S.get_petition(self.store, int(rid))
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.refresh_data()
-            return None
+    def get_record(self, record_id: int) -> dict:
+        return get_petition(self.store, record_id)
 
-    def show_detail(self) -> None:
-        detail = self.query_one("#pf-detail", Static)
-        rid = self.table.selected_id
-        if rid is None:
-            _set_text(detail, "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）")
-            return
-        try:
-            _set_text(detail, detail_text(self.store, int(rid), reveal=False)
-                      + "\n\n（信访人信息已隐去，按 Enter 查看完整详情）")
-        except UserError:
-            _set_text(detail, "")
+    def describe(self, record_id: int) -> str:
+        return detail_text(self.store, record_id, reveal=False) \
+            + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）"
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -261,20 +248,9 @@ class PetitionsScreen(BaseScreen):
     def _chosen(self) -> None:
         self.action_detail()
 
-    def after_change(self, message: str, *, select_id: int | None = None) -> None:
-        self.notify(message, markup=False)
+    def reload_list(self) -> None:
         self._refresh_batches()
         self.table.reload()
-        if select_id is not None:
-            self._move_to(select_id)
-        self._update_counts()
-        self.show_detail()
-
-    def _move_to(self, petition_id: int) -> None:
-        for i, row in enumerate(self.table.rows):
-            if row["id"] == petition_id:
-                self.table.table.move_cursor(row=i, animate=False)
-                return
 
     def _error(self, message: str, title: str = "") -> None:
         self.notify(message, title=title, severity="error", markup=False)
@@ -282,9 +258,6 @@ class PetitionsScreen(BaseScreen):
     # -- simple actions -----------------------------------------------------------------
     def action_focus_search(self) -> None:
         self.query_one("#pf-search", Input).focus()
-
-    def action_focus_table(self) -> None:
-        self.table.table.focus()
 
     def action_turn_page(self, step: int) -> None:
         if step > 0:
@@ -304,70 +277,37 @@ class PetitionsScreen(BaseScreen):
     def action_history(self) -> None:
         row = self.selected()
         if row is not None:
-            self.app.push_screen(MessageModal(f"修改记录：{row['case_no']}", S.history_text(self.store, row["id"])))
+            self.app.push_screen(MessageModal(f"修改记录：{row['case_no']}", history_text(self.store, row["id"])))
 
     # -- intake and edit ----------------------------------------------------------------
     def action_add(self) -> None:
         batch_id = self._select("#pf-batch")
-        batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
+        batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
-        def done(result: EditOutcome | None) -> None:
-            if result and result.petition_id:
-                row = S.get_petition(self.store, result.petition_id)
-                self.after_change(f"已登记：{row['case_no']}（第{row['batch_no']}批）", select_id=row["id"])
-                self._offer_repeats_for(row)
+        def saved(outcome: EditOutcome[int]) -> None:
+            row = get_petition(self.store, outcome.value)
+            self.after_change(f"已登记：{row['case_no']}（第{row['batch_no']}批）", select_id=row["id"])
+            self._offer_repeats_for(row)
 
-        self.app.push_screen(PetitionForm(self.store, draft_key="petitions.new", batch_no=batch_no), done)
+        open_record_form(self, PetitionForm(self.store, draft_key="petitions.new", batch_no=batch_no), saved,
+                         self.after_change)
 
     def action_edit(self) -> None:
         row = self.selected()
         if row is not None:
-            self._open_edit(row)
-
-    def _open_edit(self, row: dict, *, initial: dict | None = None, version: int | None = None) -> None:
-        def done(result: EditOutcome | None) -> None:
-            if result is None:
-                return
-            if result.petition_id:
-                self.after_change(f"已保存：{row['case_no']}", select_id=row["id"])
-                return
-            self._resolve_conflict(row, result.mine, result.theirs or {})
-
-        self.app.push_screen(PetitionForm(self.store, row=row, initial=initial, version=version,
-                                          draft_key=f"petitions.edit.{row['id']}"), done)
-
-    def _resolve_conflict(self, row: dict, mine: dict, theirs: dict) -> None:
-        def chosen(choice: str | None) -> None:
-            fresh = S.get_petition(self.store, row["id"])
-            if choice == "mine":
-                self._open_edit(fresh, initial=mine, version=fresh["version"])
-                self.notify("已载入我的内容，请确认后按 Ctrl+S 保存", markup=False)
-            elif choice == "theirs":
-                self.after_change("已保留对方的修改", select_id=row["id"])
-            else:
-                self._open_edit(fresh, initial=mine, version=row["version"])
-
-        from ....text import mask_name, mask_phone
-
-        def view(values: dict) -> dict:  # the comparison never shows the petitioner in clear
-            out = dict(values)
-            out["petitioner_name"] = mask_name(out.get("petitioner_name") or "")
-            out["petitioner_phone"] = mask_phone(out.get("petitioner_phone") or "")
-            out["petitioner_address"] = "（已隐藏）" if out.get("petitioner_address") else ""
-            return out
-
-        self.app.push_screen(ConflictModal(CONFLICT_LABELS, view(mine), view(theirs)), chosen)
+            self.edit(PetitionForm(self.store, row=row, draft_key=f"petitions.edit.{row['id']}"), row["id"],
+                       lambda _: f"已保存：{row['case_no']}")
 
     def _offer_repeats_for(self, row: dict) -> None:
         if row["is_repeat"]:
             return
-        cands = S.repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
+        cands = repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
                                     exclude_id=row["id"])
         if cands:
             self._ask_repeats([self._choice(row["id"], row["case_no"], c) for c in cands])
 
     @staticmethod
-    def _choice(pid: int, case_no: str, c: S.RepeatCandidate) -> RepeatChoice:
+    def _choice(pid: int, case_no: str, c: RepeatCandidate) -> RepeatChoice:
         return RepeatChoice(pid, c.petition_id, f"{case_no} 与 {c.case_no}（第{c.batch_no}批，相似度 {c.score:.0%}）："
                                                 f"{c.content[:50]}")
 
@@ -376,7 +316,7 @@ class PetitionsScreen(BaseScreen):
             linked = 0
             for c in chosen or []:
                 try:
-                    S.link_repeat(self.store, c.petition_id, c.other_id)
+                    link_repeat(self.store, c.petition_id, c.other_id)
                     linked += 1
                 except UserError as exc:
                     self._error(str(exc))
@@ -392,13 +332,13 @@ class PetitionsScreen(BaseScreen):
         if row["is_repeat"]:
             def answered(yes: bool | None) -> None:
                 if yes:
-                    S.unlink_repeat(self.store, row["id"])
+                    unlink_repeat(self.store, row["id"])
                     self.after_change(f"已取消重复关联：{row['case_no']}", select_id=row["id"])
 
             self.app.push_screen(ConfirmModal(f"{row['case_no']} 已标为重复件（{row['repeat_of'] or '未注明关联件'}）。"
                                               "取消重复关联？"), answered)
             return
-        cands = S.repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
+        cands = repeat_candidates(self.store, row["content"], row["unit"], before_batch_no=row["batch_no"],
                                     exclude_id=row["id"], limit=5)
         if not cands:
             self.notify("没有找到相似的早先信访件（同一行政区域、此前批次）", markup=False)
@@ -412,7 +352,7 @@ class PetitionsScreen(BaseScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                S.delete_petition(self.store, row["id"])
+                delete_petition(self.store, row["id"])
                 self.after_change(f"已删除：{row['case_no']}（{UNDO_HINT}）")
 
         self.app.push_screen(ConfirmModal(f"删除信访件 {row['case_no']}？\n删除后不再出现在列表、统计和导出中，"
@@ -425,14 +365,18 @@ class PetitionsScreen(BaseScreen):
             if row is None:
                 return
             batch_id = row["batch_id"]
-        batch = S.get_batch(self.store, batch_id)
+        batch = get_batch(self.store, batch_id)
 
-        def done(new: dict | None) -> None:
-            if new:
-                self._batch_options = []
-                self.after_change(f"已保存：第{new['no']}批（转办日期 {dates.cn_date(new['date'])}）")
+        def saved(outcome: EditOutcome[dict]) -> None:
+            new = outcome.value
+            self._batch_options = []
+            self.after_change(outcome.notice(f"已保存：第{new['no']}批（转办日期 {dates.cn_date(new['date'])}）"))
 
-        self.app.push_screen(BatchForm(self.store, batch), done)
+        def kept(notice: str) -> None:
+            self._batch_options = []
+            self.after_change(notice)
+
+        open_record_form(self, BatchForm(self.store, batch), saved, kept)
 
     # -- hand-over, results, status -------------------------------------------------------
     def action_hand_over(self) -> None:
@@ -440,36 +384,25 @@ class PetitionsScreen(BaseScreen):
         if row is None:
             return
 
-        def done(result: dict | None) -> None:
-            if result:
-                new = result["row"]
-                self.after_change(f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 "
-                                  f"{dates.cn_date(new['due_date'])}" + (f"\n{result['warning']}" if result["warning"] else ""),
-                                  select_id=row["id"])
+        def message(result: dict) -> str:
+            new = result["row"]
+            return (f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 {dates.cn_date(new['due_date'])}"
+                    + (f"\n{result['warning']}" if result["warning"] else ""))
 
-        self.app.push_screen(HandOverForm(self.store, row), done)
+        self.edit(HandOverForm(self.store, row), row["id"], message)
 
     def action_result(self) -> None:
         row = self.selected()
         if row is None:
             return
-
-        def done(new: dict | None) -> None:
-            if new:
-                self.after_change(f"已录入结果：{new['case_no']}（{new['status']}）", select_id=row["id"])
-
-        self.app.push_screen(ResultForm(self.store, row), done)
+        self.edit(ResultForm(self.store, row), row["id"], lambda new: f"已录入结果：{new['case_no']}（{new['status']}）")
 
     def action_status(self) -> None:
         row = self.selected()
         if row is None:
             return
-
-        def done(new: dict | None) -> None:
-            if new:
-                self.after_change(f"{row['case_no']}：{row['status']} → {new['status']}", select_id=row["id"])
-
-        self.app.push_screen(StatusForm(self.store, row), done)
+        self.edit(StatusForm(self.store, row), row["id"],
+                  lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
 
     def action_publish(self) -> None:
         row = self.selected()
@@ -485,153 +418,18 @@ class PetitionsScreen(BaseScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                S.publish(self.store, [row["id"]], dates.today())
+                publish(self.store, [row["id"]], dates.today())
                 self.after_change(f"已公开：{row['case_no']}", select_id=row["id"])
 
         self.app.push_screen(ConfirmModal(f"将 {row['case_no']} 的办理结果标记为今天已公开？"), answered)
 
-    # -- files --------------------------------------------------------------------------
-    def action_import(self) -> None:
-        def done(req: ImportRequest | None) -> None:
-            if req:
-                self.notify(f"正在检查：{req.path.name}…", markup=False)
-                self._plan_import(req)
+    # -- letters ------------------------------------------------------------------------
+    def action_notice(self) -> None:
+        from .letters import open_notice  # the letters' dialogs are imported when used
 
-        self.app.push_screen(ImportForm(self.store), done)
+        open_notice(self)
 
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _plan_import(self, req: ImportRequest) -> None:
-        store = self.store.clone()
-        try:
-            plan = io.plan_import(store, req.path, batch=req.batch, day=req.day)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._show_report, "导入失败：表格有误，未导入任何信访件", exc.report())
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._confirm_import, plan)
+    def action_chase(self) -> None:
+        from .letters import open_chase
 
-    def _show_report(self, title: str, body: str) -> None:
-        self.app.push_screen(ReportModal(title, body, ask=False))
-
-    def _confirm_import(self, plan: io.ImportPlan) -> None:
-        if not plan.rows:
-            self._show_report(f"导入：{plan.path.name}", plan.report(applied=False))
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._apply_import(plan)
-
-        self.app.push_screen(ReportModal(f"导入预览：{plan.path.name}", plan.report(applied=False)), answered)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _apply_import(self, plan: io.ImportPlan) -> None:
-        store = self.store.clone()
-        try:
-            result = io.apply_import(store, plan)
-            labels = {pid: S.get_petition(store, pid)["case_no"] for pid, _ in result.candidates}
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._imported, result, labels)
-
-    def _imported(self, result: io.ImportResult, labels: dict[int, str]) -> None:
-        if result.created:  # show the batch just imported
-            batch_id = S.get_petition(self.store, result.created[0])["batch_id"]
-            self._refresh_batches()
-            search_box = self.query_one("#pf-search", Input)
-            with search_box.prevent(Input.Changed):
-                search_box.value = ""
-            for widget_id, value in (("#pf-unit", Select.NULL), ("#pf-type", Select.NULL), ("#pf-status", Select.NULL),
-                                     ("#pf-batch", batch_id)):
-                select = self.query_one(widget_id, Select)
-                with select.prevent(Select.Changed):
-                    select.value = value
-            overdue = self.query_one("#pf-overdue", Checkbox)
-            with overdue.prevent(Checkbox.Changed):
-                overdue.value = False
-            self.table.page = 0
-        self.after_change(result.report(), select_id=result.created[0] if result.created else None)
-        if result.candidates:
-            self._ask_repeats([self._choice(pid, labels[pid], c) for pid, c in result.candidates])
-
-    def action_import_results(self) -> None:
-        def done(path) -> None:
-            if path:
-                self.notify(f"正在检查：{path.name}…", markup=False)
-                self._plan_results(path)
-
-        self.app.push_screen(PathForm(self.store, "导入县区填报的办理结果表（按受理编号匹配）",
-                                      "列名如：受理编号、调查核实情况、是否属实、处理和整改情况、责任追究情况、办结情况、"
-                                      "办结日期、责令整改(家)、罚款金额(万元)……"), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _plan_results(self, path) -> None:
-        store = self.store.clone()
-        try:
-            plan = io.plan_results(store, path)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._show_report, "导入失败：表格有误，未录入任何结果", exc.report())
-            return
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._confirm_results, plan)
-
-    def _confirm_results(self, plan: io.ResultsImport) -> None:
-        if all(r.unchanged for r in plan.rows):
-            self._show_report(f"导入结果：{plan.path.name}", plan.report())
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._apply_results(plan)
-
-        self.app.push_screen(ReportModal(f"导入结果预览：{plan.path.name}", plan.report(), yes="确认录入"), answered)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _apply_results(self, plan: io.ResultsImport) -> None:
-        store = self.store.clone()
-        try:
-            io.apply_results(store, plan)
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导入失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.after_change, plan.report())
-
-    def action_export(self) -> None:
-        from ....petitions.export import export_dir
-
-        batch_id = self._select("#pf-batch")
-        batch_no = S.get_batch(self.store, batch_id)["no"] if batch_id else None
-
-        def done(req: ExportRequest | None) -> None:
-            if req:
-                self.notify("正在导出…")
-                self._export(req)
-
-        self.app.push_screen(ExportForm(self.store, export_dir(self.store), S.list_batches(self.store), batch_no), done)
-
-    @work(thread=True, exclusive=True, group="petitions-file")
-    def _export(self, req: ExportRequest) -> None:
-        from ....petitions.export import export_petitions
-
-        store = self.store.clone()
-        try:
-            path = export_petitions(store, req.path, batch_no=req.batch_no, public=req.public)
-        except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._error, str(exc), "导出失败")
-            return
-        finally:
-            store.close()
-        self.app.call_from_thread(self.notify, str(path), title="已导出", timeout=10, markup=False)
+        open_chase(self)

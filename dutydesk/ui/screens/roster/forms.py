@@ -1,4 +1,6 @@
-"""Forms and dialogs of the 值班表 screen: day, generate, swap, leave, people, log entry, handover."""
+"""Forms and dialogs of the 值班表 screen: day, generate, swap, leave, log entry, handover, import.
+
+The people (人员管理) are in ``people.py``."""
 
 from __future__ import annotations
 
@@ -11,23 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from .... import dates
-from ....errors import ConflictError, UserError
+from ....errors import UserError
 from ....refdata import vocab
-from ....roster import dutylog, people as peoplemod, service
-from ....roster.people import ROLES, Person, list_people, normalize_phone
+from ....roster import dutylog, service
+from ....roster.people import Person, get_person, list_people
 from ....text import clean_line
-from ...modals import ConfirmModal, ConflictModal, FormModal, field, show_history
-from ...widgets.cells import plain
-
-
-def _date(text: str, label: str) -> dt.date:
-    try:
-        return dates.parse_date(text)
-    except UserError as exc:
-        raise UserError(f"{label}：{exc}") from None
+from ...editing import Comparison, RecordForm
+from ...modals import ConfirmModal, FormModal, field, typed_day
 
 
 def _names(people: list[Person]) -> str:
@@ -35,18 +30,16 @@ def _names(people: list[Person]) -> str:
 
 
 # -- a day --------------------------------------------------------------------------------
-@dataclass
-class DayValue:
-    leader_id: int | None
-    member_ids: list[int]
-    note: str
+DAY_CONFLICT_LABELS = {k: service.DAY_LABELS[k] for k in ("leader", "members", "note")}
 
 
-class DayForm(FormModal[DayValue]):
-    """带班领导 (one), 值班人员 (several, in the order ticked), 备注."""
+class DayForm(RecordForm[int]):
+    """带班领导 (one), 值班人员 (several, in the order ticked), 备注. A day with a roster
+    conflict (缺带班领导, 请假, …) is saved only once confirmed."""
 
-    def __init__(self, store, slot: service.Slot, *, initial: dict | None = None):
+    def __init__(self, store, slot: service.Slot):
         self.slot = slot
+        self.expected_version = slot.version if slot.id else None
         leaders = list_people(store, role="leader")
         officers = list_people(store, role="officer")
         self.leader_options = [(p.name, p.id) for p in leaders]
@@ -56,8 +49,8 @@ class DayForm(FormModal[DayValue]):
         current = {m.id: m.name for m in slot.members if m.id not in listed}
         self.member_options = [(f"{p.name}  {p.title}", p.id) for p in officers] + [
             (f"{name}（当前）", pid) for pid, name in current.items()]
-        start = initial or {"leader": slot.leader.id if slot.leader else None,
-                            "members": [m.id for m in slot.members], "note": slot.note}
+        start = {"leader": slot.leader.id if slot.leader else None, "members": [m.id for m in slot.members],
+                 "note": slot.note}
         title = f"编辑值班：{dates.cn_date(slot.date)} {slot.weekday} {slot.shift}"
         super().__init__(store, initial=start, title=title, draft_key=f"roster.day.{slot.date.isoformat()}.{slot.shift}")
 
@@ -86,9 +79,37 @@ class DayForm(FormModal[DayValue]):
     def _members_changed(self) -> None:
         FormModal._changed(self)
 
-    def build(self, values: dict[str, Any]) -> DayValue:
+    @staticmethod
+    def _people(values: dict[str, Any]) -> tuple[int | None, list[int]]:
         leader = values.get("leader") or None
-        return DayValue(int(leader) if leader else None, [int(i) for i in values["members"]], values["note"])
+        return (int(leader) if leader else None), [int(i) for i in values["members"]]
+
+    def action_submit(self) -> None:
+        """Ask first when the day would have a roster conflict; saving stays the editing flow's."""
+        leader, members = self._people(self.values())
+        conflicts = service.check_slot(self.store, self.slot.date, leader, members)
+        if not conflicts:
+            super().action_submit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                RecordForm.action_submit(self)
+
+        self.app.push_screen(ConfirmModal(
+            f"{dates.cn_date(self.slot.date, year=False)} {self.slot.shift} 存在冲突：{'；'.join(conflicts)}。\n仍然保存？"),
+            answered)
+
+    def build(self, values: dict[str, Any]) -> int:
+        leader, members = self._people(values)
+        return service.save_slot(self.store, self.slot.date, self.slot.shift, leader, members, note=values["note"],
+                                 expected_version=self.expected_version)
+
+    def compare(self, values: dict[str, Any], theirs: dict) -> Comparison:
+        leader, members = self._people(values)
+        mine = {"leader": get_person(self.store, leader).name if leader else "",
+                "members": "、".join(get_person(self.store, i).name for i in members), "note": values["note"]}
+        return Comparison(DAY_CONFLICT_LABELS, mine, theirs)
 
 
 # -- generate -----------------------------------------------------------------------------
@@ -132,7 +153,7 @@ class GenerateForm(FormModal[GenerateValue]):
     def build(self, values: dict[str, Any]) -> GenerateValue:
         from ....sheets import split_multi
 
-        start, end = _date(values["start"], "开始日期"), _date(values["end"], "结束日期")
+        start, end = typed_day(values["start"], "开始日期"), typed_day(values["end"], "结束日期")
         if end < start:
             raise UserError("结束日期不能早于开始日期")
         try:
@@ -179,7 +200,7 @@ class SwapForm(FormModal[SwapValue]):
     def build(self, values: dict[str, Any]) -> SwapValue:
         if not values["name1"] or not values["name2"]:
             raise UserError("请选择调班的两个人")
-        return SwapValue(_date(values["day1"], "日期一"), values["name1"], _date(values["day2"], "日期二"),
+        return SwapValue(typed_day(values["day1"], "日期一"), values["name1"], typed_day(values["day2"], "日期二"),
                          values["name2"])
 
 
@@ -209,223 +230,44 @@ class LeaveForm(FormModal[LeaveValue]):
     def build(self, values: dict[str, Any]) -> LeaveValue:
         if not values["name"]:
             raise UserError("请选择请假人员")
-        start, end = _date(values["start"], "开始日期"), _date(values["end"], "结束日期")
+        start, end = typed_day(values["start"], "开始日期"), typed_day(values["end"], "结束日期")
         if end < start:
             raise UserError("结束日期不能早于开始日期")
         return LeaveValue(values["name"], start, end, values["note"])
 
 
-# -- people -------------------------------------------------------------------------------
-@dataclass
-class PersonValue:
-    name: str
-    title: str
-    phone: str
-    role: str
-    active: bool
+# -- duty log -----------------------------------------------------------------------------
+LOG_CONFLICT_LABELS = {k: dutylog.LOG_LABELS[k] for k in ("at_time", "kind", "from_unit", "from_name", "from_phone",
+                                                            "content", "instruction", "recorder", "done")}
 
 
-class PersonForm(FormModal[PersonValue]):
-    """A person's details, checked here so a bad value keeps the form open."""
-
-    TITLE_TEXT = "新增人员"
-
-    def __init__(self, store, *, person_id: int | None = None, **kw):
-        self.person_id = person_id
-        super().__init__(store, **kw)
-
-    def compose_fields(self) -> ComposeResult:
-        yield field("姓名", Input(id="name"))
-        yield field("单位/职务", Input(id="title", placeholder="如 市生态环境局办公室"))
-        yield field("手机或带区号的固定电话", Input(id="phone", placeholder="13812345678 或 0746-8221234"))
-        yield field("角色", Select([(v, k) for k, v in ROLES.items()], id="role", value="officer", allow_blank=False))
-        yield Checkbox("在岗（可排班）", id="active", value=True)
-
-    def build(self, values: dict[str, Any]) -> PersonValue:
-        name = peoplemod.check_name(values["name"])
-        other = peoplemod.find_person(self.store, name)
-        if other and other.id != self.person_id:
-            raise UserError(f"人员已存在：{name}")
-        return PersonValue(name, values["title"], normalize_phone(values["phone"]), values["role"], values["active"])
-
-
-PERSON_CONFLICT_LABELS = {k: peoplemod.LABELS[k] for k in ("name", "title", "phone", "role", "active")}
-
-
-def _person_view(values: dict) -> dict:
-    """A person's fields as the conflict dialog compares them (role and 在岗 in words)."""
-    out = {k: values.get(k) for k in PERSON_CONFLICT_LABELS}
-    out["role"] = ROLES.get(out["role"] or "", out["role"])
-    out["active"] = "是" if out["active"] else "否"
+def _log_view(values: dict) -> dict:
+    """A duty-log entry as the conflict dialog compares it (办结 in words)."""
+    out = {k: values.get(k) for k in LOG_CONFLICT_LABELS}
+    out["done"] = "是" if out["done"] else "否"
     return out
 
 
-class PeopleModal(ModalScreen[None]):
-    """人员管理: list, add, edit, stop/start, cancel leaves, history."""
+class LogForm(RecordForm[int]):
+    """A new entry in the log of ``day``'s ``shift``, or an entry edited (``entry`` given);
+    returns the entry's id."""
 
-    BINDINGS = [
-        Binding("a", "add", "新增", id="roster_people.add"),
-        Binding("e,enter", "edit", "修改", id="roster_people.edit"),
-        Binding("x", "toggle", "停用/启用", id="roster_people.toggle"),
-        Binding("c", "cancel_leave", "销假", id="roster_people.cancel_leave"),
-        Binding("h", "history", "历史", id="roster_people.history"),
-        Binding("escape,q", "close", "关闭", id="roster_people.close"),
-    ]
-
-    def __init__(self, store):
-        super().__init__(classes="dialog-screen")
-        self.store = store
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="roster-people"):
-            yield Static("人员管理　a 新增　e 修改　x 停用/启用　c 销假　h 历史　Esc 关闭", classes="dialog-title",
-                         markup=False)
-            yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("姓名", "角色", "单位/职务", "电话", "在岗", "请假（今天起）")
-        self.reload()
-        table.focus()
-
-    def reload(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        leaves: dict[int, list[str]] = {}
-        for leave in service.list_leaves(self.store, since=dates.today()):
-            span = f"{dates.cn_date(leave['start'], year=False)}—{dates.cn_date(leave['end'], year=False)}"
-            leaves.setdefault(leave["person_id"], []).append(span + (f" {leave['note']}" if leave["note"] else ""))
-        for p in list_people(self.store, include_inactive=True):
-            style = "" if p.active else "dim"
-            table.add_row(plain(p.name, style), plain(p.role_label, style), plain(p.title, style),
-                          plain(p.phone, style), plain("是" if p.active else "否", style),
-                          plain("；".join(leaves.get(p.id, [])), style), key=str(p.id))
-        if table.row_count:
-            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
-
-    def _selected(self) -> Person | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return peoplemod.get_person(self.store, int(key))
-
-    def _run(self, fn, ok: str) -> None:
-        try:
-            fn()
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(ok, markup=False)
-        self.reload()
-
-    def action_add(self) -> None:
-        def done(v: PersonValue | None) -> None:
-            if v:
-                self._run(lambda: peoplemod.add_person(self.store, v.name, role=v.role, phone=v.phone, title=v.title,
-                                                       active=v.active), f"已添加：{v.name}")
-
-        self.app.push_screen(PersonForm(self.store, draft_key="roster.person.new"), done)
-
-    def action_edit(self) -> None:
-        person = self._selected()
-        if person is not None:
-            self._open_edit(person)
-
-    def _open_edit(self, person: Person, *, initial: dict | None = None, version: int | None = None) -> None:
-        version = person.version if version is None else version
-
-        def done(v: PersonValue | None) -> None:
-            if v:
-                self._save_person(person, v, version)
-
-        initial = initial or {"name": person.name, "title": person.title, "phone": person.phone, "role": person.role,
-                              "active": person.active}
-        self.app.push_screen(PersonForm(self.store, person_id=person.id, initial=initial,
-                                        draft_key=f"roster.person.edit.{person.id}",
-                                        title=f"修改人员：{person.name}"), done)
-
-    def _save_person(self, person: Person, v: PersonValue, version: int | None) -> None:
-        """Save; if someone else saved first, compare (mine → over theirs, theirs → keep, back → edit)."""
-        try:
-            peoplemod.update_person(self.store, person.id, name=v.name, title=v.title, phone=v.phone, role=v.role,
-                                    active=v.active, expected_version=version)
-        except ConflictError as exc:
-            theirs = exc.current
-
-            def chosen(choice: str | None) -> None:
-                if choice == "mine":
-                    self._save_person(person, v, theirs.get("version"))
-                elif choice == "theirs":
-                    self.notify("已保留对方的修改", markup=False)
-                    self.reload()
-                else:
-                    self.reload()
-                    self._open_edit(person, initial=vars(v).copy(), version=theirs.get("version"))
-
-            self.app.push_screen(ConflictModal(PERSON_CONFLICT_LABELS, _person_view(vars(v)), _person_view(theirs)),
-                                 chosen)
-            return
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(f"已保存：{v.name}", markup=False)
-        self.reload()
-
-    def action_toggle(self) -> None:
-        person = self._selected()
-        if person:
-            self._run(lambda: peoplemod.update_person(self.store, person.id, active=not person.active),
-                      f"已{'停用' if person.active else '启用'}：{person.name}")
-
-    def action_cancel_leave(self) -> None:
-        person = self._selected()
-        if person is None:
-            return
-        leaves = service.list_leaves(self.store, person_id=person.id, since=dates.today())
-        if not leaves:
-            self.notify(f"{person.name}今天起没有请假", markup=False)
-            return
-        spans = "、".join(f"{l['start']}—{l['end']}" for l in leaves)
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self._run(lambda: [service.cancel_leave(self.store, l["id"]) for l in leaves],
-                          f"已销假：{person.name}（误操作可关闭本窗口后按 Ctrl+Z 在回收站恢复）")
-
-        self.app.push_screen(ConfirmModal(f"取消{person.name}的请假（{spans}）？"), done)
-
-    def action_history(self) -> None:
-        person = self._selected()
-        if person:
-            show_history(self.app, self.store, "people", person.id, title=f"修改记录：{person.name}",
-                         labels=peoplemod.LABELS)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-# -- duty log -----------------------------------------------------------------------------
-@dataclass
-class LogValue:
-    at: str
-    kind: str
-    from_unit: str
-    from_name: str
-    from_phone: str
-    content: str
-    instruction: str
-    recorder: str
-    done: bool
-
-
-class LogForm(FormModal[LogValue]):
     FOCUS = "from_unit"
     MULTILINE = {"content", "instruction"}
 
-    def __init__(self, store, *, title: str, initial: dict, draft_key: str | None = None):
+    def __init__(self, store, day: dt.date, shift: str, *, entry: dutylog.LogEntry | None = None,
+                 initial: dict | None = None):
+        self.day, self.shift, self.entry = day, shift, entry
         self.kinds = vocab(store, "log_kind")
+        if entry is None:
+            title, draft_key = f"记录值班日志：{dates.cn_date(day, year=False)} {shift}", "roster.log.new"
+        else:
+            self.expected_version = entry.version
+            initial = {"at": f"{entry.when:%Y-%m-%d %H:%M}", "kind": entry.kind, "from_unit": entry.from_unit,
+                       "from_name": entry.from_name, "from_phone": entry.from_phone, "content": entry.content,
+                       "instruction": entry.instruction, "recorder": entry.recorder, "done": entry.done}
+            title = f"修改值班日志：{dates.cn_date(entry.shift_date, year=False)} {entry.shift}"
+            draft_key = f"roster.log.edit.{entry.id}"
         super().__init__(store, initial=initial, title=title, draft_key=draft_key)
 
     def compose_fields(self) -> ComposeResult:
@@ -442,11 +284,18 @@ class LogForm(FormModal[LogValue]):
             yield field("记录人", Input(id="recorder"))
             yield Checkbox("已办结", id="done")
 
-    def build(self, values: dict[str, Any]) -> LogValue:
+    def build(self, values: dict[str, Any]) -> int:
         if not values["content"].strip():
             raise UserError("内容不能为空")
-        return LogValue(values["at"], values["kind"], values["from_unit"], values["from_name"], values["from_phone"],
-                        values["content"], values["instruction"], values["recorder"], values["done"])
+        fields = {k: values[k] for k in ("at", "kind", "from_unit", "from_name", "from_phone", "content", "instruction",
+                                         "recorder", "done")}
+        if self.entry is None:
+            return dutylog.add_entry(self.store, self.day, self.shift, **fields)
+        dutylog.update_entry(self.store, self.entry.id, expected_version=self.expected_version, **fields)
+        return self.entry.id
+
+    def compare(self, values: dict[str, Any], theirs: dict) -> Comparison:
+        return Comparison(LOG_CONFLICT_LABELS, _log_view({**values, "at_time": values["at"]}), _log_view(theirs))
 
 
 # -- handover -----------------------------------------------------------------------------
