@@ -20,8 +20,12 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900 leap day, from March 1900 on)
+
+
 def parse_date(value: object, *, default_year: int | None = None) -> dt.date:
-    """Parse ``2024-03-13``, ``2024/3/13``, ``3月13日``, ``2024年3月13日``, Excel dates.
+    """Parse ``2024-03-13``, ``2024/3/13``, ``3月13日``, ``2024年3月13日``, Excel dates (also a serial
+    number such as ``45364`` in a cell not formatted as a date).
 
     Raises :class:`UserError` with a Chinese message when it is not a date.
     """
@@ -42,6 +46,9 @@ def parse_date(value: object, *, default_year: int | None = None) -> dt.date:
         if m := _NUMERIC.match(text) or _COMPACT.match(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         # Excel / ISO timestamps such as "2024-03-13 00:00:00" or "2024-03-13T08:30".
+        if text.isdigit() and len(text) == 5 and 20000 <= int(text) <= 80000:
+            # an Excel serial number left in a cell not formatted as a date (1954-10-03 … 2119-01-10)
+            return EXCEL_EPOCH + dt.timedelta(days=int(text))
         if re.match(r"^\d{4}-\d{1,2}-\d{1,2}[ T]\d", text):
             from dateutil import parser as du_parser  # imported on use: ~15 ms at start-up
 

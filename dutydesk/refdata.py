@@ -144,17 +144,149 @@ def unit_names(store: Store) -> list[str]:
     return [u.name for u in list_units(store)]
 
 
+class UnknownUnitError(UserError):
+    """A unit name that matches no unit, even through the rules of ``data/unit_rules.json``."""
+
+    def __init__(self, name: str):
+        super().__init__(f"未知的单位：{name[:30]}（可在“设置 → 单位”中添加）")
+        self.name = name
+
+
 def resolve_unit(store: Store, text: str, *, required: bool = True) -> str:
-    """Map a unit as written (name, short name, alias, full-width variant) to its name."""
+    """Map a unit as written to its name: its name, short name or an alias (full-width variants
+    too), else as government offices write it (冷水滩区人民政府, 中共冷水滩区委, 冷水滩区委、区政府,
+    永州经开区管委会, 江华瑶族自治县人民政府) through the rules of ``data/unit_rules.json``.
+
+    Raises :class:`UnknownUnitError`, unless an import collects new units (:class:`NewUnits`): then
+    the name as written is taken and its row noted.
+    """
     key = normalize_key(text)
     if not key:
         if required:
             raise UserError("行政区域/单位不能为空")
         return ""
-    name = _cached(store, ("unit_keys",), lambda: _unit_keys(store)).get(key)
+    keys = _cached(store, ("unit_keys",), lambda: _unit_keys(store))
+    name = keys.get(key)
+    if name is None:
+        name = _by_rules(keys, key)
+        if name is not None and getattr(store, "_lookups", None) is not None:
+            keys[key] = name  # the same spelling on the next row: found at once
     if name is not None:
         return name
-    raise UserError(f"未知的单位：{clean_line(text)[:30]}（可在“设置 → 单位”中添加）")
+    new = _cached(store, ("new_units",), lambda: None)
+    if isinstance(new, NewUnits):
+        return new.take(clean_line(text))
+    raise UnknownUnitError(clean_line(text))
+
+
+@cache
+def unit_rules() -> dict:
+    import re
+
+    rules = load_json("unit_rules.json")
+    return {
+        "joiners": [normalize_key(j) or j for j in rules.get("joiners", [])],
+        "bare": {normalize_key(b) for b in rules.get("bare", [])},
+        "prefixes": [normalize_key(p) for p in rules.get("prefixes", [])],
+        "suffixes": [normalize_key(x) for x in rules.get("suffixes", [])],
+        "replace": [(re.compile(a), b) for a, b in rules.get("replace", [])],
+    }
+
+
+def _by_rules(keys: dict[str, str], key: str) -> str | None:
+    """The unit a name names through the rules: parts joined, prefixes and suffixes dropped,
+    patterns replaced, tried breadth first (a few steps deep)."""
+    rules = unit_rules()
+    for joiner in rules["joiners"]:
+        if joiner in key:
+            named = [p for p in key.split(joiner) if p and p not in rules["bare"]]
+            found = {keys.get(p) or _by_rules(keys, p) for p in named}
+            if len(found) == 1 and None not in found:
+                return found.pop()
+    seen, layer = {key}, [key]
+    for _ in range(4):
+        following = []
+        for name in layer:
+            variants = [name[len(p):] for p in rules["prefixes"] if name.startswith(p) and len(name) > len(p) + 1]
+            variants += [name[: -len(x)] for x in rules["suffixes"] if name.endswith(x) and len(name) > len(x) + 1]
+            variants += [pattern.sub(repl, name) for pattern, repl in rules["replace"]]
+            for variant in variants:
+                if variant in seen:
+                    continue
+                if variant in keys:
+                    return keys[variant]
+                seen.add(variant)
+                following.append(variant)
+        layer = following
+    return None
+
+
+def merge_unit_parts(parts: list[str]) -> list[str]:
+    """A list of units as written, with each part that only repeats the level (``区政府`` in
+    ``冷水滩区委、区政府``) joined back to the part before it."""
+    bare = unit_rules()["bare"]
+    out: list[str] = []
+    for part in parts:
+        if out and normalize_key(part) in bare:
+            out[-1] = f"{out[-1]}、{part}"
+        else:
+            out.append(part)
+    return out
+
+
+class NewUnits:
+    """Unit names an import finds unknown, with their rows. Within :func:`collecting_new_units`
+    such a name resolves to itself as written; the import lists them as problems, or (when the
+    user accepts them) adds them as units in its own transaction (:func:`add_units`)."""
+
+    def __init__(self):
+        self.row: int | str = ""  # the row being read: set by the import
+        self.rows: dict[str, list] = {}
+
+    def take(self, name: str) -> str:
+        rows = self.rows.setdefault(name, [])
+        if not rows or rows[-1] != self.row:
+            rows.append(self.row)
+        return name
+
+    def problems(self) -> list[tuple[int | str, str]]:
+        """One problem for each row that names an unknown unit."""
+        return [(row, f"未知的单位：{name[:30]}（可在“设置 → 单位”中添加，或导入时选择把它作为新单位添加）")
+                for name, rows in self.rows.items() for row in rows]
+
+    def summary(self) -> str:
+        """``未知的单位：火星县（第7、9行）、…`` (empty when there is none)."""
+        if not self.rows:
+            return ""
+        return "未知的单位：" + "、".join(
+            f"{name[:30]}（第{'、'.join(str(r) for r in rows[:20])}{'等' if len(rows) > 20 else ''}行）"
+            for name, rows in list(self.rows.items())[:20]) + ("等" if len(self.rows) > 20 else "")
+
+
+def add_units(store: Store, names: list[str]) -> list[str]:
+    """Add the units an import was allowed to add, inside the caller's write transaction (the
+    import's own); a name added meanwhile is left as it is. Returns the names added."""
+    added = []
+    with store.write():
+        for name in names:
+            if not store.one("SELECT id FROM units WHERE name = ?", [clean_line(name)]):
+                add_unit(store, name)
+                added.append(name)
+    return added
+
+
+@contextmanager
+def collecting_new_units(store: Store) -> Iterator[NewUnits]:
+    """Within the block (and a :func:`cached_lookups` block), unknown unit names are collected."""
+    new = NewUnits()
+    if getattr(store, "_lookups", None) is None:
+        raise RuntimeError("collecting_new_units needs cached_lookups")
+    store._lookups[("new_units",)] = new
+    try:
+        yield new
+    finally:
+        if store._lookups is not None:
+            store._lookups.pop(("new_units",), None)
 
 
 def _unit_keys(store: Store) -> dict[str, str]:

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from dutydesk import refdata
 from dutydesk.bulletin import service
 from dutydesk.ui.modals import ConfirmModal, FormModal
+from dutydesk.ui.widgets.fast_table import FastTable
 
 DAY = dt.date(2024, 3, 13)
 
@@ -164,7 +165,7 @@ async def test_issued_is_refused_then_reopened_and_dates_move(make_test_app, sto
         await pilot.pause()
         await pilot.press("l")
         await pilot.pause()
-        table = app.screen.query_one("#bulletin-past-table DataTable", DataTable)
+        table = app.screen.query_one("#bulletin-past-table FastTable", FastTable)
         assert table.row_count == 3
         table.move_cursor(row=2)  # the first issue of 3月13日, kept as a record
         await pilot.press("enter")

@@ -18,6 +18,8 @@ from typing import Any, Awaitable, Callable
 import pytest
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
+from dutydesk.ui.widgets.fast_table import FastTable
+
 from dutydesk.bulletin import service as B
 from dutydesk.handoffs import intake, problems
 from dutydesk.petitions.batches import add_batch
@@ -110,7 +112,7 @@ def _log_setup(store):
 
 
 async def _open_log(app, pilot, ctx):
-    app.screen.query_one("#log-table", DataTable).focus()
+    app.screen.query_one("#log-table", FastTable).focus()
     await press(pilot, "enter")
 
 

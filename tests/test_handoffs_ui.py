@@ -11,6 +11,7 @@ from dutydesk.handoffs import intake, lifecycle, links, problems
 from dutydesk.ui.modals import ConflictModal, FormModal, MessageModal
 from dutydesk.ui.screens.handoffs.forms import SummaryModal
 from dutydesk.ui.screens.handoffs.screen import HandoffsScreen
+from dutydesk.ui.widgets.fast_table import FastTable
 
 SIZE = (160, 45)
 
@@ -38,7 +39,7 @@ async def save(pilot) -> None:
 
 
 def cells(app) -> list[list[str]]:
-    table = app.screen.query_one("#hf-table").query_one(DataTable)
+    table = app.screen.query_one("#hf-table").query_one(FastTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 

@@ -7,7 +7,9 @@ import datetime as dt
 import stat
 
 from docx import Document
-from textual.widgets import Checkbox, DataTable, Input, Select
+from textual.widgets import Checkbox, Input, Select
+
+from dutydesk.ui.widgets.fast_table import FastTable
 
 from dutydesk import refdata
 from dutydesk.petitions import search
@@ -54,7 +56,7 @@ async def test_key_n_writes_the_notices_of_the_batch_under_the_cursor(make_test_
         app.screen.query_one("#pf-status", Select).value = search.NOT_NOTIFIED
         await pilot.pause()
         assert sorted(case_nos(app)) == ["D2HH202403130001", "D2HH202403130002", "X2HH202403190001"]
-        app.screen.query_one(DataTable).focus()
+        app.screen.query_one(FastTable).focus()
         assert case_nos(app)[0] == "D2HH202403130001"  # overdue first: batch 1 under the cursor
         await pilot.press("n")
         await pilot.pause()
@@ -76,7 +78,7 @@ async def test_key_n_writes_the_notices_of_the_batch_under_the_cursor(make_test_
         # the petition's history (h) says so
         app.screen.query_one("#pf-status", Select).value = Select.NULL
         await pilot.pause()
-        app.screen.query_one(DataTable).focus()
+        app.screen.query_one(FastTable).focus()
         assert case_nos(app)[0] == "D2HH202403130001"
         await pilot.press("h")
         await pilot.pause()
@@ -86,7 +88,7 @@ async def test_key_n_writes_the_notices_of_the_batch_under_the_cursor(make_test_
         await pilot.pause()
         app.screen.query_one("#pf-status", Select).value = search.NOT_NOTIFIED
         await pilot.pause()
-        app.screen.query_one(DataTable).focus()
+        app.screen.query_one(FastTable).focus()
         # the unit's results sheet, through the same dialog
         await pilot.press("n")
         await pilot.pause()

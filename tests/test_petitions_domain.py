@@ -621,9 +621,10 @@ def test_pools_read_batch_by_batch_are_the_pools_of_the_query(store, monkeypatch
     units = {"零陵区", "道县", "江华瑶族自治县", "火星县"}
     by_query, by_batches = RepeatFinder(store), RepeatFinder(store)
     by_batches._prefetch(units)
+    assert set(by_batches._prefetched) == units  # read ahead (their bigrams are made when searched)
     for unit in units:
         rows = by_query._pool(unit)[0]
-        assert by_batches._pools[unit][0] == rows and by_batches._pools[unit][1] == by_query._pool(unit)[1]
+        assert by_batches._pool(unit)[0] == rows and by_batches._pool(unit)[1] == by_query._pool(unit)[1]
     assert len(by_query._pool("零陵区")[0]) == 30 and not by_query._pool("火星县")[0]
 
 

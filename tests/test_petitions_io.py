@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from docx import Document
 
+from dutydesk import sheets
 from dutydesk.errors import UserError, ValidationError
 from dutydesk.petitions import io
 from dutydesk.petitions.batches import add_batch, batch_by_no
@@ -394,7 +395,7 @@ def test_import_with_cached_lookups_still_reports_every_bad_row_and_duplicate(st
     assert [(n, no) for n, _, no in again.plan.skipped] == [(6, 1)] and len(again.created) == 3
 
 
-# -- the streaming .xlsx reader gives what openpyxl gives --------------------------------------
+# -- the workbook reader (python-calamine) reads what openpyxl and Excel write ------------------
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -446,30 +447,59 @@ def _with_parts(src: Path, dst: Path, parts: dict[str, bytes | None]) -> Path:
     return dst
 
 
-def test_streaming_xlsx_reader_matches_openpyxl_on_what_openpyxl_writes(tmp_path):
-    from dutydesk.xlsx_read import read_values
+def _read_rows(path: Path) -> list[list]:
+    """Every row of the first worksheet, as the reader gives it (cells through ``sheets.cells.cell``)."""
+    from dutydesk.sheets.reader import sources
 
+    with sources(path) as tables:
+        return [cells for _, cells in tables[0].read()]
+
+
+def _as_read(value):
+    """openpyxl's value of a cell as the reader gives it: text stripped, whole numbers without .0,
+    a date at midnight as the date (calamine gives a date for a date-only format)."""
+    from dutydesk.sheets.cells import cell
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return cell(value)
+
+
+def test_workbook_reader_reads_what_openpyxl_writes(tmp_path):
     for i, kw in enumerate([{}, {"write_only": True}, {"mac_epoch": True}]):
         path = _styled_workbook(tmp_path / f"w{i}.xlsx", **kw)
-        assert read_values(path) == _openpyxl_values(path), kw
-    # a second sheet is not read
+        got, want = _read_rows(path), _openpyxl_values(path)
+        assert len(got) == len(want), kw
+        for g, w in zip(got, want):
+            w = [_as_read(v) for v in w] + [""] * (len(g) - len(w))
+            # openpyxl writes the text "x005F_x000D_" unescaped: per the standard it reads back as CR
+            assert [v for v in g if v != "x005F"] == [v for v in w if v != "x005F_x000D_"], kw
+    rows = _read_rows(tmp_path / "w0.xlsx")
+    assert rows[3][:4] == ["1", "D2HH202403130001", dt.date(2024, 3, 13), dt.date(2024, 3, 14)]
+    assert rows[4][:4] == ["2.5", "是", dt.datetime(2024, 3, 13, 8, 30), "08:30"] and rows[4][5] == "否"
+    assert rows[5][2:4] == ["100000000000000000000", "0"] and rows[9][0] == "远处的一格"
+    # the first sheet whose header maps is read, a second one is not read into the first
     wb = openpyxl.Workbook()
-    wb.active.append(["受理编号", "交办问题基本情况"])
-    wb.active.append(["D1", "某厂排污"])
-    wb.create_sheet("说明").append(["不读"])
+    wb.active.title = "说明"
+    wb.active.append(["本表由督察组转办"])
+    data = wb.create_sheet("第1批")
+    data.append(["受理编号", "交办问题基本情况"])
+    data.append(["D1", "某厂排污"])
     wb.save(tmp_path / "two.xlsx")
-    assert read_values(tmp_path / "two.xlsx") == _openpyxl_values(tmp_path / "two.xlsx") == \
-        [["受理编号", "交办问题基本情况"], ["D1", "某厂排污"]]
+    sheet = sheets.read_sheet(tmp_path / "two.xlsx", known_headers={"受理编号"})
+    assert (sheet.name, sheet.names, [r.values for r in sheet.rows]) == \
+        ("第1批", ["说明", "第1批"], [{"受理编号": "D1", "交办问题基本情况": "某厂排污"}])
+    assert sheets.read_sheet(tmp_path / "two.xlsx", sheet="说明").headers == ["本表由督察组转办"]
+    with pytest.raises(UserError, match="没有名为“第9批”的工作表（有：说明、第1批）"):
+        sheets.read_sheet(tmp_path / "two.xlsx", sheet="第9批")
 
 
-def test_streaming_xlsx_reader_matches_openpyxl_on_what_excel_writes(tmp_path):
+def test_workbook_reader_reads_what_excel_writes(tmp_path):
     """Shared strings (rich runs, phonetic guides, the _x005F_ escape), rows and cells without
     references, gaps, error values, formula results, ISO dates, date styles, empty values, cells
-    out of order, the sheet's <dimension>, the 1904 epoch."""
+    out of order, the sheet's <dimension> (not trusted: the cells are), the 1904 epoch."""
     import re
     import zipfile
-
-    from dutydesk.xlsx_read import read_values
 
     base = _styled_workbook(tmp_path / "base.xlsx")
     with zipfile.ZipFile(base) as z:
@@ -512,49 +542,34 @@ def test_streaming_xlsx_reader_matches_openpyxl_on_what_excel_writes(tmp_path):
         return _with_parts(base, tmp_path / name, parts)
 
     cases = [variant("plain.xlsx"), variant("no-dimension.xlsx", dimension=""),
-             variant("narrow.xlsx", dimension='<dimension ref="A1:C5"/>'),  # openpyxl cuts to its dimension
+             variant("narrow.xlsx", dimension='<dimension ref="A1:C5"/>'),
              variant("one-cell.xlsx", dimension='<dimension ref="A1"/>'),
              variant("long.xlsx", dimension='<dimension ref="A1:G15"/>'), variant("1904.xlsx", epoch=True)]
-    for path in cases:
-        want = _openpyxl_values(path)
-        assert read_values(path) == want, path.name
-    plain = read_values(cases[0])
-    assert plain[1][:3] == ["序号", "受理编号", "转办日期"] and plain[3][1] == "D2HH_x000D_0001"
-    assert plain[3][2] == dt.datetime(2024, 3, 13, 12, 0) and plain[3][4] == "#N/A"
+    plain = _read_rows(cases[0])
+    for path in cases[1:-1]:
+        assert _read_rows(path) == plain, path.name  # the dimension says nothing: the cells are read
+    mac = _read_rows(cases[-1])  # the same serial numbers counted from 1904
+    assert mac[3][2:4] == [dt.datetime(2028, 3, 14, 12, 0), dt.date(2028, 3, 15)] and mac[4][2] == plain[4][2]
+    assert plain[1][:5] == ["序号", "受理编号", "转办日期", "", "备注"]  # rich runs joined, phonetic guide left out
+    assert plain[3] == ["3", "D2HH_x000D_0001", dt.datetime(2024, 3, 13, 12, 0), dt.date(2024, 3, 14), "", "3", "有空格"]
+    assert plain[4] == ["否", "1", dt.datetime(2024, 3, 15, 8, 30), "甲乙", "1000", "", ""]  # a row without r
+    assert plain[5][0] == "6" and plain[7][5] == "末" and plain[8][:3] == ["-7", "", "06:00"]  # out of order
+    assert plain[10][0] == "小写列名"
 
 
-def test_an_xlsx_the_streaming_reader_leaves_is_read_by_openpyxl(tmp_path, monkeypatch):
+def test_workbook_reader_skips_chart_sheets_and_refuses_a_bad_dimension_clearly(tmp_path):
     import re
     import zipfile
-
-    from dutydesk import sheets, xlsx_read
 
     base = write_xlsx(tmp_path / "base.xlsx", HEADER, ROWS)
     with zipfile.ZipFile(base) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    odd = _with_parts(base, tmp_path / "odd.xlsx", {  # a column range as the dimension: openpyxl's business
+    odd = _with_parts(base, tmp_path / "odd.xlsx", {  # a column range as the dimension: Excel never writes one
         "xl/worksheets/sheet1.xml": re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A:J"/>', sheet).encode()})
-    with pytest.raises(xlsx_read.Unsupported):
-        xlsx_read.read_values(odd)
-    assert sheets.read_sheet(odd).rows == sheets.read_sheet(base).rows
+    with pytest.raises(UserError, match="无法读取工作表“Sheet”（可能已损坏）：odd.xlsx"):
+        sheets.read_sheet(odd)
     wb = openpyxl.load_workbook(base)
-    wb.create_chartsheet("图表", 0)  # openpyxl itself cannot open this one again: the same error as before
+    wb.create_chartsheet("图表", 0)
     wb.save(tmp_path / "chart.xlsx")
-    with pytest.raises(xlsx_read.Unsupported):
-        xlsx_read.read_values(tmp_path / "chart.xlsx")
-    with pytest.raises(UserError, match="无法读取"):
-        sheets.read_sheet(tmp_path / "chart.xlsx")
-    calls = []
-    monkeypatch.setattr(sheets, "_read_xlsx_openpyxl", lambda p: calls.append(p) or _openpyxl_values(p))
-    assert sheets.read_sheet(base).rows and not calls  # an ordinary file does not need openpyxl
-    sheets.read_sheet(odd)
-    assert calls == [odd]
-
-
-def test_plain_number_formats_are_not_dates_for_openpyxl():
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
-    from dutydesk.xlsx_read import PLAIN_FORMATS
-
-    for i in PLAIN_FORMATS:
-        assert not is_date_format(BUILTIN_FORMATS[i]) and not is_timedelta_format(BUILTIN_FORMATS[i])
+    assert sheets.read_sheet(tmp_path / "chart.xlsx").rows == sheets.read_sheet(base).rows
+    assert sheets.read_sheet(tmp_path / "chart.xlsx").names == ["Sheet"]

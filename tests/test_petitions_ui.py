@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-from textual.widgets import Checkbox, DataTable, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from dutydesk.petitions.batches import add_batch, batch_by_no
 from dutydesk.petitions.intake import PetitionInput, add_petition
 from dutydesk.petitions.rows import find_by_case_no
 from dutydesk.petitions.workflow import hand_over
 from dutydesk.ui.modals import MessageModal
-from dutydesk.ui.screens.petitions.dialogs import ImportForm, RepeatModal, ReportModal
+from dutydesk.ui.screens.intake.preview import ImportPreview
+from dutydesk.ui.screens.petitions.dialogs import ImportForm, RepeatModal
 from dutydesk.ui.screens.petitions.forms import HandOverForm, PetitionForm, ResultForm
 from dutydesk.ui.screens.petitions.screen import PetitionsScreen
+from dutydesk.ui.widgets.fast_table import FastTable
 
 D = dt.date
 TODAY = D(2024, 3, 22)
@@ -78,7 +80,7 @@ async def test_overdue_first_search_and_filters(make_test_app, store, freeze_tod
         assert sorted(case_nos(app)) == ["D2HH202403130002", "D2HH202403190002"]
         assert str(app.screen.query_one(".pager", Static).render()).startswith("共 2 条  第 1/1 页")
         await pilot.press("enter")  # Enter goes to the list; the box keeps its text
-        assert isinstance(app.focused, DataTable) and app.screen.query_one("#pf-search", Input).value == "噪声"
+        assert isinstance(app.focused, FastTable) and app.screen.query_one("#pf-search", Input).value == "噪声"
         app.screen.query_one("#pf-search", Input).value = "噪声"
         await pilot.pause(0.3)
         app.screen.query_one("#pf-search", Input).value = "烟"
@@ -101,7 +103,7 @@ async def test_overdue_first_search_and_filters(make_test_app, store, freeze_tod
         assert case_nos(app) == ["X2HH202403190001", "D2HH202403190002"]  # 序号 order within a batch
         app.screen.query_one("#pf-batch", Select).value = Select.NULL
         await pilot.pause()
-        app.screen.query_one(DataTable).focus()
+        app.screen.query_one(FastTable).focus()
         await pilot.press("f")  # 仅超期
         await pilot.pause()
         assert app.screen.query_one("#pf-overdue", Checkbox).value is True
@@ -126,9 +128,9 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ReportModal)
+        assert isinstance(app.screen, ImportPreview)
         assert store.scalar("SELECT count(*) FROM petitions") == 0  # only checked so far
-        await pilot.press("y")
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PetitionsScreen)
@@ -136,7 +138,7 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         assert batch_by_no(store, 3)["date"] == "2024-03-22"
         assert sorted(case_nos(app)) == ["D2HH202403210001", "X2HH202403210002"]
         # hand the selected petition to a unit
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(FastTable)
         table.focus()
         table.move_cursor(row=case_nos(app).index("D2HH202403210001"))
         await pilot.pause()
@@ -197,9 +199,12 @@ async def test_bad_file_shows_every_bad_row_and_imports_nothing(make_test_app, s
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ReportModal)
-        body = str(app.screen.query("Static").last().render())
+        assert isinstance(app.screen, ImportPreview) and not app.screen.query("#accept")  # Esc only
+        body = str(app.screen.query_one("#intake-problems").render())
         assert "第2行" in body and "未知的单位" in body and "第3行" in body and "受理编号不能为空" in body
+        await pilot.press("enter")  # does nothing: the file has problems
+        await pilot.pause()
+        assert isinstance(app.screen, ImportPreview)
         await pilot.press("escape")
         await pilot.pause()
         assert store.scalar("SELECT count(*) FROM petitions") == 0
@@ -260,8 +265,8 @@ async def test_results_import_export_and_batch_from_the_tui(make_test_app, store
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ReportModal)
-        await pilot.press("y")
+        assert isinstance(app.screen, ImportPreview)
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert find_by_case_no(store, "D2HH202403130001")["status"] == "已办结"
@@ -269,7 +274,7 @@ async def test_results_import_export_and_batch_from_the_tui(make_test_app, store
         app.screen.query_one("#pf-batch", Select).value = batch_by_no(store, 1)["id"]
         await pilot.pause()
         assert "第1批（3月14日转办" in str(app.screen.query_one("#pf-counts", Static).render())
-        app.screen.query_one(DataTable).focus()
+        app.screen.query_one(FastTable).focus()
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ExportForm)

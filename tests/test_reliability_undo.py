@@ -30,6 +30,7 @@ from dutydesk.ui.modals import ConfirmModal, ConflictModal, FormModal, MessageMo
 from dutydesk.ui.screens.roster.forms import LogForm
 from dutydesk.ui.screens.roster.people import PeopleModal, PersonForm
 from dutydesk.ui.trash import TrashModal
+from dutydesk.ui.widgets.fast_table import FastTable
 
 D = dt.date
 DAY = D(2024, 3, 13)
@@ -433,7 +434,7 @@ async def test_duty_log_entry_delete_and_restore_from_the_trash(make_test_app, s
         await pilot.press("D")  # the roster table has the focus: nothing is deleted
         await pilot.pause()
         assert "切换到值班日志" in notes(app) and len(dutylog.log_for_date(store, DAY)) == 2
-        log = screen.query_one("#log-table", DataTable)
+        log = screen.query_one("#log-table", FastTable)
         log.focus()
         log.move_cursor(row=1)
         await pilot.pause()
@@ -460,7 +461,7 @@ async def test_duty_log_entry_delete_and_restore_from_the_trash(make_test_app, s
         await pilot.press("escape")
         await pilot.pause()
         await assert_drafts(app, pilot, {"enter": f"roster.log.edit.{second}"})
-        screen.query_one("#roster-table", DataTable).focus()
+        screen.query_one("#roster-table", FastTable).focus()
         await pilot.pause()
         day = DAY.isoformat()
         await assert_drafts(app, pilot, {"e": f"roster.day.{day}.全天", "v": "roster.leave.new", "s": "roster.swap",
@@ -583,7 +584,7 @@ async def test_roster_edit_conflicts_person_and_duty_log(make_test_app, store, t
         await pilot.pause()
 
         # a duty-log entry: keep theirs, then mine over theirs
-        log = app.screen.query_one("#log-table", DataTable)
+        log = app.screen.query_one("#log-table", FastTable)
         log.focus()
         await pilot.press("enter")
         await pilot.pause()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from dutydesk.roster import dutylog, rotation, service
 from dutydesk.roster import shifts as shiftmod
@@ -15,6 +15,7 @@ from dutydesk.ui.screens.roster.screen import RosterScreen
 from dutydesk.ui.screens.roster.forms import (DayForm, GenerateForm, HandoverForm, LeaveForm, LogForm, SwapForm,
                                               TakeoverModal)
 from dutydesk.ui.screens.roster.people import PeopleModal, PersonForm
+from dutydesk.ui.widgets.fast_table import FastTable
 from dutydesk.ui.widgets.header import AppHeader
 
 D = dt.date
@@ -42,7 +43,7 @@ def staffed(store):
 
 
 def cells(app, table_id: str = "#roster-table") -> list[list[str]]:
-    table = app.screen.query_one(table_id, DataTable)
+    table = app.screen.query_one(table_id)  # a FastTable, or the people dialog's DataTable
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -135,7 +136,7 @@ async def test_people_generate_a_month_swap_and_history(store, make_test_app, fr
         assert "本期无冲突" in text_of(app.screen.query_one("#roster-status", Static))
 
         # 调班: 赵丽 (3月1日) and 周小红 (3月2日) exchange their days.
-        app.screen.query_one("#roster-table", DataTable).move_cursor(row=0)
+        app.screen.query_one("#roster-table", FastTable).move_cursor(row=0)
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()

@@ -20,8 +20,8 @@ from ..errors import UserError
 from ..store import records
 from ..store.db import Store
 from ..text import clean
-from ..exporters.bulletin_doc import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, county_paragraph, petition_title, split_lines,
-                    split_paragraphs)
+from ..exporters.bulletin_doc import (FONT_KEYS, BulletinDoc, NewsItem, clean_title, correction_mark, county_paragraph,
+                                      petition_title, split_lines, split_paragraphs)
 
 TABLE = "bulletins"
 ITEMS = "bulletin_items"
@@ -440,12 +440,7 @@ _BAD_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 def file_stem(doc: BulletinDoc) -> str:
     """工作简报-2024-03-13-第1期 (and -更正, -更正2 … for corrected versions)."""
     title = _BAD_NAME.sub("", doc.bulletin_title) or "工作简报"
-    stem = f"{title}-{doc.date}-第{doc.number}期"
-    if doc.revision == 2:
-        stem += "-更正"
-    elif doc.revision > 2:
-        stem += f"-更正{doc.revision - 1}"
-    return stem
+    return f"{title}-{doc.date}-第{doc.number}期" + correction_mark(doc.revision, "-更正", "-更正{n}")
 
 
 def render_bytes(doc: BulletinDoc, fmt: str) -> bytes:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import add_units_option, echo_table, parse_date_option, pass_ctx, progress_line, sheet_option
 
 
 @click.group(name="handoffs")
@@ -31,13 +31,18 @@ def _view_option(f):
 
 @group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@sheet_option
+@add_units_option
 @pass_ctx
-def import_cmd(obj, file: Path) -> None:
-    """从 .xlsx/.csv 导入问题（先逐行校验，有错误则一条也不导入）。"""
+def import_cmd(obj, file: Path, sheet: str | None, add_units: bool) -> None:
+    """从 .xlsx .xls .xlsb .ods .csv 或 .docx 表格导入问题（先逐行校验，有错误则一条也不导入）。"""
     from ..handoffs.io import import_file
 
-    result = import_file(obj.store, file)
+    with progress_line() as progress:
+        result = import_file(obj.store, file, sheet=sheet, add_units=add_units, progress=progress)
     click.echo(f"已导入 {result.count} 个问题：{'、'.join(result.numbers[:10])}{'…' if result.count > 10 else ''}")
+    if result.new_units:
+        click.echo(f"新增单位 {len(result.new_units)} 个：{'、'.join(result.new_units)}")
 
 
 @group.command("export")

@@ -13,7 +13,7 @@ import click
 
 from ..errors import UserError
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import add_units_option, echo_table, parse_date_option, pass_ctx, progress_line, sheet_option
 
 
 @click.group(name="petitions")
@@ -35,13 +35,18 @@ def _petition(store, case_no: str) -> dict:
 @click.option("--batch", type=int, help="批次号（表中没有“批次”列时必填）")
 @click.option("--date", "day", callback=parse_date_option, help="转办日期（新批次；默认今天）")
 @click.option("--dry-run", is_flag=True, help="只检查并报告，不导入")
+@sheet_option
+@add_units_option
 @pass_ctx
-def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run: bool) -> None:
-    """导入督察组转办的信访件表（.xlsx / .csv）。有错误的行逐行报告，整表不导入。"""
+def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run: bool, sheet: str | None,
+               add_units: bool) -> None:
+    """导入督察组转办的信访件表（.xlsx .xls .xlsb .ods .csv，或 .docx 函件中的表格）。有错误的行逐行报告，整表不导入。"""
     from ..petitions.io import import_petitions
 
-    result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run)
-    click.echo(result.plan.report(applied=not dry_run))
+    with progress_line() as progress:
+        result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run, sheet=sheet,
+                                  add_units=add_units, progress=progress)
+    click.echo(result.report())
     if dry_run:
         click.echo("（试运行，未导入）")
 
@@ -49,12 +54,14 @@ def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run:
 @group.command("results")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只检查并报告，不录入")
+@sheet_option
 @pass_ctx
-def results_cmd(obj, file: Path, dry_run: bool) -> None:
-    """导入县区填报的办理结果表（按受理编号匹配）。"""
+def results_cmd(obj, file: Path, dry_run: bool, sheet: str | None) -> None:
+    """导入县区填报的办理结果表（按受理编号匹配；格式同 petitions import）。"""
     from ..petitions.io import import_results
 
-    result = import_results(obj.store, file, dry_run=dry_run)
+    with progress_line() as progress:
+        result = import_results(obj.store, file, dry_run=dry_run, sheet=sheet, progress=progress)
     click.echo(result.report())
     if dry_run:
         click.echo("（试运行，未录入）")

@@ -8,7 +8,7 @@ import click
 
 from ..errors import UserError
 
-from .common import Context, echo_table, parse_date_option, pass_ctx
+from .common import Context, echo_table, parse_date_option, pass_ctx, switch_commands
 
 
 @click.group()
@@ -72,24 +72,13 @@ def units_add(obj: Context, name: str, kind: str, short_name: str, aliases: str)
     click.echo(f"已添加单位：{name}")
 
 
-@units.command("disable")
-@click.argument("name")
-@pass_ctx
-def units_disable(obj: Context, name: str) -> None:
+def _set_unit_active(store, name: str, active: bool) -> None:
     from ..refdata import set_unit_active
 
-    set_unit_active(obj.store, name, False)
-    click.echo(f"已停用单位：{name}")
+    set_unit_active(store, name, active)
 
 
-@units.command("enable")
-@click.argument("name")
-@pass_ctx
-def units_enable(obj: Context, name: str) -> None:
-    from ..refdata import set_unit_active
-
-    set_unit_active(obj.store, name, True)
-    click.echo(f"已启用单位：{name}")
+switch_commands(units, _set_unit_active, noun="单位", helps=("停用单位（不再出现在选择列表中）。", "重新启用单位。"))
 
 
 @units.command("rename")

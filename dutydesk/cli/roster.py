@@ -9,7 +9,7 @@ import click
 
 from ..sheets import split_multi
 
-from .common import echo_table, parse_date_option, pass_ctx
+from .common import echo_table, parse_date_option, pass_ctx, progress_line, sheet_option
 
 
 @click.group(name="roster")
@@ -92,12 +92,15 @@ def show_cmd(obj, day: dt.date | None, days: int) -> None:
 
 @group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@sheet_option
 @pass_ctx
-def import_cmd(obj, file: Path) -> None:
-    """导入值班表（.xlsx 或 .csv；列：日期、带班领导、值班人员、联系电话、备注）。"""
+def import_cmd(obj, file: Path, sheet: str | None) -> None:
+    """导入值班表（.xlsx .xls .xlsb .ods .csv 或 .docx 表格；列：日期、带班领导、值班人员、联系电话、备注）。"""
     from ..roster.transfer import import_roster
 
-    click.echo(import_roster(obj.store, file).summary())
+    with progress_line() as progress:
+        result = import_roster(obj.store, file, sheet=sheet, progress=progress)
+    click.echo(result.summary())
 
 
 @group.command("export")

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import UserError
-from .common import Context, echo_table, pass_ctx
+from .common import Context, echo_table, pass_ctx, switch_commands
 
 _STDIN_HELP = "从标准输入读一行作为密码（用于脚本；不回显、不出现在命令行里）"
 
@@ -70,23 +70,10 @@ def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
     click.echo(f"已修改密码：{name}")
 
 
-@group.command("disable")
-@click.argument("name")
-@pass_ctx
-def users_disable(obj: Context, name: str) -> None:
-    """停用 NAME（不能再登录，已登录的网页会话随即结束）。"""
+def _set_enabled(store, name: str, enabled: bool) -> None:
     from ..users.accounts import set_disabled
 
-    set_disabled(obj.store, name, True)
-    click.echo(f"已停用：{name}")
+    set_disabled(store, name, not enabled)
 
 
-@group.command("enable")
-@click.argument("name")
-@pass_ctx
-def users_enable(obj: Context, name: str) -> None:
-    """重新启用 NAME。"""
-    from ..users.accounts import set_disabled
-
-    set_disabled(obj.store, name, False)
-    click.echo(f"已启用：{name}")
+switch_commands(group, _set_enabled, noun="", helps=("停用 NAME（不能再登录，已登录的网页会话随即结束）。", "重新启用 NAME。"))

@@ -31,6 +31,14 @@ class NewsItem:
     paragraphs: list[str]
 
 
+def correction_mark(revision: int, first: str, later: str) -> str:
+    """What marks a corrected bulletin: nothing for the first version, ``first`` for the first
+    correction (revision 2), ``later`` with ``{n}`` the correction's number after that."""
+    if revision == 2:
+        return first
+    return later.format(n=revision - 1) if revision > 2 else ""
+
+
 @dataclass
 class BulletinDoc:
     bulletin_title: str
@@ -57,12 +65,7 @@ class BulletinDoc:
     @property
     def number_text(self) -> str:
         """第3期, 第3期（更正）, 第3期（第2次更正）."""
-        text = f"第{self.number}期"
-        if self.revision == 2:
-            text += "（更正）"
-        elif self.revision > 2:
-            text += f"（第{self.revision - 1}次更正）"
-        return text
+        return f"第{self.number}期" + correction_mark(self.revision, "（更正）", "（第{n}次更正）")
 
     @property
     def date_text(self) -> str:

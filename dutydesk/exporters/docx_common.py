@@ -7,6 +7,8 @@ theme ones.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -52,37 +54,41 @@ def set_font(target: Any, name: str, size: float | None = None, *, bold: bool | 
     rfonts.set(qn("w:cs"), ascii_name or name)
 
 
+def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+    """``parent``'s ``tag`` element, made (as its first or last child) when it has none."""
+    element = parent.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        if first:
+            parent.insert(0, element)
+        else:
+            parent.append(element)
+    return element
+
+
 def set_language(doc: Any, lang: str = "zh-CN") -> None:
     """Document language: the default run properties carry ``w:lang``."""
-    styles = doc.styles.element
-    rpr_default = styles.find(qn("w:docDefaults"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:docDefaults")
-        styles.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPrDefault"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPrDefault")
-        rpr_default.insert(0, rpr)
-    inner = rpr.find(qn("w:rPr"))
-    if inner is None:
-        inner = OxmlElement("w:rPr")
-        rpr.append(inner)
-    lang_el = inner.find(qn("w:lang"))
-    if lang_el is None:
-        lang_el = OxmlElement("w:lang")
-        inner.append(lang_el)
+    defaults = _child(doc.styles.element, "w:docDefaults", first=True)
+    lang_el = _child(_child(_child(defaults, "w:rPrDefault", first=True), "w:rPr"), "w:lang")
     lang_el.set(qn("w:val"), lang)
     lang_el.set(qn("w:eastAsia"), lang)
     lang_el.set(qn("w:bidi"), "ar-SA")
     for style in doc.styles:
         if getattr(style, "element", None) is not None and style.type == 1:
-            srpr = style.element.get_or_add_rPr()
-            sl = srpr.find(qn("w:lang"))
-            if sl is None:
-                sl = OxmlElement("w:lang")
-                srpr.append(sl)
-            sl.set(qn("w:val"), lang)
-            sl.set(qn("w:eastAsia"), lang)
+            style_lang = _child(style.element.get_or_add_rPr(), "w:lang")
+            style_lang.set(qn("w:val"), lang)
+            style_lang.set(qn("w:eastAsia"), lang)
+
+
+@dataclass
+class TableFonts:
+    """The fonts of a landscape table document (ledgers, public tables)."""
+
+    title: str = "方正小标宋简体"
+    body: str = "仿宋_GB2312"
+    header: str = "黑体"
+    subtitle: str = "楷体_GB2312"
+    pagenum: str = "宋体"
 
 
 def new_document(*, body_font: str = "仿宋_GB2312", body_size: float = 16, landscape: bool = False,

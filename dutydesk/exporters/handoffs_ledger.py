@@ -6,13 +6,13 @@ They take plain row dicts (built by ``dutydesk.handoffs.export``); nothing here 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from . import docx_common as dc
+from .docx_common import TableFonts
 from .xlsx import write_table
 
 # (row key, column title): the .xlsx ledger; its titles are what ``handoffs import`` reads.
@@ -29,15 +29,6 @@ XLSX_COLUMNS: list[tuple[str, str]] = [
 XLSX_WIDTHS = [6, 16, 12, 40, 12, 16, 20, 10, 14, 30, 30, 12, 10, 12, 10, 10, 10, 40, 12, 12, 12, 14, 20, 12,
                14, 24, 30, 8, 20]
 DATE_KEYS = {"deadline", "assigned_on", "progress_date", "completed_on", "accepted_on", "closed_on"}
-
-
-@dataclass
-class LedgerFonts:
-    title: str = "方正小标宋简体"
-    body: str = "仿宋_GB2312"
-    header: str = "黑体"
-    subtitle: str = "楷体_GB2312"
-    pagenum: str = "宋体"
 
 
 def _as_date(value: Any) -> Any:
@@ -63,8 +54,8 @@ DOCX_COLUMNS: list[tuple[str, str, float]] = [
 ]
 
 
-def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, fonts: LedgerFonts | None = None) -> Path:
-    fonts = fonts or LedgerFonts()
+def write_docx(path: Path, rows: Sequence[dict], *, title: str, subtitle: str, fonts: TableFonts | None = None) -> Path:
+    fonts = fonts or TableFonts()
     doc = dc.new_document(body_font=fonts.body, body_size=dc.SIZE["五号"], landscape=True,
                           margins_mm=(20, 15, 18, 15))
     dc.add_paragraph(doc, title, font=fonts.title, size=dc.SIZE["小二"], align=WD_ALIGN_PARAGRAPH.CENTER,

@@ -17,6 +17,7 @@ from docx.shared import Mm
 
 from ..text import clean
 from . import docx_common as dc
+from .docx_common import TableFonts
 from .xlsx import excel_safe, write_table
 
 
@@ -26,14 +27,6 @@ class Col:
     title: str
     width_mm: float = 20  # .docx
     width_xl: int = 12  # .xlsx characters
-
-
-@dataclass
-class TableFonts:
-    title: str = "方正小标宋简体"
-    body: str = "仿宋_GB2312"
-    header: str = "黑体"
-    pagenum: str = "宋体"
 
 
 def _cells(rows: Sequence[dict], cols: Sequence[Col]) -> list[list]:

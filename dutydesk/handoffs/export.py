@@ -65,6 +65,7 @@ def export_ledger(store: Store, path: str | Path, *, unit: str | None = None, st
                   view: str | None = None, today: dt.date | None = None) -> Path:
     """Write the ledger to ``path``: .xlsx (all fields) or .docx (landscape, printable)."""
     from ..exporters import handoffs_ledger as writer
+    from ..exporters.docx_common import TableFonts
 
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
@@ -79,7 +80,7 @@ def export_ledger(store: Store, path: str | Path, *, unit: str | None = None, st
     late = sum(1 for r in rows if r["late"])
     subtitle = (f"{get_setting(store, 'org')}    截至{dates.cn_date(today)}，共{len(rows)}个问题，"
                 f"已销号{closed}个，滞后{late}个")
-    fonts = writer.LedgerFonts(
+    fonts = TableFonts(
         title=get_setting(store, "font_title"), body=get_setting(store, "font_body"),
         header=get_setting(store, "font_heading1"), subtitle=get_setting(store, "font_heading2"),
         pagenum=get_setting(store, "font_pagenum"),

@@ -14,13 +14,13 @@ from typing import Any
 
 from .. import dates
 from ..errors import UserError, ValidationError
-from ..sheets import Row, read_mapped
+from ..refdata import add_units, cached_lookups, collecting_new_units
+from ..sheets import Row, Sheet, read_mapped
+from ..sheets.reader import Progress
 from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line
-from .intake import clean_problem, next_problem_no
-from .model import ACCEPTED, CLOSED, DONE_STATUSES, EDITABLE, ENTITY, NOT_STARTED, STATUSES, TABLE
-from .problems import log_status
+from . import intake, model, problems
 
 # Internal field -> column names as written in real ledgers (the first is the canonical one).
 COLUMNS: dict[str, list[str]] = {
@@ -59,6 +59,31 @@ REQUIRED = ["来源", "问题描述", "牵头单位"]
 class ImportResult:
     count: int
     numbers: list[str] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"已导入 {self.count} 条整改问题"
+        if self.new_units:
+            text += f"；新增单位 {len(self.new_units)} 个：{'、'.join(self.new_units)[:300]}"
+        return text
+
+
+@dataclass
+class ImportPlan:
+    """A validated ledger: what :func:`apply_import` stores."""
+
+    path: Path
+    sheet: Sheet
+    rows: list[Row]  # as read (field-keyed), for the preview
+    planned: list[_Planned]
+    new_units: list[str] = field(default_factory=list)
+    new_unit_rows: dict[str, list] = field(default_factory=dict)
+
+    def report(self) -> str:
+        text = f"将导入 {len(self.planned)} 条整改问题"
+        if self.new_units:
+            text += f"；将新增单位 {len(self.new_units)} 个：{'、'.join(self.new_units)[:300]}"
+        return text
 
 
 @dataclass
@@ -84,17 +109,17 @@ def _date(value: Any, label: str, *, required: bool = False) -> str | None:
 
 
 def _plan_row(store: Store, values: dict[str, Any]) -> _Planned:
-    fields = {k: values.get(k, "") for k in EDITABLE if k in values}
-    cleaned = clean_problem(store, fields)
-    status = clean_line(values.get("status", "")) or NOT_STARTED
-    if status not in STATUSES:
-        raise UserError(f"状态“{status[:20]}”无效（可选：{'、'.join(STATUSES)}）")
+    fields = {k: values.get(k, "") for k in model.EDITABLE if k in values}
+    cleaned = intake.clean_problem(store, fields)
+    status = clean_line(values.get("status", "")) or model.NOT_STARTED
+    if status not in model.STATUSES:
+        raise UserError(f"状态“{status[:20]}”无效（可选：{'、'.join(model.STATUSES)}）")
     state: dict[str, Any] = {}
-    if status != NOT_STARTED:
+    if status != model.NOT_STARTED:
         state["started_on"] = cleaned.get("assigned_on")
-    if status in DONE_STATUSES:
+    if status in model.DONE_STATUSES:
         state["completed_on"] = _date(values.get("completed_on"), "完成日期")
-    if status in (ACCEPTED, CLOSED):
+    if status in (model.ACCEPTED, model.CLOSED):
         by = clean_line(values.get("accepted_by", ""))
         if not by:
             raise UserError(f"状态为“{status}”须填写验收人")
@@ -102,7 +127,7 @@ def _plan_row(store: Store, values: dict[str, Any]) -> _Planned:
                      acceptance_note=clean(values.get("acceptance_note", "")).strip())
         if state["completed_on"] and state["accepted_on"] < state["completed_on"]:
             raise UserError("验收日期不能早于完成日期")
-    if status == CLOSED:
+    if status == model.CLOSED:
         by, basis = clean_line(values.get("closed_by", "")), clean(values.get("close_basis", "")).strip()
         if not by:
             raise UserError("状态为“已销号”须填写销号人")
@@ -125,53 +150,88 @@ def _plan_row(store: Store, values: dict[str, Any]) -> _Planned:
 
 
 def validate_rows(store: Store, rows) -> list[_Planned]:
-    """Check every row; raise :class:`ValidationError` listing all bad rows."""
+    """Check every row; raise :class:`ValidationError` listing all bad rows (an unknown unit too)."""
+    with cached_lookups(store), collecting_new_units(store) as new_units:
+        return _validate(store, rows, new_units, False)
+
+
+def _validate(store: Store, rows, new_units, add_units: bool) -> list[_Planned]:
     problems: list[tuple[int | str, str]] = []
     planned: list[_Planned] = []
     seen: dict[str, int] = {}
     for row in rows:
+        new_units.row = row.number
         try:
             plan = _plan_row(store, row.values)
             no = plan.values.get("problem_no")
             if no:
                 if no in seen:
                     raise UserError(f"问题编号 {no} 与第{seen[no]}行重复")
-                if store.one(f"SELECT 1 FROM {TABLE} WHERE problem_no=?", [no]):
+                if store.one(f"SELECT 1 FROM {model.TABLE} WHERE problem_no=?", [no]):
                     raise UserError(f"问题编号已存在：{no}")
                 seen[no] = row.number
             planned.append(plan)
         except UserError as exc:
             problems.append((row.number, str(exc)))
+    if problems or not add_units:  # (with other problems, unknown units are listed too)
+        problems += new_units.problems()
     if problems:
-        raise ValidationError(f"有 {len(problems)} 行数据有误，未导入任何记录：", problems=problems)
+        summary = new_units.summary()
+        problems.sort(key=lambda p: p[0] if isinstance(p[0], int) else 0)
+        raise ValidationError(f"有 {len({n for n, _ in problems})} 行数据有误，未导入任何记录："
+                              + (f"（{summary}）" if summary else ""), problems=problems)
     if not planned:
         raise UserError("文件中没有数据行")
     return planned
 
 
-def import_file(store: Store, path: str | Path) -> ImportResult:
-    """Read, validate every row, then import all rows in one transaction."""
-    _, raw = read_mapped(path, ALIASES, required=REQUIRED)
+def plan_import(store: Store, path: str | Path, *, sheet: str | None = None, add_units: bool = False,
+                progress: Progress | None = None) -> ImportPlan:
+    """Read and validate a ledger; nothing is written."""
+    path = Path(path)
+    info, raw = read_mapped(path, ALIASES, required=REQUIRED, sheet=sheet, progress=progress)
     rows = [Row(r.number, {FIELD_OF[k]: v for k, v in r.values.items()}) for r in raw]
-    planned = validate_rows(store, rows)
+    with cached_lookups(store), collecting_new_units(store) as new_units:
+        try:
+            planned = _validate(store, rows, new_units, add_units)
+        except ValidationError as error:
+            error.sheet = info  # what was read, for a preview of the problems
+            raise
+        names = dict(new_units.rows)
+    return ImportPlan(path, info, rows, planned, list(names), names)
+
+
+def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = None) -> ImportResult:
+    """Import a validated plan in one transaction (with the new units it was allowed to add)."""
+    path = plan.path
     numbers: list[str] = []
     with store.write():
-        for plan in planned:
-            values = dict(plan.values)
+        added = add_units(store, plan.new_units) if plan.new_units else []
+        for i, plan_row in enumerate(plan.planned, 1):
+            values = dict(plan_row.values)
             if not values.get("problem_no"):
-                values["problem_no"] = next_problem_no(store)
-            values["status"] = plan.status
-            values.update({k: v for k, v in plan.state.items() if v not in (None, "")})
-            hid = records.insert(store, TABLE, values, entity=ENTITY)
-            log_status(store, hid, None, plan.status,
-                       date=plan.state.get("closed_on") or plan.state.get("accepted_on")
-                       or plan.state.get("completed_on") or values.get("assigned_on") or dates.today().isoformat(),
-                       by_whom=plan.state.get("closed_by") or plan.state.get("accepted_by") or "",
-                       basis=plan.state.get("close_basis") or plan.state.get("acceptance_note") or "",
-                       note=f"导入：{Path(path).name}")
-            if plan.progress:
-                day, text = plan.progress
+                values["problem_no"] = intake.next_problem_no(store)
+            values["status"] = plan_row.status
+            values.update({k: v for k, v in plan_row.state.items() if v not in (None, "")})
+            hid = records.insert(store, model.TABLE, values, entity=model.ENTITY)
+            problems.log_status(store, hid, None, plan_row.status,
+                          date=plan_row.state.get("closed_on") or plan_row.state.get("accepted_on")
+                          or plan_row.state.get("completed_on") or values.get("assigned_on") or dates.today().isoformat(),
+                          by_whom=plan_row.state.get("closed_by") or plan_row.state.get("accepted_by") or "",
+                          basis=plan_row.state.get("close_basis") or plan_row.state.get("acceptance_note") or "",
+                          note=f"导入：{Path(path).name}")
+            if plan_row.progress:
+                day, text = plan_row.progress
                 records.insert(store, "handoff_progress", {"handoff_id": hid, "date": day, "content": text})
-                store.audit(ENTITY, hid, "添加进展", {"date": day, "content": text})
+                store.audit(model.ENTITY, hid, "添加进展", {"date": day, "content": text})
             numbers.append(values["problem_no"])
-    return ImportResult(len(numbers), numbers)
+            if progress and not i % 500:
+                progress("写入", i, len(plan.planned))
+    return ImportResult(len(numbers), numbers, added)
+
+
+def import_file(store: Store, path: str | Path, *, sheet: str | None = None, add_units: bool = False,
+                progress: Progress | None = None) -> ImportResult:
+    """Read, validate every row, then import all rows in one transaction."""
+    return apply_import(store, plan_import(store, path, sheet=sheet, add_units=add_units, progress=progress),
+                        progress=progress)

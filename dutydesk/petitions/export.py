@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import dates
 from ..errors import UserError
 from ..exporters import petitions_tables as writer
+from ..exporters.docx_common import TableFonts
 from ..exporters.petitions_tables import Col
 from ..refdata import get_setting
 from ..store.db import Store
@@ -164,7 +165,7 @@ def export_petitions(store: Store, path: str | Path, *, batch_no: int | None = N
         return writer.write_csv(path, rows, cols)
     if suffix == ".xlsx":
         return writer.write_xlsx(path, rows, cols, title=title, sheet_name=sheet)
-    fonts = writer.TableFonts(title=get_setting(store, "font_title"), body=get_setting(store, "font_body"),
+    fonts = TableFonts(title=get_setting(store, "font_title"), body=get_setting(store, "font_body"),
                               header=get_setting(store, "font_heading1"), pagenum=get_setting(store, "font_pagenum"))
     if not public:
         rows, cols = [_docx_ledger_row(r) for r in rows], ledger_docx_columns()

@@ -9,7 +9,8 @@ from pathlib import Path
 from .. import dates
 from ..errors import UserError, ValidationError
 from ..refdata import get_setting
-from ..sheets import read_mapped, split_multi
+from ..sheets import Sheet, read_mapped, split_multi
+from ..sheets.reader import Progress
 from ..store.db import Store
 from ..text import clean, clean_line
 from . import service
@@ -94,9 +95,23 @@ def _read_row(row, shift_names: list[str]) -> tuple[_Row | None, list[str]]:
     return _Row(row.number, day, shift, leader, names, phones, clean(row.get("备注")).strip()), []
 
 
-def import_roster(store: Store, path: str | Path) -> ImportResult:
-    """Read a roster table; every bad row is reported and nothing is imported when one is bad."""
-    sheet, rows = read_mapped(path, ALIASES, required=["日期"])
+@dataclass
+class RosterPlan:
+    """A validated roster file: what :func:`apply_roster` stores."""
+
+    path: Path
+    sheet: Sheet
+    items: list[_Row]
+    replaced: int = 0  # days (and shifts) that already have an arrangement
+
+    def report(self) -> str:
+        return f"将导入 {len(self.items)} 个班次（其中覆盖原有 {self.replaced} 个）"
+
+
+def plan_roster(store: Store, path: str | Path, *, sheet: str | None = None,
+                progress: Progress | None = None) -> RosterPlan:
+    """Read and check a roster table; every bad row is reported (ValidationError), nothing written."""
+    info, rows = read_mapped(path, ALIASES, required=["日期"], sheet=sheet, progress=progress)
     shift_names = [s.name for s in shiftmod.shifts(store)]
     problems: list[tuple[int, str]] = []
     parsed: list[_Row] = []
@@ -115,6 +130,21 @@ def import_roster(store: Store, path: str | Path) -> ImportResult:
         raise ValidationError(f"{Path(path).name} 有 {len({p[0] for p in problems})} 行有误，未导入任何内容", problems)
     if not parsed:
         raise UserError(f"{Path(path).name} 中没有值班安排")
+    replaced = sum(1 for item in parsed if store.scalar(
+        "SELECT 1 FROM roster_days WHERE date = ? AND shift = ? AND deleted_at IS NULL",
+        [item.date.isoformat(), item.shift]))
+    return RosterPlan(Path(path), info, parsed, replaced)
+
+
+def import_roster(store: Store, path: str | Path, *, sheet: str | None = None,
+                  progress: Progress | None = None) -> ImportResult:
+    """Read a roster table; every bad row is reported and nothing is imported when one is bad."""
+    return apply_roster(store, plan_roster(store, path, sheet=sheet, progress=progress))
+
+
+def apply_roster(store: Store, plan: RosterPlan) -> ImportResult:
+    """Store a checked roster in one transaction (people not yet known are added)."""
+    parsed = plan.items
     result = ImportResult()
     with store.write():
         ids: dict[str, int] = {}

@@ -10,7 +10,6 @@ from typing import Callable, Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -23,7 +22,9 @@ from ..bootstrap import open_store
 from ..store.db import Store
 from ..text import clean, clean_line
 from .base import BaseScreen
-from .internals import SafeDispatch
+from .internals import (CachedStylesheet, ErrorHook, FirstFrameHook, SafeDispatch, build_mode, draw_off_screen,
+                        mode_screen)
+from .keys import keymap
 
 SCREENS_ORDER = [
     ("roster", "值班表", "1"),
@@ -50,7 +51,7 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
     return make
 
 
-class DutyDeskApp(SafeDispatch, App):
+class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
     """Five screens over one store; keys 1-5 switch, 0 opens settings, F5 exports the bulletin,
     Ctrl+Z opens the trash (回收站) to undo a delete."""
 
@@ -59,18 +60,13 @@ class DutyDeskApp(SafeDispatch, App):
     MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "overview", "settings")}
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS = [
-        Binding("1", "goto('roster')", "值班表", id="app.goto_roster"),
-        Binding("2", "goto('petitions')", "信访件", id="app.goto_petitions"),
-        Binding("3", "goto('handoffs')", "问题交办", id="app.goto_handoffs"),
-        Binding("4", "goto('bulletin')", "工作简报", id="app.goto_bulletin"),
-        Binding("5", "goto('overview')", "态势", id="app.goto_overview"),
-        Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
-        Binding("f5", "export_bulletin", "导出简报", id="app.export_bulletin", priority=True),
-        Binding("ctrl+z", "trash", "回收站", id="app.trash"),
-        Binding("ctrl+p", "command_palette", "命令", id="app.palette", priority=True),
-        Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
-    ]
+    BINDINGS = keymap("app", [
+        ("1", "goto('roster')", "值班表", "goto_roster"), ("2", "goto('petitions')", "信访件", "goto_petitions"),
+        ("3", "goto('handoffs')", "问题交办", "goto_handoffs"), ("4", "goto('bulletin')", "工作简报", "goto_bulletin"),
+        ("5", "goto('overview')", "态势", "goto_overview"),
+        ("0", "goto('settings')", "设置", "goto_settings"), ("f5", "export_bulletin", "导出简报"),
+        ("ctrl+z", "trash", "回收站"), ("ctrl+p", "command_palette", "命令", "palette"), ("ctrl+q", "quit", "退出"),
+    ], priority={"export_bulletin", "command_palette", "quit"})
 
     def __init__(self, store: Store, *, strict: bool = False, start: str = "roster", prepare: bool = False,
                  css_cache: dict | None = None):
@@ -83,17 +79,13 @@ class DutyDeskApp(SafeDispatch, App):
         self._crash_times: list[float] = []
         self._data_version: int | None = None
         self._last_input = time.monotonic()
-        self._first_paint_done = False
         self._exit_after_paint = False
-        super().__init__()
-        from .stylesheet import CachedStylesheet
-
-        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),  # see ui/stylesheet.py
-                                           shared=css_cache)
         # Start in the first screen's mode: Textual would build its default (empty) screen,
         # style and resume it, then switch: ~15 ms of the start for a screen nobody sees.
-        self._current_mode = start
-        self._screen_stacks = {start: []}
+        self.DEFAULT_MODE = start
+        super().__init__()
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),  # see ui/internals.py
+                                           shared=css_cache)
 
     # -- lifecycle ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -112,12 +104,12 @@ class DutyDeskApp(SafeDispatch, App):
         so that keys 2 and 3 show a ready screen (~60 ms) instead of building it (~300 ms);
         then (``later``) the 态势 screen, once the keyboard has rested a moment."""
         for mode in LATER_MODES if later else PREPARED_MODES:
-            if mode != self.current_mode and mode not in self._screen_stacks:
+            if mode != self.current_mode and mode_screen(self, mode) is None:
                 if later and time.monotonic() - self._last_input < IDLE_BEFORE_LATER:  # not under the fingers
                     self.set_timer(IDLE_BEFORE_LATER, lambda: self._prepare_next(True), name="prepare-later")
                     return
                 try:
-                    self._init_mode(mode)  # compose and mount it, without showing it
+                    build_mode(self, mode)  # compose and mount it, without showing it
                     self.call_after_refresh(self._draw_prepared, mode)
                 except Exception as exc:  # never in the way: the screen is then built on demand
                     self.log.warning(f"preparing {mode} failed: {exc!r}")
@@ -140,29 +132,25 @@ class DutyDeskApp(SafeDispatch, App):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
-    def _display(self, screen: Screen, renderable) -> None:
-        super()._display(screen, renderable)
-        if (not self._first_paint_done and not self._batch_count and isinstance(screen, BaseScreen)
-                and type(renderable).__name__ == "LayoutUpdate"):  # the first whole screen was written
-            self._first_paint_done = True
-            import gc
+    def first_frame_written(self, screen: Screen) -> bool:
+        """A whole screen was written to the terminal (``internals.FirstFrameHook``): the first
+        one of dutydesk's screens ends the start."""
+        if not isinstance(screen, BaseScreen):
+            return False
+        import gc
 
-            gc.enable()  # off for the start (dutydesk.launch)
-            if self._exit_after_paint:
-                self.call_later(self.exit)
+        gc.enable()  # off for the start (dutydesk.launch)
+        if self._exit_after_paint:
+            self.call_later(self.exit)
+        return True
 
     def _draw_prepared(self, mode: str) -> None:
         """Style, lay out and draw a prepared screen off screen, so that showing it reuses all that."""
-        stack = self._screen_stacks.get(mode)
-        if not stack or stack[-1] is self.screen:
+        screen = mode_screen(self, mode)
+        if screen is None or screen is self.screen:
             return
-        screen = stack[-1]
         try:
-            if screen._css_update_count != self._css_update_count:  # as refresh_css does for a stack
-                self.stylesheet.update(screen, animate=False)
-                screen._css_update_count = self._css_update_count
-            screen._compositor.reflow(screen, self.size)
-            screen._compositor.render_update(full=True)
+            draw_off_screen(self, screen)
         except Exception as exc:  # only a head start: showing it draws it anyway
             self.log.warning(f"drawing {mode} failed: {exc!r}")
 
@@ -170,8 +158,7 @@ class DutyDeskApp(SafeDispatch, App):
         """As Textual's, without its 50 ms pause before the first frame when the screen is built
         and up to date (nothing to hide: it is shown as it was). A screen that will reload or is
         built now keeps the pause, so a half-updated frame is never shown."""
-        stack = self._screen_stacks.get(mode)
-        screen = stack[-1] if stack else None
+        screen = mode_screen(self, mode)
         self._switch_without_delay = isinstance(screen, BaseScreen) and screen.is_fresh()
         try:
             return super().switch_mode(mode)
@@ -334,19 +321,23 @@ class DutyDeskApp(SafeDispatch, App):
         except Exception:  # the database itself may be what failed
             return []
 
-    def _handle_exception(self, error: Exception) -> None:
+    def handle_error(self, error: Exception) -> bool:
+        """An exception Textual did not expect (a handler, a worker, a callback;
+        ``internals.ErrorHook``): shown (``UserError``) or reported, and the app goes on. False:
+        Textual's default follows (traceback and exit), in strict mode (tests) or if reporting
+        failed."""
         if self.strict:
-            super()._handle_exception(error)
-            return
+            return False
         if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
             error = error.error  # a thread worker (import, export): report what it raised
         if isinstance(error, UserError):
             self.notify(error.report() if isinstance(error, ValidationError) else str(error), severity="error", markup=False)
-            return
+            return True
         try:
             self.report_crash(error)
         except Exception:
-            super()._handle_exception(error)
+            return False
+        return True
 
 
 def _freeze_heap() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
-from .internals import SafeDispatch
+
+from .internals import BatchedRepaint, SafeDispatch
 from .widgets.footer import KeyFooter
 from .widgets.header import AppHeader
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 UNDO_HINT = "按 Ctrl+Z 打开回收站可恢复"  # said after every delete (the trash dialog is ui/trash.py)
 
 
-class BaseScreen(SafeDispatch, Screen):
+class BaseScreen(BatchedRepaint, SafeDispatch, Screen):
     """Header + body + footer. Subclasses implement ``compose_body`` and ``refresh_data``.
 
     ``refresh_data`` is called when the screen is shown again and every few seconds by the
@@ -37,18 +39,6 @@ class BaseScreen(SafeDispatch, Screen):
     def store(self):
         return self.dd.store
 
-    def _compositor_refresh(self) -> None:
-        """Textual renders the whole screen when its layout changes even inside a batch update
-        (while the app starts, or a screen is first shown), and then drops the result because
-        ``App._display`` paints nothing during a batch: ~65 ms of dutydesk's start, spent on a
-        frame nobody sees. Inside a batch, leave the regions dirty and ask for a repaint, which
-        the screen does once the batch ends (``Screen._on_idle``)."""
-        app = self.app
-        if app._batch_count and self is app.screen and not app.is_inline:
-            self._repaint_required = True
-            return
-        super()._compositor_refresh()
-
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield from self.compose_body()
@@ -60,11 +50,12 @@ class BaseScreen(SafeDispatch, Screen):
     def on_mount(self) -> None:
         self.dd.update_header(self)
 
-    def _on_screen_resume(self, event) -> None:
-        """Textual's switch_mode resumes the screen of a new mode twice (``_init_mode`` posts one
-        resume, switch_mode another); each restyles the whole screen (~6 ms of the start). A
-        resume of the screen on show, with no suspend since the last one, is skipped; Textual's
-        own handler (Screen._on_screen_resume) runs after this one otherwise."""
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual's switch_mode resumes the screen of a new mode twice (``App._init_mode`` posts
+        one resume, switch_mode another); each restyles the whole screen (~6 ms of the start). A
+        resume of the screen on show, with no suspend since the last one, is skipped:
+        ``prevent_default()`` keeps Textual's own handler (in the base class ``Screen``, which
+        runs after this one) from running."""
         if not self.is_current:  # built in the background (DutyDeskApp.prepare): shown later
             self._showing = False
         elif self._showing:
@@ -76,12 +67,13 @@ class BaseScreen(SafeDispatch, Screen):
                 # shown for the first time: its nodes were styled as they were mounted, a moment
                 # ago; restyling all of them again (~10 ms of the start) would change nothing
                 event.refresh_styles = False
-        self.on_screen_resume()
+        self.screen_resumed()
 
-    def _on_screen_suspend(self) -> None:
+    def on_screen_suspend(self) -> None:
         self._showing = False
 
-    def on_screen_resume(self) -> None:
+    def screen_resumed(self) -> None:
+        """Shown again (or resumed once right after mounting): reload if something changed."""
         if not self._resumed_before:
             # The first resume follows the mount, which has just loaded everything: loading
             # again would double the cost of opening a screen.

@@ -7,7 +7,6 @@ from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
@@ -18,6 +17,7 @@ from ..store import drafts
 from ..store.db import Store
 from ..text import clean, clean_line
 from .internals import SafeDispatch
+from .keys import keymap
 
 T = TypeVar("T")
 
@@ -25,10 +25,9 @@ T = TypeVar("T")
 class ConfirmModal(SafeDispatch, ModalScreen[bool]):
     """Yes/no question. Enter or y = yes, Esc or n = no."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "是", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "否", id="confirm.no"),
-    ]
+    BINDINGS = keymap("confirm", [
+        ("y,enter", "answer(True)", "是", "yes"), ("n,escape", "answer(False)", "否", "no"),
+    ])
 
     def __init__(self, question: str, *, yes: str = "是", no: str = "否"):
         super().__init__(classes="dialog-screen")
@@ -53,8 +52,9 @@ class ConfirmModal(SafeDispatch, ModalScreen[bool]):
 class MessageModal(SafeDispatch, ModalScreen[None]):
     """Read-only text (history, details, import reports). Esc closes."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="message.close")]
-
+    BINDINGS = keymap("message", [
+        ("escape,enter,q", "close", "关闭"),
+    ])
     def __init__(self, title: str, body: str):
         super().__init__(classes="dialog-screen")
         self.title_text = title
@@ -82,11 +82,10 @@ class ConflictModal(SafeDispatch, ModalScreen[str | None]):
     :mod:`dutydesk.ui.editing`'s one meaning.
     """
 
-    BINDINGS = [
-        Binding("m", "choose('mine')", "用我的", id="conflict.mine"),
-        Binding("t", "choose('theirs')", "保留对方的", id="conflict.theirs"),
-        Binding("escape", "choose(None)", "返回编辑", id="conflict.back"),
-    ]
+    BINDINGS = keymap("conflict", [
+        ("m", "choose('mine')", "用我的", "mine"), ("t", "choose('theirs')", "保留对方的", "theirs"),
+        ("escape", "choose(None)", "返回编辑", "back"),
+    ])
 
     def __init__(self, labels: dict[str, str], mine: dict[str, Any], theirs: dict[str, Any]):
         super().__init__(classes="dialog-screen")
@@ -127,10 +126,9 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
     draft comes back the next time the same form opens.
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "submit", "保存", id="form.save"),
-        Binding("escape", "cancel", "取消", id="form.cancel"),
-    ]
+    BINDINGS = keymap("form", [
+        ("ctrl+s", "submit", "保存", "save"), ("escape", "cancel", "取消"),
+    ])
     TITLE_TEXT = "表单"
     FOCUS = ""  # id of the field that gets the cursor when the form opens (default: the first)
     MULTILINE: set[str] = set()

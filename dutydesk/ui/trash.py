@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
@@ -15,6 +14,7 @@ from ..store.db import Store
 from .base import UNDO_HINT  # noqa: F401 (where screens used to find it)
 from .internals import SafeDispatch
 from .widgets.cells import plain
+from .keys import keymap
 
 COLUMNS = [("kind", "类别"), ("deleted_at", "删除时间"), ("deleted_by", "删除人"), ("label", "内容")]
 
@@ -22,10 +22,9 @@ COLUMNS = [("kind", "类别"), ("deleted_at", "删除时间"), ("deleted_by", "�
 class TrashModal(SafeDispatch, ModalScreen[int]):
     """The latest deletions across the app. Returns how many records were restored."""
 
-    BINDINGS = [
-        Binding("enter,r", "restore", "恢复", id="trash.restore"),
-        Binding("escape,q", "close", "关闭", id="trash.close"),
-    ]
+    BINDINGS = keymap("trash", [
+        ("enter,r", "restore", "恢复"), ("escape,q", "close", "关闭"),
+    ])
 
     def __init__(self, store: Store, *, limit: int = 200):
         super().__init__(classes="dialog-screen")

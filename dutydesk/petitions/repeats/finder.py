@@ -41,13 +41,18 @@ class RepeatFinder:
     DIRECT = 8  # up to this many texts of a unit: score each petition of the pool directly
     TRANSPOSE = 1  # more than this many texts per pooled petition: count over the texts
 
+    BLOCK_TEXTS = 4096  # at most this many texts of one unit searched together (their bigram sets in memory)
+
     def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD):
         self.store, self.threshold = store, threshold
         self._pools: dict[str, tuple[list[dict], list[set[int]]]] = {}
+        self._prefetched: dict[str, list[dict]] = {}  # rows read ahead, their bigrams made when searched
         self._masks: dict[str, Counters] = {}  # per unit, over its pool
 
     def _pool(self, unit: str) -> tuple[list[dict], list[set[int]]]:
         """(rows, their bigram sets), the newest petitions first."""
+        if unit not in self._pools and unit in self._prefetched:
+            self._set_pool(unit, self._prefetched.pop(unit))
         if unit not in self._pools:
             self._set_pool(unit, self.store.query(
                 "SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p INDEXED BY petitions_unit "
@@ -63,7 +68,7 @@ class RepeatFinder:
         """The pools of several units at once: the same rows as :meth:`_pool`'s query for each (the
         newest ``POOL`` of the unit by batch number, then 序号), read batch by batch from the newest
         until every unit has its ``POOL``, instead of sorting all of each unit's petitions."""
-        wanted = {u for u in units if u not in self._pools}
+        wanted = {u for u in units if u not in self._pools and u not in self._prefetched}
         if len(wanted) < 2:
             return
         batches: dict[int, list[int]] = {}
@@ -84,8 +89,7 @@ class RepeatFinder:
                         filling.discard(row["unit"])
             if not filling:
                 break
-        for unit, rows in pools.items():
-            self._set_pool(unit, rows)
+        self._prefetched.update(pools)
 
     def find(self, content: str, unit: str, *, before_batch_no: int | None = None,
              exclude_id: int | None = None, limit: int = 3) -> list[RepeatCandidate]:
@@ -93,8 +97,10 @@ class RepeatFinder:
         return self.find_many([(content, unit, before_batch_no)], exclude_id=exclude_id, limit=limit)[0]
 
     def find_many(self, items: list[tuple[str, str, int | None]], *, exclude_id: int | None = None,
-                  limit: int = 3) -> list[list[RepeatCandidate]]:
-        """:meth:`find` for each (content, unit, before_batch_no), in one pass per unit."""
+                  limit: int = 3, release: bool = False) -> list[list[RepeatCandidate]]:
+        """:meth:`find` for each (content, unit, before_batch_no), in one pass per unit (the texts of
+        a unit ``BLOCK_TEXTS`` at a time). With ``release`` (a finder used once, by an import) a
+        unit's pool is let go once its texts are searched: one unit's bigrams in memory at a time."""
         found: list[list[RepeatCandidate]] = [[] for _ in items]
         by_unit: dict[str, list[int]] = {}
         for i, (content, unit, _) in enumerate(items):
@@ -102,7 +108,12 @@ class RepeatFinder:
                 by_unit.setdefault(unit, []).append(i)
         self._prefetch(set(by_unit))
         for unit, numbers in by_unit.items():
-            self._search_unit(unit, [(i, *items[i]) for i in numbers], found, exclude_id)
+            size = -(-len(numbers) // -(-len(numbers) // self.BLOCK_TEXTS))  # blocks of (nearly) equal size
+            for start in range(0, len(numbers), size):
+                self._search_unit(unit, [(i, *items[i]) for i in numbers[start:start + size]], found, exclude_id)
+            if release:
+                self._pools.pop(unit, None)
+                self._masks.pop(unit, None)
         for cands in found:
             cands.sort(key=lambda c: (-c.score, -c.batch_no, c.petition_id))
             del cands[limit:]
@@ -118,14 +129,14 @@ class RepeatFinder:
         for i, content, _, before in items:
             mine = text_bigrams(content, unit)
             if mine:
-                texts.append((i, mine, before))
+                texts.append((i, mine, before, len(mine)))
 
         def score(k: int, j: int) -> None:
-            i, mine, before = texts[k]
+            i, mine, before, size = texts[k]
             row = rows[j]
             if (before is not None and row["no"] >= before) or row["id"] == exclude_id:
                 return
-            value = 2 * len(mine & grams[j]) / (len(mine) + len(grams[j]))
+            value = 2 * len(mine & grams[j]) / (size + len(grams[j]))
             if value >= t:
                 found[i].append(RepeatCandidate(row["id"], row["case_no"], row["no"], row["unit"], row["content"],
                                                 round(value, 2)))
@@ -138,12 +149,14 @@ class RepeatFinder:
             if unit not in self._masks:
                 self._masks[unit] = Counters(grams, [len(g) for g in grams], t)
             pool = self._masks[unit]
-            for k, (_, mine, _) in enumerate(texts):
-                for j in pool.reaching(mine, len(mine)):
+            for k, (_, mine, _, size) in enumerate(texts):
+                for j in pool.reaching(mine, size):
                     score(k, j)
         else:  # more texts than petitions: count over the texts, one petition at a time
             vocab = set().union(*grams)  # a text's other bigrams meet no petition: no masks for them
-            counters = Counters([mine & vocab for _, mine, _ in texts], [len(mine) for _, mine, _ in texts], t)
+            # (and none counts in a score: each text keeps only those, with its own size)
+            texts = [(i, mine & vocab, before, size) for i, mine, before, size in texts]
+            counters = Counters([mine for _, mine, _, _ in texts], [size for _, _, _, size in texts], t)
             for j, theirs in enumerate(grams):
                 for k in counters.reaching(theirs, len(theirs)):
                     score(k, j)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane, TextArea
 
 from ... import dates, refdata, registry, workdays
@@ -15,6 +14,7 @@ from ...store import backup
 from ..base import BaseScreen
 from ..modals import ConfirmModal, FormModal, field
 from ..widgets.cells import plain
+from ..keys import keymap
 
 MULTILINE_SETTINGS = {"report_to", "send_to", "issue_to", "shifts", "notice_template", "chase_template"}
 
@@ -101,13 +101,10 @@ class HolidayForm(FormModal[HolidayValue]):
 
 class SettingsScreen(BaseScreen):
     SCREEN_TITLE = "设置"
-    BINDINGS = [
-        Binding("enter,e", "edit", "修改", id="settings.edit"),
-        Binding("a", "add", "新增", id="settings.add"),
-        Binding("d", "toggle", "停用/删除", id="settings.toggle"),
-        Binding("r", "rename", "改名", id="settings.rename"),
-        Binding("b", "backup", "立即备份", id="settings.backup"),
-    ]
+    BINDINGS = keymap("settings", [
+        ("enter,e", "edit", "修改"), ("a", "add", "新增"), ("d", "toggle", "停用/删除"), ("r", "rename", "改名"),
+        ("b", "backup", "立即备份"),
+    ])
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="settings-tabs"):

@@ -1,250 +1,373 @@
-"""FastTable: the DataTable the lists draw with."""
+"""FastTable: the list the paged lists and the 值班表 draw with, on Textual's Line API.
+
+A ``ScrollView`` that draws each visible line itself (``render_line``), as toolong draws huge
+logs: one header line, then one line per row, every cell one line of plain text cut to its
+column with "…". A page (≤ 100 rows) is replaced whole with :meth:`FastTable.set_rows`; a line
+is drawn when it is first shown and kept until the rows, the columns, the width or the colours
+change, so a search keystroke costs the few dozen lines on screen and a cursor move two.
+
+It looks like Textual's ``DataTable`` with ``cursor_type="row"`` and ``zebra_stripes=True`` (the
+same theme colours, component classes of its own: ``fast-table--header``, ``--cursor``,
+``--even-row``, ``--odd-row``) and draws the same characters and styles for the same rows
+(``bench/check_fast_table.py`` compares them). Only public Textual API is used here.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, NamedTuple, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
-from textual.widgets import DataTable
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .cells import line
+
+PAD = 1  # blank cells on each side of a column (DataTable's cell_padding)
 
 
-class _PaintStyles:
-    """A component's styles during one paint: ``rich_style`` computed once, the rest as is."""
-
-    __slots__ = ("_styles", "_rich_style")
-
-    def __init__(self, styles) -> None:
-        self._styles = styles
-        self._rich_style = None
-
-    @property
-    def rich_style(self) -> Style:
-        if self._rich_style is None:
-            self._rich_style = self._styles.rich_style
-        return self._rich_style
-
-    def __getattr__(self, name: str):
-        return getattr(self._styles, name)
+class ListColumn(NamedTuple):
+    key: str
+    label: str
+    width: int | None = None  # content cells; None: the widest cell (label included), in display cells
+    right: bool = False  # numbers: the cells (and the label) against the column's right edge
 
 
-class FastTable(DataTable):
-    """A DataTable that paints its body cells, one-line Rich ``Text`` as :func:`plain` makes
-    them, without Rich's generic pipeline (``Styled(Padding(text))`` → ``Console.render_lines``).
-    That pipeline costs about half a millisecond a cell, so every new page of a list (a search,
-    PgDn) took 100–300 ms to paint at 160×45 (bench/ANALYSIS.md). The characters and styles
-    drawn are the same (bench/check_fast_table.py compares them); anything else (headers,
-    labels, other renderables, taller rows) goes the generic way.
+@lru_cache(maxsize=8192)
+def fit(text: str, inner: int) -> tuple[str, int]:
+    """``text`` cut to ``inner`` display cells with "…" (as Rich cuts a one-line ``Text`` with
+    ``overflow="ellipsis"``; a wide character cut in half becomes a space), and the blank cells
+    that follow it."""
+    width = cell_len(text)
+    if width <= inner:
+        return text, inner - width
+    return (set_cell_size(text, inner - 1) + "…" if inner > 0 else ""), 0
+
+
+class FastTable(ScrollView, can_focus=True):
+    """One page of rows under a header, with a row cursor.
+
+    - columns: :meth:`add_column` (label, key, fixed width or automatic by display cells);
+    - rows: :meth:`set_rows` replaces them all: ``(key, cells, style)`` each, cells are any
+      values shown as one line of plain text (never markup), ``style`` a Rich style for the
+      whole row (``"bold red"``), ``""`` for none;
+    - cursor: ↑ ↓ Home End PgUp PgDn, a click; :attr:`cursor_row`, :meth:`move_cursor`
+      (never animated); :class:`RowHighlighted` when the row under the cursor changes (also
+      when the rows are replaced), :class:`RowChosen` on Enter or a click on the cursor row.
     """
 
-    def _update_dimensions(self, new_rows) -> None:
-        """Column content widths of new one-line ``Text`` rows by ``cell_len`` (what Rich's
-        measure returns for them), without building console options for every cell."""
-        rest = []
-        measure = [column.auto_width for column in self.ordered_columns]  # a set width needs no measuring
-        for row_key in new_rows:
-            row_index, row = self._row_locations.get(row_key), self.rows.get(row_key)
-            if row_index is None or row is None:
-                continue
-            cells = self._get_row_renderables(row_index).cells
-            if row.label is not None or row.auto_height or not all(
-                    isinstance(c, Text) and "\n" not in c.plain and "\t" not in c.plain for c in cells):
-                rest.append(row_key)
-                continue
-            for column, cell, auto in zip(self.ordered_columns, cells, measure):
-                if auto:
-                    width = cell_len(cell.plain)
-                    if width > column.content_width:
-                        column.content_width = width
-        super()._update_dimensions(rest)
+    BINDINGS = [
+        Binding("enter", "choose", "选择", show=False),
+        Binding("up", "cursor_up", "上一行", show=False),
+        Binding("down", "cursor_down", "下一行", show=False),
+        Binding("home,ctrl+home", "cursor_first", "第一行", show=False),
+        Binding("end,ctrl+end", "cursor_last", "最后一行", show=False),
+        Binding("pageup", "cursor_page(-1)", "上一屏", show=False),
+        Binding("pagedown", "cursor_page(1)", "下一屏", show=False),
+    ]
 
-    # DataTable rebuilds ``ordered_columns`` (a list through two key maps) on every call: ~3,000
-    # calls for one page of 50 rows (adding, measuring, drawing). The columns of a list do not
-    # change after it is set up; the cache is dropped when they do.
-    _ordered: list | None = None
+    COMPONENT_CLASSES = {"fast-table--header", "fast-table--cursor", "fast-table--even-row", "fast-table--odd-row"}
+
+    # DataTable's colours (textual/widgets/_data_table.py), for its component classes of the same role
+    DEFAULT_CSS = """
+    FastTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .fast-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .fast-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark {
+            & > .fast-table--even-row {
+                background: $surface-darken-1 40%;
+            }
+        }
+        & > .fast-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .fast-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .fast-table--odd-row {
+        }
+        & > .fast-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .fast-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    class _RowMessage(Message):
+        def __init__(self, table: "FastTable", cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> "FastTable":
+            return self.table
+
+    class RowHighlighted(_RowMessage):
+        """The cursor is on another row (or the rows were replaced)."""
+
+    class RowChosen(_RowMessage):
+        """Enter on the cursor row, or a click on it."""
+
+    def __init__(self, *, zebra_stripes: bool = True, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.zebra_stripes = zebra_stripes
+        self._columns: list[ListColumn] = []
+        self._widths: list[int] = []  # content cells of each column, padding excluded (auto ones only grow)
+        self._row_keys: list[str] = []
+        self._row_cells: list[tuple[str, ...]] = []
+        self._row_looks: list[str] = []
+        self._cursor = 0
+        self._lines: dict = {}  # (row, on the cursor) -> Strip; row -1 is the header
+        self._look: tuple | None = None  # the styles and width the kept lines were drawn with
+
+    # -- columns and rows -----------------------------------------------------------------
+    @property
+    def columns(self) -> list[ListColumn]:
+        return list(self._columns)
 
     @property
-    def ordered_columns(self):
-        ordered = self._ordered
-        if ordered is None or len(ordered) != len(self.columns):
-            ordered = self._ordered = DataTable.ordered_columns.fget(self)
-        return ordered
+    def column_widths(self) -> list[int]:
+        """Content cells of each column as drawn (padding excluded)."""
+        return list(self._widths)
 
-    def add_column(self, *args, **kwargs):
-        self._ordered = None
-        return super().add_column(*args, **kwargs)
+    def add_column(self, label: str, *, key: str | None = None, width: int | None = None, right: bool = False) -> str:
+        """A column at the right: ``width`` content cells, or None to fit the widest cell;
+        ``right``: its cells aligned to the right (numbers)."""
+        key = key if key is not None else f"column-{len(self._columns)}"
+        if any(c.key == key for c in self._columns):
+            raise ValueError(f"duplicate column key {key!r}")
+        label = line(label)
+        self._columns.append(ListColumn(key, label, width, right))
+        self._widths.append(width if width is not None else cell_len(label))
+        self._row_cells = [cells + ("",) for cells in self._row_cells]  # (columns come first, as a rule)
+        self._changed()
+        return key
 
-    def remove_column(self, *args, **kwargs):
-        self._ordered = None
-        return super().remove_column(*args, **kwargs)
+    def set_rows(self, rows: Iterable[tuple[object, Sequence[object], str]], *, cursor: int | None = None) -> None:
+        """Replace every row: ``(key, cells, style)`` each. The cursor goes to row ``cursor``
+        (default: it stays where it was), clamped to the rows; the top row shown is kept if the
+        cursor is still visible. Posts :class:`RowHighlighted` once if there are rows."""
+        count = len(self._columns)
+        keys, all_cells, looks = [], [], []
+        for key, cells, look in rows:
+            cells = tuple(line(value) for value in cells[:count])
+            if len(cells) < count:
+                cells += ("",) * (count - len(cells))
+            keys.append(str(key))
+            all_cells.append(cells)
+            looks.append(look or "")
+        self._row_keys, self._row_cells, self._row_looks = keys, all_cells, looks
+        widths = self._widths
+        for i, column in enumerate(self._columns):  # an automatic column grows to its widest cell (as DataTable's)
+            if column.width is None:
+                widest = max((cell_len(cells[i]) for cells in all_cells), default=0)
+                if widest > widths[i]:
+                    widths[i] = widest
+        self._cursor = self._clamp(self._cursor if cursor is None else cursor)
+        self._changed()
+        self.scroll_to_cursor()
+        if keys:
+            self.post_message(self.RowHighlighted(self, self._cursor, keys[self._cursor]))
 
-    def clear(self, columns: bool = False):
-        if columns:
-            self._ordered = None
-        return super().clear(columns)
+    def clear(self) -> None:
+        """No rows (the columns stay)."""
+        self.set_rows([], cursor=0)
 
-    def settle(self) -> None:
-        """Measure the rows just added now instead of when the app is next idle (DataTable's
-        way): the page is then drawn once, at its final size, in the same frame as the change
-        that filled it (a search keystroke), not once before and once after."""
-        if self._require_update_dimensions:
-            self._require_update_dimensions = False
-            new_rows = self._new_rows.copy()
-            self._new_rows.clear()
-            self._update_dimensions(new_rows)
+    def _changed(self) -> None:
+        self._lines.clear()
+        width = sum(self._widths) + 2 * PAD * len(self._widths)
+        size = Size(width, len(self._row_keys) + 1)
+        if self.virtual_size != size:
+            self.virtual_size = size
+        self.refresh()
 
-    # Per-paint settings and small caches: reading a reactive (cell_padding, show_cursor, …) or
-    # building a meta Style costs as much as drawing the cell, and the same texts, meta styles
-    # and style sums come back page after page (each keystroke of a search repaints the list).
-    _pass: tuple | None = None
-    FIT_CACHE_MAX = 4096
+    @property
+    def row_count(self) -> int:
+        return len(self._row_keys)
 
-    _memo: dict | None = None
+    def get_row_at(self, row: int) -> list[str]:
+        """The cells of row ``row`` as shown (one line each, before cutting to the column)."""
+        return list(self._row_cells[row])
+
+    def get_row_key(self, row: int) -> str:
+        return self._row_keys[row]
+
+    def get_row_index(self, key: str) -> int:
+        return self._row_keys.index(str(key))
+
+    # -- cursor ---------------------------------------------------------------------------
+    @property
+    def cursor_row(self) -> int:
+        """The row under the cursor (0 when there are no rows)."""
+        return self._cursor
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self._row_keys[self._cursor] if self._row_keys else None
+
+    def _clamp(self, row: int) -> int:
+        return max(0, min(row, len(self._row_keys) - 1))
+
+    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
+        """Put the cursor on ``row`` (clamped), at once (``animate`` is accepted and ignored),
+        and scroll it into view; :class:`RowHighlighted` if it moved."""
+        row = self._clamp(row)
+        old = self._cursor
+        self._cursor = row
+        if scroll:
+            self.scroll_to_cursor()
+        if row != old and self._row_keys:
+            self.refresh_line(old + 1)
+            self.refresh_line(row + 1)
+            self.post_message(self.RowHighlighted(self, row, self._row_keys[row]))
+
+    def _body_height(self) -> int:
+        return self.scrollable_content_region.height - 1  # below the header
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll so that the cursor row is visible (below the header)."""
+        height = self._body_height()
+        if height <= 0:  # not laid out yet: once it is
+            if self.is_mounted:
+                self.call_after_refresh(self._scroll_when_laid_out)
+            return
+        top = round(self.scroll_y)
+        if self._cursor < top:
+            top = self._cursor
+        elif self._cursor >= top + height:
+            top = self._cursor - height + 1
+        else:
+            return
+        self.scroll_to(y=top, animate=False, force=True)
+
+    def _scroll_when_laid_out(self) -> None:
+        if self._body_height() > 0:
+            self.scroll_to_cursor()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.scroll_to_cursor()
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self._cursor + 1)
+
+    def action_cursor_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_cursor_last(self) -> None:
+        self.move_cursor(row=len(self._row_keys) - 1)
+
+    def action_cursor_page(self, step: int) -> None:
+        self.move_cursor(row=self._cursor + step * max(1, self._body_height()))
+
+    def action_choose(self) -> None:
+        if self._row_keys:
+            self.post_message(self.RowChosen(self, self._cursor, self._row_keys[self._cursor]))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row puts the cursor there; a click on the cursor row chooses it."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # the header, a scrollbar
+            return
+        row = offset.y - 1 + round(self.scroll_y)
+        if row >= len(self._row_keys):
+            return
+        event.stop()
+        if row == self._cursor:
+            self.action_choose()
+        else:
+            self.move_cursor(row=row)
+
+    # -- drawing --------------------------------------------------------------------------
+    def _check_look(self) -> tuple:
+        """The colours and width now (focus, theme, size); lines kept from an earlier paint
+        with other ones are dropped."""
+        get = self.get_component_rich_style
+        look = (self.size.width, self.rich_style, get("fast-table--header"), get("fast-table--even-row"),
+                get("fast-table--odd-row"), get("fast-table--cursor"), self.zebra_stripes)
+        if look != self._look:
+            self._look = look
+            self._lines.clear()
+        return look
 
     def render_lines(self, crop):
-        self._pass = self._settings()
-        self._memo = {}
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass = self._memo = None
+        self._check_look()  # once a paint, not once a line
+        return super().render_lines(crop)
 
-    # DataTable asks these for every line it draws; each walks the ancestors' styles (~0.1 ms).
-    # They cannot change while one paint of this widget runs, so ask once per paint.
-    def _per_paint(self, key, compute):
-        memo = self._memo
-        if memo is None:
-            return compute()
-        value = memo.get(key)
-        if value is None:
-            value = memo[key] = compute()
-        return value
+    def render_line(self, y: int) -> Strip:
+        look = self._look or self._check_look()
+        width, base = look[0], look[1]
+        scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
+        row = -1 if y == 0 else y - 1 + scroll_y
+        if row >= len(self._row_keys):
+            return Strip.blank(width, base)
+        cursor = row == self._cursor and row >= 0
+        strip = self._lines.get((row, cursor))
+        if strip is None:
+            strip = self._lines[(row, cursor)] = self._draw(row, cursor, look)
+        if scroll_x or strip.cell_length != width:
+            strip = strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, base)
+        return strip
 
-    @property
-    def rich_style(self) -> Style:
-        return self._per_paint("rich_style", lambda: super(FastTable, self).rich_style)
-
-    @property
-    def background_colors(self):
-        return self._per_paint("background_colors", lambda: super(FastTable, self).background_colors)
-
-    def get_component_styles(self, *names: str):
-        if self._memo is None:
-            return super().get_component_styles(*names)
-        return self._per_paint(names, lambda: _PaintStyles(super(FastTable, self).get_component_styles(*names)))
-
-    def _settings(self) -> tuple:
-        return (max(0, self.fixed_columns), max(0, self.fixed_rows), self.cell_padding, self.header_height,
-                self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css", self.cursor_type == "row")
-
-    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
-        """DataTable's, for the one-line rows of a table with a row cursor and no fixed columns or
-        row labels (every FastTable here), with what it recomputes per cell hoisted out of the
-        loop: the cursor and hover tests, the column widths."""
-        settings = self._pass
-        if (settings is None or line_no != 0 or not settings[-1] or settings[0]
-                or (self._labelled_row_exists and self.show_row_labels)):
-            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
-        show_cursor, show_hover = settings[4], settings[5]
-        cache_key = (row_key, line_no, base_style, cursor_location, hover_location, "row", show_cursor, show_hover,
-                     self._update_count, self._pseudo_class_state)
-        cached = self._row_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
-        row_style = self._get_row_style(row_index, base_style)
-        cursor = row_index == cursor_location.row
-        hover = row_index == hover_location.row
-        render_cell = self._render_cell
-        scrollable_row = []
-        table_width = self._row_label_column_width
-        for column_index, column in enumerate(self.ordered_columns):
-            width = column.get_render_width(self)
-            table_width += width
-            scrollable_row.append(render_cell(row_index, column_index, row_style, width, cursor, hover)[line_no])
-        remaining_space = max(0, self.size.width - table_width)
-        extend_style, _ = self._get_styles_to_render_cell(
-            row_index == -1, False, False, hover, cursor, show_cursor, show_hover, False, False)
-        extend_style = row_style + extend_style + self._meta_style(row_index, "out")
-        scrollable_row.append([Segment(" " * remaining_space, extend_style)])
-        pair = ([], scrollable_row)
-        self._row_render_cache[cache_key] = pair
-        return pair
-
-    def _meta_style(self, row_index: int, column_index) -> Style:
-        cache = self.__dict__.setdefault("_meta_styles", {})
-        style = cache.get((row_index, column_index))
-        if style is None:
-            if len(cache) > self.FIT_CACHE_MAX:
-                cache.clear()
-            meta = ({"row": row_index, "column": 0, "out_of_bounds": True} if column_index == "out"  # past the last column
-                    else {"row": row_index, "column": column_index})
-            style = cache[(row_index, column_index)] = Style.from_meta(meta)
-        return style
-
-    def _fit(self, text: str, inner: int, ellipsis: bool) -> tuple[str, int]:
-        """``text`` cut to ``inner`` cells (with "…" if ``ellipsis``) and the fill after it."""
-        cache = self.__dict__.setdefault("_fit_cache", {})
-        key = (text, inner, ellipsis)
-        fit = cache.get(key)
-        if fit is None:
-            if len(cache) > self.FIT_CACHE_MAX:
-                cache.clear()
-            width = cell_len(text)
-            if width > inner:
-                fit = (set_cell_size(text, inner - 1) + "…" if ellipsis and inner else set_cell_size(text, inner), 0)
-            else:
-                fit = (text, inner - width)
-            cache[key] = fit
-        return fit
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False):
-        settings = self._pass or self._settings()
-        fixed_columns, fixed_rows, pad, header_height, show_cursor, show_hover, fg_css, bg_css, row_cursor = settings
-        header = row_index == -1
-        if column_index < fixed_columns or (not header and row_index < fixed_rows):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        cache_key = (row_key, column_key, base_style, cursor, hover, show_hover, self._update_count,
-                     self._pseudo_class_state)
-        cached = self._cell_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        cell = self._get_row_renderables(row_index).cells[column_index]
-        inner = width - 2 * pad
-        if not isinstance(cell, Text) or cell.spans or inner <= 0:
-            generic = True
+    def _draw(self, row: int, cursor: bool, look: tuple) -> Strip:
+        """One whole line (all columns, at least the widget's width): DataTable's styles for a
+        one-line row (``DataTable._render_line_in_row``): the row's colours (header, zebra stripe,
+        or the widget's), the cursor's over them, the row's own style under the cursor's
+        foreground (DataTable's default ``cursor_foreground_priority="css"``)."""
+        width, base, header, even, odd, cursor_style, zebra = look
+        if row < 0:
+            row_style, texts, text_style = header, [c.label for c in self._columns], None
         else:
-            plain_text = cell.plain
-            if header:  # a column label: only when it fits (a longer one would be cut by Rich's rules)
-                generic = (header_height != 1 or cell_len(plain_text) > inner or "\n" in plain_text
-                           or "\t" in plain_text)
-            else:
-                generic = (self.rows[row_key].height != 1 or "\n" in plain_text or "\t" in plain_text
-                           # an empty cell (DataTable's own empty Text) is only padding, however it wraps
-                           or (plain_text and (not cell.no_wrap or cell.overflow not in ("ellipsis", "crop"))))
-        if generic:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
-            header, False, False, hover, cursor, show_cursor, show_hover, fg_css, bg_css)
-        # = base + meta + component (the meta carries no colours, so the order of the sums is free).
-        # With a row cursor a body cell's meta names its row and column 0: a click or the mouse
-        # picks the row either way, and the few distinct styles of a page are then the same
-        # objects page after page, so Rich's and Textual's style caches (sums, the truecolor
-        # filter, ANSI codes) hit instead of missing on 250 new styles per repaint.
-        meta_column = 0 if (row_cursor and not header) else column_index
-        style = (base_style + component_style) + self._meta_style(row_index, meta_column)
-        text, fill = self._fit(plain_text, inner, cell.overflow == "ellipsis")
-        plain_style = style + post_style
-        segments = [Segment(" " * pad, plain_style)] if pad else []
-        if text:
-            text_style = self.app.console.get_style(cell.style) if cell.style else Style.null()
-            segments.append(Segment(text, style + (text_style + post_style)))
-        if fill or pad:
-            segments.append(Segment(" " * (fill + pad), plain_style))
-        lines = [segments]
-        self._cell_render_cache[cache_key] = lines
-        return lines
+            row_style = (odd if row % 2 else even) if zebra else base
+            texts = self._row_cells[row]
+            name = self._row_looks[row]
+            text_style = self.app.console.get_style(name) if name else None
+        style = row_style + cursor_style if cursor else row_style
+        post = Style.from_color(cursor_style.color) if cursor else Style.null()
+        blank = style + post
+        text_look = (style + text_style) + post if text_style is not None else blank
+        pad = " " * PAD
+        segments = []
+        used = 0
+        for text, inner, column in zip(texts, self._widths, self._columns):
+            shown, fill = fit(text, inner)
+            lead, trail = (fill, 0) if column.right else (0, fill)
+            segments.append(Segment(pad + " " * lead, blank))
+            if shown:
+                segments.append(Segment(shown, text_look))
+            segments.append(Segment(" " * (trail + PAD), blank))
+            used += inner + 2 * PAD
+        if width > used:  # the row's colours to the right edge
+            segments.append(Segment(" " * (width - used), style))
+        return Strip(segments).simplify()

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..internals import SafeDispatch
-from .cells import plain
 from .fast_table import FastTable
+from ..keys import keymap
 
 
 @dataclass
@@ -27,7 +26,7 @@ Fetch = Callable[[int, int], tuple[list[dict], "int | None"]]  # None: count aft
 
 
 class PagedTable(SafeDispatch, Vertical):
-    """A DataTable that holds one page of rows fetched from SQL.
+    """A list (:class:`FastTable`) that holds one page of rows fetched from SQL.
 
     ``fetch(offset, limit)`` returns ``(rows, total)``; each row is a dict with an ``id``
     (the row key) and the column keys. An optional ``_style`` key styles the whole row
@@ -37,10 +36,9 @@ class PagedTable(SafeDispatch, Vertical):
     counted right after it is painted (counting a broad search takes longer than its page).
     """
 
-    BINDINGS = [
-        Binding("pagedown,ctrl+down", "next_page", "下一页", id="table.next_page", show=False, priority=True),
-        Binding("pageup,ctrl+up", "prev_page", "上一页", id="table.prev_page", show=False, priority=True),
-    ]
+    BINDINGS = keymap("table", [], hidden=[
+        ("pagedown,ctrl+down", "next_page", "下一页"), ("pageup,ctrl+up", "prev_page", "上一页"),
+    ], priority={"next_page", "prev_page"})
 
     class Chosen(Message):
         """Enter on a row."""
@@ -68,19 +66,18 @@ class PagedTable(SafeDispatch, Vertical):
         self._generation = 0
 
     def compose(self) -> ComposeResult:
-        table: DataTable = FastTable(cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FastTable()
         yield Static("", classes="pager", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         for col in self.columns:
             table.add_column(col.label, key=col.key, width=col.width)
         self.reload()
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one(DataTable)
+    def table(self) -> FastTable:
+        return self.query_one(FastTable)
 
     @property
     def pages(self) -> int:
@@ -101,14 +98,9 @@ class PagedTable(SafeDispatch, Vertical):
         if total is not None:
             self.total = total
         self.rows = rows
-        table.clear()
-        for row in rows:
-            style = row.get("_style", "")
-            table.add_row(*(plain(row.get(c.key), style) for c in self.columns), key=str(row["id"]))
-        if isinstance(table, FastTable):
-            table.settle()
-        if rows:
-            table.move_cursor(row=min(old_row, len(rows) - 1), animate=False)
+        keys = [c.key for c in self.columns]
+        table.set_rows(((row["id"], [row.get(k) for k in keys], row.get("_style", "")) for row in rows),
+                       cursor=old_row)
         self._show_pager()
         if not self.total_known:
             self.call_after_refresh(self._count_now, self._generation)
@@ -159,7 +151,6 @@ class PagedTable(SafeDispatch, Vertical):
             return None
         return self.rows[table.cursor_row]
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_fast_table_row_chosen(self, event: FastTable.RowChosen) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Chosen(self, event.row_key.value))
+        self.post_message(self.Chosen(self, event.row_key))

@@ -8,7 +8,6 @@ from typing import Any, Callable, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
@@ -20,6 +19,7 @@ from ....errors import UserError
 from ...editing import Comparison, RecordForm
 from ...modals import FormModal, MessageModal, field
 from ...widgets.paged_table import Column, PagedTable
+from ...keys import keymap
 
 
 T = TypeVar("T")
@@ -173,10 +173,9 @@ class DateForm(BulletinForm[str]):
 class PastBulletinsModal(ModalScreen[str | None]):
     """往期简报: every issue and draft (corrected versions too). Enter opens the date; v shows the text."""
 
-    BINDINGS = [
-        Binding("v", "view", "查看全文", id="bulletin_past.view"),
-        Binding("escape,q", "close", "关闭", id="bulletin_past.close"),
-    ]
+    BINDINGS = keymap("bulletin_past", [
+        ("v", "view", "查看全文"), ("escape,q", "close", "关闭"),
+    ])
 
     def __init__(self, store, render: Callable[[int], str]):
         super().__init__(classes="dialog-screen")

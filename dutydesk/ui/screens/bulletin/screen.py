@@ -12,7 +12,6 @@ import datetime as dt
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
@@ -25,6 +24,7 @@ from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, show_history
 from ...widgets.cells import plain
 from .forms import CountyForm, DateForm, FooterForm, FooterValue, NewsForm, PastBulletinsModal, PetitionTextForm
+from ...keys import keymap
 
 ITEM_LABELS = {"kind": "类型", "unit": "单位", "title": "标题", "body": "正文", "sort": "顺序", "bulletin_id": "简报"}
 BULLETIN_LABELS = {"date": "日期", "number": "期号", "revision": "版次", "status": "状态", "report_to": "报",
@@ -38,24 +38,16 @@ FOOTER_ROW = "footer"
 
 class BulletinScreen(BaseScreen):
     SCREEN_TITLE = "工作简报"
-    BINDINGS = [
-        Binding("left_square_bracket", "shift_day(-1)", "前一天", id="bulletin.prev_day", show=False),
-        Binding("right_square_bracket", "shift_day(1)", "后一天", id="bulletin.next_day", show=False),
-        Binding("g", "goto_date", "转到日期", id="bulletin.goto_date", show=False),
-        Binding("a", "add_news", "新增新闻", id="bulletin.add_news"),
-        Binding("c", "add_county", "新增县区动态", id="bulletin.add_county"),
-        Binding("e", "edit", "编辑", id="bulletin.edit"),
-        Binding("d,delete", "delete", "删除", id="bulletin.delete"),
-        Binding("K,ctrl+up", "move(-1)", "上移", id="bulletin.move_up", show=False),
-        Binding("J,ctrl+down", "move(1)", "下移", id="bulletin.move_down", show=False),
-        Binding("r", "regenerate", "重新生成信访段", id="bulletin.regenerate"),
-        Binding("t", "edit_petition", "编辑信访段", id="bulletin.edit_petition"),
-        Binding("f", "footer", "版记设置", id="bulletin.footer"),
-        Binding("b", "toggle_appendix", "附件统计表", id="bulletin.appendix"),
-        Binding("l", "past", "往期简报", id="bulletin.past"),
-        Binding("o", "reopen", "更正重开", id="bulletin.reopen"),
-        Binding("h", "history", "历史", id="bulletin.history"),
-    ]
+    BINDINGS = keymap("bulletin", [
+        ("a", "add_news", "新增新闻"), ("c", "add_county", "新增县区动态"), ("e", "edit", "编辑"),
+        ("d,delete", "delete", "删除"), ("r", "regenerate", "重新生成信访段"), ("t", "edit_petition", "编辑信访段"),
+        ("f", "footer", "版记设置"), ("b", "toggle_appendix", "附件统计表", "appendix"), ("l", "past", "往期简报"),
+        ("o", "reopen", "更正重开"), ("h", "history", "历史"),
+    ], hidden=[
+        ("left_square_bracket", "shift_day(-1)", "前一天", "prev_day"),
+        ("right_square_bracket", "shift_day(1)", "后一天", "next_day"), ("g", "goto_date", "转到日期"),
+        ("K,ctrl+up", "move(-1)", "上移", "move_up"), ("J,ctrl+down", "move(1)", "下移", "move_down"),
+    ])
 
     def __init__(self) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TextArea
@@ -23,6 +22,7 @@ from ....handoffs import intake, lifecycle, links, model, progress, rechecks, su
 from ...editing import Comparison, RecordForm
 from ...modals import FormModal, choices, field
 from ...widgets.cells import plain
+from ...keys import keymap
 
 
 CONFLICT_LABELS = {k: model.LABELS[k] for k in model.EDITABLE}
@@ -184,8 +184,9 @@ class FromPetitionForm(FormModal[int]):
 class SummaryModal(ModalScreen[None]):
     """按单位汇总: total, each status, late, rebound, closure rate per 牵头单位."""
 
-    BINDINGS = [Binding("escape,enter,q,u", "close", "关闭", id="handoffs_summary.close")]
-
+    BINDINGS = keymap("handoffs_summary", [
+        ("escape,enter,q,u", "close", "关闭"),
+    ])
     def __init__(self, rows: list[dict], title: str):
         super().__init__(classes="dialog-screen")
         self.rows = rows

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -19,10 +18,12 @@ from ...base import UNDO_HINT
 from ...downloads import show_exported
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, show_history
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
 from ...workers import run_in_thread
 from ..record_list import RecordListScreen
 from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
+from ...keys import keymap
 
 COLUMNS = [
     Column("problem_no", "问题编号", 13),
@@ -66,20 +67,14 @@ class HandoffsScreen(RecordListScreen):
     DETAIL = "#hf-detail"
     PICK_FIRST = "请先在列表中选择一个问题"
     EMPTY = "（没有符合条件的问题。按 a 新增，按 g 从信访件生成）"
-    BINDINGS = [
-        Binding("a", "add", "新增", id="handoffs.add"),
-        Binding("e", "edit", "编辑", id="handoffs.edit"),
-        Binding("p", "progress", "添加进展", id="handoffs.progress"),
-        Binding("s", "status", "变更状态", id="handoffs.status"),
-        Binding("k", "recheck", "回头看", id="handoffs.recheck"),
-        Binding("g", "from_petition", "从信访件生成", id="handoffs.from_petition"),
-        Binding("u", "summary", "按单位汇总", id="handoffs.summary"),
-        Binding("h", "history", "历史", id="handoffs.history"),
-        Binding("d,delete", "delete", "删除", id="handoffs.delete", show=False),
-        Binding("x", "export", "导出台账", id="handoffs.export"),
-        Binding("f", "focus_filters", "筛选", id="handoffs.filters", show=False),
-        Binding("escape", "focus_table", "回到列表", id="handoffs.focus_table", show=False),
-    ]
+    BINDINGS = keymap("handoffs", [
+        ("a", "add", "新增"), ("e", "edit", "编辑"), ("p", "progress", "添加进展"), ("s", "status", "变更状态"),
+        ("k", "recheck", "回头看"), ("g", "from_petition", "从信访件生成"), ("u", "summary", "按单位汇总"),
+        ("h", "history", "历史"), ("x", "export", "导出台账"),
+        ("i", "import", "导入台账"),
+    ], hidden=[
+        ("d,delete", "delete", "删除"), ("f", "focus_filters", "筛选", "filters"), ("escape", "focus_table", "回到列表"),
+    ])
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -132,7 +127,7 @@ class HandoffsScreen(RecordListScreen):
     def describe(self, record_id: int) -> str:
         return detail.describe(self.store, record_id, dates.today())
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self.show_detail()
 
@@ -248,6 +243,18 @@ class HandoffsScreen(RecordListScreen):
         self.app.push_screen(ConfirmModal(
             f"删除问题 {row['problem_no']}（{row['lead_unit']}）？\n{gist[:60]}\n"
             "删除后不再出现在台账、汇总和导出中，可在回收站（Ctrl+Z）恢复。"), answered)
+
+    def action_import(self) -> None:
+        from ..intake.flow import start_import
+        from ..intake.preview import IntakePathForm
+        from ..intake.steps import handoffs_steps
+
+        def done(path) -> None:
+            if path:
+                start_import(self, handoffs_steps(self, path))
+
+        self.app.push_screen(IntakePathForm(self.store, "导入整改台账（先预览，确认后才写入）", "列：来源、问题描述、牵头单位……",
+                                            placeholder="如 ~/下载/整改台账.xlsx", draft_key="handoffs.import"), done)
 
     def action_export(self) -> None:
         from ....handoffs.export import default_export_dir, export_ledger

@@ -15,21 +15,20 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.bar import Bar
-from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Sparkline, Static
+from textual import events
+from textual.widgets import Sparkline, Static
 
 from .... import dates
 from ....exporters.stats_table import TEXT, cell_text
 from ....handoffs.overview import HEADERS, KINDS, Overview, UnitRow, overview
 from ...base import BaseScreen
-from ...widgets.cells import plain
-from ...widgets.fast_table import FastTable
+from ...keys import keymap
+from ...widgets.fast_table import PAD, FastTable
 
 COLUMN_KEYS = ["unit", "transferred", "closed", "partial", "open", "overdue", "rate", "problems", "problems_closed"]
 METHODS = (("phone", "来电"), ("letter", "来信"), ("other", "其他"))
@@ -47,15 +46,13 @@ def _sort_value(row: UnitRow, column: int, position: int):
 
 class OverviewScreen(BaseScreen):
     SCREEN_TITLE = "态势"
-    BINDINGS = [
-        Binding("left_square_bracket", "shift_day(-1)", "前一天", id="overview.prev_day", show=False),
-        Binding("right_square_bracket", "shift_day(1)", "后一天", id="overview.next_day", show=False),
-        Binding("g", "goto_date", "转到日期", id="overview.goto_date"),
-        Binding("t", "today", "今天", id="overview.today"),
-        Binding("s", "sort_next", "排序", id="overview.sort"),
-        Binding("r", "sort_reverse", "倒序", id="overview.reverse"),
-        Binding("enter", "drill", "查看该单位信访件", id="overview.drill", show=False),
-    ]
+    BINDINGS = keymap("overview", [
+        ("g", "goto_date", "转到日期"), ("t", "today", "今天"), ("s", "sort_next", "排序", "sort"),
+        ("r", "sort_reverse", "倒序", "reverse"),
+    ], hidden=[
+        ("left_square_bracket", "shift_day(-1)", "前一天", "prev_day"),
+        ("right_square_bracket", "shift_day(1)", "后一天", "next_day"), ("enter", "drill", "查看该单位信访件"),
+    ])
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,7 +77,7 @@ class OverviewScreen(BaseScreen):
                 yield Static("按污染类型（件）", classes="ov-title", markup=False)
                 yield Static("", id="ov-types")
         with Horizontal(id="ov-lower"):
-            yield FastTable(id="ov-table", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="ov-table")
             with Vertical(id="ov-units-box"):
                 yield Static("", id="ov-units-title", classes="ov-title", markup=False)
                 yield Static("", id="ov-units")
@@ -88,7 +85,7 @@ class OverviewScreen(BaseScreen):
     def on_mount(self) -> None:
         table = self.query_one("#ov-table", FastTable)
         for key, header, kind in zip(COLUMN_KEYS, HEADERS, KINDS):
-            table.add_column(header, key=key)
+            table.add_column(header, key=key, right=kind != TEXT)
         self.refresh_data()
         table.focus()
 
@@ -132,9 +129,13 @@ class OverviewScreen(BaseScreen):
     def _show_status(self) -> None:
         day = self.day
         today = "（今天）" if day == dates.today() else ""
+        order = "▼" if self.sort_reverse else "▲"
         self.query_one("#ov-status", Static).update(
-            f"统计截至 {dates.cn_date_long(day)}{today}    [ ] 前后一天  g 转到日期  t 今天  "
-            "s/r 排序  Enter 查看该单位信访件")
+            f"统计截至 {dates.cn_date_long(day)}{today}   [ ] 前后一天  g 转到日期  t 今天  "
+            f"s/r 排序（{HEADERS[self.sort_column]}{order}）  Enter 该单位信访件")
+
+    def _show_sort(self) -> None:
+        self._show_status()
 
     def _show_headline(self) -> None:
         c = self._colors()
@@ -197,25 +198,10 @@ class OverviewScreen(BaseScreen):
 
     def _fill_table(self) -> None:
         table = self.query_one("#ov-table", FastTable)
-        keep = table.cursor_row
-        table.clear()
-        labels = []
-        for n, (key, header) in enumerate(zip(COLUMN_KEYS, HEADERS)):
-            labels.append(header + (("▼" if self.sort_reverse else "▲") if n == self.sort_column else ""))
-            table.columns[key].label = Text(labels[-1])
         rows = [*self.rows(), self.data.total]
-        texts = [[cell_text(v, k) for v, k in zip(row.cells(), KINDS)] for row in rows]
-        # numbers right-aligned: padded to their column's width (label included), so that every
-        # cell is one plain line that FastTable draws without Rich's per-cell pipeline
-        widths = [max(cell_len(t) for t in [label, *(r[i] for r in texts)]) for i, label in enumerate(labels)]
-        for row, values in zip(rows, texts):
-            style = "bold" if row is self.data.total else ""
-            cells = [plain(v, style) if k == TEXT else Text(" " * (w - cell_len(v)) + v, style, no_wrap=True,
-                                                            overflow="ellipsis")
-                     for v, k, w in zip(values, KINDS, widths)]
-            table.add_row(*cells, key=row.unit or "-")
-        table.settle()
-        table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+        table.set_rows([(row.unit or "-", [cell_text(v, k) for v, k in zip(row.cells(), KINDS)],
+                         "bold" if row is self.data.total else "") for row in rows])
+        self._show_sort()
         self._show_unit_bars()
 
     def _show_unit_bars(self) -> None:
@@ -265,13 +251,22 @@ class OverviewScreen(BaseScreen):
     def action_sort_reverse(self) -> None:
         self.sort_by(self.sort_column, reverse=not self.sort_reverse)
 
-    @on(DataTable.HeaderSelected, "#ov-table")
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        self.sort_by(event.column_index)
+    def on_click(self, event: events.Click) -> None:
+        """A click on a header of the unit table sorts by that column."""
+        table = self.query_one("#ov-table", FastTable)
+        offset = event.get_content_offset(table) if event.widget is table else None
+        if offset is None or offset.y != 0:
+            return
+        x = offset.x + round(table.scroll_x)
+        for column, width in enumerate(table.column_widths):
+            x -= width + 2 * PAD
+            if x < 0:
+                event.stop()
+                self.sort_by(column)
+                return
 
-    @on(DataTable.RowSelected, "#ov-table")
-    async def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(FastTable.RowChosen, "#ov-table")
+    async def _row_chosen(self, event: FastTable.RowChosen) -> None:
         event.stop()
         await self.action_drill()
 

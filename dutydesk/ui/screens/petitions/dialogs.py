@@ -11,16 +11,16 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from .... import dates
 from ....errors import UserError
-from ....text import clean, clean_line
+from ....text import clean_line
 from ...internals import SafeDispatch
 from ...modals import FormModal, field, typed_day
+from ...keys import keymap
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -45,7 +45,7 @@ class ImportForm(FormModal[ImportRequest]):
     FOCUS = "path"
 
     def __init__(self, store):
-        super().__init__(store, draft_key="petitions.import", title="导入督察组转办的信访件表（.xlsx / .csv）")
+        super().__init__(store, draft_key="petitions.import", title="导入督察组转办的信访件表（.xlsx .xls .xlsb .ods .csv，或 .docx 函件中的表格）")
 
     def compose_fields(self) -> ComposeResult:
         yield field("文件路径", Input(id="path", placeholder="如 ~/下载/第3批信访件.xlsx"))
@@ -120,36 +120,6 @@ class ExportForm(FormModal[ExportRequest]):
 
 
 # -- dialogs ---------------------------------------------------------------------------------
-class ReportModal(SafeDispatch, ModalScreen[bool]):
-    """A long report (an import preview) with a question: Y / Enter = yes, N / Esc = no."""
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "确认", id="petitions.report.yes"),
-        Binding("n,escape", "answer(False)", "取消", id="petitions.report.no"),
-    ]
-
-    def __init__(self, title: str, body: str, *, yes: str = "确认导入", no: str = "取消", ask: bool = True):
-        super().__init__(classes="dialog-screen")
-        self.title_text, self.body, self.yes, self.no, self.ask = title, body, yes, no, ask
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Static(clean_line(self.title_text), classes="dialog-title", markup=False)
-            with VerticalScroll(classes="dialog-body"):
-                yield Static(clean(self.body), markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                if self.ask:
-                    yield Button(f"{self.yes} (Y)", id="yes", variant="primary")
-                yield Button(f"{self.no} (N)" if self.ask else "关闭 (Esc)", id="no")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value and self.ask)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-
 @dataclass
 class RepeatChoice:
     petition_id: int
@@ -160,10 +130,9 @@ class RepeatChoice:
 class RepeatModal(SafeDispatch, ModalScreen[list[RepeatChoice]]):
     """Possible repeats found on intake: tick the ones to link (Ctrl+S links, Esc skips)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "关联所选", id="petitions.repeats.save"),
-        Binding("escape", "skip", "跳过", id="petitions.repeats.skip"),
-    ]
+    BINDINGS = keymap("petitions.repeats", [
+        ("ctrl+s", "save", "关联所选"), ("escape", "skip", "跳过"),
+    ])
 
     def __init__(self, choices: list[RepeatChoice], title: str = "疑似重复件：勾选确认为重复的"):
         super().__init__(classes="dialog-screen")

@@ -1,7 +1,7 @@
 """The files of the 信访件 screen: import the inspection group's sheet, import the counties'
 results, export the ledger or the public table. Each file is read or written in a thread
-worker on its own connection (``ui.workers``); an import is checked first and applied only
-after the report is confirmed."""
+worker on its own connection; an import is shown in a preview first (``ui/screens/intake``) and
+applied only when the preview is confirmed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ....petitions.batches import get_batch, list_batches
 from ....petitions.rows import get_petition
 from ...downloads import show_exported
 from ...workers import run_in_thread
-from .dialogs import ExportForm, ExportRequest, ImportForm, ImportRequest, PathForm, ReportModal
+from .dialogs import ExportForm, ExportRequest, ImportForm, ImportRequest, PathForm
 
 GROUP = "petitions-file"  # one file job at a time
 
@@ -23,37 +23,16 @@ class PetitionFiles:
     """Mixin of :class:`~.screen.PetitionsScreen` (its ``store``, ``table``, ``after_change``,
     ``_select``, ``_refresh_batches``, ``_ask_repeats`` and ``_choice``)."""
 
-    def _show_report(self, title: str, body: str) -> None:
-        self.app.push_screen(ReportModal(title, body, ask=False))
-
-    def _report_invalid(self, title: str):
-        return lambda exc: self._show_report(title, exc.report())
-
     # -- the inspection group's sheet ---------------------------------------------------------
     def action_import(self) -> None:
         def done(req: ImportRequest | None) -> None:
             if req:
-                self.notify(f"正在检查：{req.path.name}…", markup=False)
-                run_in_thread(self, lambda store: io.plan_import(store, req.path, batch=req.batch, day=req.day),
-                              group=GROUP, failed="导入失败", done=self._confirm_import,
-                              invalid=self._report_invalid("导入失败：表格有误，未导入任何信访件"))
+                from ..intake.flow import start_import
+                from ..intake.steps import petitions_steps
+
+                start_import(self, petitions_steps(self, req.path, req.batch, req.day))
 
         self.app.push_screen(ImportForm(self.store), done)
-
-    def _confirm_import(self, plan: io.ImportPlan) -> None:
-        if not plan.rows:
-            self._show_report(f"导入：{plan.path.name}", plan.report(applied=False))
-            return
-
-        def apply(store) -> tuple[io.ImportResult, dict[int, str]]:
-            result = io.apply_import(store, plan)
-            return result, {pid: get_petition(store, pid)["case_no"] for pid, _ in result.candidates}
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                run_in_thread(self, apply, group=GROUP, failed="导入失败", done=lambda got: self._imported(*got))
-
-        self.app.push_screen(ReportModal(f"导入预览：{plan.path.name}", plan.report(applied=False)), answered)
 
     def _imported(self, result: io.ImportResult, labels: dict[int, str]) -> None:
         if result.created:  # show the batch just imported
@@ -79,32 +58,19 @@ class PetitionFiles:
     def action_import_results(self) -> None:
         def done(path: Path | None) -> None:
             if path:
-                self.notify(f"正在检查：{path.name}…", markup=False)
-                run_in_thread(self, lambda store: io.plan_results(store, path), group=GROUP, failed="导入失败",
-                              done=self._confirm_results,
-                              invalid=self._report_invalid("导入失败：表格有误，未录入任何结果"))
+                from ..intake.flow import start_import
+                from ..intake.steps import results_steps
+
+                start_import(self, results_steps(self, path))
 
         self.app.push_screen(PathForm(self.store, "导入县区填报的办理结果表（按受理编号匹配）",
                                       "列名如：受理编号、调查核实情况、是否属实、处理和整改情况、责任追究情况、办结情况、"
                                       "办结日期、责令整改(家)、罚款金额(万元)……"), done)
 
-    def _confirm_results(self, plan: io.ResultsImport) -> None:
-        if all(r.unchanged for r in plan.rows):
-            self._show_report(f"导入结果：{plan.path.name}", plan.report())
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                run_in_thread(self, lambda store: io.apply_results(store, plan), group=GROUP, failed="导入失败",
-                              done=lambda _: self.after_change(plan.report()))
-
-        self.app.push_screen(ReportModal(f"导入结果预览：{plan.path.name}", plan.report(), yes="确认录入"), answered)
-
-    # -- export ---------------------------------------------------------------------------------
     def action_export(self) -> None:
         from ....petitions.export import export_dir, export_petitions
 
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
         def done(req: ExportRequest | None) -> None:

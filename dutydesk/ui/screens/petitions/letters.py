@@ -74,7 +74,7 @@ def _batch_under_cursor(screen: "PetitionsScreen") -> int | None:
             return get_petition(screen.store, int(rid))["batch_no"]
         except UserError:
             pass
-    batch_id = screen._select("#pf-batch")
+    batch_id = screen.filter_value("#pf-batch")
     return get_batch(screen.store, batch_id)["no"] if batch_id else None
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -31,12 +30,14 @@ from ....petitions.queries import batch_choices
 from ...base import UNDO_HINT
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, MessageModal
+from ...widgets.fast_table import FastTable
 from ...widgets.paged_table import Column, PagedTable
 from ...widgets.search_box import SearchBox
 from ..record_list import RecordListScreen, set_text
 from .dialogs import RepeatChoice, RepeatModal
 from .files import PetitionFiles
 from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
+from ...keys import keymap
 
 COLUMNS = [
     Column("mark", "标记", 8),
@@ -59,31 +60,16 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     DETAIL = "#pf-detail"
     PICK_FIRST = "请先在列表中选择一件信访件"
     EMPTY = "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
-    BINDINGS = [
-        Binding("a", "add", "新增", id="petitions.add"),
-        Binding("e", "edit", "编辑", id="petitions.edit"),
-        Binding("i", "import", "导入", id="petitions.import"),
-        Binding("t", "hand_over", "交办", id="petitions.hand_over"),
-        Binding("r", "result", "录入结果", id="petitions.result"),
-        Binding("p", "publish", "公开", id="petitions.publish"),
-        Binding("s", "status", "状态", id="petitions.status"),
-        Binding("h", "history", "历史", id="petitions.history"),
-        Binding("l", "repeats", "重复件", id="petitions.repeats"),
-        Binding("u", "import_results", "导入结果", id="petitions.import_results"),
-        Binding("x", "export", "导出", id="petitions.export"),
-        # the footer is full at 160 columns (the app's 1-4 would be cut): these two are in Ctrl+P and the README
-        Binding("n", "notice", "交办通知", id="petitions.notice", show=False),
-        Binding("c", "chase", "催办通知", id="petitions.chase", show=False),
-        Binding("b", "batch", "批次", id="petitions.batch"),
-        Binding("d", "delete", "删除", id="petitions.delete", show=False),
-        Binding("slash", "focus_search", "搜索", id="petitions.search"),
-        Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
-        Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
-        Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
-        # DataTable's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
-        Binding("pagedown", "turn_page(1)", "下一页", id="petitions.next_page", show=False, priority=True),
-        Binding("pageup", "turn_page(-1)", "上一页", id="petitions.prev_page", show=False, priority=True),
-    ]
+    BINDINGS = keymap("petitions", [
+        ("a", "add", "新增"), ("e", "edit", "编辑"), ("i", "import", "导入"), ("t", "hand_over", "交办"),
+        ("r", "result", "录入结果"), ("p", "publish", "公开"), ("s", "status", "状态"), ("h", "history", "历史"),
+        ("l", "repeats", "重复件"), ("u", "import_results", "导入结果"), ("x", "export", "导出"), ("b", "batch", "批次"),
+        ("slash", "focus_search", "搜索", "search"), ("f", "toggle_overdue", "仅超期", "overdue"),
+    ], hidden=[
+        ("n", "notice", "交办通知"), ("c", "chase", "催办通知"), ("d", "delete", "删除"), ("escape", "focus_table", "回到列表"),
+        ("down", "focus_table", "回到列表", "down_to_table"), ("pagedown", "turn_page(1)", "下一页", "next_page"),
+        ("pageup", "turn_page(-1)", "上一页", "prev_page"),
+    ], priority={"turn_page(1)", "turn_page(-1)"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,7 +100,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         self.show_detail()
 
     # -- data ---------------------------------------------------------------------------
-    def _select(self, widget_id: str):
+    def filter_value(self, widget_id: str):
         value = self.query_one(widget_id, Select).value
         return None if value is Select.NULL or value in (None, "") else value
 
@@ -122,10 +108,10 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     def filters(self) -> search.Filters:
         return search.Filters(
             text=self.query_one("#pf-search", Input).value,
-            batch_id=self._select("#pf-batch"),
-            unit=self._select("#pf-unit") or "",
-            ptype=self._select("#pf-type") or "",
-            status=self._select("#pf-status") or "",
+            batch_id=self.filter_value("#pf-batch"),
+            unit=self.filter_value("#pf-unit") or "",
+            ptype=self.filter_value("#pf-type") or "",
+            status=self.filter_value("#pf-status") or "",
             overdue_only=self.query_one("#pf-overdue", Checkbox).value,
         )
 
@@ -170,7 +156,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         text = f"超期 {c['overdue']} 件 · 今日到期 {c['due_today']} 件 · 待交办 {c['waiting']} 件 · " \
                f"办理时限 {deadline_text(self.store)}"
         warning = due_date_for(self.store, today)[1]
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         if batch_id:
             b = batch_summary(self.store, batch_id)
             text += (f"\n第{b['no']}批（{dates.cn_date(b['date'], year=False)}转办，{b['group_name']}）：{b['total']}件，"
@@ -185,7 +171,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         return detail_text(self.store, record_id, reveal=False) \
             + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）"
 
-    @on(DataTable.RowHighlighted)
+    @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._detail_later()
 
@@ -281,7 +267,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
 
     # -- intake and edit ----------------------------------------------------------------
     def action_add(self) -> None:
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         batch_no = get_batch(self.store, batch_id)["no"] if batch_id else None
 
         def saved(outcome: EditOutcome[int]) -> None:
@@ -359,7 +345,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
                                           "可在回收站（Ctrl+Z）恢复。"), answered)
 
     def action_batch(self) -> None:
-        batch_id = self._select("#pf-batch")
+        batch_id = self.filter_value("#pf-batch")
         if not batch_id:
             row = self.selected()
             if row is None:

@@ -10,7 +10,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
@@ -23,6 +22,7 @@ from ....roster.people import Person, get_person, list_people
 from ....text import clean_line
 from ...editing import Comparison, RecordForm
 from ...modals import ConfirmModal, FormModal, field, typed_day
+from ...keys import keymap
 
 
 def _names(people: list[Person]) -> str:
@@ -334,10 +334,9 @@ class HandoverForm(FormModal[HandoverValue]):
 class TakeoverModal(ModalScreen[str | None]):
     """接班: read the note and the open items, confirm with the name of who takes over."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "确认接班", id="roster_takeover.confirm"),
-        Binding("escape", "later", "稍后", id="roster_takeover.later"),
-    ]
+    BINDINGS = keymap("roster_takeover", [
+        ("ctrl+s", "confirm", "确认接班"), ("escape", "later", "稍后"),
+    ])
 
     def __init__(self, handover: dutylog.Handover, by: str):
         super().__init__(classes="dialog-screen")
@@ -377,7 +376,7 @@ class ImportForm(FormModal[str]):
     TITLE_TEXT = "导入值班表"
 
     def compose_fields(self) -> ComposeResult:
-        yield Static("支持 .xlsx 或 .csv，列：日期、带班领导、值班人员、联系电话、备注；多名值班人员用、或 , 分隔；"
+        yield Static("支持 .xlsx .xls .xlsb .ods .csv 或 .docx 表格，列：日期、带班领导、值班人员、联系电话、备注；多名值班人员用、或 , 分隔；"
                      "表中的新人员会自动添加。有任何一行出错时不导入。", classes="roster-hint", markup=False)
         yield field("文件路径", Input(id="path", placeholder="/home/duty/值班表.xlsx"))
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from .... import dates
 from ....errors import UserError
 from ....roster import dutylog
 from ....roster import shifts as shiftmod
 from ...base import UNDO_HINT
-from ...widgets.cells import plain
+from ...widgets.fast_table import FastTable
 
 if TYPE_CHECKING:
     from .forms import HandoverValue
@@ -48,20 +48,18 @@ class DutyLogPanel:
             f"值班日志 · {dates.cn_date(slot.date, year=False)} {slot.weekday} {slot.shift}"
             f"{'（当前班次）' if current else ''}　共 {len(self.entries)} 条，未办结 {open_count} 项{state}"
             "　n 记录　x 办结　D 删除　b 无事报平安　j 交班　k 接班")
-        table = self.query_one("#log-table", DataTable)
-        row = table.cursor_row
-        table.clear()
+        table = self.query_one("#log-table", FastTable)
+        rows = []
         for e in self.entries:
             style = "" if e.done else ("bold yellow" if e.carried else "yellow")
             state = "已办结" if e.done else ("未办结·上班次转入" if e.carried else "未办结")
             cells = [e.time_text(slot.date), e.kind, e.caller_masked, e.content.split("\n")[0],
                      e.instruction.split("\n")[0], e.recorder, state]
-            table.add_row(*(plain(c, style) for c in cells), key=str(e.id))
-        if self.entries:
-            table.move_cursor(row=min(max(row, 0), len(self.entries) - 1), animate=False)
+            rows.append((e.id, cells, style))
+        table.set_rows(rows)  # the cursor stays on its row (or the last one)
 
     def selected_entry(self) -> dutylog.LogEntry | None:
-        table = self.query_one("#log-table", DataTable)
+        table = self.query_one("#log-table", FastTable)
         row = table.cursor_row
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
@@ -99,7 +97,7 @@ class DutyLogPanel:
     def action_log_delete(self) -> None:
         from ...modals import ConfirmModal
 
-        if self.focused is not self.query_one("#log-table", DataTable):
+        if self.focused is not self.query_one("#log-table", FastTable):
             self.notify("请先按 Tab 切换到值班日志，选中要删除的记录", severity="warning", markup=False)
             return
         entry = self.selected_entry()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
@@ -17,6 +16,7 @@ from ....roster.people import ROLES, Person, list_people, normalize_phone
 from ...editing import Comparison, RecordForm, open_record_form
 from ...modals import ConfirmModal, field, show_history
 from ...widgets.cells import plain
+from ...keys import keymap
 
 PERSON_CONFLICT_LABELS = {k: peoplemod.LABELS[k] for k in ("name", "title", "phone", "role", "active")}
 
@@ -73,14 +73,10 @@ class PersonForm(RecordForm[str]):
 class PeopleModal(ModalScreen[None]):
     """人员管理: list, add, edit, stop/start, cancel leaves, history."""
 
-    BINDINGS = [
-        Binding("a", "add", "新增", id="roster_people.add"),
-        Binding("e,enter", "edit", "修改", id="roster_people.edit"),
-        Binding("x", "toggle", "停用/启用", id="roster_people.toggle"),
-        Binding("c", "cancel_leave", "销假", id="roster_people.cancel_leave"),
-        Binding("h", "history", "历史", id="roster_people.history"),
-        Binding("escape,q", "close", "关闭", id="roster_people.close"),
-    ]
+    BINDINGS = keymap("roster_people", [
+        ("a", "add", "新增"), ("e,enter", "edit", "修改"), ("x", "toggle", "停用/启用"), ("c", "cancel_leave", "销假"),
+        ("h", "history", "历史"), ("escape,q", "close", "关闭"),
+    ])
 
     def __init__(self, store):
         super().__init__(classes="dialog-screen")

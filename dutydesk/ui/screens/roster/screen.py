@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from .... import dates
-from ....errors import UserError, ValidationError
+from ....errors import UserError
 from ....roster import dutylog, service
 from ....roster import shifts as shiftmod
 from ....roster.queries import has_active_people
@@ -22,10 +21,10 @@ from ....roster.shifts import Shift
 from ....workdays import WorkCalendar
 from ...base import BaseScreen
 from ...downloads import show_exported
-from ...widgets.cells import plain
 from ...widgets.fast_table import FastTable
 from ...workers import run_in_thread
 from .log_panel import LOG_COLUMNS, DutyLogPanel
+from ...keys import keymap
 
 if TYPE_CHECKING:
     from .forms import GenerateValue, LeaveValue, SwapValue
@@ -42,27 +41,16 @@ ROSTER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("holiday", "节假
 
 class RosterScreen(DutyLogPanel, BaseScreen):
     SCREEN_TITLE = "值班表"
-    BINDINGS = [
-        Binding("d", "view('days')", "今天起", id="roster.view_days", show=False),
-        Binding("w", "view('week')", "周", id="roster.view_week", show=False),
-        Binding("m", "view('month')", "月", id="roster.view_month", show=False),
-        Binding("left_square_bracket", "shift_period(-1)", "上一段", id="roster.prev", show=False),
-        Binding("right_square_bracket", "shift_period(1)", "下一段", id="roster.next", show=False),
-        Binding("g", "generate", "排班生成", id="roster.generate"),
-        Binding("e", "edit_day", "编辑当日", id="roster.edit_day"),
-        Binding("s", "swap", "调班", id="roster.swap"),
-        Binding("v", "leave", "请假", id="roster.leave"),
-        Binding("p", "people", "人员管理", id="roster.people"),
-        Binding("n", "log_add", "记录日志", id="roster.log_add"),
-        Binding("x", "log_done", "办结/重开", id="roster.log_done", show=False),
-        Binding("delete,D", "log_delete", "删除日志", id="roster.log_delete", show=False),
-        Binding("b", "report_safe", "无事报平安", id="roster.report_safe"),
-        Binding("j", "handover", "交班", id="roster.handover"),
-        Binding("k", "takeover", "接班", id="roster.takeover", show=False),
-        Binding("h", "history", "历史", id="roster.history", show=False),
-        Binding("E", "export", "导出值班表", id="roster.export", show=False),
-        Binding("I", "import", "导入值班表", id="roster.import", show=False),
-    ]
+    BINDINGS = keymap("roster", [
+        ("g", "generate", "排班生成"), ("e", "edit_day", "编辑当日"), ("s", "swap", "调班"), ("v", "leave", "请假"),
+        ("p", "people", "人员管理"), ("n", "log_add", "记录日志"), ("b", "report_safe", "无事报平安"), ("j", "handover", "交班"),
+    ], hidden=[
+        ("d", "view('days')", "今天起", "view_days"), ("w", "view('week')", "周", "view_week"),
+        ("m", "view('month')", "月", "view_month"), ("left_square_bracket", "shift_period(-1)", "上一段", "prev"),
+        ("right_square_bracket", "shift_period(1)", "下一段", "next"), ("x", "log_done", "办结/重开"),
+        ("delete,D", "log_delete", "删除日志"), ("k", "takeover", "接班"), ("h", "history", "历史"),
+        ("E", "export", "导出值班表"), ("I", "import", "导入值班表"),
+    ])
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,16 +65,16 @@ class RosterScreen(DutyLogPanel, BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-period", classes="screen-title", markup=False)
-        yield FastTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="roster-table")
         yield Static("", id="roster-status", markup=False)
         yield Static("", id="log-title", markup=False)
-        yield FastTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="log-table")
 
     def on_mount(self) -> None:
-        roster = self.query_one("#roster-table", DataTable)
+        roster = self.query_one("#roster-table", FastTable)
         for key, label in ROSTER_COLUMNS:
             roster.add_column(label, key=key)
-        log = self.query_one("#log-table", DataTable)
+        log = self.query_one("#log-table", FastTable)
         for key, label in LOG_COLUMNS:
             log.add_column(label, key=key)
         self.anchor = self.duty_slot()[0]
@@ -127,12 +115,12 @@ class RosterScreen(DutyLogPanel, BaseScreen):
             return
         duty_day, duty_shift = self.duty_slot()
         duty_key = f"{duty_day.isoformat()}|{duty_shift.name}"
-        table = self.query_one("#roster-table", DataTable)
+        table = self.query_one("#roster-table", FastTable)
         keep = self.selected_slot().key if (self.slots and not to_duty_slot) else duty_key
         start, end = self.period()
         cal = WorkCalendar(self.store)
         self.slots = service.load_range(self.store, start, end, calendar=cal)
-        table.clear()
+        rows = []
         for slot in self.slots:
             real = [c for c in slot.conflicts if c != service.NOT_ROSTERED]
             style = "bold red" if real else ("dim" if slot.id is None else "")
@@ -141,9 +129,9 @@ class RosterScreen(DutyLogPanel, BaseScreen):
             mark = "▶" if slot.key == duty_key else " "
             cells = [mark + dates.cn_date(slot.date, year=False), slot.weekday, slot.holiday, slot.shift,
                      slot.leader_name, slot.member_names, slot.phones, slot.note.split("\n")[0], "；".join(slot.conflicts)]
-            table.add_row(*(plain(c, style) for c in cells), key=slot.key)
+            rows.append((slot.key, cells, style))
         keys = [s.key for s in self.slots]
-        table.move_cursor(row=keys.index(keep) if keep in keys else 0, animate=False)
+        table.set_rows(rows, cursor=keys.index(keep) if keep in keys else 0)
         what = {"days": f"{dates.cn_date(start, year=False)}起 7 天", "week": f"第{start.isocalendar()[1]}周",
                 "month": f"{start.year}年{start.month}月"}[self.view]
         self.query_one("#roster-period", Static).update(
@@ -170,20 +158,20 @@ class RosterScreen(DutyLogPanel, BaseScreen):
         return has_active_people(self.store)
 
     def selected_slot(self) -> service.Slot:
-        table = self.query_one("#roster-table", DataTable)
+        table = self.query_one("#roster-table", FastTable)
         row = table.cursor_row
         return self.slots[row] if 0 <= row < len(self.slots) else self.slots[0]
 
-    @on(DataTable.RowHighlighted, "#roster-table")
+    @on(FastTable.RowHighlighted, "#roster-table")
     def _slot_changed(self) -> None:
         if self._ready and self.slots and self.log_slot != (self.selected_slot().date, self.selected_slot().shift):
             self.refresh_log()
 
-    @on(DataTable.RowSelected, "#roster-table")
+    @on(FastTable.RowChosen, "#roster-table")
     def _slot_chosen(self) -> None:
         self.action_edit_day()
 
-    @on(DataTable.RowSelected, "#log-table")
+    @on(FastTable.RowChosen, "#log-table")
     def _entry_chosen(self) -> None:
         self.action_log_edit()
 
@@ -301,7 +289,7 @@ class RosterScreen(DutyLogPanel, BaseScreen):
     def action_history(self) -> None:
         from ...modals import show_history
 
-        if self.focused is self.query_one("#log-table", DataTable):
+        if self.focused is self.query_one("#log-table", FastTable):
             entry = self.selected_entry()
             if entry:
                 show_history(self.app, self.store, "duty_log", entry.id, title="值班日志修改记录",
@@ -336,23 +324,9 @@ class RosterScreen(DutyLogPanel, BaseScreen):
 
         def done(path: str | None) -> None:
             if path:
-                self.notify("正在导入…", markup=False)
-                run_in_thread(self, lambda store: self._import(store, path), group="roster-files", failed="导入失败",
-                              done=self._imported, invalid=self._import_refused)
+                from ..intake.flow import start_import
+                from ..intake.steps import roster_steps
+
+                start_import(self, roster_steps(self, Path(path).expanduser()))
 
         self.app.push_screen(ImportForm(self.store, draft_key="roster.import"), done)
-
-    @staticmethod
-    def _import(store, path: str):
-        from ....roster import transfer
-
-        return transfer.import_roster(store, Path(path).expanduser())
-
-    def _imported(self, result) -> None:
-        self.notify(result.summary(), title="导入完成", timeout=10, markup=False)
-        self.refresh_data()
-
-    def _import_refused(self, exc: ValidationError) -> None:
-        from ...modals import MessageModal
-
-        self.app.push_screen(MessageModal("导入失败", exc.report()))
