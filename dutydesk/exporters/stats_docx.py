@@ -52,16 +52,24 @@ def _cell(cell: Any, text: str, *, font: str, size: float, bold: bool = False, a
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def column_widths(table: StatsTable, width_mm: float = TEXT_WIDTH_MM) -> list[float]:
-    """Widths in proportion to what a column holds (in terminal cells, CJK two): the labels
-    whole, a number column its widest number or its header up to three characters (a longer
-    header wraps), plus a padding of two cells each."""
+def column_widths(table: StatsTable, width_mm: float = TEXT_WIDTH_MM, size: float = CELL) -> list[float]:
+    """Widths in proportion to what a column holds (in terminal cells, CJK two, plus two of
+    padding): the labels whole, a number column its widest number or its header; a header
+    longer than three characters wraps only when the whole headers would not fit at ``size``."""
     rows = table.text_rows()
-    need = []
-    for i, (header, kind) in enumerate(zip(table.headers, table.kinds)):
-        content = max([cell_len(r[i]) for r in rows] or [0])
-        need.append(max(content, cell_len(header) if kind == TEXT else min(cell_len(header), 6)) + 2)
-    return [width_mm * n / sum(need) for n in need]
+    cell_mm = size * 25.4 / 72 / 2  # a half-width cell of this size
+
+    def need(cap: int) -> list[int]:
+        out = []
+        for i, (header, kind) in enumerate(zip(table.headers, table.kinds)):
+            content = max([cell_len(r[i]) for r in rows] or [0])
+            out.append(max(content, cell_len(header) if kind == TEXT else min(cell_len(header), cap)) + 2)
+        return out
+
+    cells = need(10**6)
+    if sum(cells) * cell_mm > width_mm:
+        cells = need(6)
+    return [width_mm * n / sum(cells) for n in cells]
 
 
 def add_stats_table(document: Any, table: StatsTable, *, fonts: dict[str, str] | None = None,
@@ -69,7 +77,7 @@ def add_stats_table(document: Any, table: StatsTable, *, fonts: dict[str, str] |
     """The table (header, rows, 合计) and its notes, appended to ``document``."""
     f = {**FONTS, **(fonts or {})}
     cols = len(table.headers)
-    widths = column_widths(table, width_mm)
+    widths = column_widths(table, width_mm, size)
     grid = document.add_table(rows=1, cols=cols)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
