@@ -8,7 +8,7 @@ Options: ``--runs N`` (start-up runs, default 15), ``--import-cap S`` (seconds a
 take before it is stopped and its time estimated from a sample, default 180; 0 = no cap),
 ``--force-build`` (rebuild the database), ``--no-write`` (do not touch RESULTS.md),
 ``--rewrite`` (only render RESULTS.md again from results.json and ANALYSIS.md),
-``--only startup,tui,sql,bulletin,imports`` (measure only these parts; implies ``--no-write``).
+``--only startup,tui,sql,bulletin,imports,overview`` (measure only these parts; implies ``--no-write``).
 A benchmark, not a test: CI does not run it.
 """
 
@@ -247,6 +247,57 @@ def sql_breakdown(db: Path) -> None:
     store.close()
 
 
+# -- 态势 (issue 15) ------------------------------------------------------------------------------
+def overview_figures(db: Path) -> None:
+    """The 态势 screen's data (what its refresh_data counts), in this process, as of today and
+    as of earlier days; then key 5 → the screen painted, in the real app (3 processes)."""
+    import datetime as dt
+
+    from dutydesk import dates
+    from dutydesk.bootstrap import open_store
+    from dutydesk.handoffs.overview import overview
+
+    say("态势: the screen's figures (handoffs.overview.overview: petitions per unit/day/type, problems), 10 runs each")
+    store = open_store(db, operator="bench", daily_backup=False)
+    today = dates.today()
+    first = time.perf_counter()
+    overview(store, today)
+    first = (time.perf_counter() - first) * 1000
+    for label, days, target in (("as of today", 0, 100), ("as of 7 days ago", 7, None), ("as of 90 days ago", 90, None),
+                                ("as of 1 year ago", 365, None)):
+        runs = []
+        for _ in range(10):
+            store._overview_memo = None  # all counted again, as after a commit
+            t0 = time.perf_counter()
+            o = overview(store, today - dt.timedelta(days=days))
+            runs.append((time.perf_counter() - t0) * 1000)
+        note = (f"{o.petitions.total.transferred} petitions counted, {o.problems.total} problems, "
+                f"{len(o.petitions.daily)} days")
+        if days == 0:
+            note += f"; the first call of the process: {first:.0f} ms"
+        figure(f"态势 data at 100,000 petitions, {label}", runs, target, note=note)
+    runs = []
+    for n in range(10):  # [ ] with nothing committed in between: the counts over all petitions are reused
+        t0 = time.perf_counter()
+        overview(store, today - dt.timedelta(days=n + 1))
+        runs.append((time.perf_counter() - t0) * 1000)
+    figure("态势 data, the day before (nothing committed since the last count)", runs, None,
+           note="what [ recounts: the day's batches, the results dated after it, the due dates, the problems")
+    store.close()
+    say("态势 screen (headless 120×35, real app; 3 + 3 processes)")
+    runs = probe("overview", db, 3)
+    built = probe("overview-unprepared", db, 3)
+    figure("open the 态势 screen, first time (key 5 → figures painted)", [r["open_cold_ms"] for r in runs], 150,
+           note="key 5 pressed 3.5 s after the start, as `dutydesk` runs: the app has prepared the screen "
+                f"(in {sum(r['prepared'] for r in runs)} of {len(runs)} runs) in idle time after its first paint")
+    figure("open the 态势 screen, first time, not prepared (key 5 builds it and counts its figures)",
+           [r["open_cold_ms"] for r in built], 150, note="the app started without preparing screens; key 5 at 1.5 s")
+    figure("open the 态势 screen again, nothing saved since (1 then 5)", [x for r in runs for x in r["open_warm_ms"]], None)
+    figure("open the 态势 screen again after a commit (1, a write, 5: counted again)",
+           [x for r in runs for x in r["open_changed_ms"]], 150)
+    figure("态势: [ (one day back) → figures painted", [x for r in runs for x in r["prev_day_ms"]], 150)
+
+
 # -- bulletin -----------------------------------------------------------------------------------
 def bulletin(src: Path) -> None:
     from dutydesk import dates
@@ -428,7 +479,7 @@ def main() -> None:
     say("database: building or reusing bench/.cache/ …")
     src, build_s = build.cached_db(force="--force-build" in sys.argv, log=say)
     say(f"  {src.name}" + (f" built in {build_s:.0f} s" if build_s else " (cached)"))
-    parts = {"startup", "tui", "sql", "bulletin", "imports"}
+    parts = {"startup", "tui", "sql", "bulletin", "imports", "overview"}
     only = set(arg("--only", "").split(",")) - {""} or parts
     if only - parts:
         sys.exit(f"unknown part: {', '.join(sorted(only - parts))} (see --help)")
@@ -439,6 +490,8 @@ def main() -> None:
         tui(db)
     if "sql" in only:
         sql_breakdown(db)
+    if "overview" in only:
+        overview_figures(db)
     if "bulletin" in only:
         bulletin(src)
     if "imports" in only:

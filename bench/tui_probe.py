@@ -6,6 +6,16 @@
     the background after the first paint). Then: 1.5 s after the start key 2 opens the 信访件
     screen (first time), 1 and 2 again, search keystrokes, pages; ru_maxrss at the end.
 
+``python bench/tui_probe.py overview DB``
+    The real app as ``dutydesk`` starts it, headless at 120×35 (the size the 态势 screen is made
+    for); 3.5 s after the start (the app has prepared its screens) key 5 opens the 态势 screen the
+    first time; then 1 and 5 again (shown again: a commit in between makes it count
+    again, nothing in between does not), and ``[`` moves a day back (the figures as of that day).
+
+``python bench/tui_probe.py overview-unprepared DB``
+    The same app without preparing its screens: key 5 builds the 态势 screen and counts its
+    figures there and then (the first key 5 when pressed before the app has prepared it).
+
 ``python bench/tui_probe.py datatable DB``
     Textual's own DataTable (same columns, same cell rendering ``plain()``) filled with all
     100,000 petitions as the list rows, as a list without paging would be; ru_maxrss at the end.
@@ -265,7 +275,73 @@ async def datatable(db: str) -> dict:
     return out
 
 
+OVERVIEW_AFTER = 3.5  # seconds after the start before key 5: the app has prepared its screens
+
+
+async def overview(db: str, prepare: bool = True) -> dict:
+    """Key 5 → the 态势 screen painted with its figures (see the module docstring)."""
+    from dutydesk.bootstrap import open_store
+    from dutydesk.ui.app import make_app
+
+    out: dict = {}
+    watch_frames()
+    store = open_store(db, operator="bench", daily_backup=False)
+    app = make_app(store=store, strict=True, prepare=prepare)  # as `dutydesk` starts it (or not preparing)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.pause(OVERVIEW_AFTER if prepare else PREPARED_AFTER)
+        out["prepared"] = "overview" in app._screen_stacks
+
+        def shown(after: float = 0.0):
+            def cond() -> bool:
+                screen = app.screen
+                return (type(screen).__name__ == "OverviewScreen" and screen.data is not None
+                        and screen.query_one("#ov-table").row_count > 0 and getattr(screen, "_loaded_at", 0) >= after)
+            return cond
+
+        from dutydesk.ui.screens.overview import screen as ov
+
+        original = ov.OverviewScreen.refresh_data
+
+        def refresh_data(self) -> None:  # note when the figures were last counted
+            original(self)
+            self._loaded_at = time.perf_counter()
+
+        ov.OverviewScreen.refresh_data = refresh_data
+        out["open_cold_ms"] = await key(app, "5", shown())
+        log("overview cold", out["open_cold_ms"], "prepared" if out["prepared"] else "built on the key")
+        if not prepare:
+            store.close()
+            out["ru_maxrss_mb"] = rss_mb()
+            return out
+        await pilot.pause(0.5)
+        warm, changed, days = [], [], []
+        for _ in range(3):
+            await key(app, "1", lambda: type(app.screen).__name__ != "OverviewScreen")
+            await pilot.pause(0.3)
+            warm.append(await key(app, "5", shown()))
+            await pilot.pause(0.3)
+        for _ in range(3):
+            await key(app, "1", lambda: type(app.screen).__name__ != "OverviewScreen")
+            with store.write():  # a commit (as another terminal's): showing it again counts again
+                store.execute("UPDATE settings SET value = value WHERE key = 'org'")
+            await pilot.pause(0.3)
+            t0 = time.perf_counter()
+            changed.append(await key(app, "5", shown(t0)))
+            await pilot.pause(0.3)
+        for _ in range(3):
+            t0 = time.perf_counter()
+            days.append(await key(app, "left_square_bracket", shown(t0)))
+            await pilot.pause(0.3)
+        out.update(open_warm_ms=warm, open_changed_ms=changed, prev_day_ms=days)
+        log("overview warm", warm, "changed", changed, "day", days)
+    store.close()
+    out["ru_maxrss_mb"] = rss_mb()
+    return out
+
+
 if __name__ == "__main__":
     mode, db = sys.argv[1], sys.argv[2]
-    result = asyncio.run(paged(db) if mode == "paged" else datatable(db))
+    result = asyncio.run({"paged": paged, "overview": overview, "datatable": datatable,
+                          "overview-unprepared": lambda db: overview(db, prepare=False)}[mode](db))
     print(json.dumps(result, ensure_ascii=False))

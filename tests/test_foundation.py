@@ -307,14 +307,21 @@ def _schema(conn) -> list[tuple]:
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
-# Migrations added since 0.1.0 (each only adds tables, triggers and indexes); the release's own stay as they were.
-# what this version adds to a 0.1.0 database: the letters (交办通知/催办通知), web logins, the petitioners' names
-# (public_text) and indexes of the 回收站
+# Migrations added since 0.1.0 (each only adds tables, indexes and triggers, and one column to bulletins); the
+# release's own stay as they were.
+# what this version adds to a 0.1.0 database: the letters (交办通知/催办通知), web logins, the 态势 figures
+# (petition_facts and its triggers, the problems' figure indexes, the bulletin's appendix switch), the
+# petitioners' names (public_text) and indexes of the 回收站
 SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_letters",
-                 "dutydesk.petitions:m005_petitioner_names", "dutydesk.handoffs:m002_letter_handoffs",
-                 "dutydesk.handoffs:m003_deleted_entries", "dutydesk.users:m001_users"]
+                 "dutydesk.petitions:m005_facts", "dutydesk.petitions:m006_petitioner_names",
+                 "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
+                 "dutydesk.handoffs:m004_deleted_entries", "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
 SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
                          "letter_handoffs", "letter_handoffs_letter", "users", "login_failures",
+                         "petition_facts", "petition_facts_unit_kind", "petition_facts_batch", "petition_facts_due_open",
+                         "petition_facts_ai", "petition_facts_au", "petition_facts_ad", "petition_facts_result_ai",
+                         "petition_facts_result_au", "petition_facts_result_ad", "handoffs_figures",
+                         "handoff_status_log_date", "bulletins",  # bulletins: the table's text, with one column more
                          "petitioner_names", "petitioner_names_ai", "petitioner_names_au", "batches_deleted",
                          "roster_days_deleted", "handovers_deleted", "handoff_progress_deleted",
                          "handoff_rechecks_deleted"}
@@ -346,7 +353,12 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     s.close()
     after = sqlite3.connect(path)
     new_schema = _schema(after)
-    assert set(old_schema) <= set(new_schema)  # not a column or index of the release changed
+    # not a column or index of the release changed, but bulletins, which gained the appendix switch
+    changed = set(old_schema) - set(new_schema)
+    assert [c[1] for c in changed] == ["bulletins"]
+    old_sql = next(c[3] for c in changed)
+    new_sql = next(c[3] for c in new_schema if c[:2] == ("table", "bulletins"))
+    assert new_sql.replace(", appendix INTEGER NOT NULL DEFAULT 0", "") == old_sql
     assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
     grown = {"_sqlite_migrations", "settings"}  # the migrations added, the new settings' defaults (checked below)
     assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables if t not in grown} \
@@ -355,6 +367,13 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     assert {k: settings[k] for k in old_settings} == old_settings and set(settings) - set(old_settings) \
         == SINCE_RELEASE_SETTINGS
     assert after.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
+    # the derived rows were filled from the old data: one per live petition, its latest result's kind
+    assert after.execute("SELECT count(*) FROM petition_facts").fetchone()[0] == after.execute(
+        "SELECT count(*) FROM petitions WHERE deleted_at IS NULL").fetchone()[0]
+    assert after.execute("""SELECT count(*) FROM petition_facts f JOIN petitions p ON p.id = f.petition_id
+        WHERE f.result_kind <> coalesce((SELECT kind FROM petition_results r WHERE r.petition_id = p.id
+        ORDER BY r.date DESC, r.id DESC LIMIT 1), '') OR f.unit <> p.unit OR f.batch_id <> p.batch_id""").fetchone()[0] == 0
+    assert after.execute("SELECT count(*) FROM bulletins WHERE appendix <> 0").fetchone()[0] == 0
     assert {r[0] for r in after.execute("SELECT name FROM petitioner_names")} == {n.replace(" ", "") for n in names}
     applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()
     assert sorted(set(applied) - set(old_applied)) == sorted(tuple(m.split(":")) for m in SINCE_RELEASE)

@@ -423,3 +423,19 @@ def test_formula_like_texts_round_trip_through_our_csv_and_the_import(store, fre
     finally:
         other.close()
     assert back == {f"D2HH20240313{i:04d}": t for i, t in enumerate(texts, 1)}
+
+
+def test_stats_files_follow_the_same_rules(filled, run_cli, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("不要动我", encoding="utf-8")
+    for fmt in ("txt", "xlsx", "docx"):
+        target = tmp_path / f"stats.{fmt}"
+        target.symlink_to(victim)
+        r = run_cli("stats", "--date", DAY.isoformat(), "--format", fmt, "-o", str(target))
+        assert r.exit_code == 0, r.stderr
+        assert not target.is_symlink() and mode_of(target) == 0o600 and victim.read_text(encoding="utf-8") == "不要动我"
+        target.unlink()
+        target.write_bytes(b"own figures")
+        r = run_cli("stats", "--date", DAY.isoformat(), "--format", fmt, "-o", str(target))
+        assert r.exit_code == 1 and "--force" in r.stderr and target.read_bytes() == b"own figures"
+        assert run_cli("stats", "--date", DAY.isoformat(), "--format", fmt, "-o", str(target), "--force").exit_code == 0

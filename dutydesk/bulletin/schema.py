@@ -63,3 +63,10 @@ def m001_bulletins(db):
         CREATE INDEX bulletin_items_bulletin ON bulletin_items (bulletin_id, kind, sort);
         """,
     )
+
+
+@migrations()
+def m002_appendix(db):
+    """``appendix``: 1 when the bulletin carries 附件：各县市区信访件办理情况统计表 (a new page of the
+    .docx, a table in .md/.txt), frozen in the snapshot on issue like the rest."""
+    exec_script(db, "ALTER TABLE bulletins ADD COLUMN appendix INTEGER NOT NULL DEFAULT 0;")

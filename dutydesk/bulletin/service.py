@@ -244,9 +244,10 @@ def _multiline(value: str | None) -> str | None:
 
 def set_fields(store: Store, day: dt.date | str, *, number: int | None = None, report_to: str | None = None,
                send_to: str | None = None, issue_to: str | None = None, copies: int | None = None,
-               clear: tuple[str, ...] = ()) -> dict:
-    """Set 期号 and the 版记 lines of one bulletin (``None`` leaves a field; ``clear`` resets to settings)."""
-    changes: dict = {}
+               appendix: bool | None = None, clear: tuple[str, ...] = ()) -> dict:
+    """Set 期号, the 版记 lines and the appendix switch of one bulletin (``None`` leaves a field;
+    ``clear`` resets to settings)."""
+    changes: dict = {} if appendix is None else {"appendix": int(bool(appendix))}
     if number is not None:
         if int(number) < 1:
             raise UserError("期号必须是正整数")
@@ -264,7 +265,8 @@ def set_fields(store: Store, day: dt.date | str, *, number: int | None = None, r
         changes[key] = None
     with store.write():
         row = ensure_draft(store, day)
-        return records.update(store, TABLE, row["id"], changes, action="修改版记/期号")
+        return records.update(store, TABLE, row["id"], changes, action="修改版记/期号" if appendix is None else (
+            "加附件统计表" if appendix else "去掉附件统计表"))
 
 
 def set_petition_text(store: Store, day: dt.date | str, text: str | None) -> dict:
@@ -312,15 +314,17 @@ def resolve(store: Store, day: dt.date | str, *, row: dict | None = None, petiti
                 display, names = _unit_names(store, item.unit)
                 county.append(county_paragraph(display, names, item.body))
     override = row["petition_text_override"] if row else None
-    if override:
-        petition = split_paragraphs(override)
-    else:
-        try:
-            petition = generated_petition_paragraphs(store, day_iso)
-        except Exception as exc:
-            if not petition_fallback:
-                raise
-            petition = [f"（信访统计暂时无法读取：{exc}）"]
+    appendix = None
+    try:
+        petition = split_paragraphs(override) if override else generated_petition_paragraphs(store, day_iso)
+        if row and row["appendix"]:  # 附件：各县市区信访件办理情况统计表, the figures of the petition section
+            from ..petitions.overview import appendix_table
+
+            appendix = appendix_table(store, dates.from_iso(day_iso))
+    except Exception as exc:
+        if not petition_fallback:
+            raise
+        petition = [f"（信访统计暂时无法读取：{exc}）"]
 
     def pick(key: str) -> str:
         value = row.get(key) if row else None
@@ -348,14 +352,13 @@ def resolve(store: Store, day: dt.date | str, *, row: dict | None = None, petiti
         copies=int(copies_value or 0),
         fonts={k: settings.get(k, "") for k in FONT_KEYS},
         status="draft",
+        appendix=appendix,
     )
 
 
 def render_text(store: Store, day: dt.date | str, *, preview: bool = False) -> str:
     """The bulletin as plain text (what ``bulletin show`` prints and the screen previews)."""
-    from ..exporters.bulletin_txt import render_txt
-
-    return render_txt(resolve(store, day, petition_fallback=preview))
+    return render_text_of(resolve(store, day, petition_fallback=preview))
 
 
 def render_text_of(doc: BulletinDoc) -> str:
@@ -366,10 +369,8 @@ def render_text_of(doc: BulletinDoc) -> str:
 
 def render_bulletin_text(store: Store, bulletin_id: int) -> str:
     """The text of one bulletin row (an earlier, corrected version included)."""
-    from ..exporters.bulletin_txt import render_txt
-
     row = records.get(store, TABLE, bulletin_id)
-    return render_txt(resolve(store, row["date"], row=row, petition_fallback=True))
+    return render_text_of(resolve(store, row["date"], row=row, petition_fallback=True))
 
 
 # -- issue and correct --------------------------------------------------------------------
@@ -419,7 +420,7 @@ def reopen(store: Store, day: dt.date | str) -> dict:
             "date": row["date"], "number": row["number"], "revision": row["revision"] + 1, "status": "draft",
             "report_to": row["report_to"], "send_to": row["send_to"], "issue_to": row["issue_to"],
             "copies": row["copies"], "petition_text_override": row["petition_text_override"],
-            "corrects": row["id"],
+            "appendix": row["appendix"], "corrects": row["id"],
         })
         for item in items(store, row["id"]):
             records.insert(store, ITEMS, {"bulletin_id": new_id, "kind": item.kind, "unit": item.unit,

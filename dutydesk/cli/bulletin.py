@@ -100,15 +100,17 @@ def remove(obj, item_id: int) -> None:
 @click.option("--send-to", help="送：每行一项")
 @click.option("--issue-to", help="发：每行一项（空字符串=不印）")
 @click.option("--copies", type=int, help="共印份数（0=不印）")
+@click.option("--appendix", type=click.Choice(["on", "off"]),
+              help="附件：各县市区信访件办理情况统计表（on 附上，off 不附）")
 @click.option("--reset", multiple=True, type=click.Choice(["number", "report_to", "send_to", "issue_to", "copies"]),
               help="恢复为设置中的默认值（可多次）")
 @pass_ctx
-def set_cmd(obj, day: dt.date, number, report_to, send_to, issue_to, copies, reset) -> None:
-    """设置期号和版记（报、送、发、印数）。"""
+def set_cmd(obj, day: dt.date, number, report_to, send_to, issue_to, copies, appendix, reset) -> None:
+    """设置期号、版记（报、送、发、印数）和附件统计表。"""
     from ..bulletin import service
 
     service.set_fields(obj.store, day, number=number, report_to=report_to, send_to=send_to, issue_to=issue_to,
-                       copies=copies, clear=tuple(reset))
+                       copies=copies, appendix=None if appendix is None else appendix == "on", clear=tuple(reset))
     click.echo(f"已保存 {day.isoformat()} 的简报设置")
 
 

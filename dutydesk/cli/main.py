@@ -26,7 +26,7 @@ class LazyGroup(click.Group):
     LAZY = {"roster": "roster", "petitions": "petitions", "handoffs": "handoffs", "bulletin": "bulletin",
             "settings": "reference", "units": "reference", "vocab": "reference", "holidays": "reference",
             "backup": "backup", "restore": "backup", "users": "users", "serve": "serve",
-            "replica": "replica", "trash": "trash"}
+            "replica": "replica", "stats": "stats", "trash": "trash"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))

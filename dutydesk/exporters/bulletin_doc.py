@@ -13,9 +13,11 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .. import dates
+from .stats_table import StatsTable
 
 SNAPSHOT_FORMAT = 1
 COUNTY_HEADING = "【县区动态】"
+APPENDIX_LABEL = "附件"
 PETITION_TITLE_SUFFIX = "信访件交办情况"
 
 # Font settings frozen into a snapshot (names as in data/settings.json).
@@ -56,6 +58,7 @@ class BulletinDoc:
     status: str = "draft"
     issued_at: str = ""
     issued_by: str = ""
+    appendix: StatsTable | None = None  # 附件：各县市区信访件办理情况统计表, when the bulletin carries it
     format: int = SNAPSHOT_FORMAT
 
     # -- derived text ---------------------------------------------------------------------
@@ -79,6 +82,7 @@ class BulletinDoc:
     def from_json(cls, text: str) -> "BulletinDoc":
         data = json.loads(text)
         data["news"] = [NewsItem(**n) for n in data.get("news", [])]
+        data["appendix"] = StatsTable.from_dict(data.get("appendix"))
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -126,3 +130,8 @@ def county_paragraph(display: str, names: list[str], body: str) -> str:
             if text.startswith(name + colon):
                 return text
     return f"{display}：{text}" if text else f"{display}："
+
+
+def appendix_note(doc: BulletinDoc) -> str:
+    """附件说明 under the body: ``附件：各县市区信访件办理情况统计表`` ('' without an appendix)."""
+    return f"{APPENDIX_LABEL}：{doc.appendix.title}" if doc.appendix else ""

@@ -6,6 +6,9 @@
 - Item and section titles: centred bold 小标宋 二号 (style 简报标题, outline level 1);
   【县区动态】 in 黑体 三号 (style 简报栏目); body 仿宋 三号 (16 pt), two-character first-line
   indent, justified.
+- 附件 (when the bulletin carries the statistics table): ``附件：<title>`` under the body, then a
+  new page: 附件 in 黑体 at the top left, the title and its 截至 date centred, the table (see
+  ``stats_docx``); the 版记 follows on that last page.
 - 版记 at the foot of the last page: a one-column table between heavy rules, thin rules between
   报：/送：/发： rows, 4号仿宋, continuation lines aligned after the colon, then 共印N份.
 - Page numbers ``— N —`` in 4号宋体, odd pages right, even pages left.
@@ -32,17 +35,18 @@ from typing import Any
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
+from .bulletin_doc import APPENDIX_LABEL, COUNTY_HEADING, BulletinDoc, appendix_note, title_lines
 from ..text import clean
 from ..store.files import write_private
 from .docx_common import RED, SIZE, add_page_number_footer, finalize, new_document, paragraph_border, set_font
+from .stats_docx import add_stats_table, add_table_title
 
 MARGINS_MM = (37, 28, 35, 26)  # top, left, bottom, right
 TEXT_WIDTH_MM = 156
@@ -244,6 +248,8 @@ def build_document(doc: BulletinDoc) -> Any:
     title(doc.petition_title)
     for para in doc.petition_paragraphs:
         body(para)
+    if doc.appendix:
+        _appendix(document, doc, f, body)
 
     # 版记 ---------------------------------------------------------------------------------
     _footer_table(document, doc, f)
@@ -255,6 +261,20 @@ def build_document(doc: BulletinDoc) -> Any:
     section.footer_distance = Mm(22)  # page number ~7 mm below the text block
     finalize(document)
     return document
+
+
+def _appendix(document: Any, doc: BulletinDoc, f: dict[str, str], body) -> None:
+    """附件说明 one line under the body, then the appendix on a new page (GB/T 9704: 附件 另面编排)."""
+    body(appendix_note(doc))
+    document.paragraphs[-1].paragraph_format.space_before = Pt(LINE_PITCH)  # one blank line under the body
+    p = document.add_paragraph()
+    _exact(p, 1)
+    p.add_run().add_break(WD_BREAK.PAGE)
+    label = document.add_paragraph()
+    label.paragraph_format.first_line_indent = Pt(0)
+    _run(label, APPENDIX_LABEL, f["h1"], BODY)
+    add_table_title(document, doc.appendix, f)
+    add_stats_table(document, doc.appendix, fonts=f, width_mm=TEXT_WIDTH_MM)
 
 
 def _spacing(paragraph: Any, pt: float) -> None:

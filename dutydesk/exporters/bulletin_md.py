@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
+from .bulletin_doc import APPENDIX_LABEL, COUNTY_HEADING, BulletinDoc, appendix_note, title_lines
+from .stats_table import render_md as md_table
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(#|[-+=]|\d+[.)])")
@@ -39,6 +40,11 @@ def render_md(doc: BulletinDoc) -> str:
     if doc.county:
         section(COUNTY_HEADING, doc.county)
     section(doc.petition_title, doc.petition_paragraphs)
+    if doc.appendix:
+        table = doc.appendix
+        out.extend(["", esc(appendix_note(doc)), "", "---", "", f"**{APPENDIX_LABEL}**", "",
+                    f"## {esc(table.title)}", "", esc(table.subtitle), "", *md_table(table)])
+        out.extend(["", esc(table.note)] if table.notes else [])
 
     out.extend(["", "---"])
     for label, lines in (("报", doc.report_to), ("送", doc.send_to), ("发", doc.issue_to)):

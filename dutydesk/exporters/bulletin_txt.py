@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .bulletin_doc import COUNTY_HEADING, BulletinDoc, title_lines
+from .bulletin_doc import APPENDIX_LABEL, COUNTY_HEADING, BulletinDoc, appendix_note, title_lines
+from .stats_table import text_table
 
 WIDTH = 28  # characters of a line (full-width units)
 RULE = "─" * WIDTH
@@ -63,6 +64,11 @@ def render_txt(doc: BulletinDoc) -> str:
             out.append("")
             out.append(INDENT + para)
     section(doc.petition_title, doc.petition_paragraphs)
+    if doc.appendix:
+        table = doc.appendix
+        out += ["", INDENT + appendix_note(doc), "", RULE, APPENDIX_LABEL, "", center(table.title), center(table.subtitle),
+                "", *text_table(table, gap=1)]
+        out += ["", table.note] if table.notes else []
 
     out.append("")
     blocks = [b for b in (recipients("报", doc.report_to), recipients("送", doc.send_to),

@@ -127,7 +127,22 @@ def m002_letter_handoffs(db):
 
 
 @migrations()
-def m003_deleted_entries(db):
+def m003_figures(db):
+    """For the figures as of a date (``figures.py``): the live problems by 牵头单位 and status in
+    a narrow covering index, and the status changes by business date (to find the few problems
+    whose status changed after the day)."""
+    exec_script(
+        db,
+        """
+        CREATE INDEX handoffs_figures ON handoffs (lead_unit, status, deadline, rebound, deleted_at)
+            WHERE deleted_at IS NULL;
+        CREATE INDEX handoff_status_log_date ON handoff_status_log (date, handoff_id);
+        """,
+    )
+
+
+@migrations()
+def m004_deleted_entries(db):
     """Progress entries and 回头看 records are deleted to the 回收站 (soft delete): the recently
     deleted are read through these indexes."""
     exec_script(

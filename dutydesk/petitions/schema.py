@@ -217,11 +217,72 @@ def m004_letters(db):
     )
 
 
+_LATEST_KIND = """coalesce((SELECT r.kind FROM petition_results r WHERE r.petition_id = {id}
+                  ORDER BY r.date DESC, r.id DESC LIMIT 1), '')"""
+_FACTS_OF = f"""
+    INSERT INTO petition_facts (petition_id, batch_id, unit, method, key_case, is_repeat, due_date, result_kind)
+    SELECT NEW.id, NEW.batch_id, NEW.unit, NEW.method, NEW.key_case, NEW.is_repeat, NEW.due_date,
+           {_LATEST_KIND.format(id="NEW.id")}
+    WHERE NEW.deleted_at IS NULL"""
+_KIND_OF = "UPDATE petition_facts SET result_kind = {kind} WHERE petition_id IN ({ids})"
+
+
+@migrations()
+def m005_facts(db):
+    """``petition_facts``: what the figures as of a date (``overview.py``) read, one narrow row
+    per live petition (its batch, 行政区域, 受理方式, 重点件/重复件, 办理时限) and the kind of its
+    latest result by 办结日期 ('' when none). Derived data, kept by triggers for every writer (as
+    ``superseded_on`` is), so the audited petition rows are written exactly as before. With
+    three covering indexes (by unit and kind; by batch; the petitions without a closing result
+    by 办理时限) the figures at 100,000 petitions read narrow indexes, not the wide rows."""
+    exec_script(
+        db,
+        f"""
+        CREATE TABLE petition_facts (
+            petition_id INTEGER PRIMARY KEY,  -- petitions.id (live petitions only)
+            batch_id INTEGER NOT NULL,
+            unit TEXT NOT NULL,
+            method TEXT NOT NULL,
+            key_case INTEGER NOT NULL,
+            is_repeat INTEGER NOT NULL,
+            due_date TEXT,
+            result_kind TEXT NOT NULL
+        );
+        INSERT INTO petition_facts (petition_id, batch_id, unit, method, key_case, is_repeat, due_date, result_kind)
+        SELECT p.id, p.batch_id, p.unit, p.method, p.key_case, p.is_repeat, p.due_date, {_LATEST_KIND.format(id="p.id")}
+        FROM petitions p WHERE p.deleted_at IS NULL;
+        CREATE INDEX petition_facts_unit_kind ON petition_facts (unit, result_kind);
+        CREATE INDEX petition_facts_batch ON petition_facts (batch_id, method, key_case, is_repeat, unit, result_kind);
+        CREATE INDEX petition_facts_due_open ON petition_facts (due_date, unit, batch_id, result_kind)
+            WHERE due_date IS NOT NULL AND result_kind NOT IN ('已办结', '阶段性办结');
+        CREATE TRIGGER petition_facts_ai AFTER INSERT ON petitions BEGIN {_FACTS_OF}; END;
+        CREATE TRIGGER petition_facts_au AFTER UPDATE OF batch_id, unit, method, key_case, is_repeat, due_date,
+            deleted_at ON petitions BEGIN
+            DELETE FROM petition_facts WHERE petition_id IN (OLD.id, NEW.id);
+            {_FACTS_OF};
+        END;
+        CREATE TRIGGER petition_facts_ad AFTER DELETE ON petitions BEGIN
+            DELETE FROM petition_facts WHERE petition_id = OLD.id;
+        END;
+        CREATE TRIGGER petition_facts_result_ai AFTER INSERT ON petition_results BEGIN
+            {_KIND_OF.format(kind=_LATEST_KIND.format(id="NEW.petition_id"), ids="NEW.petition_id")};
+        END;
+        CREATE TRIGGER petition_facts_result_au AFTER UPDATE OF date, kind, petition_id ON petition_results BEGIN
+            {_KIND_OF.format(kind=_LATEST_KIND.format(id="petition_facts.petition_id"),
+                             ids="NEW.petition_id, OLD.petition_id")};
+        END;
+        CREATE TRIGGER petition_facts_result_ad AFTER DELETE ON petition_results BEGIN
+            {_KIND_OF.format(kind=_LATEST_KIND.format(id="OLD.petition_id"), ids="OLD.petition_id")};
+        END;
+        """,
+    )
+
+
 _NAME_KEY = "replace(replace(replace(replace(trim({0}), ' ', ''), char(12288), ''), char(9), ''), char(160), '')"
 
 
 @migrations()
-def m005_petitioner_names(db):
+def m006_petitioner_names(db):
     """``petitioner_names``: every petitioner's name ever stored (spaces removed), in the order
     first stored, kept by triggers for every writer (an edited or deleted petition's name stays).
     ``privacy.public_text`` hides them wherever a text quotes them; it loads them once, then only

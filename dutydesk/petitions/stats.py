@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from .. import dates
 from ..refdata import get_setting, list_units, vocab
 from ..store.db import Store
+from ..exporters.stats_table import pct_text
 from .model import COUNTERS, fmt_number, split_list
+from .overview import unit_figures
 
 
 @dataclass
@@ -99,8 +101,6 @@ def daily_stats(store: Store, day: dt.date) -> DailyStats:
     )
 
 
-_LIVE_BY = ("SELECT p.id FROM batches b JOIN petitions p INDEXED BY petitions_batch ON p.batch_id = b.id "
-            "AND p.deleted_at IS NULL WHERE b.date <= ? AND b.deleted_at IS NULL")
 # the petitions a day's figures leave out: deleted, or in a batch transferred later (or deleted)
 _LEFT_OUT = ("SELECT id FROM petitions INDEXED BY petitions_deleted WHERE deleted_at IS NOT NULL "
              "UNION ALL SELECT id FROM petitions INDEXED BY petitions_batch WHERE deleted_at IS NULL "
@@ -108,25 +108,27 @@ _LEFT_OUT = ("SELECT id FROM petitions INDEXED BY petitions_deleted WHERE delete
 
 
 def cumulative_stats(store: Store, day: dt.date) -> CumulativeStats:
+    """累计 / 已办结 / 阶段性办结 are the 合计 of :func:`overview.unit_figures` (the table the 态势
+    screen, ``dutydesk stats`` and the bulletin's appendix show), so the sentence and the tables
+    agree; the counters (责令整改, 罚款 …) sum each counted petition's result as of ``day``."""
     d = day.isoformat()
-    total = store.scalar(f"SELECT count(*) FROM ({_LIVE_BY})", [d]) or 0
+    total = unit_figures(store, day)[1]
     sums = ", ".join(f"coalesce(sum(r.{c.field}), 0) AS {c.field}" for c in COUNTERS)
     # each petition's result as of ``day``: dated by then and not superseded by then (schema m002);
     # one pass over a covering index, leaving out the few petitions the day does not count
     row = store.one(
         f"""
-        SELECT coalesce(sum(r.kind = '已办结'), 0) AS closed, coalesce(sum(r.kind = '阶段性办结'), 0) AS partial, {sums}
+        SELECT {sums}
         FROM petition_results r INDEXED BY petition_results_asof
         WHERE r.date <= ? AND (r.superseded_on IS NULL OR r.superseded_on > ?) AND +r.petition_id NOT IN ({_LEFT_OUT})
         """,
         [d, d, d],
     )
     counters = {c.field: row[c.field] for c in COUNTERS}
-    return CumulativeStats(day, total, row["closed"], row["partial"], counters)
+    return CumulativeStats(day, total.transferred, total.closed, total.partial, counters)
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"
+_pct = pct_text
 
 
 def daily_sentence(store: Store, s: DailyStats) -> str:

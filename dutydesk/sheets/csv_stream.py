@@ -67,8 +67,7 @@ def csv_rows(fp, name: str) -> Iterator[tuple[int, list]]:
             raise UserError(f"不是文本表格文件：{name}")
         try:
             dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-            if dialect.escapechar is None:  # a quote inside a quoted cell is doubled, as Excel writes it (the
-                dialect.doublequote = True  # sniffer guessed False for a cell such as ",0""": read back ,0"")
+            dialect.doublequote = True  # "" inside a quoted cell (RFC 4180, Excel); the sniffer can miss it
         except csv.Error:
             dialect = csv.excel
         text.seek(0)

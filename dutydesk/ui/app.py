@@ -31,6 +31,7 @@ SCREENS_ORDER = [
     ("petitions", "信访件", "2"),
     ("handoffs", "问题交办", "3"),
     ("bulletin", "工作简报", "4"),
+    ("overview", "态势", "5"),
 ]
 
 
@@ -43,24 +44,26 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
         name = "settings" if mode == "settings" else f"{mode}.screen"
         module = importlib.import_module(f"{__package__}.screens.{name}")
         cls_name = {"roster": "RosterScreen", "petitions": "PetitionsScreen", "handoffs": "HandoffsScreen",
-                    "bulletin": "BulletinScreen", "settings": "SettingsScreen"}[mode]
+                    "bulletin": "BulletinScreen", "overview": "OverviewScreen",
+                    "settings": "SettingsScreen"}[mode]
         return getattr(module, cls_name)()
 
     return make
 
 
 class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
-    """Four screens over one store; keys 1-4 switch, 0 opens settings, F5 exports the bulletin,
+    """Five screens over one store; keys 1-5 switch, 0 opens settings, F5 exports the bulletin,
     Ctrl+Z opens the trash (回收站) to undo a delete."""
 
     TITLE = "dutydesk"
     CSS_PATH = str(tcss_path())
-    MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "settings")}
+    MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "overview", "settings")}
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = keymap("app", [
         ("1", "goto('roster')", "值班表", "goto_roster"), ("2", "goto('petitions')", "信访件", "goto_petitions"),
         ("3", "goto('handoffs')", "问题交办", "goto_handoffs"), ("4", "goto('bulletin')", "工作简报", "goto_bulletin"),
+        ("5", "goto('overview')", "态势", "goto_overview"),
         ("0", "goto('settings')", "设置", "goto_settings"), ("f5", "export_bulletin", "导出简报"),
         ("ctrl+z", "trash", "回收站"), ("ctrl+p", "command_palette", "命令", "palette"), ("ctrl+q", "quit", "退出"),
     ], priority={"export_bulletin", "command_palette", "quit"})
@@ -96,21 +99,27 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         if self.prepare:
             self.set_timer(PREPARE_AFTER, self._prepare_next, name="prepare-screens")
 
-    def _prepare_next(self) -> None:
+    def _prepare_next(self, later: bool = False) -> None:
         """Build the list screens while the officer reads the first one, one per idle moment,
-        so that keys 2 and 3 show a ready screen (~60 ms) instead of building it (~300 ms)."""
-        for mode in PREPARED_MODES:
+        so that keys 2 and 3 show a ready screen (~60 ms) instead of building it (~300 ms);
+        then (``later``) the 态势 screen, once the keyboard has rested a moment."""
+        for mode in LATER_MODES if later else PREPARED_MODES:
             if mode != self.current_mode and mode_screen(self, mode) is None:
+                if later and time.monotonic() - self._last_input < IDLE_BEFORE_LATER:  # not under the fingers
+                    self.set_timer(IDLE_BEFORE_LATER, lambda: self._prepare_next(True), name="prepare-later")
+                    return
                 try:
                     build_mode(self, mode)  # compose and mount it, without showing it
                     self.call_after_refresh(self._draw_prepared, mode)
                 except Exception as exc:  # never in the way: the screen is then built on demand
                     self.log.warning(f"preparing {mode} failed: {exc!r}")
                     return
-                self.set_timer(PREPARE_AFTER, self._prepare_next, name="prepare-screens")
+                self.set_timer(PREPARE_AFTER, lambda: self._prepare_next(later), name="prepare-screens")
                 return
-        self.call_after_refresh(_freeze_heap)
-        self.set_interval(30, self._collect_when_idle, name="idle-gc")
+        if not later:
+            self.call_after_refresh(_freeze_heap)
+            self.set_interval(30, self._collect_when_idle, name="idle-gc")
+            self.set_timer(PREPARE_AFTER, lambda: self._prepare_next(True), name="prepare-later")
 
     def _collect_when_idle(self) -> None:
         import gc
@@ -357,6 +366,10 @@ IDLE_GC_AFTER = 5.0  # seconds without a key or click before a full collection m
 # Built in the background after the first paint, 信访件 last: a screen built before another
 # one brings new widget CSS is restyled when first shown (~30 ms), the last one is not.
 PREPARED_MODES = ("handoffs", "petitions")
+# Then, once the keyboard has rested a moment, 态势 (its figures take ~40 ms at 100,000 petitions;
+# built with the list screens it would delay a key 2 pressed right after the start).
+LATER_MODES = ("overview",)
+IDLE_BEFORE_LATER = 1.0  # seconds without a key or click
 PREPARE_AFTER = 0.4  # seconds
 CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits cleanly
 

@@ -36,6 +36,7 @@ class ListColumn(NamedTuple):
     key: str
     label: str
     width: int | None = None  # content cells; None: the widest cell (label included), in display cells
+    right: bool = False  # numbers: the cells (and the label) against the column's right edge
 
 
 @lru_cache(maxsize=8192)
@@ -158,13 +159,14 @@ class FastTable(ScrollView, can_focus=True):
         """Content cells of each column as drawn (padding excluded)."""
         return list(self._widths)
 
-    def add_column(self, label: str, *, key: str | None = None, width: int | None = None) -> str:
-        """A column at the right: ``width`` content cells, or None to fit the widest cell."""
+    def add_column(self, label: str, *, key: str | None = None, width: int | None = None, right: bool = False) -> str:
+        """A column at the right: ``width`` content cells, or None to fit the widest cell;
+        ``right``: its cells aligned to the right (numbers)."""
         key = key if key is not None else f"column-{len(self._columns)}"
         if any(c.key == key for c in self._columns):
             raise ValueError(f"duplicate column key {key!r}")
         label = line(label)
-        self._columns.append(ListColumn(key, label, width))
+        self._columns.append(ListColumn(key, label, width, right))
         self._widths.append(width if width is not None else cell_len(label))
         self._row_cells = [cells + ("",) for cells in self._row_cells]  # (columns come first, as a rule)
         self._changed()
@@ -358,12 +360,13 @@ class FastTable(ScrollView, can_focus=True):
         pad = " " * PAD
         segments = []
         used = 0
-        for text, inner in zip(texts, self._widths):
+        for text, inner, column in zip(texts, self._widths, self._columns):
             shown, fill = fit(text, inner)
-            segments.append(Segment(pad, blank))
+            lead, trail = (fill, 0) if column.right else (0, fill)
+            segments.append(Segment(pad + " " * lead, blank))
             if shown:
                 segments.append(Segment(shown, text_look))
-            segments.append(Segment(" " * (fill + PAD), blank))
+            segments.append(Segment(" " * (trail + PAD), blank))
             used += inner + 2 * PAD
         if width > used:  # the row's colours to the right edge
             segments.append(Segment(" " * (width - used), style))

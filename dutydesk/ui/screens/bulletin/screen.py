@@ -30,8 +30,9 @@ ITEM_LABELS = {"kind": "类型", "unit": "单位", "title": "标题", "body": "�
 BULLETIN_LABELS = {"date": "日期", "number": "期号", "revision": "版次", "status": "状态", "report_to": "报",
                    "send_to": "送", "issue_to": "发", "copies": "印数", "petition_text_override": "信访段",
                    "snapshot": "签发内容", "issued_at": "签发时间", "issued_by": "签发人", "superseded_by": "更正版",
-                   "corrects": "更正自"}
+                   "corrects": "更正自", "appendix": "附件统计表"}
 PETITION_ROW = "petition"
+APPENDIX_ROW = "appendix"
 FOOTER_ROW = "footer"
 
 
@@ -40,7 +41,8 @@ class BulletinScreen(BaseScreen):
     BINDINGS = keymap("bulletin", [
         ("a", "add_news", "新增新闻"), ("c", "add_county", "新增县区动态"), ("e", "edit", "编辑"),
         ("d,delete", "delete", "删除"), ("r", "regenerate", "重新生成信访段"), ("t", "edit_petition", "编辑信访段"),
-        ("f", "footer", "版记设置"), ("l", "past", "往期简报"), ("o", "reopen", "更正重开"), ("h", "history", "历史"),
+        ("f", "footer", "版记设置"), ("b", "toggle_appendix", "附件统计表", "appendix"), ("l", "past", "往期简报"),
+        ("o", "reopen", "更正重开"), ("h", "history", "历史"),
     ], hidden=[
         ("left_square_bracket", "shift_day(-1)", "前一天", "prev_day"),
         ("right_square_bracket", "shift_day(1)", "后一天", "next_day"), ("g", "goto_date", "转到日期"),
@@ -110,6 +112,8 @@ class BulletinScreen(BaseScreen):
         petition_state = "已修改" if self.row and self.row["petition_text_override"] else "自动生成"
         table.add_row(plain("—"), plain("信访"), plain(f"{''.join(title_lines(doc.petition_title))}（{petition_state}）"),
                       key=PETITION_ROW)
+        appendix = ("已附" if doc.appendix else "未附") + ("" if self.issued else "，b 去掉" if doc.appendix else "，b 附上")
+        table.add_row(plain("—"), plain("附件"), plain(f"统计表（{appendix}）"), key=APPENDIX_ROW)
         table.add_row(plain("—"), plain("版记"), plain(f"报{len(doc.report_to)}项 送{len(doc.send_to)}项"
                                                    + (f" 发{len(doc.issue_to)}项" if doc.issue_to else "")
                                                    + (f" 共印{doc.copies}份" if doc.copies else "")), key=FOOTER_ROW)
@@ -214,6 +218,9 @@ class BulletinScreen(BaseScreen):
         if key == FOOTER_ROW:
             self.action_footer()
             return
+        if key == APPENDIX_ROW:
+            self.action_toggle_appendix()
+            return
         item_id = self._selected_item_id()
         if item_id is None or not self._editable():
             return
@@ -229,8 +236,9 @@ class BulletinScreen(BaseScreen):
     def action_delete(self) -> None:
         item_id = self._selected_item_id()
         if item_id is None:
-            if self._selected_key() in (PETITION_ROW, FOOTER_ROW):
-                self.notify("信访段和版记不能删除（信访段可按 t 修改）", severity="warning", markup=False)
+            if self._selected_key() in (PETITION_ROW, APPENDIX_ROW, FOOTER_ROW):
+                self.notify("信访段、附件和版记不能删除（信访段可按 t 修改，附件按 b 去掉）", severity="warning",
+                            markup=False)
             return
         if not self._editable():
             return
@@ -292,6 +300,15 @@ class BulletinScreen(BaseScreen):
 
         self.app.push_screen(PetitionTextForm(self.store, initial={"text": "\n".join(doc.petition_paragraphs)},
                                               draft_key=f"bulletin.petition.{day.isoformat()}"), done)
+
+    def action_toggle_appendix(self) -> None:
+        """附件：各县市区信访件办理情况统计表 on or off for this bulletin (frozen on issue)."""
+        if not self._editable():
+            return
+        on = not (self.row and self.row["appendix"])
+        self._run(service.set_fields, self.store, self.day, appendix=on,
+                  ok="已附上附件：各县市区信访件办理情况统计表（导出时另起一页）" if on else "已去掉附件统计表")
+        self._select(APPENDIX_ROW)
 
     def action_footer(self) -> None:
         if not self._editable():

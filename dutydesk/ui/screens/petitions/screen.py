@@ -210,6 +210,27 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
             self.call_after_refresh(self._update_counts)
         self._detail_later()
 
+    def show_unit(self, unit: str) -> bool:
+        """The petitions of one 行政区域 and nothing else filtered (the 态势 screen's Enter).
+        False, and nothing changed, when the unit is not one the filter offers."""
+        select = self.query_one("#pf-unit", Select)
+        if unit not in refdata.unit_names(self.store):
+            return False
+        search_box = self.query_one("#pf-search", Input)
+        with search_box.prevent(Input.Changed):
+            search_box.value = ""
+        for widget_id, value in (("#pf-batch", Select.NULL), ("#pf-type", Select.NULL), ("#pf-status", Select.NULL)):
+            other = self.query_one(widget_id, Select)
+            with other.prevent(Select.Changed):
+                other.value = value
+        overdue = self.query_one("#pf-overdue", Checkbox)
+        with overdue.prevent(Checkbox.Changed), select.prevent(Select.Changed):
+            overdue.value = False
+            select.value = unit
+        self._apply_filters()
+        self.action_focus_table()
+        return True
+
     @on(PagedTable.Chosen)
     def _chosen(self) -> None:
         self.action_detail()
