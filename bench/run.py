@@ -329,6 +329,21 @@ def bulletin(src: Path) -> None:
 
 
 # -- imports ------------------------------------------------------------------------------------
+def repeat_import(src: Path, path: Path, batch: int | None, times: int) -> tuple[list, list, list, int, dict]:
+    """Import ``path`` ``times`` times (each on a fresh copy): seconds, CPU seconds and peak memory of
+    each run, the petitions created, and the last run's record (stops at the first time-out)."""
+    runs, cpu, mem, created, r = [], [], [], 0, {}
+    for _ in range(times):
+        r = run_import(src, path, batch)
+        if r.get("timeout"):
+            break
+        runs.append(r["seconds"])
+        cpu.append(r["cpu_seconds"])
+        mem.append(r["maxrss_mb"])
+        created = r["created"]
+    return runs, cpu, mem, created, r
+
+
 def imports(src: Path) -> None:
     """Issue 12's targets: a 50,000-row .xlsx batch ≤ 10 s, a 100,000-row .csv ≤ 30 s, the peak
     memory of the .csv import ≤ 400 MB (ru_maxrss of the import's own fresh interpreter)."""
@@ -344,15 +359,7 @@ def imports(src: Path) -> None:
     say("imports through io.import_petitions (the CLI's function), each in a fresh interpreter on a fresh copy "
         "of the big database")
     per_row = None
-    runs, cpu, mem, created = [], [], [], 0
-    for _ in range(IMPORT_RUNS[0]):
-        r = run_import(src, xlsx, 301)
-        if r.get("timeout"):
-            break
-        runs.append(r["seconds"])
-        cpu.append(r["cpu_seconds"])
-        mem.append(r["maxrss_mb"])
-        created = r["created"]
+    runs, cpu, mem, created, r = repeat_import(src, xlsx, 301, IMPORT_RUNS[0])
     name = f"import a {XLSX_ROWS:,}-row .xlsx batch"
     if runs:
         per_row = statistics.median(runs) / XLSX_ROWS
@@ -360,15 +367,7 @@ def imports(src: Path) -> None:
                                             f"peak memory {med(mem):.0f} MB; load {r['load']:.1f}")
     else:
         figure(name, [], 10.0, "s", note=f"stopped after {IMPORT_CAP:.0f} s")
-    runs, cpu, mem = [], [], []
-    for _ in range(IMPORT_RUNS[1]):
-        r = run_import(src, csvf, None)
-        if r.get("timeout"):
-            break
-        runs.append(r["seconds"])
-        cpu.append(r["cpu_seconds"])
-        mem.append(r["maxrss_mb"])
-        created = r["created"]
+    runs, cpu, mem, created, r = repeat_import(src, csvf, None, IMPORT_RUNS[1])
     if runs:
         figure("import a 100,000-row .csv", runs, 30.0, "s",
                note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; load {r['load']:.1f}")
@@ -484,18 +483,12 @@ def main() -> None:
     if only - parts:
         sys.exit(f"unknown part: {', '.join(sorted(only - parts))} (see --help)")
     db = copy_db(src, "app.db")
-    if "startup" in only:
-        startup(db)
-    if "tui" in only:
-        tui(db)
-    if "sql" in only:
-        sql_breakdown(db)
-    if "overview" in only:
-        overview_figures(db)
-    if "bulletin" in only:
-        bulletin(src)
-    if "imports" in only:
-        imports(src)
+    steps = {"startup": lambda: startup(db), "tui": lambda: tui(db), "sql": lambda: sql_breakdown(db),
+             "overview": lambda: overview_figures(db), "bulletin": lambda: bulletin(src),
+             "imports": lambda: imports(src)}
+    for part, step in steps.items():  # in this order
+        if part in only:
+            step()
     if "--no-write" not in sys.argv and only == parts:
         write_results(info, src, build_s, started)
         say(f"wrote {HERE / 'RESULTS.md'}")

@@ -55,6 +55,15 @@ FIELD_OF: dict[str, str] = {names[0]: key for key, names in COLUMNS.items()}
 REQUIRED = ["来源", "问题描述", "牵头单位"]
 
 
+def _described(count: int, new_units: list[str], *, done: bool) -> str:
+    """已导入 N 条整改问题；新增单位 … (or, before the import, 将导入 … 将新增 …)."""
+    will = "" if done else "将"
+    text = f"{'已' if done else '将'}导入 {count} 条整改问题"
+    if new_units:
+        text += f"；{will}新增单位 {len(new_units)} 个：{'、'.join(new_units)[:300]}"
+    return text
+
+
 @dataclass
 class ImportResult:
     count: int
@@ -62,10 +71,7 @@ class ImportResult:
     new_units: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"已导入 {self.count} 条整改问题"
-        if self.new_units:
-            text += f"；新增单位 {len(self.new_units)} 个：{'、'.join(self.new_units)[:300]}"
-        return text
+        return _described(self.count, self.new_units, done=True)
 
 
 @dataclass
@@ -80,10 +86,7 @@ class ImportPlan:
     new_unit_rows: dict[str, list] = field(default_factory=dict)
 
     def report(self) -> str:
-        text = f"将导入 {len(self.planned)} 条整改问题"
-        if self.new_units:
-            text += f"；将新增单位 {len(self.new_units)} 个：{'、'.join(self.new_units)[:300]}"
-        return text
+        return _described(len(self.planned), self.new_units, done=False)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..manifest import Manifest
 from ..store.db import Store
 from ..trash import Kind
-from . import problems, schema
+from . import problems, progress, rechecks, schema
 
 
 def _label(store: Store, row: dict) -> str:
@@ -25,24 +25,12 @@ def _recheck_label(store: Store, row: dict) -> str:
     return f"{_problem_no(store, row['handoff_id'])} {row['date']} 回头看{found}：{row['finding']}"
 
 
-def _progress_restore(store: Store, record_id: int) -> None:
-    from .progress import undelete_progress  # imported when an entry is restored
-
-    undelete_progress(store, record_id)
-
-
-def _recheck_restore(store: Store, record_id: int) -> None:
-    from .rechecks import undelete_recheck  # imported when a record is restored
-
-    undelete_recheck(store, record_id)
-
-
 MANIFEST = Manifest(
     "handoffs",
     schema.migrations,
     trash_kinds=(
         Kind("handoffs", "handoffs", "问题交办", _label, problems.undelete),
-        Kind("handoff_progress", "handoff_progress", "整改进展", _progress_label, _progress_restore),
-        Kind("handoff_rechecks", "handoff_rechecks", "回头看", _recheck_label, _recheck_restore),
+        Kind("handoff_progress", "handoff_progress", "整改进展", _progress_label, progress.undelete_progress),
+        Kind("handoff_rechecks", "handoff_rechecks", "回头看", _recheck_label, rechecks.undelete_recheck),
     ),
 )

@@ -8,7 +8,7 @@ from ..store import records
 from ..store.db import Store
 from ..text import mask_name, mask_numbers, mask_phone
 from ..trash import Kind
-from . import schema
+from . import dutylog, schema, service
 from .shifts import parse_shifts
 
 
@@ -17,11 +17,6 @@ def _log_label(store: Store, row: dict) -> str:
     return f"{row['at_time'][5:16]} {row['shift']} {row['kind']}" + (f"（{caller}）" if caller else "") \
         + f"：{row['content']}"
 
-
-def _log_restore(store: Store, record_id: int) -> None:
-    from .dutylog import undelete_entry  # imported when an entry is restored
-
-    undelete_entry(store, record_id)
 
 
 def _leave_label(store: Store, row: dict) -> str:
@@ -41,30 +36,19 @@ def _day_label(store: Store, row: dict) -> str:
     return f"{row['date']} {row['shift']}" + (f" 带班 {leader}" if leader else "") + (f" 值班 {members}" if members else "")
 
 
-def _day_restore(store: Store, record_id: int) -> None:
-    from .service import undelete_slot  # imported when a roster day is restored
-
-    undelete_slot(store, record_id)
-
 
 def _handover_label(store: Store, row: dict) -> str:  # a note may quote a caller: numbers masked
     return f"{row['shift_date']} {row['shift']} 交班（{row['by_operator']}）：{mask_numbers(row['note'] or '')}"
-
-
-def _handover_restore(store: Store, record_id: int) -> None:
-    from .dutylog import undelete_handover  # imported when a handover is restored
-
-    undelete_handover(store, record_id)
 
 
 MANIFEST = Manifest(
     "roster",
     schema.migrations,
     trash_kinds=(
-        Kind("duty_log", "duty_log", "值班日志", _log_label, _log_restore),
+        Kind("duty_log", "duty_log", "值班日志", _log_label, dutylog.undelete_entry),
         Kind("leaves", "leaves", "请假", _leave_label, _leave_restore),
-        Kind("roster_days", "roster_days", "值班安排", _day_label, _day_restore),
-        Kind("handovers", "handovers", "交班记录", _handover_label, _handover_restore),
+        Kind("roster_days", "roster_days", "值班安排", _day_label, service.undelete_slot),
+        Kind("handovers", "handovers", "交班记录", _handover_label, dutylog.undelete_handover),
     ),
     settings={"shifts": parse_shifts},  # a bad line is refused when set, not discovered later
 )
