@@ -373,3 +373,15 @@ def test_demo_fill_makes_a_living_roster(store, freeze_today, at_ten):
     assert demo.fill(store, today).startswith("值班表已有数据")
     assert service.on_duty_text(store, today).startswith("带班 ")
     assert dates.today() == today
+
+
+def test_entry_time_accepts_what_people_type():
+    (full,) = shiftmod.parse_shifts("全天 08:30 24")
+    day = D(2024, 3, 13)
+    for typed in ("9点40", "9点40分", "9时40分", "0940", "9.40", "９：４０"):
+        assert dutylog.entry_time(typed, day, full) == dt.datetime(2024, 3, 13, 9, 40), typed
+    assert dutylog.entry_time("10点半", day, full) == dt.datetime(2024, 3, 13, 10, 30)
+    assert dutylog.entry_time("10点", day, full) == dt.datetime(2024, 3, 13, 10, 0)
+    with pytest.raises(UserError, match="时间有误") as exc:
+        dutylog.entry_time("9点半后", day, full)
+    assert exc.value.field == "at"

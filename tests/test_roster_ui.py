@@ -349,3 +349,28 @@ async def test_every_binding_has_a_chinese_description_and_an_id(make_test_app):
                 assert b.id and any("\u4e00" <= ch <= "\u9fff" for ch in b.description), b
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "值班表：无事报平安" in titles and "值班表：导出值班表" in titles
+
+
+async def test_a_wrong_time_keeps_the_log_form_open_with_what_was_typed(staffed, make_test_app, freeze_today, clock):
+    freeze_today(D(2024, 3, 13))
+    rotation.generate(staffed, D(2024, 3, 12), D(2024, 3, 15), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await submit(pilot, at="9点半后", content="养殖场整改需延期一天", instruction="请核实")
+        assert isinstance(app.screen, LogForm)  # still open, nothing lost
+        assert "时间有误" in text_of(app.screen.query_one("#form-error", Static))
+        assert app.screen.query_one("#content", TextArea).text == "养殖场整改需延期一天"
+        assert app.screen.focused is app.screen.query_one("#at", Input)  # the field is marked
+        assert app.screen.query_one("#at", Input).has_class("field-error")
+        await submit(pilot, at="2024-03-14 09:00")  # outside the shift (it ends at 08:30)
+        assert isinstance(app.screen, LogForm)
+        assert "不在该班次内" in text_of(app.screen.query_one("#form-error", Static))
+        for typed, shown in (("9点40", "09:40"), ("9:41", "09:41"), ("0942", "09:42"), ("9时43分", "09:43")):
+            await submit(pilot, at=typed, content=f"记录 {typed}")
+            assert isinstance(app.screen, RosterScreen), typed
+            assert cells(app, "#log-table")[-1][0] == shown
+            await pilot.press("n")
+            await pilot.pause()

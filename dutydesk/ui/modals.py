@@ -223,7 +223,10 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
     @on(TextArea.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event=None) -> None:
+        widget = getattr(event, "control", None)
+        if widget is not None and widget.has_class("field-error"):
+            widget.remove_class("field-error")
         if self._loading or (not self.dirty and self.values() == self._baseline):
             return
         self.dirty = True
@@ -245,8 +248,17 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         if self.draft_key:
             drafts.delete_draft(self.store, self.draft_key)
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Show ``message`` in the form (which stays open, nothing typed is lost); ``field`` (an
+        id) is marked and gets the cursor, until it is changed."""
         self.query_one("#form-error", Static).update(clean(message))
+        for w in self.query(".field-error"):
+            w.remove_class("field-error")
+        target = next((w for w in self._fields() if w.id == field), None) if field else None
+        if target is not None:
+            target.add_class("field-error")
+            if target.focusable:
+                target.focus()
         self.notify(message, severity="error", markup=False)
 
     # -- actions ------------------------------------------------------------------------
@@ -254,7 +266,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         try:
             result = self.build(self.values())
         except UserError as exc:
-            self.show_error(str(exc))
+            self.show_error(str(exc), exc.field)
             return
         self._drop_draft()
         self.dismiss(result)

@@ -286,7 +286,7 @@ class LogForm(RecordForm[int]):
 
     def build(self, values: dict[str, Any]) -> int:
         if not values["content"].strip():
-            raise UserError("内容不能为空")
+            raise UserError("内容不能为空", field="content")
         fields = {k: values[k] for k in ("at", "kind", "from_unit", "from_name", "from_phone", "content", "instruction",
                                          "recorder", "done")}
         if self.entry is None:
