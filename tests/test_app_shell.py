@@ -54,7 +54,7 @@ async def test_command_palette_lists_chinese_commands(make_test_app):
     app = make_test_app()
     async with app.run_test(size=(140, 40)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "切换到：信访件" in titles and "导出今日简报" in titles
+        assert "切换到：信访件" in titles and "签发并导出今日简报" in titles and "导出简报征求意见稿（不签发）" in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"

@@ -463,7 +463,7 @@ def render_bytes(doc: BulletinDoc, fmt: str) -> bytes:
     raise UserError(f"未知的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
@@ -487,7 +487,7 @@ def export_formats(store: Store, day: dt.date, formats: tuple[str, ...] = FORMAT
     paths = []
     for fmt in formats:
         path = Path(target).expanduser() if target and len(formats) == 1 else folder / f"{file_stem(doc)}.{fmt}"
-        _write_atomic(path, render_bytes(doc, fmt))
+        write_file(path, render_bytes(doc, fmt))
         paths.append(path)
     return paths
 

@@ -29,6 +29,9 @@ class NewsItem:
     paragraphs: list[str]
 
 
+CONSULT = "consult"  # the status of a draft exported without issuing: marked 征求意见稿
+
+
 @dataclass
 class BulletinDoc:
     bulletin_title: str
@@ -45,7 +48,7 @@ class BulletinDoc:
     issue_to: list[str] = field(default_factory=list)
     copies: int = 0
     fonts: dict[str, str] = field(default_factory=dict)
-    status: str = "draft"
+    status: str = "draft"  # draft, issued, or CONSULT (a draft exported for comment)
     issued_at: str = ""
     issued_by: str = ""
     format: int = SNAPSHOT_FORMAT
@@ -59,6 +62,8 @@ class BulletinDoc:
             text += "（更正）"
         elif self.revision > 2:
             text += f"（第{self.revision - 1}次更正）"
+        if self.status == CONSULT:
+            text += "（征求意见稿）"
         return text
 
     @property

@@ -64,7 +64,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         Binding("3", "goto('handoffs')", "问题交办", id="app.goto_handoffs"),
         Binding("4", "goto('bulletin')", "工作简报", id="app.goto_bulletin"),
         Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
-        Binding("f5", "export_bulletin", "导出简报", id="app.export_bulletin", priority=True),
+        Binding("f5", "export_bulletin", "签发/导出简报", id="app.export_bulletin", priority=True),
         Binding("ctrl+z", "trash", "回收站", id="app.trash"),
         Binding("ctrl+p", "command_palette", "命令", id="app.palette", priority=True),
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
@@ -214,15 +214,42 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         self.switch_mode(mode)
 
     def action_export_bulletin(self) -> None:
-        from ..bulletin.service import export_bulletin
-        from .workers import run_in_thread
+        """F5: show what issuing would freeze and ask; an issued bulletin is exported as it was."""
+        from ..bulletin.issuing import changes_since_issue, plan_issue
 
         if not isinstance(self.screen, BaseScreen):
             self.notify("请先关闭当前对话框", severity="warning")
             return
         day = self.bulletin_date or self.today()
-        self.notify(f"正在导出 {dates.cn_date(day)} 的简报…", markup=False)
-        run_in_thread(self, lambda store: export_bulletin(store, day), group="export", failed="导出失败",
+        plan = plan_issue(self.store, day)
+        if plan.issued:
+            if changed := changes_since_issue(self.store, day):
+                self.notify(f"{changed}；如需更正请在工作简报界面按 o 更正重开", severity="warning", markup=False)
+            self._export_bulletin(day, draft=False)
+            return
+        from .screens.bulletin.issue import DRAFT, ISSUE, IssueModal
+
+        def chosen(choice: str | None) -> None:
+            if choice in (ISSUE, DRAFT):
+                self._export_bulletin(day, draft=choice == DRAFT)
+
+        self.push_screen(IssueModal(plan.question()), chosen)
+
+    def action_export_bulletin_draft(self) -> None:
+        """Export the bulletin as it stands, marked 征求意见稿, issuing nothing."""
+        if not isinstance(self.screen, BaseScreen):
+            self.notify("请先关闭当前对话框", severity="warning")
+            return
+        self._export_bulletin(self.bulletin_date or self.today(), draft=True)
+
+    def _export_bulletin(self, day: dt.date, *, draft: bool) -> None:
+        from ..bulletin.issuing import export_draft
+        from ..bulletin.service import export_bulletin
+        from .workers import run_in_thread
+
+        work = export_draft if draft else export_bulletin
+        self.notify(f"正在导出 {dates.cn_date(day)} 的简报{'征求意见稿' if draft else ''}…", markup=False)
+        run_in_thread(self, lambda store: work(store, day), group="export", failed="导出失败",
                       done=self._bulletin_exported)
 
     def _bulletin_exported(self, paths: list[Path]) -> None:
@@ -267,7 +294,10 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         for mode, title, key in SCREENS_ORDER:
             yield SystemCommand(f"切换到：{title}", f"快捷键 {key}", lambda m=mode: self.action_goto(m))
         yield SystemCommand("打开设置", "单位、词表、节假日、简报设置（快捷键 0）", lambda: self.action_goto("settings"))
-        yield SystemCommand("导出今日简报", "导出 .docx、.md、.txt（快捷键 F5）", self.action_export_bulletin)
+        yield SystemCommand("签发并导出今日简报", "先显示期号和信访数字，确认后签发并导出 .docx、.md、.txt（快捷键 F5）",
+                            self.action_export_bulletin)
+        yield SystemCommand("导出简报征求意见稿（不签发）", "按当前内容导出，标明征求意见稿，不占用期号",
+                            self.action_export_bulletin_draft)
         yield SystemCommand("回收站（撤销删除）", "查看最近删除的记录并恢复（快捷键 Ctrl+Z）", self.action_trash)
         if isinstance(screen, BaseScreen):
             yield from screen.palette_commands()
