@@ -196,7 +196,19 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
             except Exception:  # an option that no longer exists: leave the field as is
                 pass
 
+    FRAME_ROWS = 12  # the form's border, title, error line and buttons around its body
+
+    def _fit_body(self) -> None:
+        """The fields scroll in what the screen leaves after the form's frame, so the buttons stay
+        on screen at any terminal height."""
+        height = self.size.height or self.app.size.height
+        self.query_one(".form-body").styles.max_height = max(6, height - self.FRAME_ROWS)
+
+    def on_resize(self) -> None:
+        self._fit_body()
+
     def on_mount(self) -> None:
+        self._fit_body()
         self.set_values(self.initial)
         if self.draft_key:
             draft = drafts.load_draft(self.store, self.draft_key)

@@ -39,15 +39,17 @@ from .dialogs import RepeatChoice, RepeatModal
 from .files import PetitionFiles
 from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
 
+# On a narrow terminal the summary gives up cells first, then the units and the marks (shrink order);
+# 时限 and 状态 stay whole, the 受理编号 keeps its 16 characters.
 COLUMNS = [
-    Column("mark", "标记", 8),
-    Column("case_no", "受理编号", 18),
+    Column("mark", "标记", 8, shrink=3, min_width=4),
+    Column("case_no", "受理编号", 18, shrink=5, min_width=16),  # D2HH202403120001: 16
     Column("batch", "批次", 6),
-    Column("unit_short", "行政区域", 10),
-    Column("pollution_types", "污染类型", 10),
-    Column("summary", "内容摘要", 40),
-    Column("petitioner", "信访人", 6),
-    Column("units", "责任单位", 14),
+    Column("unit_short", "行政区域", 10, shrink=3, min_width=6),
+    Column("pollution_types", "污染类型", 10, shrink=3, min_width=6),
+    Column("summary", "内容摘要", 40, shrink=1, min_width=10),
+    Column("petitioner", "信访人", 6, shrink=4, min_width=4),
+    Column("units", "责任单位", 14, shrink=2, min_width=8),
     Column("due", "时限", 8),
     Column("status", "状态", 10),
 ]
@@ -77,7 +79,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         Binding("c", "chase", "催办通知", id="petitions.chase", show=False),
         Binding("b", "batch", "批次", id="petitions.batch"),
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
-        Binding("slash", "focus_search", "搜索", id="petitions.search"),
+        Binding("slash", "focus_search", "搜索", id="petitions.search", show=False),  # the box says （/）
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
         Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
         Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),

@@ -18,8 +18,11 @@ from ...widgets.fast_table import FastTable
 if TYPE_CHECKING:
     from .forms import HandoverValue
 
-LOG_COLUMNS = [("time", "时间"), ("kind", "类别"), ("caller", "来电/来访"), ("content", "内容"),
-               ("instruction", "领导批示和处理意见"), ("recorder", "记录人"), ("state", "状态")]
+# (key, label, shrink order, least width): on a narrow terminal the content gives up cells first,
+# then the instruction and the caller; 记录人 and 状态 stay whole
+LOG_COLUMNS = [("time", "时间", 0, None), ("kind", "类别", 0, None), ("caller", "来电/来访", 3, 10),
+               ("content", "内容", 1, 12), ("instruction", "领导批示和处理意见", 2, 10), ("recorder", "记录人", 0, None),
+               ("state", "状态", 0, None)]
 
 
 class DutyLogPanel:
