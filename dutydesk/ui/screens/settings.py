@@ -99,10 +99,20 @@ class HolidayForm(FormModal[HolidayValue]):
         return HolidayValue(day.isoformat(), values["kind"], values["name"])
 
 
+TAB_TABLES = {"tab-settings": "#settings-table", "tab-units": "#units-table", "tab-vocab": "#vocab-table",
+              "tab-holidays": "#holidays-table", "tab-data": None}
+
+
 class SettingsScreen(BaseScreen):
+    """The list of the tab shown has the cursor (↑ ↓ move it, ← → change tab); Enter or e edits
+    the row under it (a setting, or a unit's name), as on the other screens."""
+
     SCREEN_TITLE = "设置"
     BINDINGS = [
         Binding("enter,e", "edit", "修改", id="settings.edit"),
+        Binding("left", "switch_tab(-1)", "上一页签", id="settings.prev_tab", show=False, priority=True),
+        Binding("right", "switch_tab(1)", "下一页签", id="settings.next_tab", show=False, priority=True),
+        Binding("down", "focus_table", "到列表", id="settings.focus_table", show=False),
         Binding("a", "add", "新增", id="settings.add"),
         Binding("d", "toggle", "停用/删除", id="settings.toggle"),
         Binding("r", "rename", "改名", id="settings.rename"),
@@ -131,6 +141,22 @@ class SettingsScreen(BaseScreen):
         self.query_one("#vocab-table", DataTable).add_columns("词条", "启用")
         self.query_one("#holidays-table", DataTable).add_columns("日期", "星期", "类型", "名称")
         self.refresh_data()
+        self.call_after_refresh(self.action_focus_table)
+
+    def action_focus_table(self) -> None:
+        """The cursor goes to the list of the tab shown (not to the tab bar)."""
+        table_id = TAB_TABLES.get(self.tab)
+        if table_id:
+            self.query_one(table_id, DataTable).focus()
+
+    def action_switch_tab(self, step: int) -> None:
+        tabs = list(TAB_TABLES)
+        self.query_one(TabbedContent).active = tabs[(tabs.index(self.tab) + step) % len(tabs)]
+        self.call_after_refresh(self.action_focus_table)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:  # Enter (or a click) on a row
+        self.action_edit()
 
     @property
     def tab(self) -> str:
@@ -198,6 +224,12 @@ class SettingsScreen(BaseScreen):
 
     # -- actions ------------------------------------------------------------------------
     def action_edit(self) -> None:
+        if not isinstance(self.focused, DataTable):  # the tab bar: Enter goes down to the list, edits nothing
+            self.action_focus_table()
+            return
+        if self.tab == "tab-units":
+            self.action_rename()
+            return
         if self.tab != "tab-settings":
             return
         key = self._selected("#settings-table")
