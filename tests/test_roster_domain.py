@@ -293,8 +293,15 @@ def test_on_duty_text(staff, freeze_today, at_ten, monkeypatch):
     rotation.generate(staff, D(2024, 3, 1), D(2024, 3, 2), LEADERS, OFFICERS, per_day=2)
     assert service.on_duty_text(staff, D(2024, 3, 2)) == "带班 刘志强；值班 周小红、蒋文斌（全天 08:30起）"
     monkeypatch.setattr(shiftmod, "clock", lambda: dt.time(7, 0))
-    assert service.on_duty_text(staff, D(2024, 3, 2)) == "带班 王建国；值班 李明、赵丽（3月1日 全天 08:30起）"
+    assert service.on_duty_text(staff, D(2024, 3, 2)) == "带班 王建国；值班 李明、赵丽（3月1日 全天，至 08:30）"
     assert service.on_duty_text(staff, D(2024, 3, 1)) == "带班 王建国；值班 李明、赵丽（全天 08:30起）"
+
+
+def test_before_the_change_of_shift_an_unrostered_night_names_who_comes_at_0830(staff, freeze_today, monkeypatch):
+    freeze_today(D(2024, 3, 2))
+    monkeypatch.setattr(shiftmod, "clock", lambda: dt.time(3, 30))
+    rotation.generate(staff, D(2024, 3, 2), D(2024, 3, 3), LEADERS, OFFICERS, per_day=2)  # the roster starts today
+    assert service.on_duty_text(staff, D(2024, 3, 2)) == "3月1日 全天未排班；08:30 起 带班 王建国；值班 李明、赵丽"
 
 
 # -- duty log and handover ----------------------------------------------------------------

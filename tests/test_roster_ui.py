@@ -85,7 +85,7 @@ async def test_header_shows_who_is_on_duty_today(staffed, make_test_app, freeze_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         duty = app.screen.query_one(AppHeader).duty_text
-        assert duty == "今日值班：带班 王建国；值班 李明（3月12日 全天 08:30起）"
+        assert duty == "今日值班：带班 王建国；值班 李明（3月12日 全天，至 08:30）"
 
 
 async def test_people_generate_a_month_swap_and_history(store, make_test_app, freeze_today, clock):
@@ -374,3 +374,34 @@ async def test_a_wrong_time_keeps_the_log_form_open_with_what_was_typed(staffed,
             assert cells(app, "#log-table")[-1][0] == shown
             await pilot.press("n")
             await pilot.pause()
+
+
+async def test_before_0830_the_header_says_whose_shift_it_is_and_the_handover_completes(
+        staffed, make_test_app, freeze_today, clock):
+    freeze_today(D(2024, 3, 14))
+    clock(3, 30)
+    rotation.generate(staffed, D(2024, 3, 13), D(2024, 3, 15), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(AppHeader).duty_text == "今日值班：带班 王建国；值班 李明（3月13日 全天，至 08:30）"
+        await pilot.press("j")  # 交班 of the night's shift (3月13日)
+        await pilot.pause()
+        await submit(pilot, note="夜间无事")
+        assert "待接班" in text_of(app.screen.query_one("#log-title", Static))
+        await pilot.press("b")  # the shift is handed over: no more 无事报平安 in it
+        await pilot.pause()
+        assert [e.content for e in dutylog.shift_log(staffed, D(2024, 3, 13), "全天")] == []
+        assert "已由 李明 交班" in "\n".join(str(n.message) for n in app._notifications)
+        await pilot.press("down", "down")  # whichever row is selected
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, TakeoverModal)
+        assert app.screen.query_one("#taken_by", Input).value == "赵丽"  # 3月14日's officer
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        handover = dutylog.get_handover(staffed, D(2024, 3, 13), "全天")
+        assert handover.taken_by == "赵丽"
+        await pilot.press("up", "up")
+        await pilot.pause()
+        assert "已交班（李明），赵丽 已接班" in text_of(app.screen.query_one("#log-title", Static))

@@ -263,6 +263,10 @@ def log_for_date(store: Store, day: dt.date) -> list[LogEntry]:
 def report_safe(store: Store, recorder: str = "", *, day: dt.date | None = None, shift: str | None = None) -> int:
     """有事报事、无事报平安: one entry "无事报平安" (done) in the current shift."""
     day, shift_obj = resolve_slot(store, day, shift)
+    handover = get_handover(store, day, shift_obj.name)
+    if handover is not None:  # the shift is over: its report was the handover
+        raise UserError(f"{dates.cn_date(day, year=False)} {shift_obj.name}已由 {handover.by_operator} 交班，"
+                        "不能再报平安（接班后在新班次报平安）")
     return add_entry(store, day, shift_obj.name, kind=SAFE_KIND, content=SAFE_TEXT, recorder=recorder, done=True)
 
 
@@ -328,6 +332,24 @@ def previous_handover(store: Store, day: dt.date, shift: str) -> Handover | None
     shift_list = shiftmod.shifts(store)
     prev_day, prev_shift = shiftmod.prev_slot(shift_list, day, shiftmod.find(shift_list, shift))
     return get_handover(store, prev_day, prev_shift.name)
+
+
+def takeover_for(store: Store, slots: list[tuple[dt.date, str]]) -> Handover | None:
+    """The handover 接班 (k) confirms: the first handover not yet taken among those of the given
+    slots (the row selected, the shift on duty) and of the shifts before them. A shift that
+    handed over before its end (交班 at 08:00) is taken over by the next one at once."""
+    for day, shift in slots:
+        for handover in (get_handover(store, day, shift), previous_handover(store, day, shift)):
+            if handover is not None and not handover.taken:
+                return handover
+    return None
+
+
+def taker_for(store: Store, handover: Handover) -> str:
+    """Who takes over by default: the first officer of the shift after the handed-over one."""
+    shift_list = shiftmod.shifts(store)
+    day, shift = shiftmod.next_slot(shift_list, handover.shift_date, shiftmod.find(shift_list, handover.shift))
+    return default_recorder(store, day, shift.name)
 
 
 def pending_takeover(store: Store, day: dt.date, shift: str) -> Handover | None:

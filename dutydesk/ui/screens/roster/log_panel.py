@@ -157,19 +157,25 @@ class DutyLogPanel:
 
     def check_takeover(self, *, asked: bool = False) -> None:
         """Show the previous shift's handover to the shift on duty until it confirms (once per session
-        unless asked with k)."""
+        unless asked with k). Asked, k takes over the handover of the selected row or the shift on
+        duty, or of the shift before either (a shift that handed over early is taken at once)."""
         if self.app.screen is not self:
             return
         day, shift = self.duty_slot()
-        handover = dutylog.previous_handover(self.store, day, shift.name)
-        if handover is None or handover.taken:
-            if asked:
-                msg = (f"上一班已由 {handover.taken_by} 于 {handover.taken_at[:16]} 接班" if handover
-                       else "上一班尚未交班")
-                self.notify(msg, markup=False)
-            return
-        if handover.id in self._takeover_seen and not asked:
-            return
+        if asked:
+            slots = [(self.selected_slot().date, self.selected_slot().shift)] if self.slots else []
+            handover = dutylog.takeover_for(self.store, [*slots, (day, shift.name)])
+            if handover is None:
+                last = dutylog.get_handover(self.store, day, shift.name) or dutylog.previous_handover(
+                    self.store, day, shift.name)
+                self.notify(f"{dates.cn_date(last.shift_date, year=False)} {last.shift}已由 {last.taken_by} "
+                            f"于 {last.taken_at[:16]} 接班" if last and last.taken else "没有待接班的交班记录"
+                            "（上一班尚未按 j 交班）", markup=False)
+                return
+        else:
+            handover = dutylog.previous_handover(self.store, day, shift.name)
+            if handover is None or handover.taken or handover.id in self._takeover_seen:
+                return
         self._takeover_seen.add(handover.id)
 
         def done(name: str | None) -> None:
@@ -181,4 +187,4 @@ class DutyLogPanel:
 
         from .forms import TakeoverModal
 
-        self.app.push_screen(TakeoverModal(handover, dutylog.default_recorder(self.store, day, shift.name)), done)
+        self.app.push_screen(TakeoverModal(handover, dutylog.taker_for(self.store, handover)), done)
