@@ -322,3 +322,35 @@ async def test_list_screen_prepared_in_the_background_and_reloaded_only_after_a_
         await pilot.press("2")
         await pilot.pause()
         assert loads == [1] and "X2HH202403190003" in case_nos(app)
+
+
+async def test_v_reveals_the_contact_for_a_call_back_audited_and_the_form_edits_it(make_test_app, store):
+    b = add_batch(store, 1, dt.date(2024, 3, 13))
+    pid = add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"],
+                                               petitioner_name="张三丰", petitioner_phone="13912345678"))
+    add_petition(store, b, PetitionInput("D2HH202403130002", "噪声扰民", "零陵区", ["噪声"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        app.screen.table.table.move_cursor(row=case_nos(app).index("D2HH202403130001"))
+        await pilot.pause()
+        detail = lambda: str(app.screen.query_one("#pf-detail", Static).render())  # noqa: E731
+        assert "13912345678" not in detail() and "张*" in detail()
+        await pilot.press("v")
+        await pilot.pause()
+        assert "张三丰" in detail() and "13912345678" in detail()
+        looks = store.query("SELECT operator, changes FROM audit WHERE entity = 'petitions' AND entity_id = ? "
+                            "AND action = '查看联系方式'", [str(pid)])
+        assert looks == [{"operator": "测试员", "changes": "{}"}]  # who looked; the identity is not copied
+        await pilot.press("down")  # masked again on another row, and back
+        await pilot.press("up")
+        await pilot.pause()
+        assert "13912345678" not in detail()
+        await pilot.press("e")  # the form has the contact, editable
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionForm)
+        assert app.screen.query_one("#petitioner_phone", Input).value == "13912345678"
+        app.screen.query_one("#petitioner_phone", Input).value = "13900000000"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert find_by_case_no(store, "D2HH202403130001")["petitioner_phone"] == "13900000000"

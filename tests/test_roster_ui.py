@@ -228,7 +228,7 @@ async def test_duty_log_handover_and_the_next_shift_takes_over(staffed, make_tes
         await pilot.pause()
         log = cells(app, "#log-table")
         assert [r[:2] for r in log] == [["09:40", "来电"], ["10:00", "上级交办"], ["10:00", "其他"]]
-        assert log[0][2:] == ["零陵区 区*** 074*****1001", "养殖场整改需延期一天", "请核实后报带班领导", "赵丽", "未办结"]
+        assert log[0][2:] == ["零陵区 区督察办 0746-6221001", "养殖场整改需延期一天", "请核实后报带班领导", "赵丽", "未办结"]
         assert log[2][3] == "无事报平安" and log[2][-1] == "已办结"
         # The entry itself (Enter in the log) shows the caller in full.
         await pilot.press("tab")
@@ -267,7 +267,7 @@ async def test_duty_log_handover_and_the_next_shift_takes_over(staffed, make_tes
         handover = dutylog.get_handover(staffed, D(2024, 3, 13), "全天")
         assert handover.taken_by == "周小红" and handover.taken_at
         log = cells(app, "#log-table")
-        assert log == [["3月13日 09:40", "来电", "零陵区 区*** 074*****1001", "养殖场整改需延期一天",
+        assert log == [["3月13日 09:40", "来电", "零陵区 区督察办 0746-6221001", "养殖场整改需延期一天",
                         "请核实后报带班领导", "赵丽", "未办结·上班次转入"]]
         await pilot.press("k")
         await pilot.pause()

@@ -25,7 +25,7 @@ from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
 from ....petitions.repeats.links import link_repeat, unlink_repeat
 from ....petitions.rows import get_petition, history_text
 from ....petitions.workflow import publish
-from ....petitions.detail import detail_text
+from ....petitions.detail import audit_reveal, detail_text
 from ....petitions.model import STATUSES
 from ....petitions.queries import batch_choices
 from ...base import UNDO_HINT
@@ -81,6 +81,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         Binding("d", "delete", "删除", id="petitions.delete", show=False),
         Binding("slash", "focus_search", "搜索", id="petitions.search", show=False),  # the box says （/）
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
+        Binding("v", "reveal", "显示联系方式", id="petitions.reveal", show=False),
         Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
         Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
         # the list's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
@@ -92,6 +93,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         super().__init__()
         self._detail_pending = False
         self._batch_options: list = []
+        self._revealed: int | None = None  # the petition whose contact v shows in the detail pane
+        self._revealed_text = ""
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -185,11 +188,25 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         return get_petition(self.store, record_id)
 
     def describe(self, record_id: int) -> str:
+        if record_id == self._revealed:  # shown with v (audited) until the cursor moves on
+            return self._revealed_text + "\n\n（联系方式已显示，查看已留痕；移到其他行即隐去）"
         return detail_text(self.store, record_id, reveal=False) \
-            + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）"
+            + "\n\n（信访人信息已隐去，按 v 显示联系方式、Enter 查看完整详情（均留痕）；按 n 生成本批交办通知，按 c 生成催办通知）"
+
+    def action_reveal(self) -> None:
+        """v: the petitioner's name, phone and address in the detail pane, for a call-back (audited)."""
+        row = self.selected()
+        if row is None:
+            return
+        self._revealed_text = detail_text(self.store, row["id"])
+        audit_reveal(self.store, row["id"])
+        self._revealed = row["id"]
+        self.show_detail()
 
     @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
+        if self._revealed is not None and self.table.selected_id != str(self._revealed):
+            self._revealed = None  # masked again once the cursor leaves it
         self._detail_later()
 
     def _detail_later(self) -> None:
@@ -254,7 +271,9 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     def action_detail(self) -> None:
         row = self.selected()
         if row is not None:
-            self.app.push_screen(MessageModal(f"信访件详情：{row['case_no']}", detail_text(self.store, row["id"])))
+            text = detail_text(self.store, row["id"])
+            audit_reveal(self.store, row["id"])
+            self.app.push_screen(MessageModal(f"信访件详情：{row['case_no']}", text))
 
     def action_history(self) -> None:
         row = self.selected()

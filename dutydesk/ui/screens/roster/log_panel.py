@@ -56,7 +56,8 @@ class DutyLogPanel:
         for e in self.entries:
             style = "" if e.done else ("bold yellow" if e.carried else "yellow")
             state = "已办结" if e.done else ("未办结·上班次转入" if e.carried else "未办结")
-            cells = [e.time_text(slot.date), e.kind, e.caller_masked, e.content.split("\n")[0],
+            # the duty office's own log: its callers in full (a call-back needs the number)
+            cells = [e.time_text(slot.date), e.kind, e.caller, e.content.split("\n")[0],
                      e.instruction.split("\n")[0], e.recorder, state]
             rows.append((e.id, cells, style))
         table.set_rows(rows)  # the cursor stays on its row (or the last one)
