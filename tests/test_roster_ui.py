@@ -405,3 +405,57 @@ async def test_before_0830_the_header_says_whose_shift_it_is_and_the_handover_co
         await pilot.press("up", "up")
         await pilot.pause()
         assert "已交班（李明），赵丽 已接班" in text_of(app.screen.query_one("#log-title", Static))
+
+
+async def test_the_desk_signs_the_shift_officer_until_someone_is_picked_and_remembers_the_pick(
+        staffed, freeze_today, clock, monkeypatch, tmp_path):
+    from textual.widgets import OptionList
+
+    from dutydesk.bootstrap import open_store
+    from dutydesk.ui.app import make_app
+    from dutydesk.ui.desk import DeskModal, remembered_path
+
+    monkeypatch.delenv("DUTYDESK_OPERATOR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    freeze_today(D(2024, 3, 13))
+    rotation.generate(staffed, D(2024, 3, 12), D(2024, 3, 15), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    store = open_store(staffed.path, daily_backup=False)  # no --operator: the OS user until the desk says
+    assert not store.operator_fixed
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(AppHeader)
+        assert header.title_text.endswith("值守 赵丽") and store.operator == "赵丽"  # the shift's officer
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DeskModal)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[:2] == ["赵丽（本班）", "刘志强（本班）"] and "李明" in labels[2:]
+        options.highlighted = labels.index("李明")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert header.title_text.endswith("值守 李明") and store.operator == "李明"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#recorder", Input).value == "李明"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert remembered_path().exists()
+    store.close()
+    store = open_store(staffed.path, daily_backup=False)
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(AppHeader).title_text.endswith("值守 李明")  # remembered at this terminal
+    store.close()
+    monkeypatch.setenv("DUTYDESK_OPERATOR", "王建国")  # as --operator and a browser login: fixed
+    store = open_store(staffed.path, daily_backup=False)
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(AppHeader).title_text.endswith("值守 王建国")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not isinstance(app.screen, DeskModal)
+    store.close()

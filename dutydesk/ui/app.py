@@ -66,6 +66,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         Binding("0", "goto('settings')", "设置", id="app.goto_settings"),
         Binding("f5", "export_bulletin", "签发/导出简报", id="app.export_bulletin", priority=True),
         Binding("ctrl+z", "trash", "回收站", id="app.trash"),
+        Binding("f2", "desk", "值守人员", id="app.desk"),
         Binding("ctrl+p", "command_palette", "命令", id="app.palette", priority=True),
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
     ]
@@ -77,6 +78,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         self.start_mode = start
         self.prepare = prepare
         self.bulletin_date: dt.date | None = None
+        self.desk_chosen: bool | None = None  # None: the remembered choice not read yet
         self.crash_count = 0
         self._crash_times: list[float] = []
         self._data_version: int | None = None
@@ -183,7 +185,61 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
             duty = on_duty_text(self.store, today)
         except Exception:
             duty = "（值班信息读取失败）"
-        header.show(f"dutydesk · {getattr(screen, 'SCREEN_TITLE', '')}", dates.cn_date_long(today), f"今日值班：{duty}")
+        header.show(f"dutydesk · {getattr(screen, 'SCREEN_TITLE', '')} · 值守 {self.desk_name()}",
+                    dates.cn_date_long(today), f"今日值班：{duty}")
+
+    # -- who is at the desk (ui/desk.py) ------------------------------------------------
+    def desk_name(self) -> str:
+        """The name records are signed with: fixed (--operator, login), picked here (F2,
+        remembered per terminal), or until then the shift on duty's first officer."""
+        store = self.store
+        if not (store.operator_fixed or self.desk_chosen):
+            from ..roster.desk import default_name
+            from .desk import remembered
+
+            if self.desk_chosen is None:  # once: the name picked at this terminal before
+                name = remembered(store)
+                self.desk_chosen = bool(name)
+                if name:
+                    store.operator = name
+                    return name
+            try:
+                store.operator = default_name(store)
+            except Exception:  # no roster tables yet: keep the operator as it is
+                pass
+        return store.operator
+
+    def desk_signer(self) -> str:
+        """The name a form of the shift on duty proposes (记录人, 交班人): the person at the desk when
+        one was picked or logged in as someone on the roster, else the shift's first officer."""
+        name = self.desk_name()
+        if self.store.operator_fixed and not self.desk_chosen:
+            from ..roster.desk import default_name
+            from ..roster.people import find_person
+
+            if find_person(self.store, name) is None:  # --operator root, a test operator: not a person
+                return default_name(self.store)
+        return name
+
+    def action_desk(self) -> None:
+        if not isinstance(self.screen, BaseScreen):
+            self.notify("请先关闭当前对话框", severity="warning")
+            return
+        if self.store.operator_fixed:
+            self.notify(f"值守人员已由登录或 --operator 指定：{self.store.operator}", markup=False)
+            return
+        from ..roster.desk import candidates
+        from .desk import DeskModal, remember
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.store.operator = name
+                self.desk_chosen = True
+                remember(self.store, name)
+                self.update_header()
+                self.notify(f"值守人员：{name}（本终端记住此选择）", markup=False)
+
+        self.push_screen(DeskModal(self.desk_name(), *candidates(self.store)), chosen)
 
     def poll_changes(self) -> None:
         """Refresh the visible screen when another terminal committed something."""
@@ -298,6 +354,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
                             self.action_export_bulletin)
         yield SystemCommand("导出简报征求意见稿（不签发）", "按当前内容导出，标明征求意见稿，不占用期号",
                             self.action_export_bulletin_draft)
+        yield SystemCommand("选择值守人员", "谁在这台终端值守：记录人、交班人和修改记录署此名（快捷键 F2）", self.action_desk)
         yield SystemCommand("回收站（撤销删除）", "查看最近删除的记录并恢复（快捷键 Ctrl+Z）", self.action_trash)
         if isinstance(screen, BaseScreen):
             yield from screen.palette_commands()

@@ -67,6 +67,14 @@ class DutyLogPanel:
         row = table.cursor_row
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
+    def _signer(self, day: dt.date, shift: str) -> str:
+        """Who signs in the shift of ``day``: the person at the desk (F2) for the shift on duty,
+        else that shift's first officer."""
+        duty_day, duty_shift = self.duty_slot()
+        if (day, shift) == (duty_day, duty_shift.name):
+            return self.app.desk_signer()
+        return dutylog.default_recorder(self.store, day, shift)
+
     def _log_target(self) -> tuple[dt.date, str]:
         if self.log_slot is None:
             day, shift = self.duty_slot()
@@ -82,7 +90,7 @@ class DutyLogPanel:
             return
         now = shiftmod.now()
         at = now if shift_obj.begins(day) <= now < shift_obj.ends(day) else shift_obj.begins(day)
-        initial = {"at": f"{at:%H:%M}", "kind": "来电", "recorder": dutylog.default_recorder(self.store, day, shift)}
+        initial = {"at": f"{at:%H:%M}", "kind": "来电", "recorder": self._signer(day, shift)}
         self._open_log_form(day, shift, initial=initial, saved="已记录")
 
     def action_log_edit(self) -> None:
@@ -129,7 +137,7 @@ class DutyLogPanel:
 
     def action_report_safe(self) -> None:
         day, shift = self.duty_slot()
-        recorder = dutylog.default_recorder(self.store, day, shift.name)
+        recorder = self._signer(day, shift.name)
         self._run(lambda: dutylog.report_safe(self.store, recorder, day=day, shift=shift.name),
                   f"已记录：{dutylog.SAFE_TEXT}（{dates.cn_date(day, year=False)} {shift.name}，{recorder}）")
 
@@ -144,7 +152,7 @@ class DutyLogPanel:
             return
         open_items = [e for e in dutylog.shift_log(self.store, day, shift.name) if not e.done]
         initial = {"note": existing.note if existing else dutylog.handover_draft(self.store, day, shift.name),
-                   "by": dutylog.default_recorder(self.store, day, shift.name)}
+                   "by": self._signer(day, shift.name)}
 
         def done(v: HandoverValue | None) -> None:
             if v:
@@ -188,4 +196,5 @@ class DutyLogPanel:
 
         from .forms import TakeoverModal
 
-        self.app.push_screen(TakeoverModal(handover, dutylog.taker_for(self.store, handover)), done)
+        taker = self.app.desk_signer() if self.app.desk_chosen else dutylog.taker_for(self.store, handover)
+        self.app.push_screen(TakeoverModal(handover, taker), done)
