@@ -354,3 +354,48 @@ async def test_v_reveals_the_contact_for_a_call_back_audited_and_the_form_edits_
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert find_by_case_no(store, "D2HH202403130001")["petitioner_phone"] == "13900000000"
+
+
+async def test_import_picks_the_file_from_the_last_folder_says_import_and_names_no_cli_flag(
+        make_test_app, store, tmp_path, monkeypatch, run_cli):
+    from textual.widgets import Button, DirectoryTree
+
+    from dutydesk.ui import prefs
+    from dutydesk.ui.file_picker import FilePickerModal
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "下载"
+    folder.mkdir()
+    path = sheet(folder / "第3批.xlsx", [["D2HH202403130001", "养猪场污水直排", "零陵区", "水", "张三", "13912345678"]])
+    (folder / "说明.docx").write_bytes(b"")  # not a sheet: not offered
+    prefs.put("last_folder", str(folder))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportForm)
+        assert str(app.screen.query_one("#form-save", Button).label).startswith("导入")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePickerModal) and app.screen.folder == folder
+        tree = app.screen.query_one(DirectoryTree)
+        for _ in range(20):  # the tree loads the folder in a worker of its own
+            await pilot.pause(0.05)
+            if tree.root.children:
+                break
+        names = [str(node.label) for node in tree.root.children]
+        assert names == ["第3批.xlsx"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportForm)
+        assert app.screen.query_one("#path", Input).value == str(path)
+        await pilot.press("ctrl+s")  # no 批次 column and no 批次号
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "未指定批次" in "\n".join(str(n.message) for n in app._notifications):
+                break
+        said = "\n".join(str(n.message) for n in app._notifications)
+        assert "未指定批次" in said and "--" not in said
+    r = run_cli("petitions", "import", str(path))
+    assert r.exit_code == 1 and "--batch N" in r.stderr  # the command line names its option

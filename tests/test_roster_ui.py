@@ -413,7 +413,8 @@ async def test_the_desk_signs_the_shift_officer_until_someone_is_picked_and_reme
 
     from dutydesk.bootstrap import open_store
     from dutydesk.ui.app import make_app
-    from dutydesk.ui.desk import DeskModal, remembered_path
+    from dutydesk.ui.desk import DeskModal
+    from dutydesk.ui.prefs import prefs_path
 
     monkeypatch.delenv("DUTYDESK_OPERATOR", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -441,7 +442,7 @@ async def test_the_desk_signs_the_shift_officer_until_someone_is_picked_and_reme
         assert app.screen.query_one("#recorder", Input).value == "李明"
         await pilot.press("escape")
         await pilot.pause()
-    assert remembered_path().exists()
+    assert prefs_path().exists()
     store.close()
     store = open_store(staffed.path, daily_backup=False)
     app = make_app(store=store, strict=True)

@@ -40,7 +40,12 @@ def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run:
     """导入督察组转办的信访件表（.xlsx / .csv）。有错误的行逐行报告，整表不导入。"""
     from ..petitions.io import import_petitions
 
-    result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run)
+    try:
+        result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run)
+    except UserError as exc:
+        if exc.field == "batch":  # the domain names the field; here it is an option
+            raise UserError(f"{exc}（用 --batch N 指定）") from None
+        raise
     click.echo(result.plan.report(applied=not dry_run))
     if dry_run:
         click.echo("（试运行，未导入）")

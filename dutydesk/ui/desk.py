@@ -1,13 +1,11 @@
 """值守人员 (F2): who is at this terminal's desk, picked from the shift on duty first, then anyone
 on the roster; the choice is remembered per terminal (a small file in the user's config folder,
-one name per database). Until someone is picked, records are signed by the shift's first officer
+one name per database, :mod:`.prefs`). Until someone is picked, records are signed by the shift's first officer
 (:func:`dutydesk.roster.desk.default_name`); ``--operator``, ``DUTYDESK_OPERATOR`` and a browser
 login fix the name (the picker then only says so)."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from textual import on
@@ -19,47 +17,21 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..store.db import Store
+from . import prefs
 from .internals import SafeDispatch
-
-FILE = "desk.json"
-
-
-def remembered_path() -> Path:
-    """``$XDG_CONFIG_HOME/dutydesk/desk.json`` (or ``~/.config/…``)."""
-    base = os.environ.get("XDG_CONFIG_HOME", "").strip()
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
-    return root / "dutydesk" / FILE
 
 
 def _key(store: Store) -> str:
-    return str(Path(store.path).resolve())
+    return "desk:" + str(Path(store.path).resolve())
 
 
 def remembered(store: Store) -> str:
     """The name picked at this terminal for this database ("" if none)."""
-    try:
-        data = json.loads(remembered_path().read_text(encoding="utf-8"))
-        return str(data.get(_key(store), "")).strip() if isinstance(data, dict) else ""
-    except (OSError, ValueError):
-        return ""
+    return prefs.get(_key(store))
 
 
 def remember(store: Store, name: str) -> None:
-    path = remembered_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[_key(store)] = name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a read-only home: the choice lasts for this session only
-        pass
+    prefs.put(_key(store), name)
 
 
 class DeskModal(SafeDispatch, ModalScreen[str | None]):

@@ -132,6 +132,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         Binding("escape", "cancel", "取消", id="form.cancel"),
     ]
     TITLE_TEXT = "表单"
+    SUBMIT_LABEL = "保存"  # what the Ctrl+S button says (an import form: 导入)
     FOCUS = ""  # id of the field that gets the cursor when the form opens (default: the first)
     MULTILINE: set[str] = set()
 
@@ -159,7 +160,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
                 yield from self.compose_fields()
             yield Static("", id="form-error", markup=False)
             with Horizontal(classes="form-buttons"):
-                yield Button("保存 (Ctrl+S)", id="form-save", variant="primary")
+                yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="form-save", variant="primary")
                 yield Button("取消 (Esc)", id="form-cancel")
 
     # -- values -------------------------------------------------------------------------
