@@ -218,3 +218,27 @@ async def test_settings_open_on_the_list_and_enter_on_the_tab_bar_edits_nothing(
         await pilot.pause()
         assert isinstance(app.screen, FormModal) and "单位改名" in app.screen.form_title
     assert refdata.get_setting(store, "org") == org
+
+
+async def test_the_palette_says_no_match_in_chinese(make_test_app):
+    from textual.command import CommandList, CommandPalette
+
+    app = make_test_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one(Input).value = "zzqq"
+        shown: list[str] = []
+        for _ in range(30):  # the palette waits half a second before it says nothing matched
+            await pilot.pause(0.05)
+            options = app.screen.query_one(CommandList)
+            shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            if shown:
+                break
+        assert any("没有匹配的命令" in s for s in shown) and not any("No matches" in s for s in shown)
+        app.screen.query_one(Input).value = "信访"
+        await pilot.pause(0.3)
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("信访件" in s for s in shown) and not any("没有匹配" in s for s in shown)

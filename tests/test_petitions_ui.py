@@ -399,3 +399,24 @@ async def test_import_picks_the_file_from_the_last_folder_says_import_and_names_
         assert "未指定批次" in said and "--" not in said
     r = run_cli("petitions", "import", str(path))
     assert r.exit_code == 1 and "--batch N" in r.stderr  # the command line names its option
+
+
+async def test_w_makes_a_problem_from_the_petition_under_the_cursor(make_test_app, store):
+    from dutydesk.handoffs import links, problems
+    from dutydesk.ui.screens.handoffs.forms import FromPetitionForm
+
+    b = add_batch(store, 1, dt.date(2024, 3, 13))
+    pid = add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, FromPetitionForm)
+        assert app.screen.query_one("#case_no", Input).value == "D2HH202403130001"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionsScreen)
+        assert "生成问题：WT-" in "\n".join(str(n.message) for n in app._notifications)
+    hid = store.scalar("SELECT id FROM handoffs")
+    assert [p["id"] for p in links.linked_petitions(store, hid)] == [pid] and problems.get(store, hid)

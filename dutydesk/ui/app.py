@@ -58,6 +58,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
     MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "settings")}
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    COMMANDS = {lambda: _palette_commands()}
     BINDINGS = [
         Binding("1", "goto('roster')", "值班表", id="app.goto_roster"),
         Binding("2", "goto('petitions')", "信访件", id="app.goto_petitions"),
@@ -447,6 +448,12 @@ IDLE_GC_AFTER = 5.0  # seconds without a key or click before a full collection m
 PREPARED_MODES = ("handoffs", "petitions")
 PREPARE_AFTER = 0.4  # seconds
 CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits cleanly
+
+
+def _palette_commands():
+    from .palette import DutydeskCommands  # with the palette, not at start-up
+
+    return DutydeskCommands
 
 
 def make_app(db_path: str | os.PathLike | None = None, *, operator: str | None = None,

@@ -82,6 +82,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         Binding("slash", "focus_search", "搜索", id="petitions.search", show=False),  # the box says （/）
         Binding("f", "toggle_overdue", "仅超期", id="petitions.overdue"),
         Binding("v", "reveal", "显示联系方式", id="petitions.reveal", show=False),
+        Binding("w", "make_problem", "生成交办问题", id="petitions.make_problem", show=False),
         Binding("escape", "focus_table", "回到列表", id="petitions.focus_table", show=False),
         Binding("down", "focus_table", "回到列表", id="petitions.down_to_table", show=False),
         # the list's own PgUp/PgDn (move the cursor) would shadow PagedTable's page turning
@@ -192,6 +193,22 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
             return self._revealed_text + "\n\n（联系方式已显示，查看已留痕；移到其他行即隐去）"
         return detail_text(self.store, record_id, reveal=False) \
             + "\n\n（信访人信息已隐去，按 v 显示联系方式、Enter 查看完整详情（均留痕）；按 n 生成本批交办通知，按 c 生成催办通知）"
+
+    def action_make_problem(self) -> None:
+        """w: a problem (问题交办) from the petition under the cursor (the 受理编号 filled in)."""
+        from ....handoffs.problems import get as get_problem
+        from ..handoffs.forms import FromPetitionForm
+
+        row = self.selected()
+        if row is None:
+            return
+
+        def done(hid: int | None) -> None:
+            if hid:
+                self.notify(f"已由 {row['case_no']} 生成问题：{get_problem(self.store, hid)['problem_no']}（按 3 到问题交办查看）",
+                            markup=False)
+
+        self.app.push_screen(FromPetitionForm(self.store, initial={"case_no": row["case_no"]}), done)
 
     def action_reveal(self) -> None:
         """v: the petitioner's name, phone and address in the detail pane, for a call-back (audited)."""
