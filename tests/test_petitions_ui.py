@@ -420,3 +420,16 @@ async def test_w_makes_a_problem_from_the_petition_under_the_cursor(make_test_ap
         assert "生成问题：WT-" in "\n".join(str(n.message) for n in app._notifications)
     hid = store.scalar("SELECT id FROM handoffs")
     assert [p["id"] for p in links.linked_petitions(store, hid)] == [pid] and problems.get(store, hid)
+
+
+async def test_overdue_only_with_no_match_does_not_say_import(make_test_app, store, freeze_today):
+    freeze_today(dt.date(2024, 3, 13))
+    b = add_batch(store, 1, dt.date(2024, 3, 13))
+    add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")  # 仅超期: none is overdue
+        await pilot.pause(0.2)
+        detail = str(app.screen.query_one("#pf-detail", Static).render())
+        assert case_nos(app) == [] and "仅超期" in detail and "按 i 导入" not in detail

@@ -61,7 +61,19 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     TABLE = "#pf-table"
     DETAIL = "#pf-detail"
     PICK_FIRST = "请先在列表中选择一件信访件"
-    EMPTY = "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
+    NOTHING_YET = "（还没有信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
+
+    @property
+    def EMPTY(self) -> str:  # noqa: N802 (RecordListScreen's name for the empty list's text)
+        """What the detail pane says of an empty list: a filter that matches nothing is not an
+        empty log (no "按 i 导入" then)."""
+        f = self.filters
+        shown = [w for w, on in (("仅超期", f.overdue_only), (f"搜索“{f.text.strip()[:20]}”", f.text.strip()),
+                                 ("所选批次", f.batch_id), (f.unit, f.unit), (f.ptype, f.ptype),
+                                 (f.status or "未发交办通知", f.status or f.not_notified)) if on]
+        if not shown:
+            return self.NOTHING_YET
+        return f"（没有符合筛选条件的信访件：{'、'.join(shown)}。按 f 切换仅超期，清空搜索框或选“全部…”可看全部）"
     BINDINGS = [
         Binding("a", "add", "新增", id="petitions.add"),
         Binding("e", "edit", "编辑", id="petitions.edit"),
