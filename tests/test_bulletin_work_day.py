@@ -72,6 +72,7 @@ async def test_f5_on_a_batch_day_without_news(make_test_app, store, freeze_today
 
 async def test_f5_shows_what_it_will_issue_offers_a_draft_and_the_screen_says_what_came_after(
         make_test_app, store, freeze_today, tmp_path, monkeypatch):
+    from dutydesk import dates
     from dutydesk.store import records
     from dutydesk.ui.screens.bulletin.issue import IssueModal
     from textual.widgets import Static
@@ -106,7 +107,9 @@ async def test_f5_shows_what_it_will_issue_offers_a_draft_and_the_screen_says_wh
         await pilot.pause()
         assert service.is_issued(service.current(store, DAY))
         # a batch stored after the issue is not in it: the screen says so and offers 更正重开
-        monkeypatch.setattr(records, "now_iso", lambda: "2099-01-01 00:00:00")
+        later = lambda: "2099-01-01 00:00:00"  # noqa: E731 (stored after the issue, whatever the clock)
+        monkeypatch.setattr(records, "now_iso", later)
+        monkeypatch.setattr(dates, "now_iso", later)
         b = add_batch(store, 2, DAY)
         for i in range(3):
             add_petition(store, b, PetitionInput(f"D2HH20240313000{i}", "噪声扰民", "零陵区", ["噪声"]))
