@@ -433,3 +433,14 @@ async def test_overdue_only_with_no_match_does_not_say_import(make_test_app, sto
         await pilot.pause(0.2)
         detail = str(app.screen.query_one("#pf-detail", Static).render())
         assert case_nos(app) == [] and "仅超期" in detail and "按 i 导入" not in detail
+
+
+async def test_a_deadline_in_another_year_shows_the_year(make_test_app, store, freeze_today):
+    freeze_today(dt.date(2024, 12, 30))
+    b = add_batch(store, 1, dt.date(2024, 12, 30))
+    pid = add_petition(store, b, PetitionInput("D2HH202412300001", "养猪场污水直排", "零陵区", ["水"]))
+    hand_over(store, pid, "零陵区", day=dt.date(2024, 12, 30), due=dt.date(2025, 1, 6))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert "25年1月6日" in cells(app)[0]

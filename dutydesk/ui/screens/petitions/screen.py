@@ -9,6 +9,8 @@ thread workers on their own connection.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -50,9 +52,15 @@ COLUMNS = [
     Column("summary", "内容摘要", 40, shrink=1, min_width=10),
     Column("petitioner", "信访人", 6, shrink=4, min_width=4),
     Column("units", "责任单位", 14, shrink=2, min_width=8),
-    Column("due", "时限", 8),
+    Column("due", "时限", 10, shrink=6, min_width=8),  # 12月1日; 25年1月5日 in another year
     Column("status", "状态", 10),
 ]
+def _due_text(due: str, today: dt.date) -> str:
+    """3月29日, with the year (25年1月5日) when it is not this year's."""
+    day = dates.from_iso(due)
+    return dates.cn_date(day, year=False) if day.year == today.year else f"{day.year % 100:02d}年{day.month}月{day.day}日"
+
+
 PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
 
 
@@ -150,7 +158,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
 
     def fetch(self, offset: int, limit: int) -> tuple[list[dict], int | None]:
         """One page; the total is counted after the page is painted (``count``)."""
-        rows, total = search.page(self.store, self.filters, dates.today(), offset, limit, with_total=False)
+        today = dates.today()
+        rows, total = search.page(self.store, self.filters, today, offset, limit, with_total=False)
         shorts = {u.name: u.display for u in refdata.list_units(self.store, include_inactive=True)}
         for r in rows:
             flags = ("【重点】" if r["key_case"] else "") + ("【重复】" if r["is_repeat"] else "")
@@ -158,7 +167,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
             r["batch"] = f"第{r['batch_no']}批"
             r["unit_short"] = shorts.get(r["unit"], r["unit"])
             r["units"] = shorts.get(r["lead_unit"], r["lead_unit"]) + ("等" if r["coop_units"] else "")
-            r["due"] = dates.cn_date(r["due_date"], year=False) if r["due_date"] else ""
+            r["due"] = _due_text(r["due_date"], today) if r["due_date"] else ""
         return rows, total
 
     def count(self) -> int:
