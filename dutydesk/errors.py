@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """An error caused by input; the message is shown to the user as is."""
+    """An error caused by input; the message is shown to the user as is. ``field`` (optional)
+    names the form field at fault, so a form can mark it."""
+
+    def __init__(self, *args, field: str | None = None):
+        super().__init__(*args)
+        self.field = field
 
 
 class ValidationError(UserError):

@@ -16,6 +16,13 @@ from dutydesk.bootstrap import open_store
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory, monkeypatch):
+    """The terminal's remembered choices (who is at the desk, the last import folder) go to a folder
+    of the test run, never the developer's ~/.config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "dutydesk.db"

@@ -54,7 +54,7 @@ async def test_command_palette_lists_chinese_commands(make_test_app):
     app = make_test_app()
     async with app.run_test(size=(140, 40)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "切换到：信访件" in titles and "导出今日简报" in titles
+        assert "切换到：信访件" in titles and "签发并导出今日简报" in titles and "导出简报征求意见稿（不签发）" in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
@@ -184,3 +184,61 @@ async def test_parsed_css_cache_round_trip(tmp_path, make_test_app):
 
 def app_screen_title(pilot) -> str:
     return pilot.app.screen.SCREEN_TITLE
+
+
+async def test_settings_open_on_the_list_and_enter_on_the_tab_bar_edits_nothing(make_test_app, store):
+    from textual.widgets import DataTable, Tabs
+
+    from dutydesk import refdata
+    from dutydesk.ui.modals import FormModal
+
+    org = refdata.get_setting(store, "org")
+    app = make_test_app(start="roster")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("0")
+        await pilot.pause()
+        table = app.screen.query_one("#settings-table", DataTable)
+        assert app.screen.focused is table  # not the tab bar
+        await pilot.press("down")
+        assert table.cursor_row == 1
+        second = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("enter")  # Enter edits the row under the cursor
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal) and f"（{second}）" in app.screen.form_title
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.query_one(Tabs).focus()  # a click on the tab bar
+        await pilot.press("enter")  # goes down to the list, edits nothing
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal) and app.screen.focused is table
+        await pilot.press("right")  # the next tab, its list has the cursor
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#units-table", DataTable)
+        await pilot.press("e")  # edits the unit (its name)
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal) and "单位改名" in app.screen.form_title
+    assert refdata.get_setting(store, "org") == org
+
+
+async def test_the_palette_says_no_match_in_chinese(make_test_app):
+    from textual.command import CommandList, CommandPalette
+
+    app = make_test_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one(Input).value = "zzqq"
+        shown: list[str] = []
+        for _ in range(30):  # the palette waits half a second before it says nothing matched
+            await pilot.pause(0.05)
+            options = app.screen.query_one(CommandList)
+            shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            if shown:
+                break
+        assert any("没有匹配的命令" in s for s in shown) and not any("No matches" in s for s in shown)
+        app.screen.query_one(Input).value = "信访"
+        await pilot.pause(0.3)
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("信访件" in s for s in shown) and not any("没有匹配" in s for s in shown)

@@ -36,6 +36,8 @@ async def test_f5_from_the_roster_screen_writes_the_three_files(make_test_app, s
         await pilot.pause()
         assert app.screen.SCREEN_TITLE == "值班表"
         await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")  # F5 shows what will be issued and asks
         await app.workers.wait_for_complete()
         await pilot.pause()
         names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # (.dutydesk-written)

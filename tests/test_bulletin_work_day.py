@@ -61,8 +61,58 @@ async def test_f5_on_a_batch_day_without_news(make_test_app, store, freeze_today
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")  # F5 shows what will be issued and asks
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert sorted(p.suffix for p in out.iterdir() if p.name != ".dutydesk-written") == [".docx", ".md", ".txt"]
         assert "简报已导出" in "\n".join(str(n.title) for n in app._notifications)
     assert service.current(store, DAY)["status"] == "issued"
+
+
+async def test_f5_shows_what_it_will_issue_offers_a_draft_and_the_screen_says_what_came_after(
+        make_test_app, store, freeze_today, tmp_path, monkeypatch):
+    from dutydesk import dates
+    from dutydesk.store import records
+    from dutydesk.ui.screens.bulletin.issue import IssueModal
+    from textual.widgets import Static
+
+    freeze_today(DAY)
+    out = tmp_path / "exports"
+    refdata.set_setting(store, "exports_dir", str(out))
+    batch_on(store)
+    app = make_test_app(start="bulletin")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, IssueModal)
+        question = str(app.screen.query_one("#issue-text", Static).render())
+        assert "第1期" in question and "转办第1批信访件1件" in question
+        await pilot.press("escape")  # nothing issued, nothing written
+        await pilot.pause()
+        assert service.current(store, DAY) is None and not out.exists()
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("d")  # the draft: marked and named so, no 期号 taken
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [f"工作简报-2024-03-13-征求意见稿.{x}" for x in ("docx", "md", "txt")]
+        assert "征求意见稿" in "\n".join(p.text for p in Document(str(out / "工作简报-2024-03-13-征求意见稿.docx")).paragraphs)
+        assert not service.is_issued(service.current(store, DAY))
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert service.is_issued(service.current(store, DAY))
+        # a batch stored after the issue is not in it: the screen says so and offers 更正重开
+        later = lambda: "2099-01-01 00:00:00"  # noqa: E731 (stored after the issue, whatever the clock)
+        monkeypatch.setattr(records, "now_iso", later)
+        monkeypatch.setattr(dates, "now_iso", later)
+        b = add_batch(store, 2, DAY)
+        for i in range(3):
+            add_petition(store, b, PetitionInput(f"D2HH20240313000{i}", "噪声扰民", "零陵区", ["噪声"]))
+        app.screen.refresh_data()
+        hint = str(app.screen.query_one("#bulletin-hint", Static).render())
+        assert "签发后又收到第2批 3 件" in hint and "o 更正重开" in hint

@@ -109,9 +109,10 @@ def fill(store, log: dict) -> None:
             case_no=f"T{n:05d}", content=f"第{n}件：某厂排污", unit=p["unit"], pollution_types=p["types"],
             key_case=p["key"], is_repeat=p["repeat"], method=p["method"]))
         if p["handover"]:
-            start, days = p["handover"]
+            start, days = p["handover"]  # handed over on or after the batch's transfer day
+            start += log["batch_days"][p["batch"]]
             workflow.hand_over(store, pid, p["unit"], day=DAY0 + dt.timedelta(days=start),
-                        due=DAY0 + dt.timedelta(days=start + days))
+                               due=DAY0 + dt.timedelta(days=start + days))
         for kind, offset in p["results"]:
             workflow.record_result(store, pid, workflow.ResultInput(kind=kind, date=DAY0 + dt.timedelta(days=offset)))
         if p["deleted"]:

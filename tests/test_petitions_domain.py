@@ -639,3 +639,23 @@ def test_a_repeat_of_an_earlier_row_in_the_same_call_is_linked(store, batch1):
     with pytest.raises(UserError):  # a number seen before: nothing stored
         add_petitions(store, batch1, [prepare(store, P("D2HH202403130004")), rows[0]])
     assert store.scalar("SELECT count(*) FROM petitions") == 3
+
+
+def test_a_hand_over_before_the_batch_was_transferred_is_refused(store):
+    import datetime as _dt
+
+    from dutydesk.errors import UserError as _UserError
+    from dutydesk.petitions.batches import add_batch as _add_batch
+    from dutydesk.petitions.intake import PetitionInput as _Input, add_petition as _add
+    from dutydesk.petitions.workflow import hand_over as _hand_over
+
+    b = _add_batch(store, 1, _dt.date(2024, 3, 13))
+    pid = _add(store, b, _Input("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    try:
+        _hand_over(store, pid, "零陵区", day=_dt.date(2024, 3, 12))
+    except _UserError as exc:
+        assert "不能早于本批转办日期 2024-03-13" in str(exc) and exc.field == "day"
+    else:
+        raise AssertionError("accepted a 交办时间 before the 转办日期")
+    row, _ = _hand_over(store, pid, "零陵区", day=_dt.date(2024, 3, 13))
+    assert row["assigned_date"] == "2024-03-13"

@@ -326,3 +326,125 @@ async def test_list_screen_prepared_in_the_background_and_reloaded_only_after_a_
         await pilot.press("2")
         await pilot.pause()
         assert loads == [1] and "X2HH202403190003" in case_nos(app)
+
+
+async def test_v_reveals_the_contact_for_a_call_back_audited_and_the_form_edits_it(make_test_app, store):
+    b = add_batch(store, 1, dt.date(2024, 3, 13))
+    pid = add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"],
+                                               petitioner_name="张三丰", petitioner_phone="13912345678"))
+    add_petition(store, b, PetitionInput("D2HH202403130002", "噪声扰民", "零陵区", ["噪声"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        app.screen.table.table.move_cursor(row=case_nos(app).index("D2HH202403130001"))
+        await pilot.pause()
+        detail = lambda: str(app.screen.query_one("#pf-detail", Static).render())  # noqa: E731
+        assert "13912345678" not in detail() and "张*" in detail()
+        await pilot.press("v")
+        await pilot.pause()
+        assert "张三丰" in detail() and "13912345678" in detail()
+        looks = store.query("SELECT operator, changes FROM audit WHERE entity = 'petitions' AND entity_id = ? "
+                            "AND action = '查看联系方式'", [str(pid)])
+        assert looks == [{"operator": "测试员", "changes": "{}"}]  # who looked; the identity is not copied
+        await pilot.press("down")  # masked again on another row, and back
+        await pilot.press("up")
+        await pilot.pause()
+        assert "13912345678" not in detail()
+        await pilot.press("e")  # the form has the contact, editable
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionForm)
+        assert app.screen.query_one("#petitioner_phone", Input).value == "13912345678"
+        app.screen.query_one("#petitioner_phone", Input).value = "13900000000"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert find_by_case_no(store, "D2HH202403130001")["petitioner_phone"] == "13900000000"
+
+
+async def test_import_picks_the_file_from_the_last_folder_says_import_and_names_no_cli_flag(
+        make_test_app, store, tmp_path, monkeypatch, run_cli):
+    from textual.widgets import Button, DirectoryTree
+
+    from dutydesk.ui import prefs
+    from dutydesk.ui.file_picker import FilePickerModal
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "下载"
+    folder.mkdir()
+    path = sheet(folder / "第3批.xlsx", [["D2HH202403130001", "养猪场污水直排", "零陵区", "水", "张三", "13912345678"]])
+    (folder / "说明.docx").write_bytes(b"")  # not a sheet: not offered
+    prefs.put("last_folder", str(folder))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportForm)
+        assert str(app.screen.query_one("#form-save", Button).label).startswith("导入")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePickerModal) and app.screen.folder == folder
+        tree = app.screen.query_one(DirectoryTree)
+        for _ in range(20):  # the tree loads the folder in a worker of its own
+            await pilot.pause(0.05)
+            if tree.root.children:
+                break
+        names = [str(node.label) for node in tree.root.children]
+        assert names == ["第3批.xlsx"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportForm)
+        assert app.screen.query_one("#path", Input).value == str(path)
+        await pilot.press("ctrl+s")  # no 批次 column and no 批次号
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "未指定批次" in "\n".join(str(n.message) for n in app._notifications):
+                break
+        said = "\n".join(str(n.message) for n in app._notifications)
+        assert "未指定批次" in said and "--" not in said
+    r = run_cli("petitions", "import", str(path))
+    assert r.exit_code == 1 and "--batch N" in r.stderr  # the command line names its option
+
+
+async def test_w_makes_a_problem_from_the_petition_under_the_cursor(make_test_app, store):
+    from dutydesk.handoffs import links, problems
+    from dutydesk.ui.screens.handoffs.forms import FromPetitionForm
+
+    b = add_batch(store, 1, dt.date(2024, 3, 13))
+    pid = add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, FromPetitionForm)
+        assert app.screen.query_one("#case_no", Input).value == "D2HH202403130001"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PetitionsScreen)
+        assert "生成问题：WT-" in "\n".join(str(n.message) for n in app._notifications)
+    hid = store.scalar("SELECT id FROM handoffs")
+    assert [p["id"] for p in links.linked_petitions(store, hid)] == [pid] and problems.get(store, hid)
+
+
+async def test_overdue_only_with_no_match_does_not_say_import(make_test_app, store, freeze_today):
+    freeze_today(dt.date(2024, 3, 13))
+    b = add_batch(store, 1, dt.date(2024, 3, 13))
+    add_petition(store, b, PetitionInput("D2HH202403130001", "养猪场污水直排", "零陵区", ["水"]))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")  # 仅超期: none is overdue
+        await pilot.pause(0.2)
+        detail = str(app.screen.query_one("#pf-detail", Static).render())
+        assert case_nos(app) == [] and "仅超期" in detail and "按 i 导入" not in detail
+
+
+async def test_a_deadline_in_another_year_shows_the_year(make_test_app, store, freeze_today):
+    freeze_today(dt.date(2024, 12, 30))
+    b = add_batch(store, 1, dt.date(2024, 12, 30))
+    pid = add_petition(store, b, PetitionInput("D2HH202412300001", "养猪场污水直排", "零陵区", ["水"]))
+    hand_over(store, pid, "零陵区", day=dt.date(2024, 12, 30), due=dt.date(2025, 1, 6))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert "25年1月6日" in cells(app)[0]

@@ -377,6 +377,8 @@ async def test_f5_asks_before_overwriting_a_bulletin_file_dutydesk_did_not_write
         await pilot.pause()
         await pilot.press("f5")
         await pilot.pause()
+        await pilot.press("y")  # F5 shows what it will issue first; then the foreign file is asked about
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmModal) and str(docx) in app.screen.question
         await pilot.press("y")
         await app.workers.wait_for_complete()

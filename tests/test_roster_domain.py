@@ -293,8 +293,15 @@ def test_on_duty_text(staff, freeze_today, at_ten, monkeypatch):
     rotation.generate(staff, D(2024, 3, 1), D(2024, 3, 2), LEADERS, OFFICERS, per_day=2)
     assert service.on_duty_text(staff, D(2024, 3, 2)) == "带班 刘志强；值班 周小红、蒋文斌（全天 08:30起）"
     monkeypatch.setattr(shiftmod, "clock", lambda: dt.time(7, 0))
-    assert service.on_duty_text(staff, D(2024, 3, 2)) == "带班 王建国；值班 李明、赵丽（3月1日 全天 08:30起）"
+    assert service.on_duty_text(staff, D(2024, 3, 2)) == "带班 王建国；值班 李明、赵丽（3月1日 全天，至 08:30）"
     assert service.on_duty_text(staff, D(2024, 3, 1)) == "带班 王建国；值班 李明、赵丽（全天 08:30起）"
+
+
+def test_before_the_change_of_shift_an_unrostered_night_names_who_comes_at_0830(staff, freeze_today, monkeypatch):
+    freeze_today(D(2024, 3, 2))
+    monkeypatch.setattr(shiftmod, "clock", lambda: dt.time(3, 30))
+    rotation.generate(staff, D(2024, 3, 2), D(2024, 3, 3), LEADERS, OFFICERS, per_day=2)  # the roster starts today
+    assert service.on_duty_text(staff, D(2024, 3, 2)) == "3月1日 全天未排班；08:30 起 带班 王建国；值班 李明、赵丽"
 
 
 # -- duty log and handover ----------------------------------------------------------------
@@ -373,3 +380,15 @@ def test_demo_fill_makes_a_living_roster(store, freeze_today, at_ten):
     assert demo.fill(store, today).startswith("值班表已有数据")
     assert service.on_duty_text(store, today).startswith("带班 ")
     assert dates.today() == today
+
+
+def test_entry_time_accepts_what_people_type():
+    (full,) = shiftmod.parse_shifts("全天 08:30 24")
+    day = D(2024, 3, 13)
+    for typed in ("9点40", "9点40分", "9时40分", "0940", "9.40", "９：４０"):
+        assert dutylog.entry_time(typed, day, full) == dt.datetime(2024, 3, 13, 9, 40), typed
+    assert dutylog.entry_time("10点半", day, full) == dt.datetime(2024, 3, 13, 10, 30)
+    assert dutylog.entry_time("10点", day, full) == dt.datetime(2024, 3, 13, 10, 0)
+    with pytest.raises(UserError, match="时间有误") as exc:
+        dutylog.entry_time("9点半后", day, full)
+    assert exc.value.field == "at"

@@ -85,7 +85,7 @@ async def test_header_shows_who_is_on_duty_today(staffed, make_test_app, freeze_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         duty = app.screen.query_one(AppHeader).duty_text
-        assert duty == "今日值班：带班 王建国；值班 李明（3月12日 全天 08:30起）"
+        assert duty == "今日值班：带班 王建国；值班 李明（3月12日 全天，至 08:30）"
 
 
 async def test_people_generate_a_month_swap_and_history(store, make_test_app, freeze_today, clock):
@@ -228,7 +228,7 @@ async def test_duty_log_handover_and_the_next_shift_takes_over(staffed, make_tes
         await pilot.pause()
         log = cells(app, "#log-table")
         assert [r[:2] for r in log] == [["09:40", "来电"], ["10:00", "上级交办"], ["10:00", "其他"]]
-        assert log[0][2:] == ["零陵区 区*** 074*****1001", "养殖场整改需延期一天", "请核实后报带班领导", "赵丽", "未办结"]
+        assert log[0][2:] == ["零陵区 区督察办 0746-6221001", "养殖场整改需延期一天", "请核实后报带班领导", "赵丽", "未办结"]
         assert log[2][3] == "无事报平安" and log[2][-1] == "已办结"
         # The entry itself (Enter in the log) shows the caller in full.
         await pilot.press("tab")
@@ -267,7 +267,7 @@ async def test_duty_log_handover_and_the_next_shift_takes_over(staffed, make_tes
         handover = dutylog.get_handover(staffed, D(2024, 3, 13), "全天")
         assert handover.taken_by == "周小红" and handover.taken_at
         log = cells(app, "#log-table")
-        assert log == [["3月13日 09:40", "来电", "零陵区 区*** 074*****1001", "养殖场整改需延期一天",
+        assert log == [["3月13日 09:40", "来电", "零陵区 区督察办 0746-6221001", "养殖场整改需延期一天",
                         "请核实后报带班领导", "赵丽", "未办结·上班次转入"]]
         await pilot.press("k")
         await pilot.pause()
@@ -349,3 +349,114 @@ async def test_every_binding_has_a_chinese_description_and_an_id(make_test_app):
                 assert b.id and any("\u4e00" <= ch <= "\u9fff" for ch in b.description), b
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "值班表：无事报平安" in titles and "值班表：导出值班表" in titles
+
+
+async def test_a_wrong_time_keeps_the_log_form_open_with_what_was_typed(staffed, make_test_app, freeze_today, clock):
+    freeze_today(D(2024, 3, 13))
+    rotation.generate(staffed, D(2024, 3, 12), D(2024, 3, 15), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await submit(pilot, at="9点半后", content="养殖场整改需延期一天", instruction="请核实")
+        assert isinstance(app.screen, LogForm)  # still open, nothing lost
+        assert "时间有误" in text_of(app.screen.query_one("#form-error", Static))
+        assert app.screen.query_one("#content", TextArea).text == "养殖场整改需延期一天"
+        assert app.screen.focused is app.screen.query_one("#at", Input)  # the field is marked
+        assert app.screen.query_one("#at", Input).has_class("field-error")
+        await submit(pilot, at="2024-03-14 09:00")  # outside the shift (it ends at 08:30)
+        assert isinstance(app.screen, LogForm)
+        assert "不在该班次内" in text_of(app.screen.query_one("#form-error", Static))
+        for typed, shown in (("9点40", "09:40"), ("9:41", "09:41"), ("0942", "09:42"), ("9时43分", "09:43")):
+            await submit(pilot, at=typed, content=f"记录 {typed}")
+            assert isinstance(app.screen, RosterScreen), typed
+            assert cells(app, "#log-table")[-1][0] == shown
+            await pilot.press("n")
+            await pilot.pause()
+
+
+async def test_before_0830_the_header_says_whose_shift_it_is_and_the_handover_completes(
+        staffed, make_test_app, freeze_today, clock):
+    freeze_today(D(2024, 3, 14))
+    clock(3, 30)
+    rotation.generate(staffed, D(2024, 3, 13), D(2024, 3, 15), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(AppHeader).duty_text == "今日值班：带班 王建国；值班 李明（3月13日 全天，至 08:30）"
+        await pilot.press("j")  # 交班 of the night's shift (3月13日)
+        await pilot.pause()
+        await submit(pilot, note="夜间无事")
+        assert "待接班" in text_of(app.screen.query_one("#log-title", Static))
+        await pilot.press("b")  # the shift is handed over: no more 无事报平安 in it
+        await pilot.pause()
+        assert [e.content for e in dutylog.shift_log(staffed, D(2024, 3, 13), "全天")] == []
+        assert "已由 李明 交班" in "\n".join(str(n.message) for n in app._notifications)
+        await pilot.press("down", "down")  # whichever row is selected
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, TakeoverModal)
+        assert app.screen.query_one("#taken_by", Input).value == "赵丽"  # 3月14日's officer
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        handover = dutylog.get_handover(staffed, D(2024, 3, 13), "全天")
+        assert handover.taken_by == "赵丽"
+        await pilot.press("up", "up")
+        await pilot.pause()
+        assert "已交班（李明），赵丽 已接班" in text_of(app.screen.query_one("#log-title", Static))
+
+
+async def test_the_desk_signs_the_shift_officer_until_someone_is_picked_and_remembers_the_pick(
+        staffed, freeze_today, clock, monkeypatch, tmp_path):
+    from textual.widgets import OptionList
+
+    from dutydesk.bootstrap import open_store
+    from dutydesk.ui.app import make_app
+    from dutydesk.ui.desk import DeskModal
+    from dutydesk.ui.prefs import prefs_path
+
+    monkeypatch.delenv("DUTYDESK_OPERATOR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    freeze_today(D(2024, 3, 13))
+    rotation.generate(staffed, D(2024, 3, 12), D(2024, 3, 15), ["王建国", "刘志强"], ["李明", "赵丽", "周小红"])
+    store = open_store(staffed.path, daily_backup=False)  # no --operator: the OS user until the desk says
+    assert not store.operator_fixed
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(AppHeader)
+        assert header.title_text.endswith("值守 赵丽") and store.operator == "赵丽"  # the shift's officer
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DeskModal)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[:2] == ["赵丽（本班）", "刘志强（本班）"] and "李明" in labels[2:]
+        options.highlighted = labels.index("李明")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert header.title_text.endswith("值守 李明") and store.operator == "李明"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#recorder", Input).value == "李明"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert prefs_path().exists()
+    store.close()
+    store = open_store(staffed.path, daily_backup=False)
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(AppHeader).title_text.endswith("值守 李明")  # remembered at this terminal
+    store.close()
+    monkeypatch.setenv("DUTYDESK_OPERATOR", "王建国")  # as --operator and a browser login: fixed
+    store = open_store(staffed.path, daily_backup=False)
+    app = make_app(store=store, strict=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(AppHeader).title_text.endswith("值守 王建国")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not isinstance(app.screen, DeskModal)
+    store.close()

@@ -333,6 +333,8 @@ async def test_f5_in_the_browser_offers_the_bulletin_as_a_download_and_audits_th
         screen = Screen(ws)
         await screen.shows("值班表")
         await screen.press(F5)
+        await screen.shows("签发简报")  # F5 asks first
+        await screen.press("y")
         await screen.until(lambda: any(f[0] == "deliver_file_start" for f in screen.frames))
         key = next(f[1] for f in screen.frames if f[0] == "deliver_file_start")
         # nobody else gets it: not without a session, not another person

@@ -44,7 +44,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="DUTYDESK_DB",
               help="数据库文件（默认：$DUTYDESK_DB 或用户数据目录下 dutydesk/dutydesk.db）")
-@click.option("--operator", help="操作人（默认：系统用户名），记入审计日志")
+@click.option("--operator", help="操作人（默认：$DUTYDESK_OPERATOR，终端里按 F2 选的值守人员或本班值班员，最后是系统用户名），记入审计日志")
 @click.version_option(__version__, "--version", prog_name="dutydesk", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:

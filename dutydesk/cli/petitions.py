@@ -44,9 +44,14 @@ def import_cmd(obj, file: Path, batch: int | None, day: dt.date | None, dry_run:
     """导入督察组转办的信访件表（.xlsx .xls .xlsb .ods .csv，或 .docx 函件中的表格）。有错误的行逐行报告，整表不导入。"""
     from ..petitions.io import import_petitions
 
-    with progress_line() as progress:
-        result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run, sheet=sheet,
-                                  add_units=add_units, progress=progress)
+    try:
+        with progress_line() as progress:
+            result = import_petitions(obj.store, file, batch=batch, day=day, dry_run=dry_run, sheet=sheet,
+                                      add_units=add_units, progress=progress)
+    except UserError as exc:
+        if exc.field == "batch":  # the domain names the field; here it is an option
+            raise UserError(f"{exc}（用 --batch N 指定）") from None
+        raise
     click.echo(result.report())
     if dry_run:
         click.echo("（试运行，未导入）")

@@ -39,6 +39,9 @@ def correction_mark(revision: int, first: str, later: str) -> str:
     return later.format(n=revision - 1) if revision > 2 else ""
 
 
+CONSULT = "consult"  # the status of a draft exported without issuing: marked 征求意见稿
+
+
 @dataclass
 class BulletinDoc:
     bulletin_title: str
@@ -55,7 +58,7 @@ class BulletinDoc:
     issue_to: list[str] = field(default_factory=list)
     copies: int = 0
     fonts: dict[str, str] = field(default_factory=dict)
-    status: str = "draft"
+    status: str = "draft"  # draft, issued, or CONSULT (a draft exported for comment)
     issued_at: str = ""
     issued_by: str = ""
     appendix: StatsTable | None = None  # 附件：各县市区信访件办理情况统计表, when the bulletin carries it
@@ -65,7 +68,8 @@ class BulletinDoc:
     @property
     def number_text(self) -> str:
         """第3期, 第3期（更正）, 第3期（第2次更正）."""
-        return f"第{self.number}期" + correction_mark(self.revision, "（更正）", "（第{n}次更正）")
+        return f"第{self.number}期" + correction_mark(self.revision, "（更正）", "（第{n}次更正）") \
+            + ("（征求意见稿）" if self.status == CONSULT else "")
 
     @property
     def date_text(self) -> str:

@@ -65,3 +65,13 @@ def detail_text(store: Store, petition_id: int, *, reveal: bool = True, today: d
     if p["note"]:
         lines += ["", f"备注：{p['note']}"]
     return "\n".join(lines)
+
+
+REVEAL_ACTION = "查看联系方式"
+
+
+def audit_reveal(store: Store, petition_id: int) -> None:
+    """Record that the petitioner of ``petition_id`` was shown in clear (the detail view, v): who,
+    when, which petition; the identity itself is not copied into the audit."""
+    with store.write():
+        store.audit("petitions", petition_id, REVEAL_ACTION, {})

@@ -171,7 +171,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
         raise UserError(f"表格中没有信访件：{path.name}")
     has_batch_col = "batch" in rows[0].values
     if batch is None and not has_batch_col:
-        raise UserError("未指定批次：请用 --batch N 指定，或在表中加“批次”列")
+        raise UserError("未指定批次：表中没有“批次”列，请填写批次号", field="batch")
     problems: list[tuple[int, str]] = []
     planned: list[tuple[PlannedRow, dt.date | None]] = []  # with the row's own 转办日期
     skipped: list[tuple[int, str, int]] = []

@@ -184,3 +184,13 @@ def has_activity(store: Store, day: dt.date) -> bool:
         "OR EXISTS (SELECT 1 FROM petitions WHERE assigned_date = ?1 AND deleted_at IS NULL) "
         "OR EXISTS (SELECT 1 FROM petition_results r JOIN petitions p ON p.id = r.petition_id "
         "AND p.deleted_at IS NULL WHERE r.date = ?1)", [d]))
+
+
+def batches_added_since(store: Store, day: dt.date, since: str) -> list[tuple[int, int]]:
+    """(批次号, 件数) of the petitions stored after ``since`` (a timestamp) in batches transferred
+    by ``day``: what an issued bulletin of ``day`` does not count."""
+    rows = store.query(
+        "SELECT b.no, count(*) AS n FROM batches b JOIN petitions p ON p.batch_id = b.id AND p.deleted_at IS NULL "
+        "WHERE b.date <= ? AND b.deleted_at IS NULL AND p.created_at > ? GROUP BY b.no ORDER BY b.no",
+        [day.isoformat(), since])
+    return [(r["no"], r["n"]) for r in rows]

@@ -33,6 +33,9 @@ def hand_over(store: Store, petition_id: int, lead_unit: str, coop_units: list[s
         raise UserError("办理时限不能早于交办时间")
     with store.write():
         current = records.get(store, TABLE, petition_id)
+        transferred = store.scalar("SELECT date FROM batches WHERE id = ?", [current["batch_id"]])
+        if transferred and day.isoformat() < transferred:  # handed over before the group sent it
+            raise UserError(f"交办时间 {day.isoformat()} 不能早于本批转办日期 {transferred}", field="day")
         changes = {"lead_unit": lead, "coop_units": join_list(coop), "assigned_date": day.isoformat(),
                    "due_date": due.isoformat()}
         if target is not None:

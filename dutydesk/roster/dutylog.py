@@ -29,6 +29,10 @@ HANDOVER_LABELS = {"note": "交班说明", "open_items": "未办结事项", "by_
 SAFE_TEXT = "无事报平安"
 SAFE_KIND = "其他"
 _HM = re.compile(r"^(\d{1,2})[:：](\d{2})$")
+# what people type for a time of day: 9点40, 9点40分, 9时40分, 9点, 9点半, 0940, 9.40
+_HM_SPOKEN = (re.compile(r"^(\d{1,2})\s*[点时]\s*(\d{1,2})\s*分?$"), re.compile(r"^(\d{2})(\d{2})$"),
+              re.compile(r"^(\d{1,2})[.．](\d{2})$"))
+_HM_HOUR = re.compile(r"^(\d{1,2})\s*[点时](整|半)?$")
 _FULL = re.compile(r"^(.+?)\s+(\d{1,2})[:：](\d{2})$")
 
 
@@ -135,21 +139,32 @@ def entry_time(text: str | dt.datetime | None, day: dt.date, shift: Shift) -> dt
         now = shiftmod.now()
         when = now if begins <= now < ends else begins
     else:
-        value = clean_line(text).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        value = _spoken_time(clean_line(text).translate(str.maketrans("０１２３４５６７８９：", "0123456789:")))
         if m := _HM.match(value):
             if int(m[1]) > 23 or int(m[2]) > 59:
-                raise UserError(f"时间有误：{value}（应如 14:20）")
+                raise UserError(f"时间有误：{value}（应如 14:20）", field="at")
             when = dt.datetime.combine(day, dt.time(int(m[1]), int(m[2])))
             if when < begins:
                 when += dt.timedelta(days=1)
         elif (m := _FULL.match(value)) and int(m[2]) <= 23 and int(m[3]) <= 59:
             when = dt.datetime.combine(dates.parse_date(m[1], default_year=day.year), dt.time(int(m[2]), int(m[3])))
         else:
-            raise UserError(f"时间有误：{value[:30]}（应如 14:20 或 2024-03-13 14:20）")
+            raise UserError(f"时间有误：{value[:30]}（应如 14:20、9点40 或 2024-03-13 14:20）", field="at")
     when = when.replace(second=0, microsecond=0)
     if not begins <= when < ends:
-        raise UserError(f"时间 {when:%m-%d %H:%M} 不在该班次内（{begins:%m-%d %H:%M} 至 {ends:%m-%d %H:%M}）")
+        raise UserError(f"时间 {when:%m-%d %H:%M} 不在该班次内（{begins:%m-%d %H:%M} 至 {ends:%m-%d %H:%M}）",
+                        field="at")
     return when
+
+
+def _spoken_time(value: str) -> str:
+    """``9点40`` / ``0940`` / ``9点半`` as ``9:40`` / ``09:40`` / ``9:30``; anything else as it is."""
+    for pattern in _HM_SPOKEN:
+        if m := pattern.match(value):
+            return f"{m[1]}:{int(m[2]):02d}"
+    if m := _HM_HOUR.match(value):
+        return f"{m[1]}:{'30' if m[2] == '半' else '00'}"
+    return value
 
 
 def _check_kind(store: Store, kind: str) -> str:
@@ -167,7 +182,7 @@ def add_entry(store: Store, day: dt.date, shift: str, *, kind: str, content: str
     shift_obj = shiftmod.find(shiftmod.shifts(store), shift)
     content = clean(content).strip()
     if not content:
-        raise UserError("记录内容不能为空")
+        raise UserError("记录内容不能为空", field="content")
     values = {
         "shift_date": day.isoformat(), "shift": shift_obj.name,
         "at_time": entry_time(at, day, shift_obj).isoformat(sep=" ", timespec="minutes"),
@@ -248,6 +263,10 @@ def log_for_date(store: Store, day: dt.date) -> list[LogEntry]:
 def report_safe(store: Store, recorder: str = "", *, day: dt.date | None = None, shift: str | None = None) -> int:
     """有事报事、无事报平安: one entry "无事报平安" (done) in the current shift."""
     day, shift_obj = resolve_slot(store, day, shift)
+    handover = get_handover(store, day, shift_obj.name)
+    if handover is not None:  # the shift is over: its report was the handover
+        raise UserError(f"{dates.cn_date(day, year=False)} {shift_obj.name}已由 {handover.by_operator} 交班，"
+                        "不能再报平安（接班后在新班次报平安）")
     return add_entry(store, day, shift_obj.name, kind=SAFE_KIND, content=SAFE_TEXT, recorder=recorder, done=True)
 
 
@@ -334,6 +353,24 @@ def previous_handover(store: Store, day: dt.date, shift: str) -> Handover | None
     shift_list = shiftmod.shifts(store)
     prev_day, prev_shift = shiftmod.prev_slot(shift_list, day, shiftmod.find(shift_list, shift))
     return get_handover(store, prev_day, prev_shift.name)
+
+
+def takeover_for(store: Store, slots: list[tuple[dt.date, str]]) -> Handover | None:
+    """The handover 接班 (k) confirms: the first handover not yet taken among those of the given
+    slots (the row selected, the shift on duty) and of the shifts before them. A shift that
+    handed over before its end (交班 at 08:00) is taken over by the next one at once."""
+    for day, shift in slots:
+        for handover in (get_handover(store, day, shift), previous_handover(store, day, shift)):
+            if handover is not None and not handover.taken:
+                return handover
+    return None
+
+
+def taker_for(store: Store, handover: Handover) -> str:
+    """Who takes over by default: the first officer of the shift after the handed-over one."""
+    shift_list = shiftmod.shifts(store)
+    day, shift = shiftmod.next_slot(shift_list, handover.shift_date, shiftmod.find(shift_list, handover.shift))
+    return default_recorder(store, day, shift.name)
 
 
 def pending_takeover(store: Store, day: dt.date, shift: str) -> Handover | None:

@@ -339,30 +339,45 @@ def cancel_leave(store: Store, leave_id: int) -> None:
 
 
 # -- the header ---------------------------------------------------------------------------
+def _duty_row(store: Store, day: dt.date, shift: str) -> str:
+    """带班 X；值班 Y of one slot, "" when nobody is rostered."""
+    row = store.one(
+        "SELECT l.name AS leader, (SELECT group_concat(name, '、') FROM (SELECT p.name FROM roster_members m "
+        "JOIN people p ON p.id = m.person_id WHERE m.day_id = d.id ORDER BY m.sort)) AS members "
+        "FROM roster_days d LEFT JOIN people l ON l.id = d.leader_id "
+        "WHERE d.date = ? AND d.shift = ? AND d.deleted_at IS NULL",
+        [day.isoformat(), shift],
+    )
+    if row is None:
+        return ""
+    parts = []
+    if row["leader"]:
+        parts.append(f"带班 {row['leader']}")
+    if row["members"]:
+        parts.append(f"值班 {row['members']}")
+    return "；".join(parts)
+
+
 def on_duty_text(store: Store, day: dt.date) -> str:
     """One line for the app header: who is on duty on ``day`` (带班/值班).
 
-    For today it is the shift on duty now, which before 08:30 is still yesterday's 24-hour
-    shift (then its date is named). Two queries: the shifts setting and the slot.
+    For today it is the shift on duty now. Before the change of shift (08:30) that is still
+    yesterday's 24-hour shift: its date and its end are named ("12月1日 全天，至 08:30"), and when
+    it was not rostered, the shift that begins next is named instead of a bare 未排班.
     """
     shift_list = shiftmod.shifts(store)
     if day == dates.today():
         slot_day, shift = shiftmod.slot_at(shift_list, shiftmod.now())
     else:
         slot_day, shift = day, shift_list[0]
-    row = store.one(
-        "SELECT l.name AS leader, (SELECT group_concat(name, '、') FROM (SELECT p.name FROM roster_members m "
-        "JOIN people p ON p.id = m.person_id WHERE m.day_id = d.id ORDER BY m.sort)) AS members "
-        "FROM roster_days d LEFT JOIN people l ON l.id = d.leader_id "
-        "WHERE d.date = ? AND d.shift = ? AND d.deleted_at IS NULL",
-        [slot_day.isoformat(), shift.name],
-    )
-    if row is None or not (row["leader"] or row["members"]):
-        return NOT_ROSTERED
-    parts = []
-    if row["leader"]:
-        parts.append(f"带班 {row['leader']}")
-    if row["members"]:
-        parts.append(f"值班 {row['members']}")
-    when = shift.label if slot_day == day else f"{dates.cn_date(slot_day, year=False)} {shift.label}"
-    return f"{'；'.join(parts)}（{when}）"
+    who = _duty_row(store, slot_day, shift.name)
+    if slot_day == day:
+        return f"{who}（{shift.label}）" if who else NOT_ROSTERED
+    slot_text = f"{dates.cn_date(slot_day, year=False)} {shift.name}"
+    if who:
+        return f"{who}（{slot_text}，至 {shift.ends(slot_day):%H:%M}）"
+    next_day, next_shift = shiftmod.next_slot(shift_list, slot_day, shift)
+    coming = _duty_row(store, next_day, next_shift.name)
+    if coming:
+        return f"{slot_text}{NOT_ROSTERED}；{next_shift.begins(next_day):%H:%M} 起 {coming}"
+    return NOT_ROSTERED

@@ -46,11 +46,18 @@ CACHE_KB = 32 * 1024
 WAL_AUTOCHECKPOINT_PAGES = 1000
 
 
+ENV_OPERATOR = "DUTYDESK_OPERATOR"
+
+
 def default_operator() -> str:
     try:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no passwd entry
         return "unknown"
+
+
+def clean_operator(name: str | None) -> str:
+    return (name or "").strip()
 
 
 def _create_private_file(path: Path) -> None:
@@ -90,7 +97,9 @@ class Store:
 
     def __init__(self, path: str | os.PathLike, *, operator: str | None = None):
         self.path = Path(path).expanduser().resolve()
-        self.operator = operator or default_operator()
+        fixed = clean_operator(operator) or clean_operator(os.environ.get(ENV_OPERATOR))
+        self.operator_fixed = bool(fixed)  # --operator, $DUTYDESK_OPERATOR or a login: not changed at the desk
+        self.operator = fixed or default_operator()
         _create_private_file(self.path)
         conn = None
         try:

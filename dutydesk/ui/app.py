@@ -60,12 +60,14 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
     MODES = {m: _screen_factory(m) for m in ("roster", "petitions", "handoffs", "bulletin", "overview", "settings")}
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    COMMANDS = {lambda: _palette_commands()}
     BINDINGS = keymap("app", [
         ("1", "goto('roster')", "值班表", "goto_roster"), ("2", "goto('petitions')", "信访件", "goto_petitions"),
         ("3", "goto('handoffs')", "问题交办", "goto_handoffs"), ("4", "goto('bulletin')", "工作简报", "goto_bulletin"),
         ("5", "goto('overview')", "态势", "goto_overview"),
-        ("0", "goto('settings')", "设置", "goto_settings"), ("f5", "export_bulletin", "导出简报"),
-        ("ctrl+z", "trash", "回收站"), ("ctrl+p", "command_palette", "命令", "palette"), ("ctrl+q", "quit", "退出"),
+        ("0", "goto('settings')", "设置", "goto_settings"), ("f5", "export_bulletin", "签发/导出简报"),
+        ("ctrl+z", "trash", "回收站"), ("f2", "desk", "值守人员"), ("ctrl+p", "command_palette", "命令", "palette"),
+        ("ctrl+q", "quit", "退出"),
     ], priority={"export_bulletin", "command_palette", "quit"})
 
     def __init__(self, store: Store, *, strict: bool = False, start: str = "roster", prepare: bool = False,
@@ -75,6 +77,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         self.start_mode = start
         self.prepare = prepare
         self.bulletin_date: dt.date | None = None
+        self.desk_chosen: bool | None = None  # None: the remembered choice not read yet
         self.crash_count = 0
         self._crash_times: list[float] = []
         self._data_version: int | None = None
@@ -187,7 +190,61 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
             duty = on_duty_text(self.store, today)
         except Exception:
             duty = "（值班信息读取失败）"
-        header.show(f"dutydesk · {getattr(screen, 'SCREEN_TITLE', '')}", dates.cn_date_long(today), f"今日值班：{duty}")
+        header.show(f"dutydesk · {getattr(screen, 'SCREEN_TITLE', '')} · 值守 {self.desk_name()}",
+                    dates.cn_date_long(today), f"今日值班：{duty}")
+
+    # -- who is at the desk (ui/desk.py) ------------------------------------------------
+    def desk_name(self) -> str:
+        """The name records are signed with: fixed (--operator, login), picked here (F2,
+        remembered per terminal), or until then the shift on duty's first officer."""
+        store = self.store
+        if not (store.operator_fixed or self.desk_chosen):
+            from ..roster.desk import default_name
+            from .desk import remembered
+
+            if self.desk_chosen is None:  # once: the name picked at this terminal before
+                name = remembered(store)
+                self.desk_chosen = bool(name)
+                if name:
+                    store.operator = name
+                    return name
+            try:
+                store.operator = default_name(store)
+            except Exception:  # no roster tables yet: keep the operator as it is
+                pass
+        return store.operator
+
+    def desk_signer(self) -> str:
+        """The name a form of the shift on duty proposes (记录人, 交班人): the person at the desk when
+        one was picked or logged in as someone on the roster, else the shift's first officer."""
+        name = self.desk_name()
+        if self.store.operator_fixed and not self.desk_chosen:
+            from ..roster.desk import default_name
+            from ..roster.people import find_person
+
+            if find_person(self.store, name) is None:  # --operator root, a test operator: not a person
+                return default_name(self.store)
+        return name
+
+    def action_desk(self) -> None:
+        if not isinstance(self.screen, BaseScreen):
+            self.notify("请先关闭当前对话框", severity="warning")
+            return
+        if self.store.operator_fixed:
+            self.notify(f"值守人员已由登录或 --operator 指定：{self.store.operator}", markup=False)
+            return
+        from ..roster.desk import candidates
+        from .desk import DeskModal, remember
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.store.operator = name
+                self.desk_chosen = True
+                remember(self.store, name)
+                self.update_header()
+                self.notify(f"值守人员：{name}（本终端记住此选择）", markup=False)
+
+        self.push_screen(DeskModal(self.desk_name(), *candidates(self.store)), chosen)
 
     def poll_changes(self) -> None:
         """Refresh the visible screen when another terminal committed something."""
@@ -218,20 +275,49 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         self.switch_mode(mode)
 
     def action_export_bulletin(self) -> None:
-        from ..bulletin.service import export_bulletin, export_targets
-        from .workers import run_in_thread
+        """F5: show what issuing would freeze and ask; an issued bulletin is exported as it was."""
+        from ..bulletin.issuing import changes_since_issue, plan_issue
 
         if not isinstance(self.screen, BaseScreen):
             self.notify("请先关闭当前对话框", severity="warning")
             return
         day = self.bulletin_date or self.today()
+        plan = plan_issue(self.store, day)
+        if plan.issued:
+            if changed := changes_since_issue(self.store, day):
+                self.notify(f"{changed}；如需更正请在工作简报界面按 o 更正重开", severity="warning", markup=False)
+            self._export_bulletin(day, draft=False)
+            return
+        from .screens.bulletin.issue import DRAFT, ISSUE, IssueModal
+
+        def chosen(choice: str | None) -> None:
+            if choice in (ISSUE, DRAFT):
+                self._export_bulletin(day, draft=choice == DRAFT)
+
+        self.push_screen(IssueModal(plan.question()), chosen)
+
+    def action_export_bulletin_draft(self) -> None:
+        """Export the bulletin as it stands, marked 征求意见稿, issuing nothing."""
+        if not isinstance(self.screen, BaseScreen):
+            self.notify("请先关闭当前对话框", severity="warning")
+            return
+        self._export_bulletin(self.bulletin_date or self.today(), draft=True)
+
+    def _export_bulletin(self, day: dt.date, *, draft: bool) -> None:
+        from ..bulletin.issuing import export_draft
+        from ..bulletin.service import export_bulletin, export_targets
+        from .workers import run_in_thread
 
         def start(force: bool) -> None:
-            self.notify(f"正在导出 {dates.cn_date(day)} 的简报…", markup=False)
-            run_in_thread(self, lambda store: export_bulletin(store, day, force=force), group="export",
-                          failed="导出失败", done=self._bulletin_exported)
+            self.notify(f"正在导出 {dates.cn_date(day)} 的简报{'征求意见稿' if draft else ''}…", markup=False)
+            work = (lambda store: export_draft(store, day)) if draft else \
+                (lambda store: export_bulletin(store, day, force=force))
+            run_in_thread(self, work, group="export", failed="导出失败", done=self._bulletin_exported)
 
-        ask_overwrite(self, export_targets(self.store, day), start)
+        if draft:
+            start(False)
+        else:  # a file dutydesk did not write is replaced only when the user says so
+            ask_overwrite(self, export_targets(self.store, day), start)
 
     def _bulletin_exported(self, paths: list[Path]) -> None:
         from .downloads import show_exported
@@ -275,7 +361,11 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         for mode, title, key in SCREENS_ORDER:
             yield SystemCommand(f"切换到：{title}", f"快捷键 {key}", lambda m=mode: self.action_goto(m))
         yield SystemCommand("打开设置", "单位、词表、节假日、简报设置（快捷键 0）", lambda: self.action_goto("settings"))
-        yield SystemCommand("导出今日简报", "导出 .docx、.md、.txt（快捷键 F5）", self.action_export_bulletin)
+        yield SystemCommand("签发并导出今日简报", "先显示期号和信访数字，确认后签发并导出 .docx、.md、.txt（快捷键 F5）",
+                            self.action_export_bulletin)
+        yield SystemCommand("导出简报征求意见稿（不签发）", "按当前内容导出，标明征求意见稿，不占用期号",
+                            self.action_export_bulletin_draft)
+        yield SystemCommand("选择值守人员", "谁在这台终端值守：记录人、交班人和修改记录署此名（快捷键 F2）", self.action_desk)
         yield SystemCommand("回收站（撤销删除）", "查看最近删除的记录并恢复（快捷键 Ctrl+Z）", self.action_trash)
         if isinstance(screen, BaseScreen):
             yield from screen.palette_commands()
@@ -372,6 +462,12 @@ LATER_MODES = ("overview",)
 IDLE_BEFORE_LATER = 1.0  # seconds without a key or click
 PREPARE_AFTER = 0.4  # seconds
 CRASH_LIMIT = 20  # unexpected errors within a minute before the app exits cleanly
+
+
+def _palette_commands():
+    from .palette import DutydeskCommands  # with the palette, not at start-up
+
+    return DutydeskCommands
 
 
 def make_app(db_path: str | os.PathLike | None = None, *, operator: str | None = None,

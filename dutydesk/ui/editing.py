@@ -103,7 +103,7 @@ def save_with_conflict(form: RecordForm[T], values: dict[str, Any], *, how: str 
             _ask(form, values, exc.current, comparison)
         return
     except UserError as exc:
-        form.show_error(str(exc))
+        form.show_error(str(exc), exc.field)
         return
     form.finish(EditOutcome(how, value))
 

@@ -130,6 +130,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         ("ctrl+s", "submit", "保存", "save"), ("escape", "cancel", "取消"),
     ])
     TITLE_TEXT = "表单"
+    SUBMIT_LABEL = "保存"  # what the Ctrl+S button says (an import form: 导入)
     FOCUS = ""  # id of the field that gets the cursor when the form opens (default: the first)
     MULTILINE: set[str] = set()
 
@@ -157,7 +158,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
                 yield from self.compose_fields()
             yield Static("", id="form-error", markup=False)
             with Horizontal(classes="form-buttons"):
-                yield Button("保存 (Ctrl+S)", id="form-save", variant="primary")
+                yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="form-save", variant="primary")
                 yield Button("取消 (Esc)", id="form-cancel")
 
     # -- values -------------------------------------------------------------------------
@@ -194,7 +195,19 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
             except Exception:  # an option that no longer exists: leave the field as is
                 pass
 
+    FRAME_ROWS = 12  # the form's border, title, error line and buttons around its body
+
+    def _fit_body(self) -> None:
+        """The fields scroll in what the screen leaves after the form's frame, so the buttons stay
+        on screen at any terminal height."""
+        height = self.size.height or self.app.size.height
+        self.query_one(".form-body").styles.max_height = max(6, height - self.FRAME_ROWS)
+
+    def on_resize(self) -> None:
+        self._fit_body()
+
     def on_mount(self) -> None:
+        self._fit_body()
         self.set_values(self.initial)
         if self.draft_key:
             draft = drafts.load_draft(self.store, self.draft_key)
@@ -221,7 +234,10 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
     @on(TextArea.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event=None) -> None:
+        widget = getattr(event, "control", None)
+        if widget is not None and widget.has_class("field-error"):
+            widget.remove_class("field-error")
         if self._loading or (not self.dirty and self.values() == self._baseline):
             return
         self.dirty = True
@@ -243,8 +259,17 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         if self.draft_key:
             drafts.delete_draft(self.store, self.draft_key)
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Show ``message`` in the form (which stays open, nothing typed is lost); ``field`` (an
+        id) is marked and gets the cursor, until it is changed."""
         self.query_one("#form-error", Static).update(clean(message))
+        for w in self.query(".field-error"):
+            w.remove_class("field-error")
+        target = next((w for w in self._fields() if w.id == field), None) if field else None
+        if target is not None:
+            target.add_class("field-error")
+            if target.focusable:
+                target.focus()
         self.notify(message, severity="error", markup=False)
 
     # -- actions ------------------------------------------------------------------------
@@ -252,7 +277,7 @@ class FormModal(SafeDispatch, ModalScreen[T], Generic[T]):
         try:
             result = self.build(self.values())
         except UserError as exc:
-            self.show_error(str(exc))
+            self.show_error(str(exc), exc.field)
             return
         self._drop_draft()
         self.dismiss(result)

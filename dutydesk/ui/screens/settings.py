@@ -99,12 +99,22 @@ class HolidayForm(FormModal[HolidayValue]):
         return HolidayValue(day.isoformat(), values["kind"], values["name"])
 
 
+TAB_TABLES = {"tab-settings": "#settings-table", "tab-units": "#units-table", "tab-vocab": "#vocab-table",
+              "tab-holidays": "#holidays-table", "tab-data": None}
+
+
 class SettingsScreen(BaseScreen):
+    """The list of the tab shown has the cursor (↑ ↓ move it, ← → change tab); Enter or e edits
+    the row under it (a setting, or a unit's name), as on the other screens."""
+
     SCREEN_TITLE = "设置"
     BINDINGS = keymap("settings", [
         ("enter,e", "edit", "修改"), ("a", "add", "新增"), ("d", "toggle", "停用/删除"), ("r", "rename", "改名"),
         ("b", "backup", "立即备份"),
-    ])
+    ], hidden=[
+        ("left", "switch_tab(-1)", "上一页签", "prev_tab"), ("right", "switch_tab(1)", "下一页签", "next_tab"),
+        ("down", "focus_table", "到列表"),
+    ], priority={"switch_tab(-1)", "switch_tab(1)"})
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="settings-tabs"):
@@ -128,6 +138,22 @@ class SettingsScreen(BaseScreen):
         self.query_one("#vocab-table", DataTable).add_columns("词条", "启用")
         self.query_one("#holidays-table", DataTable).add_columns("日期", "星期", "类型", "名称")
         self.refresh_data()
+        self.call_after_refresh(self.action_focus_table)
+
+    def action_focus_table(self) -> None:
+        """The cursor goes to the list of the tab shown (not to the tab bar)."""
+        table_id = TAB_TABLES.get(self.tab)
+        if table_id:
+            self.query_one(table_id, DataTable).focus()
+
+    def action_switch_tab(self, step: int) -> None:
+        tabs = list(TAB_TABLES)
+        self.query_one(TabbedContent).active = tabs[(tabs.index(self.tab) + step) % len(tabs)]
+        self.call_after_refresh(self.action_focus_table)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:  # Enter (or a click) on a row
+        self.action_edit()
 
     @property
     def tab(self) -> str:
@@ -195,6 +221,12 @@ class SettingsScreen(BaseScreen):
 
     # -- actions ------------------------------------------------------------------------
     def action_edit(self) -> None:
+        if not isinstance(self.focused, DataTable):  # the tab bar: Enter goes down to the list, edits nothing
+            self.action_focus_table()
+            return
+        if self.tab == "tab-units":
+            self.action_rename()
+            return
         if self.tab != "tab-settings":
             return
         key = self._selected("#settings-table")

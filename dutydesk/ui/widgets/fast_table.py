@@ -37,6 +37,8 @@ class ListColumn(NamedTuple):
     label: str
     width: int | None = None  # content cells; None: the widest cell (label included), in display cells
     right: bool = False  # numbers: the cells (and the label) against the column's right edge
+    shrink: int = 0  # when the columns are wider than the list: 1 gives up cells first, then 2, …; 0 never
+    min_width: int = 4  # content cells a shrinking column keeps
 
 
 @lru_cache(maxsize=8192)
@@ -53,7 +55,8 @@ def fit(text: str, inner: int) -> tuple[str, int]:
 class FastTable(ScrollView, can_focus=True):
     """One page of rows under a header, with a row cursor.
 
-    - columns: :meth:`add_column` (label, key, fixed width or automatic by display cells);
+    - columns: :meth:`add_column` (label, key, fixed width or automatic by display cells; a
+      column with ``shrink`` gives up cells, in that order, when the list is narrower than them);
     - rows: :meth:`set_rows` replaces them all: ``(key, cells, style)`` each, cells are any
       values shown as one line of plain text (never markup), ``style`` a Rich style for the
       whole row (``"bold red"``), ``""`` for none;
@@ -142,6 +145,7 @@ class FastTable(ScrollView, can_focus=True):
         self.zebra_stripes = zebra_stripes
         self._columns: list[ListColumn] = []
         self._widths: list[int] = []  # content cells of each column, padding excluded (auto ones only grow)
+        self._drawn: list[int] = []  # the same, as drawn in the list's width (shrinking columns cut)
         self._row_keys: list[str] = []
         self._row_cells: list[tuple[str, ...]] = []
         self._row_looks: list[str] = []
@@ -157,16 +161,20 @@ class FastTable(ScrollView, can_focus=True):
     @property
     def column_widths(self) -> list[int]:
         """Content cells of each column as drawn (padding excluded)."""
-        return list(self._widths)
+        return list(self._drawn)
 
-    def add_column(self, label: str, *, key: str | None = None, width: int | None = None, right: bool = False) -> str:
-        """A column at the right: ``width`` content cells, or None to fit the widest cell;
-        ``right``: its cells aligned to the right (numbers)."""
+    def add_column(self, label: str, *, key: str | None = None, width: int | None = None, right: bool = False,
+                   shrink: int = 0, min_width: int | None = None) -> str:
+        """A column at the right: ``width`` content cells, or None to fit the widest cell; ``right``:
+        its cells aligned to the right (numbers). When the columns are wider than the list, those
+        with ``shrink`` (1 first, then 2, …) give up cells down to ``min_width`` (default: the
+        label's width) so that the others stay whole."""
         key = key if key is not None else f"column-{len(self._columns)}"
         if any(c.key == key for c in self._columns):
             raise ValueError(f"duplicate column key {key!r}")
         label = line(label)
-        self._columns.append(ListColumn(key, label, width, right))
+        least = min_width if min_width is not None else max(2, cell_len(label))
+        self._columns.append(ListColumn(key, label, width, right, shrink, least))
         self._widths.append(width if width is not None else cell_len(label))
         self._row_cells = [cells + ("",) for cells in self._row_cells]  # (columns come first, as a rule)
         self._changed()
@@ -202,9 +210,25 @@ class FastTable(ScrollView, can_focus=True):
         """No rows (the columns stay)."""
         self.set_rows([], cursor=0)
 
+    def _fit(self) -> list[int]:
+        """The widths to draw with: the columns' own, cut by ``shrink`` order to the list's width."""
+        widths = list(self._widths)
+        room = self.scrollable_content_region.width if self.is_mounted else 0
+        excess = sum(widths) + 2 * PAD * len(widths) - room
+        if room <= 0 or excess <= 0:
+            return widths
+        for order in sorted({c.shrink for c in self._columns if c.shrink > 0}):
+            for i, column in enumerate(self._columns):
+                if column.shrink == order and excess > 0:
+                    give = min(excess, max(0, widths[i] - column.min_width))
+                    widths[i] -= give
+                    excess -= give
+        return widths
+
     def _changed(self) -> None:
         self._lines.clear()
-        width = sum(self._widths) + 2 * PAD * len(self._widths)
+        self._drawn = self._fit()
+        width = sum(self._drawn) + 2 * PAD * len(self._drawn)
         size = Size(width, len(self._row_keys) + 1)
         if self.virtual_size != size:
             self.virtual_size = size
@@ -274,6 +298,8 @@ class FastTable(ScrollView, can_focus=True):
             self.scroll_to_cursor()
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._fit() != self._drawn:
+            self._changed()
         self.scroll_to_cursor()
 
     def action_cursor_up(self) -> None:
@@ -360,7 +386,7 @@ class FastTable(ScrollView, can_focus=True):
         pad = " " * PAD
         segments = []
         used = 0
-        for text, inner, column in zip(texts, self._widths, self._columns):
+        for text, inner, column in zip(texts, self._drawn, self._columns):
             shown, fill = fit(text, inner)
             lead, trail = (fill, 0) if column.right else (0, fill)
             segments.append(Segment(pad + " " * lead, blank))

@@ -16,6 +16,9 @@ class KeyFooter(Widget, can_focus=False):
     first visit to a screen (bench/ANALYSIS.md). This draws the same line (key, description;
     disabled keys dim; the command palette key at the right edge after a bar) and repaints it
     when the bindings change. A click on a key presses it, as in Textual's footer.
+
+    When the screen's own keys do not fit, the line is drawn compact (no blank inside a key's box);
+    the screen's keys come first, so the app's (1-4, 0, …) are the ones dropped.
     """
 
     ALLOW_SELECT = False
@@ -70,6 +73,14 @@ class KeyFooter(Widget, can_focus=False):
                 shown.append(item)
         return shown, palette
 
+    def _own_width(self, palette) -> int:
+        """Cells the screen's own keys (not the app's) and the palette key take drawn in full."""
+        own = [b for b in self.screen.active_bindings.values() if b.binding.show and b.node is not self.app]
+        items = [(self.app.get_key_display(b.binding), b.binding.description) for b in own]
+        if palette is not None:
+            items.append((palette[1], palette[2]))
+        return sum(cell_len(f" {display} {description} ") for display, description in items) + 1
+
     def render(self) -> Text:
         shown, palette = self.keys()
         cache_key = (tuple(shown), palette, self.size.width, self.rich_style)
@@ -87,12 +98,14 @@ class KeyFooter(Widget, can_focus=False):
         dim = Style(dim=True)
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
+        width = self.size.width
+        compact = bool(width) and self._own_width(palette) > width
 
         def add(item: tuple[str, str, str, bool]) -> None:
             key, display, description, enabled = item
             start = text.cell_len
             extra = Style() if enabled else dim
-            text.append(f" {display} ", key_style + extra)
+            text.append(f"{display}" if compact else f" {display} ", key_style + extra)
             if description:
                 text.append(f"{description} ", desc_style + extra)
             self._spans.append((start, text.cell_len, key, enabled))
@@ -100,7 +113,6 @@ class KeyFooter(Widget, can_focus=False):
         for item in shown:
             add(item)
         if palette is not None:  # at the right edge, always visible (the keys before it may be cut)
-            width = self.size.width
             _, display, description, _ = palette
             need = cell_len(f"▏ {display} {description} ")
             if width:

@@ -20,6 +20,8 @@ class Column:
     key: str
     label: str
     width: int | None = None
+    shrink: int = 0  # FastTable.add_column's: the order in which columns give up cells on a narrow screen
+    min_width: int | None = None
 
 
 Fetch = Callable[[int, int], tuple[list[dict], "int | None"]]  # None: count afterwards (PagedTable.count)
@@ -72,7 +74,7 @@ class PagedTable(SafeDispatch, Vertical):
     def on_mount(self) -> None:
         table = self.table
         for col in self.columns:
-            table.add_column(col.label, key=col.key, width=col.width)
+            table.add_column(col.label, key=col.key, width=col.width, shrink=col.shrink, min_width=col.min_width)
         self.reload()
 
     @property

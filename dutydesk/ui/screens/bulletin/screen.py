@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from .... import dates, refdata
-from ....bulletin import service
+from ....bulletin import issuing, service
 from ....exporters.bulletin_doc import title_lines
 from ....errors import UserError
 from ...base import UNDO_HINT, BaseScreen
@@ -97,7 +97,7 @@ class BulletinScreen(BaseScreen):
         today = "  今天" if day == dates.today() else ""
         self.query_one("#bulletin-status", Static).update(
             f"日期：{dates.cn_date_long(day)}{today}   期号：{doc.number_text}{proposed}   状态：{status}"
-            "      [ ] 换日  g 转到日期  F5 签发并导出"
+            "      [ ] 换日  g 转到日期  F5 签发/导出"
         )
         self.query_one("#bulletin-preview", Static).update(service.render_text_of(doc))
         table = self.query_one("#bulletin-items", DataTable)
@@ -120,7 +120,9 @@ class BulletinScreen(BaseScreen):
         table.move_cursor(row=min(old, table.row_count - 1), animate=False)
         hint = self.query_one("#bulletin-hint", Static)
         if self.issued:
-            hint.update("本期已签发，内容已冻结，可按 F5 原样重新导出；如需修改请按 o 更正重开。")
+            changed = issuing.changes_since_issue(store, day)
+            hint.update((f"注意：{changed}。如需更正请按 o 更正重开。\n" if changed else "")
+                        + "本期已签发，内容已冻结，可按 F5 原样重新导出；如需修改请按 o 更正重开。")
         elif not n:
             hint.update("按 a 新增新闻，c 新增县区动态；信访段由信访台账自动生成。")
         else:

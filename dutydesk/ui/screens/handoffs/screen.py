@@ -25,17 +25,18 @@ from ..record_list import RecordListScreen
 from .forms import FromPetitionForm, ProblemForm, ProgressForm, RecheckForm, StatusForm, SummaryModal
 from ...keys import keymap
 
+# On a narrow terminal the latest progress, then the summary give up cells first (shrink order).
 COLUMNS = [
     Column("problem_no", "问题编号", 13),
-    Column("source", "来源", 10),
-    Column("region", "行政区域", 8),
-    Column("lead_unit", "牵头单位", 12),
-    Column("summary", "问题描述摘要", 22),
+    Column("source", "来源", 10, shrink=4, min_width=6),
+    Column("region", "行政区域", 8, shrink=4, min_width=6),
+    Column("lead_unit", "牵头单位", 12, shrink=3, min_width=8),
+    Column("summary", "问题描述摘要", 22, shrink=2, min_width=10),
     Column("deadline_short", "时限", 8),
     Column("countdown", "倒排", 9),
     Column("pace", "进度", 8),
     Column("status_text", "状态", 14),
-    Column("latest_text", "最新进展", 20),
+    Column("latest_text", "最新进展", 20, shrink=1, min_width=8),
     Column("rebound_text", "反弹", 6),
 ]
 
@@ -71,9 +72,8 @@ class HandoffsScreen(RecordListScreen):
         ("a", "add", "新增"), ("e", "edit", "编辑"), ("p", "progress", "添加进展"), ("s", "status", "变更状态"),
         ("k", "recheck", "回头看"), ("g", "from_petition", "从信访件生成"), ("u", "summary", "按单位汇总"),
         ("h", "history", "历史"), ("x", "export", "导出台账"),
-        ("i", "import", "导入台账"),
-    ], hidden=[
-        ("d,delete", "delete", "删除"), ("P", "delete_progress", "删除最新进展"), ("K", "delete_recheck", "删除最新回头看"),
+    ], hidden=[  # 100 columns hold the keys above; these are in Ctrl+P
+        ("i", "import", "导入台账"), ("d,delete", "delete", "删除"), ("P", "delete_progress", "删除最新进展"), ("K", "delete_recheck", "删除最新回头看"),
         ("f", "focus_filters", "筛选", "filters"), ("escape", "focus_table", "回到列表"),
     ])
 

@@ -19,6 +19,7 @@ from .... import dates
 from ....errors import UserError
 from ....text import clean_line
 from ...internals import SafeDispatch
+from ...file_picker import FileForm
 from ...modals import FormModal, field, typed_day
 from ...keys import keymap
 
@@ -41,14 +42,16 @@ def _path(value: str) -> Path:
     return path
 
 
-class ImportForm(FormModal[ImportRequest]):
+class ImportForm(FileForm[ImportRequest]):
     FOCUS = "path"
 
     def __init__(self, store):
         super().__init__(store, draft_key="petitions.import", title="导入督察组转办的信访件表（.xlsx .xls .xlsb .ods .csv，或 .docx 函件中的表格）")
 
     def compose_fields(self) -> ComposeResult:
-        yield field("文件路径", Input(id="path", placeholder="如 ~/下载/第3批信访件.xlsx"))
+        with Horizontal(classes="file-row"):
+            yield field("文件路径", Input(id="path", placeholder="如 ~/下载/第3批信访件.xlsx"))
+            yield self.pick_button()
         with Horizontal(classes="pet-pair"):
             yield field("批次号（表中无“批次”列时必填）", Input(id="batch"))
             yield field("转办日期（新批次；默认今天）", Input(id="day"))
@@ -61,7 +64,7 @@ class ImportForm(FormModal[ImportRequest]):
         return ImportRequest(_path(values["path"]), batch, typed_day(values["day"], "转办日期", optional=True))
 
 
-class PathForm(FormModal[Path]):
+class PathForm(FileForm[Path]):
     """One existing file (the county results sheet)."""
 
     FOCUS = "path"
@@ -71,7 +74,9 @@ class PathForm(FormModal[Path]):
         super().__init__(store, title=title)
 
     def compose_fields(self) -> ComposeResult:
-        yield field("文件路径", Input(id="path", placeholder="如 ~/下载/办理结果.xlsx"))
+        with Horizontal(classes="file-row"):
+            yield field("文件路径", Input(id="path", placeholder="如 ~/下载/办理结果.xlsx"))
+            yield self.pick_button()
         if self.hint:
             yield Static(self.hint, classes="pet-label")
 

@@ -9,6 +9,8 @@ thread workers on their own connection.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -24,7 +26,7 @@ from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
 from ....petitions.repeats.links import link_repeat, unlink_repeat
 from ....petitions.rows import get_petition, history_text
 from ....petitions.workflow import publish
-from ....petitions.detail import detail_text
+from ....petitions.detail import audit_reveal, detail_text
 from ....petitions.model import STATUSES
 from ....petitions.queries import batch_choices
 from ...base import UNDO_HINT
@@ -39,18 +41,26 @@ from .files import PetitionFiles
 from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
 from ...keys import keymap
 
+# On a narrow terminal the summary gives up cells first, then the units and the marks (shrink order);
+# 时限 and 状态 stay whole, the 受理编号 keeps its 16 characters.
 COLUMNS = [
-    Column("mark", "标记", 8),
-    Column("case_no", "受理编号", 18),
+    Column("mark", "标记", 8, shrink=3, min_width=4),
+    Column("case_no", "受理编号", 18, shrink=5, min_width=16),  # D2HH202403120001: 16
     Column("batch", "批次", 6),
-    Column("unit_short", "行政区域", 10),
-    Column("pollution_types", "污染类型", 10),
-    Column("summary", "内容摘要", 40),
-    Column("petitioner", "信访人", 6),
-    Column("units", "责任单位", 14),
-    Column("due", "时限", 8),
+    Column("unit_short", "行政区域", 10, shrink=3, min_width=6),
+    Column("pollution_types", "污染类型", 10, shrink=3, min_width=6),
+    Column("summary", "内容摘要", 40, shrink=1, min_width=10),
+    Column("petitioner", "信访人", 6, shrink=4, min_width=4),
+    Column("units", "责任单位", 14, shrink=2, min_width=8),
+    Column("due", "时限", 10, shrink=6, min_width=8),  # 12月1日; 25年1月5日 in another year
     Column("status", "状态", 10),
 ]
+def _due_text(due: str, today: dt.date) -> str:
+    """3月29日, with the year (25年1月5日) when it is not this year's."""
+    day = dates.from_iso(due)
+    return dates.cn_date(day, year=False) if day.year == today.year else f"{day.year % 100:02d}年{day.month}月{day.day}日"
+
+
 PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
 
 
@@ -59,14 +69,27 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     TABLE = "#pf-table"
     DETAIL = "#pf-detail"
     PICK_FIRST = "请先在列表中选择一件信访件"
-    EMPTY = "（没有符合条件的信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
+    NOTHING_YET = "（还没有信访件。按 i 导入督察组的转办表，按 a 逐件登记）"
+
+    @property
+    def EMPTY(self) -> str:  # noqa: N802 (RecordListScreen's name for the empty list's text)
+        """What the detail pane says of an empty list: a filter that matches nothing is not an
+        empty log (no "按 i 导入" then)."""
+        f = self.filters
+        shown = [w for w, on in (("仅超期", f.overdue_only), (f"搜索“{f.text.strip()[:20]}”", f.text.strip()),
+                                 ("所选批次", f.batch_id), (f.unit, f.unit), (f.ptype, f.ptype),
+                                 (f.status or "未发交办通知", f.status or f.not_notified)) if on]
+        if not shown:
+            return self.NOTHING_YET
+        return f"（没有符合筛选条件的信访件：{'、'.join(shown)}。按 f 切换仅超期，清空搜索框或选“全部…”可看全部）"
     BINDINGS = keymap("petitions", [
         ("a", "add", "新增"), ("e", "edit", "编辑"), ("i", "import", "导入"), ("t", "hand_over", "交办"),
         ("r", "result", "录入结果"), ("p", "publish", "公开"), ("s", "status", "状态"), ("h", "history", "历史"),
         ("l", "repeats", "重复件"), ("u", "import_results", "导入结果"), ("x", "export", "导出"), ("b", "batch", "批次"),
-        ("slash", "focus_search", "搜索", "search"), ("f", "toggle_overdue", "仅超期", "overdue"),
-    ], hidden=[
+        ("f", "toggle_overdue", "仅超期", "overdue"),
+    ], hidden=[  # the footer is full at 160 columns: these are in Ctrl+P (and the README); the box says （/）
         ("n", "notice", "交办通知"), ("c", "chase", "催办通知"), ("d", "delete", "删除"), ("B", "delete_batch", "删除空批次"),
+        ("slash", "focus_search", "搜索", "search"), ("v", "reveal", "显示联系方式"), ("w", "make_problem", "生成交办问题"),
         ("escape", "focus_table", "回到列表"),
         ("down", "focus_table", "回到列表", "down_to_table"), ("pagedown", "turn_page(1)", "下一页", "next_page"),
         ("pageup", "turn_page(-1)", "上一页", "prev_page"),
@@ -76,6 +99,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         super().__init__()
         self._detail_pending = False
         self._batch_options: list = []
+        self._revealed: int | None = None  # the petition whose contact v shows in the detail pane
+        self._revealed_text = ""
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -118,7 +143,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
 
     def fetch(self, offset: int, limit: int) -> tuple[list[dict], int | None]:
         """One page; the total is counted after the page is painted (``count``)."""
-        rows, total = search.page(self.store, self.filters, dates.today(), offset, limit, with_total=False)
+        today = dates.today()
+        rows, total = search.page(self.store, self.filters, today, offset, limit, with_total=False)
         shorts = {u.name: u.display for u in refdata.list_units(self.store, include_inactive=True)}
         for r in rows:
             flags = ("【重点】" if r["key_case"] else "") + ("【重复】" if r["is_repeat"] else "")
@@ -126,7 +152,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
             r["batch"] = f"第{r['batch_no']}批"
             r["unit_short"] = shorts.get(r["unit"], r["unit"])
             r["units"] = shorts.get(r["lead_unit"], r["lead_unit"]) + ("等" if r["coop_units"] else "")
-            r["due"] = dates.cn_date(r["due_date"], year=False) if r["due_date"] else ""
+            r["due"] = _due_text(r["due_date"], today) if r["due_date"] else ""
         return rows, total
 
     def count(self) -> int:
@@ -169,11 +195,41 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         return get_petition(self.store, record_id)
 
     def describe(self, record_id: int) -> str:
+        if record_id == self._revealed:  # shown with v (audited) until the cursor moves on
+            return self._revealed_text + "\n\n（联系方式已显示，查看已留痕；移到其他行即隐去）"
         return detail_text(self.store, record_id, reveal=False) \
-            + "\n\n（信访人信息已隐去，按 Enter 查看完整详情；按 n 生成本批交办通知，按 c 生成催办通知）"
+            + "\n\n（信访人信息已隐去，按 v 显示联系方式、Enter 查看完整详情（均留痕）；按 n 生成本批交办通知，按 c 生成催办通知）"
+
+    def action_make_problem(self) -> None:
+        """w: a problem (问题交办) from the petition under the cursor (the 受理编号 filled in)."""
+        from ....handoffs.problems import get as get_problem
+        from ..handoffs.forms import FromPetitionForm
+
+        row = self.selected()
+        if row is None:
+            return
+
+        def done(hid: int | None) -> None:
+            if hid:
+                self.notify(f"已由 {row['case_no']} 生成问题：{get_problem(self.store, hid)['problem_no']}（按 3 到问题交办查看）",
+                            markup=False)
+
+        self.app.push_screen(FromPetitionForm(self.store, initial={"case_no": row["case_no"]}), done)
+
+    def action_reveal(self) -> None:
+        """v: the petitioner's name, phone and address in the detail pane, for a call-back (audited)."""
+        row = self.selected()
+        if row is None:
+            return
+        self._revealed_text = detail_text(self.store, row["id"])
+        audit_reveal(self.store, row["id"])
+        self._revealed = row["id"]
+        self.show_detail()
 
     @on(FastTable.RowHighlighted)
     def _highlighted(self) -> None:
+        if self._revealed is not None and self.table.selected_id != str(self._revealed):
+            self._revealed = None  # masked again once the cursor leaves it
         self._detail_later()
 
     def _detail_later(self) -> None:
@@ -259,7 +315,9 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
     def action_detail(self) -> None:
         row = self.selected()
         if row is not None:
-            self.app.push_screen(MessageModal(f"信访件详情：{row['case_no']}", detail_text(self.store, row["id"])))
+            text = detail_text(self.store, row["id"])
+            audit_reveal(self.store, row["id"])
+            self.app.push_screen(MessageModal(f"信访件详情：{row['case_no']}", text))
 
     def action_history(self) -> None:
         row = self.selected()

@@ -21,6 +21,7 @@ from ....roster import dutylog, service
 from ....roster.people import Person, get_person, list_people
 from ....text import clean_line
 from ...editing import Comparison, RecordForm
+from ...file_picker import FileForm
 from ...modals import ConfirmModal, FormModal, field, typed_day
 from ...keys import keymap
 
@@ -286,7 +287,7 @@ class LogForm(RecordForm[int]):
 
     def build(self, values: dict[str, Any]) -> int:
         if not values["content"].strip():
-            raise UserError("内容不能为空")
+            raise UserError("内容不能为空", field="content")
         fields = {k: values[k] for k in ("at", "kind", "from_unit", "from_name", "from_phone", "content", "instruction",
                                          "recorder", "done")}
         if self.entry is None:
@@ -372,13 +373,15 @@ class TakeoverModal(ModalScreen[str | None]):
 
 
 # -- files --------------------------------------------------------------------------------
-class ImportForm(FormModal[str]):
+class ImportForm(FileForm[str]):
     TITLE_TEXT = "导入值班表"
 
     def compose_fields(self) -> ComposeResult:
         yield Static("支持 .xlsx .xls .xlsb .ods .csv 或 .docx 表格，列：日期、带班领导、值班人员、联系电话、备注；多名值班人员用、或 , 分隔；"
                      "表中的新人员会自动添加。有任何一行出错时不导入。", classes="roster-hint", markup=False)
-        yield field("文件路径", Input(id="path", placeholder="/home/duty/值班表.xlsx"))
+        with Horizontal(classes="file-row"):
+            yield field("文件路径", Input(id="path", placeholder="/home/duty/值班表.xlsx"))
+            yield self.pick_button()
 
     def build(self, values: dict[str, Any]) -> str:
         if not values["path"]:

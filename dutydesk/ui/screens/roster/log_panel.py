@@ -18,8 +18,11 @@ from ...widgets.fast_table import FastTable
 if TYPE_CHECKING:
     from .forms import HandoverValue
 
-LOG_COLUMNS = [("time", "时间"), ("kind", "类别"), ("caller", "来电/来访"), ("content", "内容"),
-               ("instruction", "领导批示和处理意见"), ("recorder", "记录人"), ("state", "状态")]
+# (key, label, shrink order, least width): on a narrow terminal the content gives up cells first,
+# then the instruction and the caller; 记录人 and 状态 stay whole
+LOG_COLUMNS = [("time", "时间", 0, None), ("kind", "类别", 0, None), ("caller", "来电/来访", 3, 10),
+               ("content", "内容", 1, 12), ("instruction", "领导批示和处理意见", 2, 10), ("recorder", "记录人", 0, None),
+               ("state", "状态", 0, None)]
 
 
 class DutyLogPanel:
@@ -53,7 +56,8 @@ class DutyLogPanel:
         for e in self.entries:
             style = "" if e.done else ("bold yellow" if e.carried else "yellow")
             state = "已办结" if e.done else ("未办结·上班次转入" if e.carried else "未办结")
-            cells = [e.time_text(slot.date), e.kind, e.caller_masked, e.content.split("\n")[0],
+            # the duty office's own log: its callers in full (a call-back needs the number)
+            cells = [e.time_text(slot.date), e.kind, e.caller, e.content.split("\n")[0],
                      e.instruction.split("\n")[0], e.recorder, state]
             rows.append((e.id, cells, style))
         table.set_rows(rows)  # the cursor stays on its row (or the last one)
@@ -62,6 +66,14 @@ class DutyLogPanel:
         table = self.query_one("#log-table", FastTable)
         row = table.cursor_row
         return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _signer(self, day: dt.date, shift: str) -> str:
+        """Who signs in the shift of ``day``: the person at the desk (F2) for the shift on duty,
+        else that shift's first officer."""
+        duty_day, duty_shift = self.duty_slot()
+        if (day, shift) == (duty_day, duty_shift.name):
+            return self.app.desk_signer()
+        return dutylog.default_recorder(self.store, day, shift)
 
     def _log_target(self) -> tuple[dt.date, str]:
         if self.log_slot is None:
@@ -78,7 +90,7 @@ class DutyLogPanel:
             return
         now = shiftmod.now()
         at = now if shift_obj.begins(day) <= now < shift_obj.ends(day) else shift_obj.begins(day)
-        initial = {"at": f"{at:%H:%M}", "kind": "来电", "recorder": dutylog.default_recorder(self.store, day, shift)}
+        initial = {"at": f"{at:%H:%M}", "kind": "来电", "recorder": self._signer(day, shift)}
         self._open_log_form(day, shift, initial=initial, saved="已记录")
 
     def action_log_edit(self) -> None:
@@ -125,7 +137,7 @@ class DutyLogPanel:
 
     def action_report_safe(self) -> None:
         day, shift = self.duty_slot()
-        recorder = dutylog.default_recorder(self.store, day, shift.name)
+        recorder = self._signer(day, shift.name)
         self._run(lambda: dutylog.report_safe(self.store, recorder, day=day, shift=shift.name),
                   f"已记录：{dutylog.SAFE_TEXT}（{dates.cn_date(day, year=False)} {shift.name}，{recorder}）")
 
@@ -140,7 +152,7 @@ class DutyLogPanel:
             return
         open_items = [e for e in dutylog.shift_log(self.store, day, shift.name) if not e.done]
         initial = {"note": existing.note if existing else dutylog.handover_draft(self.store, day, shift.name),
-                   "by": dutylog.default_recorder(self.store, day, shift.name)}
+                   "by": self._signer(day, shift.name)}
 
         def done(v: HandoverValue | None) -> None:
             if v:
@@ -154,19 +166,25 @@ class DutyLogPanel:
 
     def check_takeover(self, *, asked: bool = False) -> None:
         """Show the previous shift's handover to the shift on duty until it confirms (once per session
-        unless asked with k)."""
+        unless asked with k). Asked, k takes over the handover of the selected row or the shift on
+        duty, or of the shift before either (a shift that handed over early is taken at once)."""
         if self.app.screen is not self:
             return
         day, shift = self.duty_slot()
-        handover = dutylog.previous_handover(self.store, day, shift.name)
-        if handover is None or handover.taken:
-            if asked:
-                msg = (f"上一班已由 {handover.taken_by} 于 {handover.taken_at[:16]} 接班" if handover
-                       else "上一班尚未交班")
-                self.notify(msg, markup=False)
-            return
-        if handover.id in self._takeover_seen and not asked:
-            return
+        if asked:
+            slots = [(self.selected_slot().date, self.selected_slot().shift)] if self.slots else []
+            handover = dutylog.takeover_for(self.store, [*slots, (day, shift.name)])
+            if handover is None:
+                last = dutylog.get_handover(self.store, day, shift.name) or dutylog.previous_handover(
+                    self.store, day, shift.name)
+                self.notify(f"{dates.cn_date(last.shift_date, year=False)} {last.shift}已由 {last.taken_by} "
+                            f"于 {last.taken_at[:16]} 接班" if last and last.taken else "没有待接班的交班记录"
+                            "（上一班尚未按 j 交班）", markup=False)
+                return
+        else:
+            handover = dutylog.previous_handover(self.store, day, shift.name)
+            if handover is None or handover.taken or handover.id in self._takeover_seen:
+                return
         self._takeover_seen.add(handover.id)
 
         def done(name: str | None) -> None:
@@ -178,4 +196,5 @@ class DutyLogPanel:
 
         from .forms import TakeoverModal
 
-        self.app.push_screen(TakeoverModal(handover, dutylog.default_recorder(self.store, day, shift.name)), done)
+        taker = self.app.desk_signer() if self.app.desk_chosen else dutylog.taker_for(self.store, handover)
+        self.app.push_screen(TakeoverModal(handover, taker), done)

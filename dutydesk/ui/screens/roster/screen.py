@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 # importing them cost ~40 ms of a start (bench/ANALYSIS.md).
 
 VIEWS = {"days": "近7天", "week": "一周", "month": "一月"}
-ROSTER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("holiday", "节假日"), ("shift", "班次"),
-                  ("leader", "带班领导"), ("members", "值班人员"), ("phones", "联系电话"), ("note", "备注"),
-                  ("conflicts", "冲突")]
+# (key, label, shrink order, least width): on a narrow terminal the phones give up cells first
+ROSTER_COLUMNS = [("date", "日期", 0, None), ("weekday", "星期", 0, None), ("holiday", "节假日", 3, 4),
+                  ("shift", "班次", 0, None), ("leader", "带班领导", 0, None), ("members", "值班人员", 2, 8),
+                  ("phones", "联系电话", 1, 8), ("note", "备注", 2, 4), ("conflicts", "冲突", 2, 4)]
 
 
 class RosterScreen(DutyLogPanel, BaseScreen):
@@ -73,11 +74,11 @@ class RosterScreen(DutyLogPanel, BaseScreen):
 
     def on_mount(self) -> None:
         roster = self.query_one("#roster-table", FastTable)
-        for key, label in ROSTER_COLUMNS:
-            roster.add_column(label, key=key)
+        for key, label, shrink, least in ROSTER_COLUMNS:
+            roster.add_column(label, key=key, shrink=shrink, min_width=least)
         log = self.query_one("#log-table", FastTable)
-        for key, label in LOG_COLUMNS:
-            log.add_column(label, key=key)
+        for key, label, shrink, least in LOG_COLUMNS:
+            log.add_column(label, key=key, shrink=shrink, min_width=least)
         self.anchor = self.duty_slot()[0]
         self._ready = True
         self.refresh_data(to_duty_slot=True)
