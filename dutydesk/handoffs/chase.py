@@ -42,18 +42,6 @@ class UnitChase:
     problems: list[ChasedProblem] = field(default_factory=list)
 
 
-def problem_chase_counts(store: Store, ids: list[int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in store.query(
-                "SELECT lh.handoff_id AS hid, count(*) AS n FROM letter_handoffs lh JOIN letters l ON l.id = lh.letter_id "
-                f"WHERE l.kind = '{log.CHASE}' AND l.deleted_at IS NULL "
-                f"AND lh.handoff_id IN ({','.join('?' for _ in chunk)}) GROUP BY lh.handoff_id", chunk):
-            out[r["hid"]] = r["n"]
-    return out
-
-
 def chase_problems(store: Store, day: dt.date, within: int, calendar: WorkCalendar) -> dict[str, list[ChasedProblem]]:
     """Per lead unit, the open problems to chase on ``day``, most overdue first."""
     bound = calendar.add_days(day, within + 1, workdays=True)
@@ -61,7 +49,7 @@ def chase_problems(store: Store, day: dt.date, within: int, calendar: WorkCalend
         f"SELECT * FROM handoffs WHERE deleted_at IS NULL AND status IN ({', '.join('?' for _ in OPEN_STATUSES)}) "
         "AND lead_unit <> '' AND deadline IS NOT NULL AND deadline < ? ORDER BY deadline, problem_no",
         [*OPEN_STATUSES, bound.isoformat()])
-    counts = problem_chase_counts(store, [r["id"] for r in rows])
+    counts = log.chase_counts(store, [r["id"] for r in rows], kind="handoffs")
     out: dict[str, list[ChasedProblem]] = {}
     for r in rows:
         state = where_due(dates.from_iso(r["deadline"]), day, calendar)
@@ -200,7 +188,7 @@ def _record_problems(store: Store, letter_id: int, chase: UnitChase, day: dt.dat
         return
     store.conn.executemany("INSERT INTO letter_handoffs (handoff_id, letter_id, deadline) VALUES (?, ?, ?)",
                            [(c.row["id"], letter_id, c.row["deadline"]) for c in chase.problems])
-    counts = problem_chase_counts(store, [c.row["id"] for c in chase.problems])
+    counts = log.chase_counts(store, [c.row["id"] for c in chase.problems], kind="handoffs")
     for c in chase.problems:
         details = {"文书": log.CHASE, "日期": day.isoformat(), "单位": chase.unit, "整改时限": c.row["deadline"]}
         if doc_no:

@@ -139,16 +139,21 @@ def record_letter(store: Store, kind: str, day: dt.date, *, unit: str = "", batc
         return letter_id
 
 
-def chase_counts(store: Store, petition_ids: list[int]) -> dict[int, int]:
-    """How many 催办通知 listed each petition."""
+# the tables that list what a letter named: (table, its column of record ids)
+LISTED = {"petitions": ("letter_petitions", "petition_id"), "handoffs": ("letter_handoffs", "handoff_id")}
+
+
+def chase_counts(store: Store, ids: list[int], kind: str = "petitions") -> dict[int, int]:
+    """How many 催办通知 listed each record (petitions, or ``kind="handoffs"`` problems)."""
+    table, column = LISTED[kind]
     out: dict[int, int] = {}
-    for i in range(0, len(petition_ids), 500):
-        chunk = petition_ids[i:i + 500]
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
         for r in store.query(
-                "SELECT lp.petition_id AS pid, count(*) AS n FROM letter_petitions lp JOIN letters l ON l.id = lp.letter_id "
+                f"SELECT t.{column} AS rid, count(*) AS n FROM {table} t JOIN letters l ON l.id = t.letter_id "
                 f"WHERE l.kind = '{CHASE}' AND l.deleted_at IS NULL "
-                f"AND lp.petition_id IN ({','.join('?' for _ in chunk)}) GROUP BY lp.petition_id", chunk):
-            out[r["pid"]] = r["n"]
+                f"AND t.{column} IN ({','.join('?' for _ in chunk)}) GROUP BY t.{column}", chunk):
+            out[r["rid"]] = r["n"]
     return out
 
 
