@@ -245,12 +245,6 @@ RESULT_COLUMNS = (
     "petition_id kind date investigation truth handling accountability n_rectify n_penalty fine n_investigate "
     "n_admin_detention n_criminal_detention n_interview n_accountable n_clues operator created_at updated_at"
 ).split()
-# what intake.add_petitions audits of a new petition: prepare()'s fields and the batch's (rows.NOT_AUDITED_ON_CREATION
-# left out, the petitioner masked)
-CREATION_AUDITED = ("case_no", "method", "received_date", "unit", "pollution_types", "key_case", "is_repeat",
-                    "repeat_of", "repeat_of_id", "petitioner_name", "petitioner_phone", "petitioner_address",
-                    "lead_unit", "coop_units", "assigned_date", "due_date", "target", "note", "seq", "batch_id",
-                    "status")
 COUNTERS = ("n_rectify", "n_penalty", "fine", "n_investigate", "n_admin_detention", "n_criminal_detention",
             "n_interview", "n_accountable", "n_clues")
 
@@ -272,7 +266,7 @@ def _ins(db, table: str, columns: list[str], rows: list) -> None:
 def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=print) -> None:
     import gen
     from dutydesk.petitions.model import case_key, case_norm, derive_method, derive_received_date, join_list
-    from dutydesk.petitions.privacy import masked_audit
+    from dutydesk.petitions.rows import CREATION_AUDITED  # what intake audits of a new petition
 
     rng = random.Random(3)
     batches, rows, types, results, status_log, audit = [], [], [], [], [], []
@@ -342,8 +336,8 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=p
             if len(samples) < 200 and rng.random() < 0.01:
                 samples.append((values.copy(), ptypes))
             status_log.append((pid, "", "待交办", bday.isoformat(), _now(bday), "bench", "登记"))
-            audit.append((_now(bday), "bench", "petitions", str(pid), "新增", json.dumps(masked_audit(
-                {k: values[k] for k in CREATION_AUDITED}), ensure_ascii=False)))
+            audit.append((_now(bday), "bench", "petitions", str(pid), "新增", json.dumps(
+                {k: values[k] for k in CREATION_AUDITED}, ensure_ascii=False)))
             if assigned:
                 status_log.append((pid, "待交办", "已交办", assigned.isoformat(), _now(assigned), "bench", f"交办{lead}"))
                 audit.append((_now(assigned), "bench", "petitions", str(pid), "交办", json.dumps(

@@ -103,8 +103,8 @@ def test_petitioner_identity_is_audited_masked_and_hidden_in_history(store, batc
 def test_creation_audit_names_the_petition_without_its_text_and_edits_keep_both(store, batch1):
     pid = add_petition(store, batch1, P("D1", "河道两岸堆满废渣"))
     created = store.history("petitions", pid)[0]
-    assert created["action"] == "新增" and created["changes"]["case_no"] == "D1"
-    assert "content" not in created["changes"] and "废渣" not in json.dumps(created, ensure_ascii=False)
+    assert created["action"] == "新增" and created["changes"] == {"case_no": "D1", "unit": "零陵区",
+                                                                "batch_id": batch1, "seq": 1}
     update_petition(store, pid, P("D1", "河道两岸堆满垃圾"))
     edit = store.history("petitions", pid)[-1]
     assert edit["changes"]["content"] == ["河道两岸堆满废渣", "河道两岸堆满垃圾"]  # the first text is still known
