@@ -17,11 +17,11 @@ a document gives the same measure in half-ems. Pure functions, no UI imports.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from rich.cells import cell_len
 
-Measure = Callable[[str], int]
+Measure = Callable[[str], float]  # a width in cells
 
 CLOSING = frozenset(
     "，。、；：？！）》」』〕】〉〗〙〛｝］”’〞"
@@ -39,6 +39,7 @@ SPACE = " "
 _PAUSES = frozenset("，、；：。？！）》」』”")
 _PAIRS = {"《": "》", "“": "”", "（": "）", "「": "」", "『": "』"}
 _PAIR_ENDS = frozenset(_PAIRS.values())
+_PLACE_SUFFIXES = frozenset("省市县区镇乡村")
 
 
 def can_break(before: str, after: str) -> bool:
@@ -99,13 +100,14 @@ def wrap_text(text: str, width: int, measure: Measure = cell_len) -> list[str]:
     return [line for paragraph in text.split("\n") for line in wrap(paragraph, width, measure)]
 
 
-def balance(text: str, width: int, measure: Measure = cell_len) -> list[str]:
+def balance(text: str, width: int, measure: Measure = cell_len, *, words: Iterable[str] = ()) -> list[str]:
     """``text`` in as few lines as :func:`wrap` needs, broken so the lines are about equally long.
 
     For a centred title or a 编印单位 beside a date: a title of 21 characters in lines of 20 becomes
     11 + 10, not 20 + 1. Among nearly equal choices it prefers a break after a pause mark (，、：)
-    or before an opening mark, never inside a 《…》 or “…” name if it can, and a first line no
-    longer than the second (a 正梯形). ``"".join(result) == text``.
+    or before an opening mark, not inside one of ``words`` (生态环境, 督察…), nor inside a 《…》 or
+    “…” name if it can, and a first line no longer than the second (a 正梯形).
+    ``"".join(result) == text``.
     """
     width = max(1, width)
     greedy = wrap(text, width, measure)
@@ -114,12 +116,27 @@ def balance(text: str, width: int, measure: Measure = cell_len) -> list[str]:
     runs = segments(text)
     widths = [measure(r) for r in runs]
     target = sum(_visible(measure, line) for line in greedy) / len(greedy)
-    return _best_partition(runs, widths, _cut_scores(runs), len(greedy), width, target)
+    return _best_partition(runs, widths, measure, _cut_scores(runs, words), len(greedy), width, target)
 
 
-def _cut_scores(runs: list[str]) -> list[float]:
-    """A penalty (negative: a bonus) for a break before ``runs[i]``, in cells of imbalance."""
+def _cut_scores(runs: list[str], words: Iterable[str]) -> list[float]:
+    """A penalty (negative: a bonus) for a break before ``runs[i]``, in cells of imbalance: a
+    bonus after a pause mark or before an opening one, a penalty inside a name in 《》/“”, inside
+    one of ``words`` or before a place name's 县/区/市/镇/乡/村."""
     scores = [0.0] * len(runs)
+    starts: dict[int, int] = {}  # text offset of a run -> its index
+    offset = 0
+    for i, run in enumerate(runs):
+        starts[offset] = i
+        offset += len(run)
+    text = "".join(runs)
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            for inside in range(at + 1, at + len(word)):
+                if inside in starts:
+                    scores[starts[inside]] += 10
+            at = text.find(word, at + 1)
     depth = 0
     for i, run in enumerate(runs):
         if i:
@@ -127,6 +144,8 @@ def _cut_scores(runs: list[str]) -> list[float]:
                 scores[i] -= 6
             if run[0] in OPENING:
                 scores[i] -= 3
+            if run[0] in _PLACE_SUFFIXES:
+                scores[i] += 4
             if depth:
                 scores[i] += 12
         for ch in run:
@@ -137,8 +156,8 @@ def _cut_scores(runs: list[str]) -> list[float]:
     return scores
 
 
-def _best_partition(runs: list[str], widths: list[int], cuts: list[float], lines: int, width: int,
-                    target: float) -> list[str]:
+def _best_partition(runs: list[str], widths: list[float], measure: Measure, cuts: list[float], lines: int,
+                    width: int, target: float) -> list[str]:
     """The cheapest way to put ``runs`` on ``lines`` lines no wider than ``width`` (a line may be
     wider only when it is one run); the caller knows from :func:`wrap` that such a way exists.
 
@@ -150,19 +169,19 @@ def _best_partition(runs: list[str], widths: list[int], cuts: list[float], lines
     for w in widths:
         prefix.append(prefix[-1] + w)
 
-    hanging = [len(r) - len(r.rstrip(SPACE)) for r in runs]  # a space is one cell
+    hanging = [w - measure(r.rstrip(SPACE)) for r, w in zip(runs, widths)]
 
-    def line_width(i: int, j: int) -> int:  # runs[i:j], the trailing spaces hanging
+    def line_width(i: int, j: int) -> float:  # runs[i:j], the trailing spaces hanging
         return prefix[j] - prefix[i] - hanging[j - 1]
 
     # best[k][j]: (cost, previous cut, width of the last line) for runs[:j] on k lines
     inf = float("inf")
-    best: list[dict[int, tuple[float, int, int]]] = [{0: (0.0, -1, 0)}] + [{} for _ in range(lines)]
+    best: list[dict[int, tuple[float, int, float]]] = [{0: (0.0, -1, 0)}] + [{} for _ in range(lines)]
     for k in range(1, lines + 1):
         for j in range(k, n + 1):
             if k == lines and j != n:
                 continue
-            choice = (inf, -1, 0)
+            choice: tuple[float, int, float] = (inf, -1, 0.0)
             for i, (cost, _prev, last) in best[k - 1].items():
                 if i >= j:
                     continue
