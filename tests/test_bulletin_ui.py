@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from dutydesk import refdata
@@ -184,3 +185,30 @@ async def test_markup_in_items_is_shown_as_text(make_test_app, store, freeze_tod
         await pilot.pause()
         assert "[@click=app.quit]点我[/]" in preview(app)
         assert app.is_running
+
+
+async def test_preview_breaks_lines_by_chinese_rules(make_test_app, store, freeze_today):
+    """A paragraph whose comma falls on the pane's last cell: the line ends one character early
+    (the character goes down with its comma); "12.5%" on the edge moves down whole."""
+    freeze_today(DAY)
+    app = make_test_app(start="bulletin")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#bulletin-preview", Static)
+        width = box.content_size.width
+        fill = (width - 4) // 2  # a paragraph starts with two ideographic spaces (4 cells)
+        comma = "督" * fill + "，" + "察" * 5 + "。"
+        percent = "督" * (fill - 1) + "12.5%，" + "察" * 5 + "。"
+        # Folded at the width, the comma (and ".5%") would begin the second line.
+        assert 4 + 2 * fill in (width, width - 1)
+        service.add_item(store, DAY, kind="news", title="会议召开", body=f"{comma}\n{percent}")
+        app.screen.refresh_data()
+        await pilot.pause()
+        lines = [box.render_line(y).text.rstrip() for y in range(box.size.height)]
+        shown = "\n".join(lines)
+        assert "12.5%" in shown
+        assert not [line for line in lines if line.startswith(("，", "。", "%", ".5"))], shown
+        assert max(cell_len(line) for line in lines) <= width
+        at = lines.index("\u3000\u3000" + "督" * (fill - 1))  # one 督 went down with the comma
+        assert lines[at + 1] == "督，" + "察" * 5 + "。"
+        assert "\u3000\u3000" + comma in str(box.render())  # str(): the text as the .txt export has it

@@ -2,8 +2,11 @@
 
 - A4, margins 37/28/35/26 mm (text block 156 × 225 mm), 22 lines a page (line pitch 28.95 pt).
 - 版头: the bulletin name in large red 小标宋 (setting ``font_title``), 第N期, the org on the
-  left and the date on the right (a right tab stop at the text width), then a red rule.
-- Item and section titles: centred bold 小标宋 二号 (style 简报标题, outline level 1);
+  left and the date on the right (a right tab stop at the text width), then a red rule. A long
+  org is set one size smaller (小四) or on two balanced lines, the date at the right of its last
+  line (``line_fit.fit_header``): the date never goes to a line of its own.
+- Item and section titles: centred bold 小标宋 二号 (style 简报标题, outline level 1); a title
+  longer than a line is broken into lines of about equal length (``line_fit.fit_title``);
   【县区动态】 in 黑体 三号 (style 简报栏目); body 仿宋 三号 (16 pt), two-character first-line
   indent, justified.
 - 附件 (when the bulletin carries the statistics table): ``附件：<title>`` under the body, then a
@@ -46,6 +49,7 @@ from .bulletin_doc import APPENDIX_LABEL, COUNTY_HEADING, BulletinDoc, appendix_
 from ..text import clean
 from ..store.files import write_private
 from .docx_common import RED, SIZE, add_page_number_footer, finalize, new_document, paragraph_border, set_font
+from .line_fit import HEADER_SIZE, TEXT_WIDTH_PT, bulletin_header, fit_title
 from .stats_docx import add_stats_table, add_table_title
 
 MARGINS_MM = (37, 28, 35, 26)  # top, left, bottom, right
@@ -80,6 +84,17 @@ def _exact(paragraph: Any, pt: float) -> None:
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(pt)
+
+
+def _no_autospace(style_or_par: Any) -> None:
+    """No extra space between Chinese and Latin or digits (Word's and LibreOffice's default adds a
+    quarter em): a line set from measured widths (a title, the 版头's unit and date) is then as
+    wide as it was measured."""
+    ppr = style_or_par.element.get_or_add_pPr() if hasattr(style_or_par, "element") else style_or_par._p.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        ppr.append(el)
 
 
 def _outline(style_or_par: Any, level: int) -> None:
@@ -173,6 +188,7 @@ def build_document(doc: BulletinDoc) -> Any:
     nf.widow_control = True
     title_style = _add_style(document, "简报标题", "BulletinTitle", font=f["title"], size=TITLE, bold=True,
                              align=WD_ALIGN_PARAGRAPH.CENTER, outline=0)
+    _no_autospace(title_style)
     section_style = _add_style(document, "简报栏目", "BulletinSection", font=f["h1"], size=BODY,
                                indent_chars=2, outline=0)
     _settings(document)
@@ -209,8 +225,14 @@ def build_document(doc: BulletinDoc) -> Any:
     p.paragraph_format.space_before = Pt(14)
     p.paragraph_format.space_after = Pt(6)
     p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
-    _run(p, doc.org, f["body"], FOOT)
-    _run(p, "\t" + doc.date_text, f["body"], FOOT)
+    # The 编印单位 one size smaller, or on two balanced lines, rather than the date on a line of its own.
+    _no_autospace(p)
+    fit = bulletin_header(doc.org, doc.date_text)
+    for n, line in enumerate(fit.unit_lines):
+        run = _run(p, line, f["body"], fit.unit_size)
+        if n < len(fit.unit_lines) - 1:
+            run.add_break()
+    _run(p, "\t" + doc.date_text, f["body"], HEADER_SIZE)
     paragraph_border(p, bottom=True, color="FF0000", size_eighths=18)
 
     # 正文 ---------------------------------------------------------------------------------
@@ -219,7 +241,7 @@ def build_document(doc: BulletinDoc) -> Any:
         tp.alignment = WD_ALIGN_PARAGRAPH.CENTER
         tp.paragraph_format.space_before = Pt(LINE_PITCH / 2)
         tp.paragraph_format.space_after = Pt(LINE_PITCH / 4)
-        lines = title_lines(text)
+        lines = fit_title(title_lines(text), TITLE, TEXT_WIDTH_PT)  # balanced: no character alone
         for n, line in enumerate(lines):
             run = _run(tp, line, f["title"], TITLE, bold=True)
             if n < len(lines) - 1:

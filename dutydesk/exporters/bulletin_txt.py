@@ -1,7 +1,8 @@
 """The bulletin as plain text (UTF-8): same order and words as the .docx.
 
 Layout: a 28-character page width (GB/T 9704's line), header name and 期号 centred, org and
-date on one line, rules drawn with ``─``, body paragraphs indented by two ideographic spaces,
+date on one line (a long org on the two balanced lines of the .docx, the date on the last),
+titles centred (one too long broken into lines of about equal length), rules drawn with ``─``, body paragraphs indented by two ideographic spaces,
 报/送/发 continuation lines aligned after the colon. Also used for the on-screen preview.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..linebreak import balance
 from .bulletin_doc import APPENDIX_LABEL, COUNTY_HEADING, BulletinDoc, appendix_note, title_lines
+from .line_fit import TITLE_WORDS, bulletin_header
 from .stats_table import text_table
 
 WIDTH = 28  # characters of a line (full-width units)
@@ -33,6 +36,19 @@ def spread(left: str, right: str, width: int = WIDTH) -> str:
     return f"{left}{chr(0x3000) * max(2, gap)}{right}"
 
 
+def header_lines(org: str, date: str, width: int = WIDTH) -> list[str]:
+    """``编印单位　　日期``: on one line, or the unit on the lines the .docx breaks it into with the
+    date at the right of the last one (the date never stands alone)."""
+    *first, last = bulletin_header(org, date).unit_lines
+    return [*first, spread(last, date, width)]
+
+
+def title_text_lines(title: str, width: int = WIDTH) -> list[str]:
+    """A title's lines, centred; a line too long is broken into lines of about equal length."""
+    lines = [part for line in title_lines(title) for part in balance(line, width * 2, words=TITLE_WORDS)]
+    return [center(line) if display_width(line) <= width else line for line in lines]
+
+
 def recipients(label: str, lines: list[str]) -> list[str]:
     out = []
     for n, line in enumerate(lines):
@@ -44,13 +60,13 @@ def render_txt(doc: BulletinDoc) -> str:
     out: list[str] = [
         center(doc.bulletin_title),
         center(doc.number_text),
-        spread(doc.org, doc.date_text),
+        *header_lines(doc.org, doc.date_text),
         HEAVY_RULE,
     ]
 
     def section(title: str, paragraphs: list[str]) -> None:
         out.append("")
-        out.extend(center(line) if display_width(line) <= WIDTH else line for line in title_lines(title))
+        out.extend(title_text_lines(title))
         for para in paragraphs:
             out.append("")
             out.append(INDENT + para)

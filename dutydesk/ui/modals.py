@@ -17,6 +17,7 @@ from ..store import drafts
 from ..store.db import Store
 from ..text import clean, clean_line
 from .internals import SafeDispatch
+from .widgets.cjk_text import CjkText
 from .keys import keymap
 
 T = TypeVar("T")
@@ -64,7 +65,7 @@ class MessageModal(SafeDispatch, ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Static(clean_line(self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-body"):
-                yield Static(clean(self.body), markup=False)
+                yield Static(CjkText(clean(self.body)), markup=False)
             yield Button("关闭 (Esc)", id="close")
 
     def action_close(self) -> None:

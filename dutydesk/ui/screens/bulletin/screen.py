@@ -1,7 +1,8 @@
 """工作简报 screen: compose a date's bulletin with a live preview; F5 (the app's key) issues and exports it.
 
 Left: the items in bulletin order (news, 县区动态, then the petition section and the 版记 as
-rows you can open). Right: the whole bulletin as the .txt export renders it. Top: the date
+rows you can open). Right: the whole bulletin as the .txt export renders it, wrapped to the pane by Chinese rules
+(``CjkText``: no line starts with "，", "12.5%" stays whole). Top: the date
 ([ ] previous/next day, g go to a date), the 期号 and the status (草稿 / 已签发 第N期).
 An issued bulletin is a record: editing it is refused with a hint to 更正重开 (o).
 """
@@ -23,6 +24,7 @@ from ...base import UNDO_HINT, BaseScreen
 from ...editing import EditOutcome, open_record_form
 from ...modals import ConfirmModal, show_history
 from ...widgets.cells import plain
+from ...widgets.cjk_text import CjkText
 from .forms import CountyForm, DateForm, FooterForm, FooterValue, NewsForm, PastBulletinsModal, PetitionTextForm
 from ...keys import keymap
 
@@ -99,7 +101,7 @@ class BulletinScreen(BaseScreen):
             f"日期：{dates.cn_date_long(day)}{today}   期号：{doc.number_text}{proposed}   状态：{status}"
             "      [ ] 换日  g 转到日期  F5 签发/导出"
         )
-        self.query_one("#bulletin-preview", Static).update(service.render_text_of(doc))
+        self.query_one("#bulletin-preview", Static).update(CjkText(service.render_text_of(doc)))
         table = self.query_one("#bulletin-items", DataTable)
         old = table.cursor_row if keep_cursor else 0
         table.clear()
