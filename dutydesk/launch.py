@@ -70,3 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         run_tui(path, operator=options.get("operator"))
     except Exception as exc:
         sys.exit(report_error(exc, path))
+
+
+if __name__ == "__main__":  # python3 -m dutydesk.launch, as the console script
+    main()
