@@ -325,6 +325,19 @@ def test_search_index_follows_edits_and_deletes(store, batch1):
     assert search.count(store, search.Filters(text='油" OR "污'), D(2024, 3, 1)) == 0
 
 
+def test_rebuild_index_in_chunks_reports_progress_and_finds_the_same(store, batch1):
+    texts = ["河道有垃圾", "夜间施工噪声", "养猪场污水直排", "垃圾焚烧冒黑烟", "噪声扰民"]
+    ids = [add_petition(store, batch1, P(f"D{i}", t)) for i, t in enumerate(texts)]
+    delete_petition(store, ids[1])
+    queries = ["垃圾", "噪声", "污水", "烟", "河道 垃圾"]
+    before = {q: search.count(store, search.Filters(text=q), D(2024, 3, 1)) for q in queries}
+    calls = []
+    assert search.rebuild_index(store, lambda stage, done, total: calls.append((stage, done, total)), chunk=2) == 4
+    assert calls == [("重建搜索索引", 2, 4), ("重建搜索索引", 4, 4), ("整理索引", 4, 4)]
+    after = {q: search.count(store, search.Filters(text=q), D(2024, 3, 1)) for q in queries}
+    assert after == before == {"垃圾": 2, "噪声": 1, "污水": 1, "烟": 1, "河道 垃圾": 1}
+
+
 # -- statistics ------------------------------------------------------------------------------
 def test_bulletin_sentences_daily_cumulative_and_none(store):
     assert stats.bulletin_paragraphs(store, D(2024, 3, 13)) == ["3月13日，我市暂未收到省生态环保督察组转办信访件。"]
