@@ -78,16 +78,23 @@ def generate_cmd(obj, start: dt.date, end: dt.date, leaders: str, officers: str,
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="天数")
 @pass_ctx
 def show_cmd(obj, day: dt.date | None, days: int) -> None:
-    """显示值班表（制表符分隔）：日期、星期、节假日、班次、带班领导、值班人员、联系电话、备注、冲突。"""
+    """显示值班表（制表符分隔）：日期、星期、节假日、班次、带班领导、值班人员、联系电话、备注、冲突。
+
+    有人连续值班超过两天时，在标准错误输出上提示（表格不变）。"""
     from .. import dates
     from ..roster.service import load_range
+    from ..roster.streaks import long_streaks, warning_text
 
     start = day or dates.today()
+    end = start + dt.timedelta(days=days - 1)
     rows = [{"日期": s.date.isoformat(), "星期": s.weekday, "节假日": s.holiday, "班次": s.shift,
              "带班领导": s.leader_name, "值班人员": s.member_names, "联系电话": s.phones,
              "备注": s.note.replace("\n", " "), "冲突": "；".join(s.conflicts)}
-            for s in load_range(obj.store, start, start + dt.timedelta(days=days - 1))]
+            for s in load_range(obj.store, start, end)]
     echo_table(rows, ["日期", "星期", "节假日", "班次", "带班领导", "值班人员", "联系电话", "备注", "冲突"])
+    warning = warning_text(long_streaks(obj.store, start, end), most=20)
+    if warning:
+        click.echo("注意：" + warning, err=True)
 
 
 @group.command("delete-day")

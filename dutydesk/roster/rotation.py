@@ -21,6 +21,7 @@ from ..workdays import WorkCalendar
 from . import service
 from . import shifts as shiftmod
 from .people import Person, people_named
+from .streaks import Streak, long_streaks, warning_text
 
 MAKEUP_WORKDAY = "调休上班"
 
@@ -33,6 +34,7 @@ class GenerateResult:
     kept: list[dt.date] = field(default_factory=list)
     skipped: list[dt.date] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    streaks: list[Streak] = field(default_factory=list)  # 连续值班 more than two days (a warning)
     warning: str = ""
 
     def summary(self) -> str:
@@ -47,6 +49,8 @@ class GenerateResult:
         text = "；".join(parts)
         if self.conflicts:
             text += "。冲突：" + "、".join(self.conflicts[:6]) + ("等" if len(self.conflicts) > 6 else "")
+        if self.streaks:
+            text += "。" + warning_text(self.streaks)
         if self.warning:
             text += "。" + self.warning
         return text
@@ -173,5 +177,6 @@ def generate(store: Store, start: dt.date, end: dt.date, leaders: list[str], off
         for slot in service.load_range(store, start, end, calendar=cal):
             if slot.date in rostered and slot.conflicts:
                 result.conflicts.extend(f"{dates.cn_date(slot.date, year=False)}{c}" for c in slot.conflicts)
+    result.streaks = long_streaks(store, start, end)
     result.warning = cal.warning()
     return result

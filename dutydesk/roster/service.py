@@ -272,10 +272,27 @@ def undelete_slot(store: Store, day_id: int) -> None:
         records.undelete(store, "roster_days", day_id)
 
 
+SWAP_MARK = "换班：{}↔{}"
+
+
+def toggle_swap_mark(note: str, name1: str, name2: str) -> str:
+    """The 备注 of a day after ``name1`` and ``name2`` swapped on it: "换班：name1↔name2" added as a
+    line of its own, the rest of the note kept. A day already marked for the pair (either way
+    round) loses the mark instead: each swap of the two on a day puts the other one on it, so
+    a second swap (swapping back) leaves the day as it was and marks nothing."""
+    marks = {SWAP_MARK.format(name1, name2), SWAP_MARK.format(name2, name1)}
+    lines = note.split("\n") if note else []
+    kept = [line for line in lines if line.strip() not in marks]
+    if len(kept) == len(lines):
+        kept.append(SWAP_MARK.format(name1, name2))
+    return "\n".join(kept).strip()
+
+
 def swap(store: Store, day1: dt.date, name1: str, day2: dt.date, name2: str, *, shift: str | None = None) -> list[str]:
     """调班: ``name1`` takes ``name2``'s place on ``day2`` and ``name2`` takes ``name1``'s on ``day1``.
 
-    Each keeps the role (leader/officer) of the place taken. Both days become hand-edited.
+    Each keeps the role (leader/officer) of the place taken. Both days become hand-edited and
+    their 备注 says who swapped (:func:`toggle_swap_mark`; swapping back removes it).
     Returns the conflicts the two days have afterwards (shown, not refused).
     """
     p1, p2 = person_named(store, name1), person_named(store, name2)
@@ -293,7 +310,8 @@ def swap(store: Store, day1: dt.date, name1: str, day2: dt.date, name2: str, *, 
             if leader == out.id:
                 leader = into.id
             members = [into.id if m.id == out.id else m.id for m in slot.members]
-            save_slot(store, slot.date, slot.shift, leader, members, expected_version=slot.version, action="调班")
+            save_slot(store, slot.date, slot.shift, leader, members, note=toggle_swap_mark(slot.note, p1.name, p2.name),
+                      expected_version=slot.version, action="调班")
         after = [get_slot(store, day1, s1.shift), get_slot(store, day2, s2.shift)]
     return [f"{dates.cn_date(s.date, year=False)}：{c}" for s in after for c in s.conflicts]
 

@@ -17,6 +17,7 @@ from ..text import clean, clean_line
 from . import service
 from . import shifts as shiftmod
 from .people import add_person, check_name, find_person, normalize_phone, update_person
+from .streaks import Streak, long_streaks, warning_text
 
 ALIASES = {  # canonical names are the Chinese headers, so a missing column is named in Chinese
     "日期": ["值班日期", "时间"],
@@ -35,6 +36,7 @@ class ImportResult:
     replaced: int = 0
     created_people: list[str] = field(default_factory=list)
     phones_added: int = 0
+    streaks: list[Streak] = field(default_factory=list)  # 连续值班 more than two days (a warning)
 
     def summary(self) -> str:
         text = f"导入 {self.days} 个班次（其中覆盖原有 {self.replaced} 个）"
@@ -42,6 +44,8 @@ class ImportResult:
             text += f"；新增人员 {len(self.created_people)} 人：{'、'.join(self.created_people)}"
         if self.phones_added:
             text += f"；补充电话 {self.phones_added} 个"
+        if self.streaks:
+            text += "。注意" + warning_text(self.streaks)
         return text
 
 
@@ -173,6 +177,7 @@ def apply_roster(store: Store, plan: RosterPlan) -> ImportResult:
             service.save_slot(store, item.date, item.shift, leader_id, members, note=item.note, manual=True,
                               action="导入")
             result.days += 1
+    result.streaks = long_streaks(store, min(i.date for i in parsed), max(i.date for i in parsed))
     return result
 
 

@@ -23,7 +23,7 @@ from ..store.db import Store
 from ..text import clean, clean_line
 from .base import BaseScreen, ask_overwrite
 from .internals import (CachedStylesheet, ErrorHook, FirstFrameHook, SafeDispatch, build_mode, draw_off_screen,
-                        mode_screen)
+                        keep_wide_chars_whole, mode_screen)
 from .keys import keymap
 
 SCREENS_ORDER = [
@@ -86,6 +86,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
         # Start in the first screen's mode: Textual would build its default (empty) screen,
         # style and resume it, then switch: ~15 ms of the start for a screen nobody sees.
         self.DEFAULT_MODE = start
+        keep_wide_chars_whole()  # 赵丽 whole in a list over other widgets (ui/internals.py)
         super().__init__()
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),  # see ui/internals.py
                                            shared=css_cache)

@@ -20,8 +20,11 @@ Textual's Line API instead of DataTable's private renderers).
 
 from __future__ import annotations
 
-from textual._compositor import LayoutUpdate
+import textual.screen
+from rich.cells import get_character_cell_size
+from textual._compositor import Compositor, LayoutUpdate
 from textual.css.stylesheet import Stylesheet
+from textual.strip import Strip
 
 # Every private Textual name used below: "module:Class.name" -> what the test expects it to be:
 # "def (params)" / "async def (params)" for a method (parameter names, "=" when it has a default),
@@ -41,7 +44,7 @@ RELIES_ON: dict[str, str] = {
     "textual.app:App._init_mode": "def (self, mode)",
     "textual.app:App._css_update_count": "int",
     "textual.screen:Screen._css_update_count": "int",
-    "textual.screen:Screen._compositor": "Compositor",
+    "textual.screen:Screen._compositor": "Compositor|WholeWideChars",  # (7. once installed)
     "textual._compositor:Compositor.reflow": "def (self, parent, size)",
     "textual._compositor:Compositor.render_update": "def (self, full=, screen_stack=, simplify=)",
     # 5. BatchedRepaint
@@ -54,6 +57,13 @@ RELIES_ON: dict[str, str] = {
     "textual.css.stylesheet:Stylesheet._rules": "list",
     "textual.css.stylesheet:Stylesheet._rules_map": "NoneType|dict",
     "textual.css.stylesheet:Stylesheet._require_parse": "bool",
+    # 7. WholeWideChars
+    "textual.screen:Compositor": "class",
+    "textual._compositor:Compositor": "class",
+    "textual._compositor:ChopsUpdate": "class",
+    "textual._compositor:Compositor._render_chops": "def (self, crop, is_rendered_line)",
+    "textual._compositor:Compositor._get_renders": "def (self, crop=)",
+    "textual._compositor:Compositor.render_partial_update": "def (self)",
 }
 
 
@@ -239,3 +249,87 @@ class CachedStylesheet(Stylesheet):
             self._rules_map = None
             self.source = stylesheet.source
             self._require_parse = False
+
+
+# -- 7. WholeWideChars: a Chinese character is never cut in two where widgets overlap -----------
+NO_CELLS = Strip([], 0)
+
+
+class WholeWideChars(Compositor):
+    """The compositor of every screen (:func:`keep_wide_chars_whole`): where one widget lies over
+    others (a Select's list, a toast, a tooltip), a two-cell character of it that straddles the
+    edge of a widget underneath is drawn whole, not as two blanks.
+
+    Why: the 请假 form's 人员 list showed "    丽（值班人员）" for 赵丽: Textual cuts every screen
+    line at each widget's left and right edge, also under an overlay that covers them, and
+    cuts the overlay's line there (``Strip.divide``); a two-cell character across a cut becomes
+    two spaces. Here such a cut is not made when the same widget shows on both sides of it:
+    that widget's piece runs on over the next one (whose place keeps an empty strip, so nothing
+    beneath shows through), and a partial update (``ChopsUpdate``) is told where the longer
+    piece ends. Textual issue #6357 (open for 8.2.8).
+    Relies on: ``Compositor._render_chops(crop, is_rendered_line)`` builds, per screen line, a
+    dict {cut: strip or None} from ``cuts`` and ``_get_renders(crop)`` (region, clip, strips),
+    front to back, the first strip for a cut winning; ``render_full_update`` and
+    ``render_strips`` join a line's strips; ``render_partial_update()`` returns a
+    ``ChopsUpdate`` whose ``chops``, ``spans`` and ``chop_ends`` (per line, the end of each
+    chop, in the order of ``chops``) are what gets written; a ``Screen`` makes its compositor
+    as ``textual.screen.Compositor()``.
+    Public replacement: none; a fix of #6357 in Textual would make this section unnecessary.
+    """
+
+    def _render_chops(self, crop, is_rendered_line):
+        cuts = self.cuts
+        chops: list[dict] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        for region, clip, strips in self._get_renders(crop):
+            render_region = region.intersection(clip)
+            render_x = render_region.x
+            first_cut, last_cut = render_region.column_span
+            for y, strip in zip(render_region.line_range, strips):
+                if not is_rendered_line(y):
+                    continue
+                line = chops[y]
+                line_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+                joined = cuts_inside_wide_chars(strip, render_x, line_cuts, line)
+                if joined:
+                    line_cuts = [cut for cut in line_cuts if cut not in joined]
+                pieces = strip.divide([cut - render_x for cut in line_cuts[1:]])
+                for cut, piece in zip(line_cuts, pieces):  # front to back: the first piece for a cut wins
+                    if line.get(cut) is None:
+                        line[cut] = piece
+                for cut in joined:
+                    line[cut] = NO_CELLS
+        return chops
+
+    def render_partial_update(self):
+        update = super().render_partial_update()
+        if update is not None:
+            for y in {y for y, _, _ in update.spans}:
+                update.chop_ends[y] = [max(end, x + strip.cell_length) if strip is not None else end
+                                       for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items())]
+        return update
+
+
+def cuts_inside_wide_chars(strip: Strip, x: int, line_cuts: list[int], line: dict) -> set[int]:
+    """The cuts inside ``line_cuts`` (a widget's line drawn from screen column ``x``) that fall
+    between the two cells of a wide character, where no widget in front has taken either side."""
+    free = {cut for before, cut in zip(line_cuts, line_cuts[1:-1]) if line.get(before) is None and line.get(cut) is None}
+    if not free or strip.text.isascii():
+        return set()
+    middles = set()
+    for segment in strip:
+        if segment.control:
+            continue
+        if segment.text.isascii():
+            x += len(segment.text)
+            continue
+        for char in segment.text:
+            width = get_character_cell_size(char)
+            if width == 2:
+                middles.add(x + 1)
+            x += width
+    return free & middles
+
+
+def keep_wide_chars_whole() -> None:
+    """Make every screen created from now on draw with :class:`WholeWideChars` (idempotent)."""
+    textual.screen.Compositor = WholeWideChars  # type: ignore[attr-defined,misc]

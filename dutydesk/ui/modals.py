@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
 from .. import dates
 from ..errors import UserError
@@ -19,6 +19,7 @@ from ..text import clean, clean_line
 from .internals import SafeDispatch
 from .widgets.cjk_text import CjkText
 from .keys import keymap
+from .widgets.checkbox import Checkbox
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -23,6 +23,7 @@ from ...editing import Comparison, RecordForm
 from ...modals import FormModal, choices, field
 from ...widgets.cells import plain
 from ...keys import keymap
+from ...widgets.checkbox import Checkbox
 
 
 CONFLICT_LABELS = {k: model.LABELS[k] for k in model.EDITABLE}

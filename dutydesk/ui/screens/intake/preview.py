@@ -19,13 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, ProgressBar, Static
+from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
 from ....errors import UserError
 from ....text import clean, clean_line
 from ...internals import SafeDispatch
 from ...modals import FormModal, field as form_field
 from ...widgets.cells import plain
+from ...widgets.checkbox import Checkbox
 
 PREVIEW_ROWS = 8
 PROBLEMS_SHOWN = 200

@@ -37,7 +37,8 @@ def results_steps(screen, path: Path) -> ImportSteps:
 
 def roster_steps(screen, path: Path) -> ImportSteps:
     def done(result: transfer.ImportResult) -> None:
-        screen.notify(result.summary(), title="导入完成", timeout=10, markup=False)
+        screen.notify(result.summary(), title="导入完成", timeout=12 if result.streaks else 10, markup=False,
+                      severity="warning" if result.streaks else "information")
         screen.refresh_data()
 
     return ImportSteps(

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from .... import dates
 from ....errors import UserError
@@ -22,6 +22,7 @@ from ...internals import SafeDispatch
 from ...file_picker import FileForm
 from ...modals import FormModal, field, typed_day
 from ...keys import keymap
+from ...widgets.checkbox import Checkbox
 
 
 # -- files -----------------------------------------------------------------------------------

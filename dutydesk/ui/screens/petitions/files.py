@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Input, Select
 
 from ....petitions import io
 from ....petitions.batches import get_batch, list_batches
@@ -16,6 +16,7 @@ from ...base import ask_overwrite
 from ...downloads import show_exported
 from ...workers import run_in_thread
 from .dialogs import ExportForm, ExportRequest, ImportForm, ImportRequest, PathForm
+from ...widgets.checkbox import Checkbox
 
 GROUP = "petitions-file"  # one file job at a time
 

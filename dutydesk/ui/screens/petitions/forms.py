@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -26,6 +26,8 @@ from ....petitions.model import COUNTERS, LABELS, RESULT_KINDS, STATUSES, fmt_nu
 from ....text import mask_name, mask_phone
 from ...editing import Comparison, RecordForm
 from ...modals import choices, field, typed_day
+from ...widgets.checkbox import Checkbox
+from ...widgets.selection_list import SelectionList
 
 
 # -- a petition ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -21,6 +21,7 @@ from ...base import ask_overwrite
 from ...modals import FormModal, field
 from ...workers import run_in_thread
 from .files import GROUP  # one file job at a time on this screen
+from ...widgets.checkbox import Checkbox
 
 if TYPE_CHECKING:
     from .screen import PetitionsScreen

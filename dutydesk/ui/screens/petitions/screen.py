@@ -14,7 +14,7 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from .... import dates, refdata
 from ....errors import UserError
@@ -40,6 +40,7 @@ from .dialogs import RepeatChoice, RepeatModal
 from .files import PetitionFiles
 from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
 from ...keys import keymap
+from ...widgets.checkbox import Checkbox
 
 # On a narrow terminal the summary gives up cells first, then the units and the marks (shrink order);
 # 时限 and 状态 stay whole, the 受理编号 keeps its 16 characters.

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from .... import dates
 from ....errors import UserError
@@ -24,6 +24,8 @@ from ...editing import Comparison, RecordForm
 from ...file_picker import FileForm
 from ...modals import ConfirmModal, FormModal, field, typed_day
 from ...keys import keymap
+from ...widgets.checkbox import Checkbox
+from ...widgets.selection_list import SelectionList
 
 
 def _names(people: list[Person]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from .... import dates
 from ....errors import UserError
@@ -17,6 +17,7 @@ from ...editing import Comparison, RecordForm, open_record_form
 from ...modals import ConfirmModal, field, show_history
 from ...widgets.cells import plain
 from ...keys import keymap
+from ...widgets.checkbox import Checkbox
 
 PERSON_CONFLICT_LABELS = {k: peoplemod.LABELS[k] for k in ("name", "title", "phone", "role", "active")}
 

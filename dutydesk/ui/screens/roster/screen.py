@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from .... import dates
 from ....errors import UserError
-from ....roster import dutylog, service
+from ....roster import dutylog, service, streaks
 from ....roster import shifts as shiftmod
 from ....roster.queries import has_active_people
 from ....roster.shifts import Shift
@@ -59,6 +59,7 @@ class RosterScreen(DutyLogPanel, BaseScreen):
         self.view = "days"
         self.anchor: dt.date | None = None
         self.slots: list[service.Slot] = []
+        self.long_runs: list[streaks.Streak] = []
         self.entries: list[dutylog.LogEntry] = []
         self.log_slot: tuple[dt.date, str] | None = None
         self._takeover_seen: set[int] = set()
@@ -122,15 +123,18 @@ class RosterScreen(DutyLogPanel, BaseScreen):
         start, end = self.period()
         cal = WorkCalendar(self.store)
         self.slots = service.load_range(self.store, start, end, calendar=cal)
+        self.long_runs = streaks.long_streaks(self.store, start, end)
         rows = []
         for slot in self.slots:
             real = [c for c in slot.conflicts if c != service.NOT_ROSTERED]
-            style = "bold red" if real else ("dim" if slot.id is None else "")
+            running = self._running_too_long(slot)
+            style = "bold red" if real else ("dim" if slot.id is None else ("yellow" if running else ""))
             if slot.key == duty_key and not real:
-                style = "bold"
+                style = "bold yellow" if running else "bold"
             mark = "▶" if slot.key == duty_key else " "
             cells = [mark + dates.cn_date(slot.date, year=False), slot.weekday, slot.holiday, slot.shift,
-                     slot.leader_name, slot.member_names, slot.phones, slot.note.split("\n")[0], "；".join(slot.conflicts)]
+                     slot.leader_name, slot.member_names, slot.phones, slot.note.replace("\n", " "),
+                     "；".join(slot.conflicts + running)]
             rows.append((slot.key, cells, style))
         keys = [s.key for s in self.slots]
         table.set_rows(rows, cursor=keys.index(keep) if keep in keys else 0)
@@ -147,14 +151,29 @@ class RosterScreen(DutyLogPanel, BaseScreen):
         if missing:
             hint = "g 排班生成" if self._has_people() else "先按 p 添加人员，再按 g 排班生成"
             status += f"　未排班 {missing} 个班次（{hint}）"
-        for warning in (cal.warning(), shiftmod.setting_problem(self.store)):
+        for warning in (streaks.warning_text(self.long_runs), cal.warning(), shiftmod.setting_problem(self.store)):
             if warning:
                 status += "　" + warning
         status_line = self.query_one("#roster-status", Static)
         status_line.update(status)
         status_line.set_class(bool(conflicts), "roster-conflicts")
+        status_line.set_class(bool(self.long_runs) and not conflicts, "roster-streaks")
         self.refresh_log()
         self.check_takeover()
+
+    def _running_too_long(self, slot: service.Slot) -> list[str]:
+        """赵丽连续第3天 for each person of ``slot`` on a duty day beyond the limit of a streak."""
+        ids = {p.id for p in slot.people}
+        return [f"{s.name}连续第{(slot.date - s.first).days + 1}天" for s in self.long_runs
+                if s.person_id in ids and s.covers(slot.date) and (slot.date - s.first).days >= streaks.MAX_DAYS_RUNNING]
+
+    def warn_streaks(self, *days: dt.date) -> None:
+        """After a change to ``days``: a warning when someone is now on duty more than two days
+        running through one of them (saved all the same)."""
+        found = sorted({s for day in days for s in streaks.long_streaks(self.store, day, day)},
+                       key=lambda s: (s.first, s.name))
+        if found:
+            self.notify(streaks.warning_text(found), title="注意", severity="warning", timeout=12, markup=False)
 
     def _has_people(self) -> bool:
         return has_active_people(self.store)
@@ -215,8 +234,11 @@ class RosterScreen(DutyLogPanel, BaseScreen):
 
         slot = self.selected_slot()
         when = f"{dates.cn_date(slot.date, year=False)} {slot.shift}"
-        open_record_form(self, DayForm(self.store, slot),
-                         lambda outcome: self._done(outcome.notice(f"已保存 {when} 的值班安排")), self._done)
+        def saved(outcome) -> None:
+            self._done(outcome.notice(f"已保存 {when} 的值班安排"))
+            self.warn_streaks(slot.date)
+
+        open_record_form(self, DayForm(self.store, slot), saved, self._done)
 
     def action_generate(self) -> None:
         from ....roster import rotation
@@ -240,8 +262,9 @@ class RosterScreen(DutyLogPanel, BaseScreen):
                     continue_rotation=v.continue_rotation, force=v.force))
 
             if self._run(run):
+                warn = result[0].conflicts or result[0].kept or result[0].streaks
                 self.notify(result[0].summary(), title="排班完成", timeout=12, markup=False,
-                            severity="warning" if result[0].conflicts or result[0].kept else "information")
+                            severity="warning" if warn else "information")
 
         self.app.push_screen(GenerateForm(self.store, start, end), done)
 
@@ -257,9 +280,10 @@ class RosterScreen(DutyLogPanel, BaseScreen):
             if v is None:
                 return
             conflicts: list[str] = []
-            self._run(lambda: conflicts.extend(service.swap(self.store, v.day1, v.name1, v.day2, v.name2,
-                                                            shift=slot.shift)),
-                      f"已调班：{v.name1} ↔ {v.name2}", warn=conflicts)
+            if self._run(lambda: conflicts.extend(service.swap(self.store, v.day1, v.name1, v.day2, v.name2,
+                                                               shift=slot.shift)),
+                         f"已调班：{v.name1} ↔ {v.name2}", warn=conflicts):
+                self.warn_streaks(v.day1, v.day2)
 
         self.app.push_screen(SwapForm(self.store, slot), done)
 
