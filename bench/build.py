@@ -1,7 +1,7 @@
 """Build the benchmark database: a city after two years of inspections.
 
-- 300 batches in 10 inspection rounds of 30 daily batches (the last round ends today),
-  100,000 petitions (80–300 characters of Chinese text each) with their types, results,
+- at the default size (100k): 300 batches in 10 inspection rounds of 30 daily batches (the last
+  round ends today), 100,000 petitions (80–300 characters of Chinese text each) with their types, results,
   status log and audit rows; seven batches of exactly 500 petitions on days without a
   bulletin (the bulletin export benchmark uses them);
 - 10,000 handoffs with progress entries, status log, 回头看 and petition links;
@@ -14,7 +14,13 @@ domain's own :func:`dutydesk.petitions.search.rebuild_index`, the supported path
 kept by petitions/intake.py and rows.py on every write, there are no triggers). The finished file is cached in
 ``bench/.cache/`` under a fingerprint of the schema (and of this generator), so a rerun reuses it.
 
-Run alone: ``python bench/build.py [--force]``.
+Sizes (issue 19): ``size`` petitions, 10,000 to 1,000,000 (``SIZES``). Batches, rounds and handoffs
+grow in proportion (a province's cities run their rounds side by side: at 1M, 100 rounds start some
+seven days apart, so several run at once); the roster, the units (the 14 counties, the worst case for
+the per-unit costs) and the 300 bulletins stay. Petitions are written in chunks, so building the 1M file
+needs no more memory than the 100k one. One cached file per size.
+
+Run alone: ``python bench/build.py [--force] [--size 1M]``.
 """
 
 from __future__ import annotations
@@ -34,13 +40,38 @@ sys.path.insert(0, str(HERE))
 CACHE = HERE / ".cache"
 GEN_VERSION = 3  # bump when the generated data changes
 
-N_PETITIONS = 100_000
-N_BATCHES = 300
-ROUNDS, PER_ROUND, ROUND_GAP = 10, 30, 73
-EXPORT_BATCHES = list(range(241, 248))  # batch numbers with exactly 500 petitions, no bulletin
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+DEFAULT_SIZE = 100_000
+PER_ROUND, ROUND_GAP = 30, 73  # daily batches in a round; days between the starts of rounds at 100k
 EXPORT_SIZE = 500
-N_HANDOFFS = 10_000
 N_BULLETINS = 300
+CHUNK = 50_000  # petitions written per transaction while building
+
+
+def size_label(n: int) -> str:
+    return next((k for k, v in SIZES.items() if v == n), f"{n}")
+
+
+def parse_size(text: str) -> int:
+    """``10k``, ``100k``, ``1M`` or a number."""
+    t = text.strip()
+    if t in SIZES:
+        return SIZES[t]
+    mult = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}.get(t[-1:], 1)
+    return int(float(t[:-1] if mult > 1 else t) * mult)
+
+
+class Scale:
+    """What a database of ``n`` petitions holds: batches and rounds, handoffs, the export batches."""
+
+    def __init__(self, n: int = DEFAULT_SIZE):
+        self.n = n
+        self.batches = max(PER_ROUND, round(300 * n / 100_000 / PER_ROUND) * PER_ROUND)
+        self.rounds = self.batches // PER_ROUND
+        self.gap = ROUND_GAP * 10 / max(self.rounds, 10)  # the rounds spread over the same two years
+        self.handoffs = max(1_000, n // 10)
+        first = self.batches - 59 if self.batches >= 60 else 1  # seven batches of 500 petitions, no bulletin
+        self.export_batches = list(range(first, first + 7))
 
 
 def schema_sql() -> str:
@@ -57,8 +88,9 @@ def schema_sql() -> str:
     return json.dumps([rows, migrations], ensure_ascii=False)
 
 
-def fingerprint() -> str:
+def fingerprint(n: int = DEFAULT_SIZE) -> str:
     h = hashlib.sha256()
+    h.update(str(n).encode())
     h.update(schema_sql().encode())
     for name in ("build.py", "gen.py"):
         h.update((HERE / name).read_bytes())
@@ -66,53 +98,58 @@ def fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
-def cached_db(force: bool = False, log=print) -> tuple[Path, float | None]:
-    """The path of the built database; builds it when missing. Returns (path, build seconds or None)."""
+def cached_db(force: bool = False, log=print, n: int = DEFAULT_SIZE) -> tuple[Path, float | None]:
+    """The path of the built database of ``n`` petitions; builds it when missing. Returns (path, build
+    seconds or None)."""
     CACHE.mkdir(exist_ok=True)
-    fp = fingerprint()
-    path = CACHE / f"bench-{fp}.db"
+    fp = fingerprint(n)
+    label = size_label(n)
+    path = CACHE / f"bench-{label}-{fp}.db"
     if path.exists() and not force:
         return path, None
-    for old in CACHE.glob("bench-*.db*"):
+    for old in CACHE.glob(f"bench-{label}-*.db*"):
         old.unlink()
     t0 = time.perf_counter()
     tmp = CACHE / f".building-{os.getpid()}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    build(tmp, log=log)
+    build(tmp, log=log, n=n)
     os.replace(tmp, path)
     return path, time.perf_counter() - t0
 
 
 # -- the build ---------------------------------------------------------------------------------
-def batch_plan(today: dt.date, rng: random.Random) -> list[tuple[int, dt.date, int]]:
-    """(no, date, size) of the 300 batches."""
+def batch_plan(today: dt.date, rng: random.Random, sc: Scale | None = None) -> list[tuple[int, dt.date, int]]:
+    """(no, date, size) of the batches, in rounds of ``PER_ROUND`` daily batches."""
+    sc = sc or Scale()
     days = []
-    for r in range(ROUNDS):
-        start = today - dt.timedelta(days=PER_ROUND - 1 + (ROUNDS - 1 - r) * ROUND_GAP)
+    for r in range(sc.rounds):
+        start = today - dt.timedelta(days=PER_ROUND - 1 + round((sc.rounds - 1 - r) * sc.gap))
         days += [start + dt.timedelta(days=i) for i in range(PER_ROUND)]
-    free = N_PETITIONS - EXPORT_SIZE * len(EXPORT_BATCHES)
-    others = [no for no in range(1, N_BATCHES + 1) if no not in EXPORT_BATCHES]
+    free = sc.n - EXPORT_SIZE * len(sc.export_batches)
+    others = [no for no in range(1, sc.batches + 1) if no not in sc.export_batches]
     weights = [rng.uniform(150, 480) for _ in others]
     scale = free / sum(weights)
     sizes = {no: max(1, round(w * scale)) for no, w in zip(others, weights)}
     sizes[others[-1]] += free - sum(sizes.values())
-    sizes.update({no: EXPORT_SIZE for no in EXPORT_BATCHES})
-    return [(no, days[no - 1], sizes[no]) for no in range(1, N_BATCHES + 1)]
+    sizes.update({no: EXPORT_SIZE for no in sc.export_batches})
+    return [(no, days[no - 1], sizes[no]) for no in range(1, sc.batches + 1)]
 
 
-def build(path: Path, *, today: dt.date | None = None, log=print) -> None:
+def build(path: Path, *, today: dt.date | None = None, log=print, n: int = DEFAULT_SIZE) -> None:
     from dutydesk.bootstrap import open_store
 
     today = today or dt.date.today()
     store = open_store(path, operator="bench", daily_backup=False)
+    store.execute("PRAGMA cache_size=-4000000")  # 4 GB: the indexes of 1M rows stay in memory while building
     try:
         t = time.perf_counter()
         roster(store, today)
         log(f"  roster, duty log: {time.perf_counter() - t:.1f}s")
         t = time.perf_counter()
-        plan = batch_plan(today, random.Random(1))
-        petitions(store, today, plan)
+        sc = Scale(n)
+        plan = batch_plan(today, random.Random(1), sc)
+        petitions(store, today, plan, log)
         log(f"  batches, petitions, results, logs: {time.perf_counter() - t:.1f}s")
         t = time.perf_counter()
         from dutydesk.petitions.search import rebuild_index
@@ -120,8 +157,8 @@ def build(path: Path, *, today: dt.date | None = None, log=print) -> None:
         n = rebuild_index(store)
         log(f"  search index (search.rebuild_index, {n} petitions): {time.perf_counter() - t:.1f}s")
         t = time.perf_counter()
-        handoffs(store, today)
-        bulletins(store, today, plan)
+        handoffs(store, today, sc)
+        bulletins(store, today, plan, sc)
         log(f"  handoffs, bulletins: {time.perf_counter() - t:.1f}s")
         check(store)
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -208,6 +245,12 @@ RESULT_COLUMNS = (
     "petition_id kind date investigation truth handling accountability n_rectify n_penalty fine n_investigate "
     "n_admin_detention n_criminal_detention n_interview n_accountable n_clues operator created_at updated_at"
 ).split()
+# what intake.add_petitions audits of a new petition: prepare()'s fields and the batch's (rows.NOT_AUDITED_ON_CREATION
+# left out, the petitioner masked)
+CREATION_AUDITED = ("case_no", "method", "received_date", "unit", "pollution_types", "key_case", "is_repeat",
+                    "repeat_of", "repeat_of_id", "petitioner_name", "petitioner_phone", "petitioner_address",
+                    "lead_unit", "coop_units", "assigned_date", "due_date", "target", "note", "seq", "batch_id",
+                    "status")
 COUNTERS = ("n_rectify", "n_penalty", "fine", "n_investigate", "n_admin_detention", "n_criminal_detention",
             "n_interview", "n_accountable", "n_clues")
 
@@ -226,7 +269,7 @@ def _ins(db, table: str, columns: list[str], rows: list) -> None:
     db.conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
-def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> None:
+def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=print) -> None:
     import gen
     from dutydesk.petitions.model import case_key, case_norm, derive_method, derive_received_date, join_list
     from dutydesk.petitions.privacy import masked_audit
@@ -236,25 +279,33 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> No
     earlier: dict[str, list[tuple[int, str, str]]] = {u: [] for u in gen.UNITS}
     samples = []
     pid = 0
+    serials: dict[tuple[str, dt.date], int] = {}  # rounds that overlap (1M) share a group code and a day
     for no, bday, size in plan:
+        if len(rows) >= CHUNK:
+            _write_petitions(store, batches, rows, types, results, status_log, audit)
+            log(f"    {pid:,} petitions")
         r = (no - 1) // PER_ROUND
         group = gen.GROUPS[r % len(gen.GROUPS)]
         batches.append((no, no, bday.isoformat(), "湖南省第四生态环境保护督察组", "", f"第{no}批信访件交办表.xlsx", 1,
                         _now(bday), _now(bday)))
         received = bday - dt.timedelta(days=1)
         age = (today - bday).days
+        offset = serials.get((group, received), 0)
+        serials[(group, received)] = offset + size
         for seq in range(1, size + 1):
             pid += 1
             letter = rng.random() < 0.25
             unit = rng.choice(gen.UNITS)
             content, ptypes, address = gen.petition_text(rng, unit, letter=letter)
-            no_text = gen.case_no(letter, group, received, seq)
+            no_text = gen.case_no(letter, group, received, offset + seq)
             repeat_of, repeat_id = "", None
             if earlier[unit] and rng.random() < 0.04:
                 repeat_id, old_no, old_content = rng.choice(earlier[unit][-3000:])
                 repeat_of = f"与{old_no}重复"
                 content = ("再次反映：" + old_content[5:])[:300]
             earlier[unit].append((pid, no_text, content))
+            if len(earlier[unit]) > 6000:
+                del earlier[unit][:3000]
             name, tel = gen.person_name(rng), gen.phone(rng)
             # hand-over, deadline, result by age (the last round is still being worked on)
             if age > 40:
@@ -292,8 +343,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> No
                 samples.append((values.copy(), ptypes))
             status_log.append((pid, "", "待交办", bday.isoformat(), _now(bday), "bench", "登记"))
             audit.append((_now(bday), "bench", "petitions", str(pid), "新增", json.dumps(masked_audit(
-                {k: values[k] for k in ("case_no", "content", "unit", "pollution_types", "petitioner_name",
-                                         "petitioner_phone", "petitioner_address")}), ensure_ascii=False)))
+                {k: values[k] for k in CREATION_AUDITED}), ensure_ascii=False)))
             if assigned:
                 status_log.append((pid, "待交办", "已交办", assigned.isoformat(), _now(assigned), "bench", f"交办{lead}"))
                 audit.append((_now(assigned), "bench", "petitions", str(pid), "交办", json.dumps(
@@ -324,7 +374,13 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> No
                         status_log.append((pid, kind, "已公开", pub.isoformat(), _now(pub), "bench", ""))
             rows.append(tuple(values[c] for c in PETITION_COLUMNS))
             types += [(pid, t) for t in dict.fromkeys(ptypes)]
+    _write_petitions(store, batches, rows, types, results, status_log, audit)
     _check_against_intake(store, samples)
+
+
+def _write_petitions(store, *lists) -> None:
+    """Write the rows gathered so far, then empty the lists."""
+    batches, rows, types, results, status_log, audit = lists
     with store.write() as db:
         _ins(db, "batches", ["id", "no", "date", "group_name", "note", "source", "version", "created_at", "updated_at"],
              batches)
@@ -334,6 +390,8 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]]) -> No
         _ins(db, "petition_status_log", ["petition_id", "old_status", "new_status", "day", "at", "operator", "note"],
              status_log)
         _ins(db, "audit", ["at", "operator", "entity", "entity_id", "action", "changes"], audit)
+    for x in lists:
+        x.clear()
 
 
 def _check_against_intake(store, samples) -> None:
@@ -354,7 +412,7 @@ def _check_against_intake(store, samples) -> None:
             raise SystemExit(f"bench: generated petition differs from intake.prepare: {diff}")
 
 
-def handoffs(store, today: dt.date) -> None:
+def handoffs(store, today: dt.date, sc: Scale) -> None:
     import gen
 
     rng = random.Random(4)
@@ -362,10 +420,10 @@ def handoffs(store, today: dt.date) -> None:
     cats = ["立行立改", "短期", "中期", "长期坚持"]
     serial: dict[int, int] = {}
     rows, progress, log, rechecks, links = [], [], [], [], []
-    n_pet = N_PETITIONS
+    n_pet, n_handoffs = sc.n, sc.handoffs
     linked: set[int] = set()
-    for hid in range(1, N_HANDOFFS + 1):
-        assigned = today - dt.timedelta(days=int(720 * (1 - hid / N_HANDOFFS)) + rng.randint(0, 5))
+    for hid in range(1, n_handoffs + 1):
+        assigned = today - dt.timedelta(days=int(720 * (1 - hid / n_handoffs)) + rng.randint(0, 5))
         assigned = min(assigned, today)
         serial[assigned.year] = serial.get(assigned.year, 0) + 1
         unit = rng.choice(gen.UNITS)
@@ -434,7 +492,7 @@ def handoffs(store, today: dt.date) -> None:
         _ins(db, "handoff_petitions", ["handoff_id", "petition_id"], links)
 
 
-def bulletins(store, today: dt.date, plan) -> None:
+def bulletins(store, today: dt.date, plan, sc: Scale) -> None:
     """300 issued bulletins with items and a frozen snapshot, on days other than the export days."""
     import gen
     from dutydesk import dates, refdata
@@ -442,7 +500,7 @@ def bulletins(store, today: dt.date, plan) -> None:
 
     rng = random.Random(5)
     settings = refdata.all_settings(store)
-    reserved = {d for no, d, _ in plan if no in EXPORT_BATCHES}
+    reserved = {d for no, d, _ in plan if no in sc.export_batches}
     days = sorted({d for _, d, _ in plan} - reserved)
     extra = [d - dt.timedelta(days=1) for no, d, _ in plan if (no - 1) % PER_ROUND == 0]
     days = sorted(set(days) | set(extra))[-N_BULLETINS:]
@@ -486,11 +544,13 @@ def bulletins(store, today: dt.date, plan) -> None:
                                     "created_at", "updated_at"], items)
 
 
-def export_days(today: dt.date | None = None) -> list[dt.date]:
-    plan = batch_plan(today or dt.date.today(), random.Random(1))
-    return [d for no, d, _ in plan if no in EXPORT_BATCHES]
+def export_days(today: dt.date | None = None, n: int = DEFAULT_SIZE) -> list[dt.date]:
+    sc = Scale(n)
+    plan = batch_plan(today or dt.date.today(), random.Random(1), sc)
+    return [d for no, d, _ in plan if no in sc.export_batches]
 
 
 if __name__ == "__main__":
-    path, secs = cached_db(force="--force" in sys.argv)
+    size = parse_size(sys.argv[sys.argv.index("--size") + 1]) if "--size" in sys.argv else DEFAULT_SIZE
+    path, secs = cached_db(force="--force" in sys.argv, n=size)
     print(f"{path} ({'built in %.0fs' % secs if secs else 'cached'})")

@@ -1,11 +1,12 @@
 """The import benchmark's input files, as the inspection group sends them (cached beside the db).
 
 - ``batch-5000.xlsx``: one batch of 5,000 petitions (a title row above the header, like the
-  group's 交办表), imported with ``--batch 301``;
+  group's 交办表), imported with ``--batch 5001``;
 - ``ledger-100000.csv``: 100,000 petitions over 200 batches (批次 and 转办日期 columns), GB18030
   as Excel on Chinese Windows saves "CSV (逗号分隔)".
 
-New case numbers (group code 5YX) so none is already in the database.
+New case numbers (group code 5YX) and batch numbers from 5001 (the 1M database has 3,000 batches),
+so none is already in the database.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import gen
 
+FIRST_BATCH = 5001
 HEADER = ["序号", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "是否重点件", "重复件", "信访人", "联系电话",
           "信访人地址"]
 
@@ -39,8 +41,8 @@ def make_xlsx(path: Path, n: int = 5000, start: dt.date = dt.date(2027, 3, 1)) -
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("第301批")
-    ws.append(["第301批信访件交办表"])
+    ws = wb.create_sheet(f"第{FIRST_BATCH}批")
+    ws.append([f"第{FIRST_BATCH}批信访件交办表"])
     ws.append(HEADER)
     for _, _, row in _rows(n, start, n, seed=11):
         ws.append(row)
@@ -57,6 +59,6 @@ def make_csv(path: Path, n: int = 100_000, start: dt.date = dt.date(2027, 4, 1),
         w = csv.writer(fh)
         w.writerow(["批次", "转办日期"] + HEADER)
         for batch, day, row in _rows(n, start, per, seed=12):
-            w.writerow([f"第{301 + batch}批", day.isoformat()] + row)
+            w.writerow([f"第{FIRST_BATCH + batch}批", day.isoformat()] + row)
     tmp.replace(path)
     return path

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from memory import peak_mb
+
     db, path = sys.argv[1], sys.argv[2]
     batch = int(sys.argv[sys.argv.index("--batch") + 1]) if "--batch" in sys.argv else None
     profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
@@ -40,5 +42,5 @@ if __name__ == "__main__":
     store.close()
     print(json.dumps({"seconds": seconds, "created": len(result.created), "rows": len(result.plan.rows),
                       "cpu_seconds": round(cpu, 3), "candidates": len(result.candidates),
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                      "maxrss_mb": round(peak_mb()),
                       "load": os.getloadavg()[0]}))

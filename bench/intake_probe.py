@@ -1,5 +1,5 @@
 """Peak memory and time of the bounded intake on hostile files (issue 16: H1, H2, M3, M4), each file
-read in its own fresh interpreter (ru_maxrss is that process's peak). Prints one JSON line a case.
+read in its own fresh interpreter (VmHWM, that process's own peak). Prints one JSON line a case.
 
 ``python bench/intake_probe.py [FOLDER]`` (default: bench/.cache/intake; the files are made once)
 
@@ -22,10 +22,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from dutydesk.errors import UserError
 from dutydesk.sheets import read_mapped
 from dutydesk.petitions.io import PETITION_ALIASES
+sys.path.insert(0, {here!r})
+from memory import peak_mb
 t = time.perf_counter()
 try:
     _, rows = read_mapped(sys.argv[1], PETITION_ALIASES, required=["case_no", "content", "unit"])
@@ -33,7 +35,7 @@ try:
 except UserError as exc:
     outcome = "refused: " + str(exc)
 print(json.dumps({"seconds": round(time.perf_counter() - t, 2), "outcome": outcome,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}, ensure_ascii=False))
+                  "maxrss_mb": round(peak_mb())}, ensure_ascii=False))
 """
 
 
@@ -75,7 +77,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     for name, path in cases.items():
         t = time.perf_counter()
-        p = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, env=env,
+        p = subprocess.run([sys.executable, "-c", CHILD.replace("{here!r}", repr(str(HERE))), str(path)], capture_output=True, text=True, env=env,
                            cwd=ROOT, timeout=600)
         out = json.loads(p.stdout.strip().splitlines()[-1]) if p.returncode == 0 else {"error": p.stderr[-500:]}
         size = path.stat().st_size if path.is_file() else None

@@ -4,7 +4,7 @@
     The real app (``make_app``) headless at 160×45 over the big database, started on its
     default screen (值班表), started as ``dutydesk`` starts it (the list screens are prepared in
     the background after the first paint). Then: 1.5 s after the start key 2 opens the 信访件
-    screen (first time), 1 and 2 again, search keystrokes, pages; ru_maxrss at the end.
+    screen (first time), 1 and 2 again, search keystrokes, pages; peak memory (VmHWM) at the end.
 
 ``python bench/tui_probe.py overview DB``
     The real app as ``dutydesk`` starts it, headless at 120×35 (the size the 态势 screen is made
@@ -18,7 +18,7 @@
 
 ``python bench/tui_probe.py datatable DB``
     Textual's own DataTable (same columns, same cell rendering ``plain()``) filled with all
-    100,000 petitions as the list rows, as a list without paging would be; ru_maxrss at the end.
+    100,000 petitions as the list rows, as a list without paging would be; peak memory (VmHWM) at the end.
 
 Times are wall-clock from the key event (sent as the terminal driver sends it) or the call,
 until the table holds the new rows and the screen has been refreshed after that
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -58,7 +57,9 @@ def log(*a) -> None:
 
 
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from memory import peak_mb
+
+    return peak_mb()
 
 
 async def until(pilot, cond, timeout: float = 30.0) -> None:

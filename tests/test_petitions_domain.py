@@ -100,6 +100,16 @@ def test_petitioner_identity_is_audited_masked_and_hidden_in_history(store, batc
     assert "信访人：（已隐藏）" in text and "李" not in text.split("状态变更")[0].replace("（已隐藏）", "")
 
 
+def test_creation_audit_names_the_petition_without_its_text_and_edits_keep_both(store, batch1):
+    pid = add_petition(store, batch1, P("D1", "河道两岸堆满废渣"))
+    created = store.history("petitions", pid)[0]
+    assert created["action"] == "新增" and created["changes"]["case_no"] == "D1"
+    assert "content" not in created["changes"] and "废渣" not in json.dumps(created, ensure_ascii=False)
+    update_petition(store, pid, P("D1", "河道两岸堆满垃圾"))
+    edit = store.history("petitions", pid)[-1]
+    assert edit["changes"]["content"] == ["河道两岸堆满废渣", "河道两岸堆满垃圾"]  # the first text is still known
+
+
 def test_update_with_stale_version_conflicts(store, batch1):
     pid = add_petition(store, batch1, P("D1"))
     v = get_petition(store, pid)["version"]
@@ -323,6 +333,19 @@ def test_search_index_follows_edits_and_deletes(store, batch1):
     phrases, numbers = search.Filters(text='污水" OR 噪*  (x)').text_terms()
     assert phrases == ['"污 水"', '"噪"', '"x"'] and numbers == ["OR"]  # no FTS syntax gets through
     assert search.count(store, search.Filters(text='油" OR "污'), D(2024, 3, 1)) == 0
+
+
+def test_rebuild_index_in_chunks_reports_progress_and_finds_the_same(store, batch1):
+    texts = ["河道有垃圾", "夜间施工噪声", "养猪场污水直排", "垃圾焚烧冒黑烟", "噪声扰民"]
+    ids = [add_petition(store, batch1, P(f"D{i}", t)) for i, t in enumerate(texts)]
+    delete_petition(store, ids[1])
+    queries = ["垃圾", "噪声", "污水", "烟", "河道 垃圾"]
+    before = {q: search.count(store, search.Filters(text=q), D(2024, 3, 1)) for q in queries}
+    calls = []
+    assert search.rebuild_index(store, lambda stage, done, total: calls.append((stage, done, total)), chunk=2) == 4
+    assert calls == [("重建搜索索引", 2, 4), ("重建搜索索引", 4, 4), ("整理索引", 4, 4)]
+    after = {q: search.count(store, search.Filters(text=q), D(2024, 3, 1)) for q in queries}
+    assert after == before == {"垃圾": 2, "噪声": 1, "污水": 1, "烟": 1, "河道 垃圾": 1}
 
 
 # -- statistics ------------------------------------------------------------------------------

@@ -318,6 +318,10 @@ def test_cli_import_results_export_list(run_cli, tmp_path):
     assert r.exit_code == 0 and _xlsx_rows(out)[1][-1] == "责任追究情况"
     r = run_cli("petitions", "show", "D2HH202403130001")
     assert r.exit_code == 0 and "张**" in r.stdout and "13812345678" not in r.stdout
+    r = run_cli("petitions", "reindex")  # piped: no progress line, the count on stdout
+    assert r.exit_code == 0 and "已重建索引：3 件" in r.stdout and r.stderr == ""
+    r = run_cli("petitions", "list", "--search", "噪声")
+    assert r.exit_code == 0 and "X2HH202403130002" in r.stdout
     r = run_cli("petitions", "show", "D2HH202403130001", "--full")
     assert "张三丰" in r.stdout
     r = run_cli("petitions", "link", "D2HH202403130003", "--to", "D2HH202403130001")

@@ -297,7 +297,9 @@ def stats_cmd(obj, day: dt.date | None) -> None:
 @group.command("reindex")
 @pass_ctx
 def reindex_cmd(obj) -> None:
-    """重建信访件搜索索引。"""
+    """重建信访件搜索索引（终端上显示进度）。"""
     from ..petitions.search import rebuild_index
 
-    click.echo(f"已重建索引：{rebuild_index(obj.store)} 件")
+    with progress_line() as show:
+        n = rebuild_index(obj.store, show)
+    click.echo(f"已重建索引：{n} 件")

@@ -20,7 +20,7 @@ from .batches import get_batch, undelete_batch
 from .deadlines import due_date_for
 from .model import case_key, case_norm, derive_method, derive_received_date, join_list, split_list
 from .privacy import masked_audit
-from .rows import ENTITY, NOT_AUDITED, TABLE, existing_case_keys, find_referenced, set_types, update_row
+from .rows import ENTITY, NOT_AUDITED_ON_CREATION, TABLE, existing_case_keys, find_referenced, set_types, update_row
 
 _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps(..., ensure_ascii=False, default=str) uses
 
@@ -213,7 +213,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
             groups[-1][1].append((pid, *row.values()))
             ids.append(pid)
             audits.append((now, store.operator, ENTITY, str(pid), "新增", _AUDIT_JSON.encode(
-                masked_audit({k: v for k, v in row.items() if k not in NOT_AUDITED}))))
+                masked_audit({k: v for k, v in row.items() if k not in NOT_AUDITED_ON_CREATION}))))
             fts.append((pid, search.tokens_text(values["content"])))
             types += [(pid, t) for t in split_list(values["pollution_types"])]
             log.append((pid, "", status, batch["date"], now, store.operator, "登记"))

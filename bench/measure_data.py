@@ -1,0 +1,227 @@
+"""The data's figures: the 态势 screen's counts and first paint, the bulletin export, the imports
+(rates and memory, each in a fresh interpreter), the search index (rebuild, update, optimize,
+vacuum) and the database's size per petition."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import build
+from common import HERE, NOTES, PY, STATE, WORK, arg, copy_db, figure, med, say, target
+from measure_tui import probe
+
+IMPORT_CAP = arg("--import-cap", 180.0)
+IMPORT_RUNS = (3, 2)  # runs of the .xlsx and the .csv import
+XLSX_ROWS = 50_000  # rows of the .xlsx batch (issue 12)
+
+
+# -- 态势 (issue 15) ------------------------------------------------------------------------------
+def overview_figures(db: Path) -> None:
+    """The 态势 screen's data (what its refresh_data counts), in this process, as of today and
+    as of earlier days; then key 5 → the screen painted, in the real app (3 processes)."""
+    import datetime as dt
+
+    from dutydesk import dates
+    from dutydesk.bootstrap import open_store
+    from dutydesk.handoffs.overview import overview
+
+    say("态势: the screen's figures (handoffs.overview.overview: petitions per unit/day/type, problems), 10 runs each")
+    store = open_store(db, operator="bench", daily_backup=False)
+    today = dates.today()
+    first = time.perf_counter()
+    overview(store, today)
+    first = (time.perf_counter() - first) * 1000
+    for label, days, goal in (("as of today", 0, 100), ("as of 7 days ago", 7, None), ("as of 90 days ago", 90, None),
+                                ("as of 1 year ago", 365, None)):
+        runs = []
+        for _ in range(10):
+            store._overview_memo = None  # all counted again, as after a commit
+            t0 = time.perf_counter()
+            o = overview(store, today - dt.timedelta(days=days))
+            runs.append((time.perf_counter() - t0) * 1000)
+        note = (f"{o.petitions.total.transferred} petitions counted, {o.problems.total} problems, "
+                f"{len(o.petitions.daily)} days")
+        if days == 0:
+            note += f"; the first call of the process: {first:.0f} ms"
+        figure(f"态势 data, {label}", runs, goal if STATE["size"] == "100k" else None, note=note)
+    runs = []
+    for n in range(10):  # [ ] with nothing committed in between: the counts over all petitions are reused
+        t0 = time.perf_counter()
+        overview(store, today - dt.timedelta(days=n + 1))
+        runs.append((time.perf_counter() - t0) * 1000)
+    figure("态势 data, the day before (nothing committed since the last count)", runs, None,
+           note="what [ recounts: the day's batches, the results dated after it, the due dates, the problems")
+    store.close()
+    say("态势 screen (headless 120×35, real app; 3 + 3 processes)")
+    runs = probe("overview", db, 3)
+    built = probe("overview-unprepared", db, 3)
+    figure("open the 态势 screen, first time (key 5 → figures painted)", [r["open_cold_ms"] for r in runs], 150,
+           note="key 5 pressed 3.5 s after the start, as `dutydesk` runs: the app has prepared the screen "
+                f"(in {sum(r['prepared'] for r in runs)} of {len(runs)} runs) in idle time after its first paint")
+    figure("open the 态势 screen, first time, not prepared (key 5 builds it and counts its figures)",
+           [r["open_cold_ms"] for r in built], 150, note="the app started without preparing screens; key 5 at 1.5 s")
+    figure("open the 态势 screen again, nothing saved since (1 then 5)", [x for r in runs for x in r["open_warm_ms"]], None)
+    figure("open the 态势 screen again after a commit (1, a write, 5: counted again)",
+           [x for r in runs for x in r["open_changed_ms"]], 150)
+    figure("态势: [ (one day back) → figures painted", [x for r in runs for x in r["prev_day_ms"]], 150)
+
+
+# -- bulletin -----------------------------------------------------------------------------------
+def bulletin(src: Path) -> None:
+    from dutydesk import dates
+    from dutydesk.bulletin import service
+    from dutydesk.bootstrap import open_store
+
+    say("bulletin export of a day with 500 petitions (docx + md + txt; a fresh day each run)")
+    db = copy_db(src, "export.db")
+    store = open_store(db, operator="bench", daily_backup=False)
+    days = [dates.from_iso(r["date"]) for r in store.query(
+        "SELECT b.date FROM batches b JOIN petitions p ON p.batch_id = b.id GROUP BY b.id HAVING count(*) = 500 "
+        "ORDER BY b.no")]
+    runs = []
+    out = WORK / "exports"
+    for day in days:
+        n = store.scalar("SELECT count(*) FROM petitions p JOIN batches b ON b.id = p.batch_id WHERE b.date = ?",
+                         [day.isoformat()])
+        assert n == 500, n
+        service.add_item(store, day, kind="news", title="市协调联络组召开信访件办理调度会",
+                         body=f"{dates.cn_date(day, year=False)}，市协调联络组召开调度会，逐件调度信访件办理情况。")
+        service.add_item(store, day, kind="county", unit="道县", body="道县成立专班，对交办信访件逐件核查。")
+        t0 = time.perf_counter()
+        paths = service.export_bulletin(store, day, out)
+        runs.append((time.perf_counter() - t0) * 1000)
+        assert len(paths) == 3
+    store.close()
+    figure("export the bulletin of a 500-petition day (3 formats)", runs, 1000,
+           note="service.export_bulletin, what F5 runs: issue (statistics, snapshot) + .docx/.md/.txt")
+
+
+# -- imports ------------------------------------------------------------------------------------
+def repeat_import(src: Path, path: Path, batch: int | None, times: int) -> tuple[list, list, list, int, dict]:
+    """Import ``path`` ``times`` times (each on a fresh copy): seconds, CPU seconds and peak memory of
+    each run, the petitions created, and the last run's record (stops at the first time-out)."""
+    runs, cpu, mem, created, r = [], [], [], 0, {}
+    for _ in range(times):
+        r = run_import(src, path, batch)
+        if r.get("timeout"):
+            break
+        runs.append(r["seconds"])
+        cpu.append(r["cpu_seconds"])
+        mem.append(r["maxrss_mb"])
+        created = r["created"]
+    return runs, cpu, mem, created, r
+
+
+def imports(src: Path) -> None:
+    """Issue 12's targets at 100k: a 50,000-row .xlsx batch ≤ 10 s, a 100,000-row .csv ≤ 30 s, the
+    peak memory of the .csv import ≤ 400 MB (VmHWM of the import's own fresh interpreter); issue 19's
+    at 1M: the .csv at ≥ 5,000 rows/s."""
+    import import_files
+
+    files = build.CACHE / "files"
+    files.mkdir(exist_ok=True)
+    xlsx = files / f"batch-{XLSX_ROWS}-from-{import_files.FIRST_BATCH}.xlsx"
+    csvf = files / f"ledger-100000-from-{import_files.FIRST_BATCH}.csv"
+    if not xlsx.exists():
+        import_files.make_xlsx(xlsx, n=XLSX_ROWS)
+    if not csvf.exists():
+        import_files.make_csv(csvf)
+    say("imports through io.import_petitions (the CLI's function), each in a fresh interpreter on a fresh copy "
+        "of the database")
+    at100k = STATE["size"] == "100k"
+    runs, cpu, mem, created, r = repeat_import(src, xlsx, import_files.FIRST_BATCH, IMPORT_RUNS[0])
+    name = f"import a {XLSX_ROWS:,}-row .xlsx batch"
+    if runs:
+        figure(name, runs, 10.0 if at100k else None, "s",
+               note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; peak memory {med(mem):.0f} MB; "
+                    f"load {r['load']:.1f}")
+        figure(".xlsx import rate", [created / x for x in runs], None, "rows/s", higher=True)
+    else:
+        figure(name, [], 10.0 if at100k else None, "s", note=f"stopped after {IMPORT_CAP:.0f} s")
+    runs, cpu, mem, created, r = repeat_import(src, csvf, None, IMPORT_RUNS[1])
+    if runs:
+        figure("import a 100,000-row .csv", runs, 30.0 if at100k else None, "s",
+               note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; load {r['load']:.1f}")
+        figure(".csv import rate", [created / x for x in runs], target(**{"1M": 5000}), "rows/s", higher=True)
+        figure("peak memory of the 100,000-row .csv import", mem, 400.0 if at100k else None, "MB",
+               note="VmHWM of the import's own interpreter (bench/import_probe.py)")
+    else:
+        figure("import a 100,000-row .csv", [], 30.0 if at100k else None, "s",
+               note=f"stopped after {IMPORT_CAP:.0f} s")
+        figure(".csv import rate", [], target(**{"1M": 5000}), "rows/s", higher=True,
+               note=f"stopped after {IMPORT_CAP:.0f} s")
+
+
+def run_import(src: Path, path: Path, batch: int | None, profile: Path | None = None) -> dict:
+    db = copy_db(src, "import.db")
+    cmd = [PY, str(HERE / "import_probe.py"), str(db), str(path)]
+    if batch:
+        cmd += ["--batch", str(batch)]
+    if profile:
+        cmd += ["--profile", str(profile)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=IMPORT_CAP or None)
+    except subprocess.TimeoutExpired:
+        return {"timeout": True}
+    if p.returncode != 0:
+        raise SystemExit(f"bench: import of {path.name} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+
+
+# -- the search index and the file ----------------------------------------------------------------
+def search_index(src: Path) -> None:
+    """What the search index costs at this size: its pages, a rebuild (``petitions reindex``), the
+    update of one edited petition, FTS5's optimize (merge into one segment) and a VACUUM of the file."""
+    from dutydesk.bootstrap import open_store
+    from dutydesk.petitions import search
+
+    say("search index: size, rebuild, one update, optimize, vacuum (on a copy)")
+    db = copy_db(src, "index.db")
+    store = open_store(db, operator="bench", daily_backup=False)
+    n = STATE["n"]
+    fts = store.scalar("SELECT sum(length(block)) FROM petitions_fts_data") or 0
+    figure("search index: bytes per petition (petitions_fts_data)", [], None, "KB", value=fts / n / 1024)
+    rows = store.query("SELECT id, content FROM petitions WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 20")
+    runs = []
+    for row in rows:
+        t0 = time.perf_counter()
+        with store.write():
+            search.unindex_petition(store, row["id"], row["content"])
+            search.index_petition(store, row["id"], row["content"] + "补充")
+        runs.append((time.perf_counter() - t0) * 1000)
+    figure("search index: one petition's content edited (unindex + index, committed)", runs, None)
+    t0 = time.perf_counter()
+    search.rebuild_index(store)
+    figure("search index: rebuild (petitions reindex)", [], None, "s", value=time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    with store.write():
+        store.execute("INSERT INTO petitions_fts (petitions_fts) VALUES ('optimize')")
+    figure("search index: optimize (one segment)", [], None, "s", value=time.perf_counter() - t0)
+    store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    t0 = time.perf_counter()
+    store.execute("VACUUM")
+    figure("VACUUM of the whole file", [], None, "s", value=time.perf_counter() - t0)
+    store.close()
+
+
+def file_size(src: Path) -> None:
+    """The database's bytes per petition, all tables and indexes, and the largest parts."""
+    import sqlite3
+
+    n = STATE["n"]
+    figure("database size per petition (file / petitions, indexes included)", [], target(**{"1M": 3.0}), "KB",
+           value=src.stat().st_size / n / 1024, note=f"{src.stat().st_size / 1e6:,.0f} MB")
+    con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        parts = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8").fetchall()
+    except sqlite3.OperationalError:  # SQLite built without dbstat
+        parts = []
+    con.close()
+    if parts:
+        NOTES.append(f"Largest parts of the {STATE['size']} file (bytes per petition): "
+                     + ", ".join(f"{name} {size / n:,.0f}" for name, size in parts) + ".")
