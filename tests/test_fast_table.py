@@ -84,6 +84,26 @@ async def test_rows_cursor_messages_and_scrolling():
         assert table.row_count == 0 and table.cursor_row == 0 and app.seen == []
 
 
+async def test_one_row_replaced_is_drawn_again_and_an_automatic_column_grows():
+    app = One()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(FastTable)
+        table.add_column("标记", key="mark", width=6)
+        table.add_column("名称", key="name")
+        table.set_rows([(f"k{i}", ["", f"第{i}行"], "") for i in range(3)], cursor=1)
+        await pilot.pause()
+        assert "✓" not in "".join(screen_text(table))
+        table.update_row(2, ["✓超期", "第2行"], "bold red")
+        await pilot.pause()
+        lines = screen_text(table)
+        assert lines[3].startswith(" ✓超期") and "✓" not in lines[1] + lines[2]
+        assert [seg.style.bold for seg in table.render_lines(table.size.region)[3] if "第2行" in seg.text] == [True]
+        assert table.get_row_at(2) == ["✓超期", "第2行"] and table.cursor_row == 1
+        table.update_row(0, ["", "第0行，名字更长了"])  # the automatic column widens for it
+        await pilot.pause()
+        assert table.column_widths[1] == 17 and "第0行，名字更长了" in screen_text(table)[1]
+
+
 async def test_a_click_moves_the_cursor_and_a_second_one_chooses():
     app = One()
     async with app.run_test(size=(80, 20)) as pilot:

@@ -370,17 +370,32 @@ def page(store: Store, filters: Filters, today: dt.date, offset: int, limit: int
     total = _count(store, counting, id_range) if with_total else None
     if total == 0:
         return [], 0
-    urgent = _urgent_ids(store, plan, today, id_range, limit=offset + limit)
-    ids = urgent[offset:offset + limit]
-    if len(urgent) < offset + limit:  # every urgent match is in ``urgent``: the rest follow them
-        ids += _rest_ids(store, plan, today, max(0, offset - len(urgent)), limit - len(ids),
-                         in_batch=bool(filters.batch_id), id_range=id_range)
-    rows = _rows(store, ids)
+    rows = _rows(store, _page_ids(store, plan, filters, today, id_range, offset, limit))
     names = names_index(store) if rows else None
     for row in rows:
         row["content"] = public_text(names, row["content"], row)[:LIST_CONTENT]
         decorate(row, today)
     return rows, total
+
+
+def _page_ids(store: Store, plan: _Plan, filters: Filters, today: dt.date, id_range: tuple[int, int] | None,
+              offset: int, limit: int) -> list[int]:
+    urgent = _urgent_ids(store, plan, today, id_range, limit=offset + limit)
+    ids = urgent[offset:offset + limit]
+    if len(urgent) < offset + limit:  # every urgent match is in ``urgent``: the rest follow them
+        ids += _rest_ids(store, plan, today, max(0, offset - len(urgent)), limit - len(ids),
+                         in_batch=bool(filters.batch_id), id_range=id_range)
+    return ids
+
+
+def matching_ids(store: Store, filters: Filters, today: dt.date, limit: int) -> list[int]:
+    """The ids of the first ``limit`` matching petitions, in the list's order (the 信访件 list's
+    "select all of the filter")."""
+    plan = _plan(filters, today)
+    if plan.nothing:
+        return []
+    plan = plan.materialized(store)
+    return _page_ids(store, plan, filters, today, plan.id_range(store, filters), 0, max(0, min(int(limit), MAX_ROWS)))
 
 
 def decorate(row: dict, today: dt.date) -> dict:

@@ -206,6 +206,25 @@ class FastTable(ScrollView, can_focus=True):
         if keys:
             self.post_message(self.RowHighlighted(self, self._cursor, keys[self._cursor]))
 
+    def update_row(self, row: int, cells: Sequence[object], style: str | None = None) -> None:
+        """Replace the cells (and ``style``, when given) of row ``row`` alone; only its line is
+        drawn again (a mark toggled on one row of the page)."""
+        count = len(self._columns)
+        new = tuple(line(value) for value in cells[:count])
+        self._row_cells[row] = new + ("",) * (count - len(new))
+        if style is not None:
+            self._row_looks[row] = style
+        self._lines.pop((row, False), None)
+        self._lines.pop((row, True), None)
+        grew = False
+        for i, (column, text) in enumerate(zip(self._columns, self._row_cells[row])):
+            if column.width is None and cell_len(text) > self._widths[i]:  # an automatic column grows
+                self._widths[i], grew = cell_len(text), True
+        if grew:
+            self._changed()
+        else:
+            self.refresh_line(row + 1)
+
     def clear(self) -> None:
         """No rows (the columns stay)."""
         self.set_rows([], cursor=0)

@@ -65,6 +65,7 @@ class PagedTable(SafeDispatch, Vertical):
         self.total = 0
         self.total_known = True
         self.rows: list[dict] = []
+        self.note = ""  # said after the pager (e.g. 已选 3 件)
         self._generation = 0
 
     def compose(self) -> ComposeResult:
@@ -121,7 +122,20 @@ class PagedTable(SafeDispatch, Vertical):
             text = f"共 {self.total} 条  第 {self.page + 1}/{self.pages} 页  {shown}  PgUp/PgDn 翻页"
         else:
             text = f"共 … 条  第 {self.page + 1} 页  {shown}  PgUp/PgDn 翻页"
+        if self.note:
+            text += f"  {self.note}"
         self.query_one(".pager", Static).update(text, layout=False)  # one line of fixed size (dutydesk.tcss)
+
+    def set_note(self, note: str) -> None:
+        """What the pager line says after the pages (e.g. 已选 3 件)."""
+        if note != self.note:
+            self.note = note
+            self._show_pager()
+
+    def redraw_row(self, index: int) -> None:
+        """Row ``index`` of the page drawn again from ``rows[index]`` (its dict changed)."""
+        row = self.rows[index]
+        self.table.update_row(index, [row.get(c.key) for c in self.columns], row.get("_style", ""))
 
     def first_page(self) -> None:
         self.page = 0

@@ -7,6 +7,8 @@ The file forms and the report and repeat dialogs are in ``dialogs.py``.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -25,7 +27,7 @@ from ....petitions.hand_entry import enter_petition
 from ....petitions.model import COUNTERS, LABELS, RESULT_KINDS, STATUSES, fmt_number, split_list
 from ....text import mask_name, mask_phone
 from ...editing import Comparison, RecordForm
-from ...modals import choices, field, typed_day
+from ...modals import FormModal, choices, field, typed_day
 from ...widgets.checkbox import Checkbox
 from ...widgets.selection_list import SelectionList
 
@@ -138,6 +140,27 @@ class PetitionForm(RecordForm[int]):
 
 
 # -- hand-over, result, status ---------------------------------------------------------------
+def hand_over_fields(store, lead_unit: str | None, target_label: str) -> ComposeResult:
+    """The fields of a 交办 (one petition's or the selection's)."""
+    yield field("牵头责任单位", Select(choices(refdata.unit_names(store), lead_unit), id="lead_unit",
+                                   prompt="选择牵头单位"))
+    yield field("配合单位（用、分隔，可空）", Input(id="coop_units", placeholder="如 市生态环境局、市自然资源局"))
+    yield field("交办时间", Input(id="day"))
+    yield field(f"办理时限（留空按设置计算：{deadline_text(store)}）", Input(id="due", placeholder="留空自动计算"))
+    yield Static("", id="due-hint", classes="pet-label")
+    yield field(target_label, Input(id="target"))
+
+
+def due_hint(store, text: str) -> str:
+    """The deadline the settings give for the 交办时间 typed ("" while it is not a date)."""
+    try:
+        day = dates.parse_date(text)
+    except UserError:
+        return ""
+    due, warning = due_date_for(store, day)
+    return f"按设置计算的办理时限：{dates.cn_date_long(due)}" + (f"\n{warning}" if warning else "")
+
+
 class HandOverForm(RecordForm[dict]):
     """交办: responsible units and the deadline (computed from the settings unless typed)."""
 
@@ -152,25 +175,11 @@ class HandOverForm(RecordForm[dict]):
                          title=f"交办：{row['case_no']}（{row['unit']}）")
 
     def compose_fields(self) -> ComposeResult:
-        units = refdata.unit_names(self.store)
-        yield field("牵头责任单位", Select(choices(units, self.initial.get("lead_unit")), id="lead_unit",
-                                       prompt="选择牵头单位"))
-        yield field("配合单位（用、分隔，可空）", Input(id="coop_units", placeholder="如 市生态环境局、市自然资源局"))
-        yield field("交办时间", Input(id="day"))
-        yield field(f"办理时限（留空按设置计算：{deadline_text(self.store)}）", Input(id="due", placeholder="留空自动计算"))
-        yield Static("", id="due-hint", classes="pet-label")
-        yield field("办结目标（可空）", Input(id="target"))
+        yield from hand_over_fields(self.store, self.initial.get("lead_unit"), "办结目标（可空）")
 
     @on(Input.Changed, "#day")
     def _day_changed(self, event: Input.Changed) -> None:
-        hint = self.query_one("#due-hint", Static)
-        try:
-            day = dates.parse_date(event.value)
-        except UserError:
-            hint.update("")
-            return
-        due, warning = due_date_for(self.store, day)
-        hint.update(f"按设置计算的办理时限：{dates.cn_date_long(due)}" + (f"\n{warning}" if warning else ""))
+        self.query_one("#due-hint", Static).update(due_hint(self.store, event.value))
 
     def build(self, values: dict[str, Any]) -> dict:
         if not values["lead_unit"]:
@@ -232,6 +241,16 @@ class ResultForm(RecordForm[dict]):
         return Comparison(labels, mine, current)
 
 
+def status_fields(*, allow_blank: bool) -> ComposeResult:
+    """The fields of a status change (one petition's or the selection's)."""
+    yield field("新状态", Select([(s, s) for s in STATUSES], id="status", allow_blank=allow_blank,
+                              prompt="选择新状态"))
+    yield field("日期（办结、公开或重新打开的日期）", Input(id="day"))
+    yield field("说明（可空）", Input(id="note"))
+    yield Static("改为“阶段性办结/已办结”会按此日期记录一次办理结果（沿用已录入的内容）；"
+                 "从办结改回“已交办”会按此日期记为重新办理。", classes="pet-label")
+
+
 class StatusForm(RecordForm[dict]):
     FOCUS = "status"
 
@@ -243,11 +262,7 @@ class StatusForm(RecordForm[dict]):
                          title=f"变更状态：{row['case_no']}（当前：{row['status']}）")
 
     def compose_fields(self) -> ComposeResult:
-        yield field("新状态", Select([(s, s) for s in STATUSES], id="status", allow_blank=False))
-        yield field("日期（办结、公开或重新打开的日期）", Input(id="day"))
-        yield field("说明（可空）", Input(id="note"))
-        yield Static("改为“阶段性办结/已办结”会按此日期记录一次办理结果（沿用已录入的内容）；"
-                     "从办结改回“已交办”会按此日期记为重新办理。", classes="pet-label")
+        yield from status_fields(allow_blank=False)
 
     def build(self, values: dict[str, Any]) -> dict:
         if values["status"] == self.row["status"]:
@@ -293,3 +308,66 @@ class BatchForm(RecordForm[dict]):
     def compare(self, values: dict[str, Any], current: dict) -> Comparison:
         labels = {k: LABELS[k] for k in ("no", "date", "group_name", "note")}
         return Comparison(labels, values, {**current, "no": str(current.get("no", ""))})
+
+
+# -- the selection's 交办 and status (the screen confirms, then petitions/bulk.py saves) ----------
+@dataclass
+class BulkHandOver:
+    lead_unit: str
+    coop_units: str
+    day: dt.date
+    due: dt.date | None  # None: counted from ``day`` by the settings
+    target: str | None  # None: each petition keeps its own
+
+
+class BulkHandOverForm(FormModal[BulkHandOver]):
+    """交办 of the selected petitions: one lead unit, date and deadline for all; saves nothing
+    (the screen shows what it will do and asks first)."""
+
+    FOCUS = "lead_unit"
+
+    def __init__(self, store, count: int, *, unit: str = "", note: str = ""):
+        super().__init__(store, initial={"lead_unit": unit, "day": dates.today().isoformat()},
+                         draft_key="petitions.bulk.hand_over", title=f"交办所选的 {count} 件待交办信访件{note}")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from hand_over_fields(self.store, self.initial.get("lead_unit"), "办结目标（可空；留空则各件保持原有的）")
+
+    @on(Input.Changed, "#day")
+    def _day_changed(self, event: Input.Changed) -> None:
+        self.query_one("#due-hint", Static).update(due_hint(self.store, event.value))
+
+    def build(self, values: dict[str, Any]) -> BulkHandOver:
+        if not values["lead_unit"]:
+            raise UserError("请选择牵头责任单位", field="lead_unit")
+        day = typed_day(values["day"], "交办时间", optional=True) or dates.today()
+        due = typed_day(values["due"], "办理时限", optional=True)
+        if due is not None and due < day:
+            raise UserError("办理时限不能早于交办时间", field="due")
+        return BulkHandOver(values["lead_unit"], values["coop_units"], day, due, values["target"] or None)
+
+
+@dataclass
+class BulkStatus:
+    status: str
+    day: dt.date
+    note: str
+
+
+class BulkStatusForm(FormModal[BulkStatus]):
+    """The new status of the selected petitions; saves nothing (the screen asks first)."""
+
+    FOCUS = "status"
+
+    def __init__(self, store, count: int):
+        super().__init__(store, initial={"day": dates.today().isoformat()}, draft_key="petitions.bulk.status",
+                         title=f"变更所选的 {count} 件信访件的状态")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from status_fields(allow_blank=True)
+
+    def build(self, values: dict[str, Any]) -> BulkStatus:
+        if not values["status"]:
+            raise UserError("请选择新状态", field="status")
+        return BulkStatus(values["status"], typed_day(values["day"], "日期", optional=True) or dates.today(),
+                          values["note"])

@@ -25,7 +25,6 @@ from ....petitions.intake import delete_petition
 from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
 from ....petitions.repeats.links import link_repeat, unlink_repeat
 from ....petitions.rows import get_petition, history_text
-from ....petitions.workflow import publish
 from ....petitions.detail import audit_reveal, detail_text
 from ....petitions.model import STATUSES
 from ....petitions.queries import batch_choices
@@ -38,7 +37,8 @@ from ...widgets.search_box import SearchBox
 from ..record_list import RecordListScreen, set_text
 from .dialogs import RepeatChoice, RepeatModal
 from .files import PetitionFiles
-from .forms import BatchForm, HandOverForm, PetitionForm, ResultForm, StatusForm
+from .forms import BatchForm, PetitionForm, ResultForm
+from .selection import PetitionSelection
 from ...keys import keymap
 from ...widgets.checkbox import Checkbox
 
@@ -65,7 +65,7 @@ def _due_text(due: str, today: dt.date) -> str:
 PAGE_SIZE = 30  # a screenful (about 25 rows at 45 lines) and a few more: every row is filled per keystroke
 
 
-class PetitionsScreen(PetitionFiles, RecordListScreen):
+class PetitionsScreen(PetitionSelection, PetitionFiles, RecordListScreen):
     SCREEN_TITLE = "信访件"
     TABLE = "#pf-table"
     DETAIL = "#pf-detail"
@@ -93,7 +93,8 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         ("slash", "focus_search", "搜索", "search"), ("v", "reveal", "显示联系方式"), ("w", "make_problem", "生成交办问题"),
         ("escape", "focus_table", "回到列表"),
         ("down", "focus_table", "回到列表", "down_to_table"), ("pagedown", "turn_page(1)", "下一页", "next_page"),
-        ("pageup", "turn_page(-1)", "上一页", "prev_page"),
+        ("pageup", "turn_page(-1)", "上一页", "prev_page"), ("space", "toggle_pick", "多选：选中或取消本行"),
+        ("A", "pick_all", "多选：全选当前筛选（再按取消）"), ("C", "clear_picks", "多选：清除选择"),
     ], priority={"turn_page(1)", "turn_page(-1)"})
 
     def __init__(self) -> None:
@@ -102,6 +103,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         self._batch_options: list = []
         self._revealed: int | None = None  # the petition whose contact v shows in the detail pane
         self._revealed_text = ""
+        self.picked: set[int] = set()  # the selection (selection.py): petition ids
 
     # -- layout -------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -123,6 +125,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
         self.call_after_refresh(self._after_mount)
 
     def _after_mount(self) -> None:
+        self.show_picked()
         self._update_counts()
         self.show_detail()
 
@@ -154,6 +157,7 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
             r["unit_short"] = shorts.get(r["unit"], r["unit"])
             r["units"] = shorts.get(r["lead_unit"], r["lead_unit"]) + ("等" if r["coop_units"] else "")
             r["due"] = _due_text(r["due_date"], today) if r["due_date"] else ""
+            self.mark(r)
         return rows, total
 
     def count(self) -> int:
@@ -434,50 +438,12 @@ class PetitionsScreen(PetitionFiles, RecordListScreen):
 
         open_record_form(self, BatchForm(self.store, batch), saved, kept)
 
-    # -- hand-over, results, status -------------------------------------------------------
-    def action_hand_over(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-
-        def message(result: dict) -> str:
-            new = result["row"]
-            return (f"已交办 {new['case_no']} 给 {new['lead_unit']}，办理时限 {dates.cn_date(new['due_date'])}"
-                    + (f"\n{result['warning']}" if result["warning"] else ""))
-
-        self.edit(HandOverForm(self.store, row), row["id"], message)
-
+    # -- results (交办, 状态 and 公开 are in selection.py: on the selection or this row) ---------------
     def action_result(self) -> None:
         row = self.selected()
         if row is None:
             return
         self.edit(ResultForm(self.store, row), row["id"], lambda new: f"已录入结果：{new['case_no']}（{new['status']}）")
-
-    def action_status(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-        self.edit(StatusForm(self.store, row), row["id"],
-                  lambda new: f"{row['case_no']}：{row['status']} → {new['status']}")
-
-    def action_publish(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-        if row["status"] == "已公开":
-            self.notify(f"{row['case_no']} 已于 {row['published_date']} 公开", markup=False)
-            return
-        if row["status"] not in ("阶段性办结", "已办结"):
-            self.notify(f"{row['case_no']} 尚未办结（{row['status']}），请先按 r 录入办理结果", severity="warning",
-                        markup=False)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                publish(self.store, [row["id"]], dates.today())
-                self.after_change(f"已公开：{row['case_no']}", select_id=row["id"])
-
-        self.app.push_screen(ConfirmModal(f"将 {row['case_no']} 的办理结果标记为今天已公开？"), answered)
 
     # -- letters ------------------------------------------------------------------------
     def action_notice(self) -> None:
