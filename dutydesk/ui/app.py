@@ -264,7 +264,7 @@ class DutyDeskApp(SafeDispatch, ErrorHook, FirstFrameHook, App):
 
     def refresh_visible(self) -> None:
         screen = self.screen
-        if isinstance(screen, BaseScreen):
+        if isinstance(screen, BaseScreen) and screen.is_mounted:  # (one still being built loads on its mount)
             screen.refresh_data()
             screen.mark_fresh()
             self.update_header(screen)
