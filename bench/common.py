@@ -73,7 +73,7 @@ def fmt(v, unit: str) -> str:
         return f"{v:.2f}×"
     if unit == "rows/s":
         return f"{v:,.0f} rows/s"
-    return f"{v:.0f} ms"
+    return f"{v:.1f} ms" if v < 10 else f"{v:.0f} ms"
 
 
 def machine() -> dict:
