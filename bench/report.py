@@ -32,7 +32,7 @@ def _db_line(label: str, db: Path, build_s: float | None) -> str:
 
 def _spread(f: dict) -> str:
     if not f["runs"]:
-        return "—"
+        return f.get("spread", "—")  # a figure recovered from a run's log (bench/recover.py)
     d = 2 if f["unit"] in ("s", "×", "KB") else 0
     return f"{min(f['runs']):,.{d}f}–{max(f['runs']):,.{d}f}"
 
@@ -103,7 +103,7 @@ def write_results(info: dict, dbs: dict[str, tuple[Path, float | None]], started
             mark = "" if f["met"] is None else ("met" if f["met"] else "**missed**")
             name = f["name"] + (f" — {f['note']}" if f["note"] else "")
             lines.append(f"| {name} | {_target(f)} | {fmt(f['median'], f['unit'])} | {_spread(f)} | "
-                         f"{len(f['runs'])} | {mark} |")
+                         f"{f.get('n', len(f['runs']))} | {mark} |")
         lines.append("")
     lines += [*[f"- {n}" for n in NOTES], ""]
     analysis = HERE / "ANALYSIS.md"

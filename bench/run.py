@@ -10,7 +10,9 @@ for a quicker run), ``--runs N`` (start-up runs, default 15), ``--import-cap S``
 may take before it is stopped, default 180; 0 = no cap), ``--force-build`` (rebuild the databases),
 ``--no-write`` (do not touch RESULTS.md), ``--rewrite`` (only render RESULTS.md again from
 results.json and ANALYSIS.md), ``--only startup,tui,sql,overview,bulletin,imports,index,size``
-(measure only these parts; implies ``--no-write``). Building the 1M database once takes some
+(measure only these parts; implies ``--no-write``), ``--merge FILE`` (figures measured before, e.g.
+read back from a stopped run's log by ``bench/recover.py``: the parts given are measured and RESULTS.md
+written with both). Building the 1M database once takes some
 twenty minutes; it is cached in ``bench/.cache/``. A benchmark, not a test: CI does not run it.
 """
 
@@ -31,7 +33,7 @@ import report  # noqa: E402
 from common import FIGURES, NOTES, STATE, arg, copy_db, machine, say  # noqa: E402
 
 PARTS = ("startup", "tui", "sql", "overview", "bulletin", "imports", "index", "size")
-OPTIONS = {"--sizes", "--runs", "--import-cap", "--force-build", "--rewrite", "--no-write", "--only"}
+OPTIONS = {"--sizes", "--runs", "--import-cap", "--force-build", "--rewrite", "--no-write", "--only", "--merge"}
 
 
 def measure(label: str, src: Path, only: set[str]) -> None:
@@ -73,7 +75,14 @@ def main() -> None:
     only = set(arg("--only", "").split(",")) - {""} or set(PARTS)
     if only - set(PARTS):
         sys.exit(f"unknown part: {', '.join(sorted(only - set(PARTS)))} (see --help)")
+    merged = arg("--merge", "")  # figures of earlier parts of the same run (a run stopped by an error)
+    if merged:
+        data = json.loads(Path(merged).read_text(encoding="utf-8"))
+        FIGURES[:] = data["figures"]
+        NOTES[:] = data.get("notes", [])
     info = machine()
+    if merged:
+        info["load_start"] = data.get("machine", {}).get("load_start", info["load_start"])
     say(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, Python {info['python']}, "
         f"SQLite {info['sqlite']}, Textual {info['textual']}, load {info['load_start']}")
     dbs = {}
@@ -84,7 +93,12 @@ def main() -> None:
         dbs[label] = (src, build_s)
     for label, (src, _) in dbs.items():
         measure(label, src, only)
-    if "--no-write" not in sys.argv and only == set(PARTS):
+    if "--no-write" not in sys.argv and (only == set(PARTS) or merged):
+        if merged:  # every size the merged figures name
+            for label in dict.fromkeys(f["size"] for f in FIGURES):
+                if label not in dbs:
+                    dbs[label] = build.cached_db(n=build.SIZES[label], log=say)
+            dbs = {k: dbs[k] for k in build.SIZES if k in dbs}
         report.write_results(info, dbs, started)
         say(f"wrote {HERE / 'RESULTS.md'}")
     missed = [f"{f['name']} at {f['size']}" for f in FIGURES if f["met"] is False]
