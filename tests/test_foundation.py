@@ -310,10 +310,11 @@ def _schema(conn) -> list[tuple]:
 # Migrations added since 0.1.0 (each only adds tables, indexes and triggers, and one column to bulletins); the
 # release's own stay as they were.
 # what this version adds to a 0.1.0 database: the letters (交办通知/催办通知), web logins, the 态势 figures
-# (petition_facts and its triggers, the problems' figure indexes, the bulletin's appendix switch), the
-# petitioners' names (public_text) and indexes of the 回收站
+# (petition_facts, the summary counts and their triggers, the problems' figure indexes, the bulletin's appendix
+# switch), the petitioners' names (public_text) and indexes of the 回收站
 SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_letters",
                  "dutydesk.petitions:m005_facts", "dutydesk.petitions:m006_petitioner_names",
+                 "dutydesk.petitions:m007_counts",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
                  "dutydesk.handoffs:m004_deleted_entries", "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
 SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
@@ -324,7 +325,9 @@ SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_pe
                          "handoff_status_log_date", "bulletins",  # bulletins: the table's text, with one column more
                          "petitioner_names", "petitioner_names_ai", "petitioner_names_au", "batches_deleted",
                          "roster_days_deleted", "handovers_deleted", "handoff_progress_deleted",
-                         "handoff_rechecks_deleted"}
+                         "handoff_rechecks_deleted", "petition_batch_counts", "petition_unit_kinds",
+                         "petition_type_counts", "petition_counts_ai", "petition_counts_ad", "petition_counts_au",
+                         "petition_type_counts_ai", "petition_type_counts_ad", "petition_type_counts_au"}
 SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
                           "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 

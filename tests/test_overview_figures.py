@@ -72,6 +72,31 @@ def facts(store) -> list[tuple]:
         "ORDER BY petition_id")]
 
 
+def counts(store) -> dict:
+    """The summary tables (schema m007), zero rows left out."""
+    return {
+        "batch": sorted(tuple(r.values()) for r in store.query(
+            "SELECT batch_id, method, n, key_cases, repeats FROM petition_batch_counts WHERE n != 0")),
+        "unit": sorted(tuple(r.values()) for r in store.query(
+            "SELECT unit, result_kind, n FROM petition_unit_kinds WHERE n != 0")),
+        "type": sorted(tuple(r.values()) for r in store.query("SELECT type, n FROM petition_type_counts WHERE n != 0")),
+    }
+
+
+def counts_recomputed(store) -> dict:
+    """What the summary tables should hold: counted from the live petitions themselves."""
+    batch: dict = defaultdict(Counter)
+    unit: Counter = Counter()
+    kinds = {f[0]: f[-1] for f in facts_recomputed(store)}
+    for p in store.query("SELECT * FROM petitions WHERE deleted_at IS NULL"):
+        batch[(p["batch_id"], p["method"])].update(n=1, key=bool(p["key_case"]), repeat=bool(p["is_repeat"]))
+        unit[(p["unit"], kinds[p["id"]])] += 1
+    types = Counter(r["type"] for r in store.query(
+        "SELECT t.type FROM petition_types t JOIN petitions p ON p.id = t.petition_id WHERE p.deleted_at IS NULL"))
+    return {"batch": sorted((*k, c["n"], c["key"], c["repeat"]) for k, c in batch.items()),
+            "unit": sorted((*k, n) for k, n in unit.items()), "type": sorted(types.items())}
+
+
 def computed(store, day: dt.date) -> dict:
     f = overview.petition_figures(store, day)
     units = {}
@@ -130,6 +155,7 @@ def test_per_unit_figures_equal_a_brute_force_count_for_several_dates(log, direc
         try:
             fill(store, log)
             assert facts(store) == facts_recomputed(store)  # the triggers kept the derived rows
+            assert counts(store) == counts_recomputed(store)  # … and the summary counts
             for offset in CHECK_OFFSETS:
                 day = DAY0 + dt.timedelta(days=offset)
                 expected = brute_force(store, day)
@@ -314,18 +340,24 @@ def test_the_derived_facts_follow_edits_deletes_restores_and_results(store):
     other = batches.add_batch(store, 2, DAY0 + dt.timedelta(days=1))
     pid = intake.add_petition(store, bid, intake.PetitionInput(case_no="T1", content="某厂排污", unit="道县", method="来电"))
     assert facts(store) == facts_recomputed(store) and facts(store)[0][2] == "道县"
+    assert counts(store) == counts_recomputed(store)
     row = rows.get_petition(store, pid)
-    intake.update_petition(store, pid, intake.PetitionInput(case_no="T1", content="某厂排污", unit="蓝山县", key_case=True),
-                      expected_version=row["version"])
+    intake.update_petition(store, pid, intake.PetitionInput(case_no="T1", content="某厂排污", unit="蓝山县", key_case=True,
+                                                            pollution_types=["水", "噪声"]),
+                           expected_version=row["version"])
     workflow.hand_over(store, pid, "蓝山县", day=DAY0, due=DAY0 + dt.timedelta(days=3))
     workflow.record_result(store, pid, workflow.ResultInput(kind="阶段性办结", date=DAY0 + dt.timedelta(days=2)))
     workflow.record_result(store, pid, workflow.ResultInput(kind="已办结", date=DAY0 + dt.timedelta(days=1)))  # earlier-dated
+    assert counts(store) == counts_recomputed(store)
     assert facts(store) == facts_recomputed(store) and facts(store)[0][2:] == (
         "蓝山县", "", 1, 0, (DAY0 + dt.timedelta(days=3)).isoformat(), "阶段性办结")
     store.execute("UPDATE petitions SET batch_id = ? WHERE id = ?", [other, pid])  # a batch corrected by hand
     intake.delete_petition(store, pid)
     assert facts(store) == facts_recomputed(store) == []
+    assert counts(store) == counts_recomputed(store) == {"batch": [], "unit": [], "type": []}
     intake.undelete_petition(store, pid)
     assert facts(store) == facts_recomputed(store) and facts(store)[0][1] == other
+    assert counts(store) == counts_recomputed(store)
     store.execute("DELETE FROM petition_results WHERE petition_id = ? AND kind = '阶段性办结'", [pid])
     assert facts(store)[0][-1] == "已办结" and facts(store) == facts_recomputed(store)
+    assert counts(store) == counts_recomputed(store)

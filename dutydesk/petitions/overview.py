@@ -11,12 +11,13 @@ The rules, "as of" day D (the same as DOMAIN.md's statistics sentences):
   today; the 办理时限 is the petition's current one);
 - 重点件 / 重复件: counted petitions so marked; by type: each 污染类型 of a counted petition.
 
-At 100,000 petitions the figures come from ``petition_facts`` (schema m004: one narrow row per
-live petition with its latest result's kind, kept by triggers) and its covering indexes, not
-from the wide rows: the counts are taken over every live petition, then the few it must not
-count as of D are taken out (later or deleted batches, or whichever side is smaller) and the
-few with a result dated after D are looked up; for a day long past, with many results dated after it, each counted petition is
-joined to its result then instead (bench/: the 态势 screen's data).
+The counts over every live petition come from summary tables kept by triggers (schema m007:
+per batch and 受理方式, per unit and latest result's kind, per 污染类型; a few thousand rows at a
+million petitions); then the few it must not count as of D are taken out (later or deleted
+batches, from ``petition_facts``, schema m005: one narrow row per live petition with its latest
+result's kind; or the counted batches are counted instead when they are fewer) and the few with
+a result dated after D are looked up. For a day long past, with many results dated after it,
+each counted petition is joined to its result then instead (bench/: the 态势 screen's data).
 """
 
 from __future__ import annotations
@@ -121,10 +122,9 @@ def _since_last_commit(store: Store, key: str, load):
 
 
 def _per_batch(store: Store) -> list[dict]:
-    """Live petitions by batch, 受理方式, 重点件, 重复件 (one pass over a covering index)."""
+    """Live petitions by batch and 受理方式: ``n``, ``key_cases`` (重点件), ``repeats`` (重复件)."""
     return _since_last_commit(store, "per_batch", lambda: store.query(
-        "SELECT batch_id, method, key_case, is_repeat, count(*) AS n FROM petition_facts INDEXED BY petition_facts_batch "
-        "GROUP BY batch_id, method, key_case, is_repeat"))
+        "SELECT batch_id, method, n, key_cases, repeats FROM petition_batch_counts WHERE n > 0"))
 
 
 def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
@@ -140,8 +140,7 @@ def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
             out[(r["unit"], r["result_kind"])] += r["n"]
         return out
     for r in _since_last_commit(store, "unit_kind", lambda: store.query(
-            "SELECT unit, result_kind, count(*) AS n FROM petition_facts INDEXED BY petition_facts_unit_kind "
-            "GROUP BY unit, result_kind")):
+            "SELECT unit, result_kind, n FROM petition_unit_kinds WHERE n > 0")):
         out[(r["unit"], r["result_kind"])] += r["n"]
     if left:
         for r in store.query(per_batch.format(_ids(left))):
@@ -298,7 +297,7 @@ def _types(store: Store, batches: _Batches, sizes: Counter) -> list[tuple[str, i
             counts[r["type"]] += r["n"]
     else:
         for r in _since_last_commit(store, "types", lambda: store.query(
-                "SELECT type, count(*) AS n FROM petition_types GROUP BY type")):
+                "SELECT type, n FROM petition_type_counts WHERE n > 0")):
             counts[r["type"]] += r["n"]
         if left:
             for r in store.query(per_batch.format(_ids(left))):
@@ -317,8 +316,8 @@ def petition_figures(store: Store, day: dt.date) -> PetitionFigures:
     for r in per_batch:
         sizes[r["batch_id"]] += r["n"]
         if r["batch_id"] in batches.counted:
-            key_cases += r["n"] * bool(r["key_case"])
-            repeats += r["n"] * bool(r["is_repeat"])
+            key_cases += r["key_cases"]
+            repeats += r["repeats"]
     units, total = _unit_rows(store, d, batches, sizes)
     return PetitionFigures(day, units, total, key_cases, repeats, _daily(batches, per_batch, day),
                            _types(store, batches, sizes))

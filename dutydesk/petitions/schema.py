@@ -305,3 +305,78 @@ def m006_petitioner_names(db):
         CREATE INDEX batches_deleted ON batches (deleted_at) WHERE deleted_at IS NOT NULL;
         """,
     )
+
+
+def _count(table: str, key: dict[str, str], sign: str, extra: dict[str, str] | None = None) -> str:
+    """Add ``sign``1 to the row of ``table`` at ``key`` (column -> value), and ``sign`` times each
+    ``extra`` (column -> 0/1 value) to its other counters, creating the row when adding."""
+    extra = extra or {}
+    cols = [*key, "n", *extra]
+    if sign == "+":
+        values = [*key.values(), "1", *extra.values()]
+        updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in ["n", *extra])
+        return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(values)}) "
+                f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+    updates = ", ".join(["n = n - 1", *(f"{c} = {c} - {v}" for c, v in extra.items())])
+    where = " AND ".join(f"{c} = {v}" for c, v in key.items())
+    return f"UPDATE {table} SET {updates} WHERE {where}"
+
+
+def _counts_of(row: str, sign: str) -> str:
+    """The summary rows one ``petition_facts`` row (``NEW`` or ``OLD``) counts in."""
+    return ";\n".join([
+        _count("petition_batch_counts", {"batch_id": f"{row}.batch_id", "method": f"{row}.method"}, sign,
+               {"key_cases": f"({row}.key_case != 0)", "repeats": f"({row}.is_repeat != 0)"}),
+        _count("petition_unit_kinds", {"unit": f"{row}.unit", "result_kind": f"{row}.result_kind"}, sign),
+    ])
+
+
+@migrations()
+def m007_counts(db):
+    """Counts the 态势 figures and the bulletin's statistics start from, kept by triggers: live
+    petitions per (batch, 受理方式) with their 重点件 and 重复件, per (行政区域, latest result's
+    kind), and per 污染类型. A few thousand rows at a province's million petitions, where
+    counting ``petition_facts`` itself took a second (bench/ANALYSIS.md). Rows whose count went
+    back to 0 stay (and count nothing)."""
+    exec_script(
+        db,
+        f"""
+        CREATE TABLE petition_batch_counts (
+            batch_id INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            key_cases INTEGER NOT NULL,
+            repeats INTEGER NOT NULL,
+            PRIMARY KEY (batch_id, method)
+        ) WITHOUT ROWID;
+        CREATE TABLE petition_unit_kinds (
+            unit TEXT NOT NULL,
+            result_kind TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (unit, result_kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE petition_type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO petition_batch_counts (batch_id, method, n, key_cases, repeats)
+            SELECT batch_id, method, count(*), sum(key_case != 0), sum(is_repeat != 0) FROM petition_facts
+            GROUP BY batch_id, method;
+        INSERT INTO petition_unit_kinds (unit, result_kind, n)
+            SELECT unit, result_kind, count(*) FROM petition_facts GROUP BY unit, result_kind;
+        INSERT INTO petition_type_counts (type, n) SELECT type, count(*) FROM petition_types GROUP BY type;
+        CREATE TRIGGER petition_counts_ai AFTER INSERT ON petition_facts BEGIN {_counts_of("NEW", "+")}; END;
+        CREATE TRIGGER petition_counts_ad AFTER DELETE ON petition_facts BEGIN {_counts_of("OLD", "-")}; END;
+        CREATE TRIGGER petition_counts_au AFTER UPDATE ON petition_facts BEGIN
+            {_counts_of("OLD", "-")};
+            {_counts_of("NEW", "+")};
+        END;
+        CREATE TRIGGER petition_type_counts_ai AFTER INSERT ON petition_types BEGIN
+            {_count("petition_type_counts", {"type": "NEW.type"}, "+")};
+        END;
+        CREATE TRIGGER petition_type_counts_ad AFTER DELETE ON petition_types BEGIN
+            {_count("petition_type_counts", {"type": "OLD.type"}, "-")};
+        END;
+        CREATE TRIGGER petition_type_counts_au AFTER UPDATE ON petition_types BEGIN
+            {_count("petition_type_counts", {"type": "OLD.type"}, "-")};
+            {_count("petition_type_counts", {"type": "NEW.type"}, "+")};
+        END;
+        """,
+    )
