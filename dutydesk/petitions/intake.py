@@ -18,7 +18,7 @@ from ..workdays import WorkCalendar
 from . import search
 from .batches import get_batch, undelete_batch
 from .deadlines import due_date_for
-from .model import case_key, case_norm, derive_method, derive_received_date, join_list, split_list
+from .model import OPEN_STATUSES, case_key, case_norm, derive_method, derive_received_date, join_list, split_list
 from .rows import CREATION_AUDITED, ENTITY, TABLE, existing_case_keys, find_referenced, set_types, update_row
 
 _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps(..., ensure_ascii=False, default=str) uses
@@ -220,6 +220,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
         conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
                          audits)
         conn.executemany("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", fts)
+        conn.executemany("INSERT INTO petitions_open_fts (rowid, content) VALUES (?, ?)", fts)  # all open
         conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
         conn.executemany("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
                          "VALUES (?,?,?,?,?,?,?)", log)
@@ -254,7 +255,7 @@ def delete_petition(store: Store, petition_id: int) -> None:
     with store.write():
         row = records.get(store, TABLE, petition_id)
         records.soft_delete(store, TABLE, petition_id, entity=ENTITY)
-        search.unindex_petition(store, petition_id, row["content"])
+        search.unindex_petition(store, petition_id, row["content"], is_open=row["status"] in OPEN_STATUSES)
         set_types(store, petition_id, "")
 
 
@@ -268,5 +269,5 @@ def undelete_petition(store: Store, petition_id: int) -> None:
         if store.scalar("SELECT deleted_at FROM batches WHERE id = ?", [row["batch_id"]]):
             undelete_batch(store, row["batch_id"])  # its (empty, deleted) batch comes back with it
         records.undelete(store, TABLE, petition_id, entity=ENTITY)
-        search.index_petition(store, petition_id, row["content"])
+        search.index_petition(store, petition_id, row["content"], is_open=row["status"] in OPEN_STATUSES)
         set_types(store, petition_id, row["pollution_types"])

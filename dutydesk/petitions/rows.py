@@ -11,7 +11,7 @@ from ..store import records
 from ..store.db import Store
 from ..text import clean_line
 from . import search
-from .model import LABELS, PRIVATE_FIELDS, case_key, referenced_numbers, scrub_identity, split_list
+from .model import LABELS, OPEN_STATUSES, PRIVATE_FIELDS, case_key, referenced_numbers, scrub_identity, split_list
 from .privacy import identity_of, masked_audit, public_text
 
 TABLE = "petitions"
@@ -87,9 +87,10 @@ def update_row(store: Store, petition_id: int, changes: dict, *, expected_versio
             audit_view=lambda d: masked_audit({k: v for k, v in d.items() if k not in NOT_AUDITED}, identity),
             conflict_message="该信访件已被其他人修改，请比较后再保存",
         )
-        if "content" in diff:
-            search.unindex_petition(store, petition_id, diff["content"][0])
-            search.index_petition(store, petition_id, changes["content"])
+        if "content" in diff or "status" in diff:
+            was = {k: diff[k][0] if k in diff else row[k] for k in ("content", "status")}
+            search.reindex_petition(store, petition_id, (was["content"], was["status"] in OPEN_STATUSES),
+                                    (row["content"], row["status"] in OPEN_STATUSES))
         if "pollution_types" in diff:
             set_types(store, petition_id, changes["pollution_types"])
         return row, diff
