@@ -316,7 +316,8 @@ SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_l
                  "dutydesk.petitions:m005_facts", "dutydesk.petitions:m006_petitioner_names",
                  "dutydesk.petitions:m007_counts", "dutydesk.petitions:m008_open_search",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
-                 "dutydesk.handoffs:m004_deleted_entries", "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
+                 "dutydesk.handoffs:m004_deleted_entries", "dutydesk.handoffs:m005_list_order",
+                 "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
 SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
                          "letter_handoffs", "letter_handoffs_letter", "users", "login_failures",
                          "petition_facts", "petition_facts_unit_kind", "petition_facts_batch", "petition_facts_due_open",
@@ -329,7 +330,7 @@ SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_pe
                          "petition_type_counts", "petition_counts_ai", "petition_counts_ad", "petition_counts_au",
                          "petition_type_counts_ai", "petition_type_counts_ad", "petition_type_counts_au",
                          "petitions_open_fts", "petitions_open_fts_data", "petitions_open_fts_idx",
-                         "petitions_open_fts_docsize", "petitions_open_fts_config"}
+                         "petitions_open_fts_docsize", "petitions_open_fts_config", "handoffs_list_order"}
 SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
                           "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 

@@ -200,6 +200,10 @@ def test_views_order_and_filters(store, freeze_today):
         lists.page(store, view="随便")
     rows, total = lists.page(store, offset=1, limit=2)
     assert total == 5 and [r["id"] for r in rows] == [soon, far]
+    # the unfiltered list walks the index of its order (schema m005), sorting nothing
+    plan = " ".join(r["detail"] for r in store.query(
+        f"EXPLAIN QUERY PLAN SELECT h.id FROM handoffs h WHERE h.deleted_at IS NULL {lists.ORDER_SQL} LIMIT 10"))
+    assert "handoffs_list_order" in plan and "TEMP B-TREE" not in plan
 
 
 # -- progress and 回头看 -----------------------------------------------------------------------

@@ -44,7 +44,7 @@ def _filters(unit: str | None, status: str | None, view: str | None, today: dt.d
 
 
 ORDER_SQL = (f"ORDER BY CASE WHEN {OPEN_SQL} THEN 0 ELSE 1 END, h.deadline IS NULL, h.deadline, "
-             "h.problem_no")
+             "h.problem_no")  # as the index handoffs_list_order (schema m005): a page walks it
 
 
 def decorate(row: dict, today: dt.date) -> dict:

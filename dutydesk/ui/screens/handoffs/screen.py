@@ -103,8 +103,11 @@ class HandoffsScreen(RecordListScreen):
         return {"unit": self._select("#hf-unit"), "status": self._select("#hf-status"),
                 "view": self._select("#hf-view")}
 
+    _fetched_filters: dict | None = None  # the filters of the page shown
+
     def fetch(self, offset: int, limit: int) -> tuple[list[dict], int]:
-        rows, total = lists.page(self.store, offset=offset, limit=limit, today=dates.today(), **self.filters)
+        self._fetched_filters = self.filters
+        rows, total = lists.page(self.store, offset=offset, limit=limit, today=dates.today(), **self._fetched_filters)
         for r in rows:
             r["summary"] = r["description"].replace("\n", " ")
             r["deadline_short"] = dates.cn_date(r["deadline"], year=False) if r["deadline"] else r["deadline_text"]
@@ -134,7 +137,8 @@ class HandoffsScreen(RecordListScreen):
 
     @on(Select.Changed)
     def _filter_changed(self, event: Select.Changed) -> None:
-        if event.select.id in ("hf-unit", "hf-status", "hf-view"):
+        # (the 视图 box reports its first value once mounted: the page shown has it already)
+        if event.select.id in ("hf-unit", "hf-status", "hf-view") and self.filters != self._fetched_filters:
             self.table.first_page()
             self.show_detail()
 
