@@ -330,7 +330,8 @@ SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_pe
                          "petition_type_counts", "petition_counts_ai", "petition_counts_ad", "petition_counts_au",
                          "petition_type_counts_ai", "petition_type_counts_ad", "petition_type_counts_au",
                          "petitions_open_fts", "petitions_open_fts_data", "petitions_open_fts_idx",
-                         "petitions_open_fts_docsize", "petitions_open_fts_config", "handoffs_list_order"}
+                         "petitions_open_fts_docsize", "petitions_open_fts_config", "handoffs_list_order",
+                         "petitions_open_due_numbers"}
 SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
                           "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 

@@ -309,6 +309,7 @@ def test_paged_list_matches_a_brute_force_reading(store, monkeypatch, strategy):
     if strategy != "as tuned":  # the paths large data takes: dense content terms, big number sets
         monkeypatch.setattr(search, "DENSE_SHARE", 0.0)
         monkeypatch.setattr(search, "MATERIALIZE_MAX", 1)
+        monkeypatch.setattr(search, "REST_WINDOW", 5)  # the content matches of a wide number read in windows
     today = _many(store)
     _open_index_holds_the_open_petitions(store)
     bid = batch_by_no(store, 3)["id"]
