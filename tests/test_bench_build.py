@@ -42,10 +42,16 @@ def test_a_small_database_builds_with_the_real_schema(build, tmp_path):
     con = sqlite3.connect(path)
     n, keys = con.execute("SELECT count(*), count(DISTINCT case_key) FROM petitions").fetchone()
     fts = con.execute("SELECT count(*) FROM petitions_fts WHERE petitions_fts MATCH '\"镇\"'").fetchone()[0]
+    # the open petitions' index and the summary counts the app keeps are there too
+    open_indexed = con.execute("SELECT count(*) FROM petitions_open_fts_docsize").fetchone()[0]
+    open_live = con.execute("SELECT count(*) FROM petitions WHERE deleted_at IS NULL "
+                            "AND status IN ('待交办', '已交办')").fetchone()[0]
+    counted = con.execute("SELECT sum(n) FROM petition_batch_counts").fetchone()[0]
     created = json.loads(con.execute("SELECT changes FROM audit WHERE entity = 'petitions' AND action = '新增' "
                                      "LIMIT 1").fetchone()[0])
     con.close()
     assert n == keys == 6_000 and 0 < fts <= 6_000
+    assert 0 < open_indexed == open_live < 6_000 and counted == 6_000
     # the bench's creation audit has the fields the real intake audits (the file size figure depends on it)
     from dutydesk.bootstrap import open_store
     from dutydesk.petitions.batches import add_batch

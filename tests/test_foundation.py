@@ -320,7 +320,7 @@ SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_l
                  "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
 SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
                          "letter_handoffs", "letter_handoffs_letter", "users", "login_failures",
-                         "petition_facts", "petition_facts_unit_kind", "petition_facts_batch", "petition_facts_due_open",
+                         "petition_facts", "petition_facts_batch", "petition_facts_due_open",
                          "petition_facts_ai", "petition_facts_au", "petition_facts_ad", "petition_facts_result_ai",
                          "petition_facts_result_au", "petition_facts_result_ad", "handoffs_figures",
                          "handoff_status_log_date", "bulletins",  # bulletins: the table's text, with one column more
