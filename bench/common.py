@@ -52,7 +52,14 @@ def figure(name: str, runs: list[float], target: float | None, unit: str = "ms",
     met = None if target is None or m is None else (m >= target if higher else m <= target)
     f = {"name": name, "size": STATE["size"], "runs": runs, "median": m, "target": target, "unit": unit,
          "note": note, "met": met, "higher": higher}
-    FIGURES.append(f)
+    # measured again (run.py --merge): in the place of the earlier figure; a new one after the last recorded
+    same = [i for i, g in enumerate(FIGURES) if (g["name"], g["size"]) == (name, f["size"])]
+    at = same[0] if same else min(STATE.get("last_at", len(FIGURES) - 1) + 1, len(FIGURES))
+    if same:
+        FIGURES[at] = f
+    else:
+        FIGURES.insert(at, f)
+    STATE["last_at"] = at
     spread = f"{min(runs):.0f}–{max(runs):.0f}" if runs else "—"
     say(f"  [{STATE['size']}] {name}: median {fmt(m, unit)} (spread {spread}, n={len(runs)})"
         + (f"  target {'≥' if higher else '≤'} {fmt(target, unit)}: {'met' if met else 'MISSED'}"

@@ -58,11 +58,15 @@ def overview_figures(db: Path) -> None:
     say("态势 screen (headless 120×35, real app; 3 + 3 processes)")
     runs = probe("overview", db, 3)
     built = probe("overview-unprepared", db, 3)
+    reference = probe("settings-unprepared", db, 3)
     figure("open the 态势 screen, first time (key 5 → figures painted)", [r["open_cold_ms"] for r in runs], 150,
            note="key 5 pressed 3.5 s after the start, as `dutydesk` runs: the app has prepared the screen "
                 f"(in {sum(r['prepared'] for r in runs)} of {len(runs)} runs) in idle time after its first paint")
     figure("open the 态势 screen, first time, not prepared (key 5 builds it and counts its figures)",
            [r["open_cold_ms"] for r in built], 150, note="the app started without preparing screens; key 5 at 1.5 s")
+    figure("for reference: open the 设置 screen, first time, not prepared (key 0 builds a form)",
+           [r["open_cold_ms"] for r in reference], None,
+           note="the same app; what building any screen on a key costs here, with nothing to count")
     figure("open the 态势 screen again, nothing saved since (1 then 5)", [x for r in runs for x in r["open_warm_ms"]], None)
     figure("open the 态势 screen again after a commit (1, a write, 5: counted again)",
            [x for r in runs for x in r["open_changed_ms"]], 150)

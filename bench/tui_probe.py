@@ -16,6 +16,10 @@
     The same app without preparing its screens: key 5 builds the 态势 screen and counts its
     figures there and then (the first key 5 when pressed before the app has prepared it).
 
+``python bench/tui_probe.py settings-unprepared DB``
+    The reference for that: key 0 builds the 设置 screen (a form, nothing counted) in the same
+    app: what building any screen on a key costs here.
+
 ``python bench/tui_probe.py datatable DB``
     Textual's own DataTable (same columns, same cell rendering ``plain()``) filled with all
     100,000 petitions as the list rows, as a list without paging would be; peak memory (VmHWM) at the end.
@@ -279,6 +283,22 @@ async def datatable(db: str) -> dict:
 OVERVIEW_AFTER = 3.5  # seconds after the start before key 5: the app has prepared its screens
 
 
+async def settings_unprepared(db: str) -> dict:
+    """Key 0 → the 设置 screen built and painted, in the app started without preparing screens."""
+    from dutydesk.bootstrap import open_store
+    from dutydesk.ui.app import make_app
+
+    watch_frames()
+    store = open_store(db, operator="bench", daily_backup=False)
+    app = make_app(store=store, strict=True, prepare=False)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.pause(PREPARED_AFTER)
+        ms = await key(app, "0", lambda: type(app.screen).__name__ == "SettingsScreen")
+    store.close()
+    return {"open_cold_ms": ms, "ru_maxrss_mb": rss_mb()}
+
+
 async def overview(db: str, prepare: bool = True) -> dict:
     """Key 5 → the 态势 screen painted with its figures (see the module docstring)."""
     from dutydesk.bootstrap import open_store
@@ -344,5 +364,6 @@ async def overview(db: str, prepare: bool = True) -> dict:
 if __name__ == "__main__":
     mode, db = sys.argv[1], sys.argv[2]
     result = asyncio.run({"paged": paged, "overview": overview, "datatable": datatable,
-                          "overview-unprepared": lambda db: overview(db, prepare=False)}[mode](db))
+                          "overview-unprepared": lambda db: overview(db, prepare=False),
+                          "settings-unprepared": settings_unprepared}[mode](db))
     print(json.dumps(result, ensure_ascii=False))
