@@ -66,17 +66,26 @@ def _indexes(is_open: bool) -> tuple[str, ...]:
     return INDEXES if is_open else INDEXES[:1]
 
 
+def _add(store: Store, table: str, petition_id: int, content: str) -> None:
+    store.execute(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
+
+
+def _remove(store: Store, table: str, petition_id: int, content: str) -> None:
+    """A contentless table needs exactly the values that were indexed."""
+    store.execute(f"INSERT INTO {table} ({table}, rowid, content) VALUES ('delete', ?, ?)",
+                  [petition_id, tokens_text(content)])
+
+
 def index_petition(store: Store, petition_id: int, content: str, *, is_open: bool) -> None:
     """Index a live petition (``is_open``: its status is 待交办 or 已交办)."""
     for table in _indexes(is_open):
-        store.execute(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
+        _add(store, table, petition_id, content)
 
 
 def unindex_petition(store: Store, petition_id: int, content: str, *, is_open: bool) -> None:
-    """Remove a row as it was indexed (a contentless table needs exactly the values indexed)."""
+    """Remove a row as it was indexed."""
     for table in _indexes(is_open):
-        store.execute(f"INSERT INTO {table} ({table}, rowid, content) VALUES ('delete', ?, ?)",
-                      [petition_id, tokens_text(content)])
+        _remove(store, table, petition_id, content)
 
 
 def reindex_petition(store: Store, petition_id: int, old: tuple[str, bool], new: tuple[str, bool]) -> None:
@@ -85,10 +94,9 @@ def reindex_petition(store: Store, petition_id: int, old: tuple[str, bool], new:
         if (was_in, old[0]) == (is_in, new[0]):
             continue
         if was_in:
-            store.execute(f"INSERT INTO {table} ({table}, rowid, content) VALUES ('delete', ?, ?)",
-                          [petition_id, tokens_text(old[0])])
+            _remove(store, table, petition_id, old[0])
         if is_in:
-            store.execute(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(new[0])])
+            _add(store, table, petition_id, new[0])
 
 
 def rebuild_index(store: Store, progress=None, *, chunk: int = 20_000) -> int:
