@@ -136,3 +136,40 @@ async def test_a_refused_file_says_why_and_the_progress_bar_counts(make_test_app
         progress.show("写入", 500, 2000)
         await pilot.pause()
         assert "写入：500 行 / 2,000" in text_of(progress, "#intake-stage")
+
+
+async def test_a_large_imports_repeat_search_runs_beside_and_stops_with_esc(make_test_app, store, monkeypatch):
+    """The preview says the repeat search is still running; Esc stops its helper; Enter lists what it found."""
+    from dutydesk.petitions.batches import add_batch
+    from dutydesk.petitions.intake import PetitionInput, add_petition
+    from dutydesk.petitions.repeats import background
+    from dutydesk.ui.screens.petitions.dialogs import RepeatModal
+
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 1)
+    started = []
+    start = background.RepeatSearch.start.__func__
+
+    def spy(cls, *args, **kwargs):
+        started.append(start(cls, *args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(background.RepeatSearch, "start", classmethod(spy))
+    add_petition(store, add_batch(store, 1, dt.date(2024, 3, 1)),
+                 PetitionInput(case_no="D0001", content="冷水滩区岚角山街道某养殖场粪污直排河道，臭气熏天。", unit="冷水滩区"))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _open_petition_import(app, pilot, DATA / "交办表.xls")
+        assert isinstance(app.screen, ImportPreview)
+        assert "疑似重复件：正在查找，导入后列出" in text_of(app.screen, "#intake-counts")
+        process = started[0]._process
+        assert process is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert process.wait(10) is not None and started[0]._process is None
+        await _open_petition_import(app, pilot, DATA / "交办表.xls")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert started[1].failed == "" and store.scalar("SELECT count(*) FROM petitions") == 5
+        assert isinstance(app.screen, RepeatModal)

@@ -27,7 +27,8 @@ from ..workdays import WorkCalendar
 from .batches import batch_by_no, ensure_batch
 from .deadlines import due_date_for
 from .intake import PetitionInput, add_petitions, prepare
-from .repeats.finder import RepeatCandidate, RepeatFinder
+from .repeats.background import RepeatSearch
+from .repeats.finder import RepeatCandidate
 from .rows import existing_case_keys, find_referenced
 from .aliases import PETITION_ALIASES  # noqa: F401 - the column names, importable from here as before
 from .model import case_key, parse_yes_no, referenced_numbers
@@ -79,10 +80,26 @@ class ImportPlan:
     sheet: Sheet | None = None  # what was read: the worksheet, its mapped and ignored columns
     new_units: list[str] = field(default_factory=list)  # unknown units accepted as new ones
     new_unit_rows: dict[str, list] = field(default_factory=dict)  # each with the rows that name it
+    repeats: RepeatSearch | None = None  # the repeat search of the rows not marked 重复件 (maybe still running)
+    looked_up: list[PlannedRow] = field(default_factory=list)  # those rows, in the search's order
 
     @property
     def new_count(self) -> int:
         return len(self.rows)
+
+    def collect_candidates(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> None:
+        """Wait for the repeat search (if it runs beside) and give each row its candidates."""
+        if self.repeats is None:
+            return
+        for r, candidates in zip(self.looked_up, self.repeats.result(store, leave_out=leave_out)):
+            r.candidates = candidates
+        self.repeats = None
+
+    def close(self) -> None:
+        """The plan is dropped (its preview left with Esc): stop a repeat search still running."""
+        if self.repeats is not None:
+            self.repeats.close()
+            self.repeats = None
 
     def report(self, *, applied: bool, rows: list[PlannedRow] | None = None, late: int = 0) -> str:
         """What the import will do (or, ``applied``, did: ``rows`` stored, ``late`` numbers that
@@ -109,7 +126,9 @@ class ImportPlan:
             for row, case_no, batch_no in self.skipped[:50]:
                 lines.append(f"  第{row}行 {case_no}（已在第{batch_no}批）")
         cands = [r for r in rows if r.candidates]
-        if cands:
+        if self.repeats is not None and not self.repeats.done:
+            lines.append("疑似重复件：正在查找，导入后列出")
+        elif cands:
             lines.append(f"疑似重复件 {len(cands)} 件（导入后可逐件确认关联）：")
             for r in cands[:50]:
                 c = r.candidates[0]
@@ -249,14 +268,15 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             start = dates.from_iso(r.values["assigned_date"]) if r.values["assigned_date"] else batch_dates[r.batch_no]
             r.values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
     looked_up = [r for r, _ in planned if not r.values["is_repeat"]]
-    found = RepeatFinder(store).find_many(  # all rows at once, unit by unit
-        [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up], release=True)
-    for r, candidates in zip(looked_up, found):
-        r.candidates = candidates
+    # all rows at once, unit by unit; a large import's in a process of its own, beside the writing
+    repeats = RepeatSearch.start(store, [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up])
     if calendar.warning():
         warnings.append(calendar.warning())
-    return ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings, sheet,
-                      list(new_units.rows), dict(new_units.rows))
+    plan = ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings, sheet,
+                      list(new_units.rows), dict(new_units.rows), repeats, looked_up)
+    if repeats.done:
+        plan.collect_candidates(store)
+    return plan
 
 
 def _memo(fn):
@@ -333,8 +353,25 @@ def _repeat_fields(inp: PetitionInput, v: dict) -> None:
 def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = None) -> ImportResult:
     """Store a validated plan in one transaction; numbers registered meanwhile are skipped (and
     the report says so)."""
+    try:
+        rows, ids = _store_rows(store, plan, progress)
+    except BaseException:
+        plan.close()
+        raise
+    if progress and plan.repeats is not None and not plan.repeats.done:
+        progress("查找疑似重复件", len(plan.looked_up), None)
+    plan.collect_candidates(store, leave_out=frozenset(ids.values()))
     created: list[int] = []
     candidates: list[tuple[int, RepeatCandidate]] = []
+    for r in rows:  # file order
+        pid = ids[id(r)]
+        created.append(pid)
+        candidates += [(pid, c) for c in r.candidates[:1]]
+    return ImportResult(plan, created, candidates, rows)
+
+
+def _store_rows(store: Store, plan: ImportPlan, progress: Progress | None) -> tuple[list[PlannedRow], dict[int, int]]:
+    """The plan's rows not registered meanwhile, stored; with id(row) -> petition id."""
     calendar = WorkCalendar(store)
     with store.write(), cached_lookups(store), _gc_paused():
         if plan.new_units:
@@ -360,11 +397,9 @@ def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = 
                 done += len(part)
                 if progress:
                     progress("写入", done, len(rows))
-        for r in rows:  # file order
-            pid = ids[id(r)]
-            created.append(pid)
-            candidates += [(pid, c) for c in r.candidates[:1]]
-    return ImportResult(plan, created, candidates, rows)
+        if plan.repeats is not None:
+            plan.repeats.wait_ready()  # its snapshot must be older than this commit
+    return rows, ids
 
 
 def import_petitions(store: Store, path: str | Path, *, batch: int | None = None, day: dt.date | None = None,
@@ -372,6 +407,7 @@ def import_petitions(store: Store, path: str | Path, *, batch: int | None = None
                      progress: Progress | None = None) -> ImportResult:
     plan = plan_import(store, path, batch=batch, day=day, sheet=sheet, add_units=add_units, progress=progress)
     if dry_run:
+        plan.collect_candidates(store)
         return ImportResult(plan, [], [])
     return apply_import(store, plan, progress=progress)
 

@@ -46,6 +46,8 @@ def start_import(screen, steps: ImportSteps) -> None:
         def answered(answer: PreviewAnswer | None) -> None:
             if answer is not None:
                 _write(screen, steps, plan, answer)
+            elif hasattr(plan, "close"):  # left at the preview: work it still does in the background stops
+                plan.close()
 
         app.push_screen(ImportPreview(info), answered)
 

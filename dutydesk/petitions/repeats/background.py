@@ -1,0 +1,177 @@
+"""The repeat search of a large import, in a process of its own beside the writing.
+
+An import's repeat search (:class:`~.finder.RepeatFinder`) is pure Python; storing the rows is
+mostly SQLite's own work. On two cores they run side by side: the search starts as soon as the
+import is planned, in a helper interpreter (``python -m dutydesk.petitions.repeats.helper``) that
+reads the petitions as they were before the import (its read transaction is open before the import
+commits: WAL keeps that snapshot for it), and the import collects the candidates once its rows are
+stored. It finds exactly what the search in the importing process would find before writing.
+
+The helper is a plain ``subprocess`` speaking pickles over its stdin and stdout (multiprocessing's
+spawn would import the caller's main script again in the helper). Should it fail, the search runs
+in the importing process instead: at once if it could not be started, else after the commit,
+leaving out the petitions the import itself stored (their places among a unit's newest petitions
+then go to older ones).
+"""
+
+from __future__ import annotations
+
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from typing import IO
+
+from ...store.db import Store
+from .finder import REPEAT_THRESHOLD, RepeatCandidate, RepeatFinder
+
+BACKGROUND_ROWS = 2000  # fewer texts are searched at once, in the importing process (a helper costs ~0.3 s)
+READY_TIMEOUT_S = 60.0
+HELPER = "dutydesk.petitions.repeats.helper"
+
+Item = tuple[str, str, "int | None"]  # (content, unit, before batch no)
+
+
+class RepeatSearch:
+    """Candidates for ``items`` (as :meth:`RepeatFinder.find_many` takes them), found in a helper
+    process over the database as it is when the helper says it is ready, or in this process."""
+
+    def __init__(self, items: list[Item], *, threshold: float = REPEAT_THRESHOLD):
+        self.items, self.threshold = items, threshold
+        self._found: list[list[RepeatCandidate]] | None = None
+        self._process: subprocess.Popen | None = None
+        self._messages: queue.Queue = queue.Queue()
+        self._ready = False
+        self.failed = ""  # why the helper did not answer (the search then ran here)
+
+    @classmethod
+    def start(cls, store: Store, items: list[Item], *, threshold: float = REPEAT_THRESHOLD,
+              background: bool | None = None) -> "RepeatSearch":
+        """Start the search: in a helper process for ``BACKGROUND_ROWS`` texts or more (``background``
+        decides otherwise), else here and now."""
+        search = cls(items, threshold=threshold)
+        if background is None:
+            background = len(items) >= BACKGROUND_ROWS
+        if background and not store.conn.in_transaction:  # (uncommitted rows: only this connection sees them)
+            search._spawn(str(store.path))
+        if search._process is None:
+            search._found = search._here(store)
+        return search
+
+    @property
+    def done(self) -> bool:
+        return self._found is not None
+
+    def _here(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[list[RepeatCandidate]]:
+        finder = RepeatFinder(store, threshold=self.threshold)
+        if not leave_out:
+            return finder.find_many(self.items, release=True)
+        found = finder.find_many(self.items, release=True, limit=3 + len(leave_out))
+        return [[c for c in cands if c.petition_id not in leave_out][:3] for cands in found]
+
+    def _spawn(self, path: str) -> None:
+        try:
+            process = subprocess.Popen([sys.executable, "-m", HELPER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL, close_fds=True)
+        except OSError as exc:  # no process could be started: the search runs here
+            self.failed = f"{type(exc).__name__}: {exc}"
+            return
+        self._process = process
+        request = (path, self.threshold, self.items)
+        # Written and read by threads: a pipe holds 64 KB, the texts are megabytes.
+        threading.Thread(target=_send, args=(process.stdin, request), name="repeats-send", daemon=True).start()
+        threading.Thread(target=_receive, args=(process.stdout, self._messages), name="repeats-receive",
+                         daemon=True).start()
+
+    def _next(self, timeout: float | None) -> object:
+        try:
+            return self._messages.get(timeout=timeout)
+        except queue.Empty:
+            return RuntimeError("the helper process did not answer in time")
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> bool:
+        """Wait until the helper reads a snapshot of its own (before this process commits the
+        import). False when the search is not in a helper (any more)."""
+        if self._process is None or self._ready:
+            return self._ready
+        message = self._next(timeout)
+        if message == "ready":
+            self._ready = True
+        else:
+            self._give_up(message)
+        return self._ready
+
+    def result(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[list[RepeatCandidate]]:
+        """The candidates, best first, one list per item. Should the helper have failed, they are
+        searched here, on ``store``, leaving out ``leave_out`` (the ids the import stored since)."""
+        if self._found is None and self._process is not None and self.wait_ready():
+            message = self._next(None)
+            if isinstance(message, list) and len(message) == len(self.items):
+                self._found = message
+                self._finish()
+            else:
+                self._give_up(message)
+        if self._found is None:
+            self._found = self._here(store, leave_out=leave_out)
+        return self._found
+
+    def _give_up(self, message: object) -> None:
+        self.failed = str(message)[:500] or "the helper process failed"
+        self._ready = False
+        self.close()
+
+    def _finish(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:  # pragma: no cover - it ends right after answering
+                process.kill()
+                process.wait()
+
+    def close(self) -> None:
+        """Stop the helper (an import left at its preview, or failed): its work is dropped."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+        self._finish()
+
+
+def _send(stream: IO[bytes], request: tuple) -> None:
+    try:
+        pickle.dump(request, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.close()
+    except (OSError, ValueError):  # the helper is gone: the reader reports it
+        pass
+
+
+def _receive(stream: IO[bytes], messages: queue.Queue) -> None:
+    """Every message of the helper, then (at its end) an error saying it ended."""
+    try:
+        while True:
+            messages.put(pickle.load(stream))
+    except EOFError:
+        messages.put(RuntimeError("the helper process ended"))
+    except Exception as exc:  # noqa: BLE001 - a damaged stream: the search runs here
+        messages.put(RuntimeError(f"the helper's answer could not be read: {exc}"))
+    finally:
+        stream.close()
+
+
+def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """The helper: take the request, pin a snapshot, say ready, answer the candidates (or why not)."""
+    path, threshold, items = pickle.load(stdin)
+    store = Store(path, operator="repeats")
+    try:
+        store.conn.execute("BEGIN")  # a read transaction: the petitions as they are now, whatever is committed later
+        store.conn.execute("SELECT count(*) FROM batches").fetchone()
+        _say(stdout, "ready")
+        _say(stdout, RepeatFinder(store, threshold=threshold).find_many(items, release=True))
+    finally:
+        store.close()
+
+
+def _say(stdout: IO[bytes], message: object) -> None:
+    pickle.dump(message, stdout, protocol=pickle.HIGHEST_PROTOCOL)
+    stdout.flush()
+

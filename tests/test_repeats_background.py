@@ -1,0 +1,164 @@
+"""A large import's repeat search runs in a helper process beside the writing (issue 12): it finds
+exactly what the search in the importing process finds, and falls back to that search when the
+helper cannot start, dies or is left at the preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+
+import openpyxl
+import pytest
+
+from dutydesk.bootstrap import open_store
+from dutydesk.petitions import io
+from dutydesk.petitions.batches import add_batch
+from dutydesk.petitions.intake import PetitionInput, add_petition
+from dutydesk.petitions.repeats import background
+from dutydesk.petitions.repeats.background import RepeatSearch
+from dutydesk.store import records
+
+D = dt.date
+WORDS = ["养猪场", "粪污", "直排", "河道", "臭气", "夜间", "施工", "噪声", "砂石场", "非法", "采砂", "工地",
+         "废气", "油烟", "餐馆", "化工厂", "偷排", "污水", "黑烟", "垃圾", "焚烧", "沱江镇", "岚角山"]
+UNITS = ["零陵区", "冷水滩区", "道县"]
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) for _ in range(n)]
+
+
+def _stored(path):
+    """A database with 90 petitions in batches 1-3, of texts the import's rows resemble."""
+    store = open_store(path, operator="测试员", daily_backup=False)
+    for b in (1, 2, 3):
+        bid = add_batch(store, b, D(2024, 3, b))
+        for i, text in enumerate(_texts(b, 30)):
+            add_petition(store, bid, PetitionInput(case_no=f"D{b}-{i:03d}", content=text, unit=UNITS[i % 3]))
+    return store
+
+
+def _file(tmp_path):
+    """60 rows over batches 4 and 5; some copy stored texts, some copy rows of batch 4 of this file."""
+    rng = random.Random(9)
+    old = [(text, UNITS[i % 3]) for b in (1, 2, 3) for i, text in enumerate(_texts(b, 30))]
+    rows, mine = [], []
+    for i in range(60):
+        batch, unit = (4 if i < 30 else 5), UNITS[i % 3]
+        if i % 3 == 0:
+            text, unit = rng.choice(old)
+            text += rng.choice(WORDS)
+        elif batch == 5 and i % 3 == 1:
+            text = mine[i - 30] + rng.choice(WORDS)  # resembles a row of this import's batch 4
+        else:
+            text = "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9)))
+        mine.append(text)
+        rows.append([f"N{i:03d}", text, unit, str(batch), f"2024-03-0{batch}"])
+    wb = openpyxl.Workbook()
+    wb.active.append(["受理编号", "信访内容", "所属区县", "批次", "转办日期"])
+    for r in rows:
+        wb.active.append(r)
+    path = tmp_path / "in.xlsx"
+    wb.save(path)
+    return path
+
+
+def _candidates(store, result) -> list[tuple[str, str, float]]:
+    return [(records.get(store, "petitions", pid)["case_no"], c.case_no, c.score) for pid, c in result.candidates]
+
+
+@pytest.fixture
+def spawned(monkeypatch):
+    """How many helpers were started."""
+    calls = []
+    spawn = RepeatSearch._spawn
+
+    def counting(self, path):
+        calls.append(path)
+        spawn(self, path)
+
+    monkeypatch.setattr(RepeatSearch, "_spawn", counting)
+    return calls
+
+
+@pytest.fixture
+def reference(tmp_path_factory):
+    """The candidates the importing process finds by itself (no helper)."""
+    folder = tmp_path_factory.mktemp("reference")
+    store = _stored(folder / "ref.db")
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(background, "BACKGROUND_ROWS", 10**9)
+            found = _candidates(store, io.import_petitions(store, _file(folder)))
+    finally:
+        store.close()
+    assert len(found) >= 15 and any(c.startswith("N0") for _, c, _ in found) is False
+    return found
+
+
+def test_helper_finds_what_the_importing_process_finds(tmp_path, monkeypatch, spawned, reference):
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    assert spawned and plan.repeats is not None and "疑似重复件：正在查找" in plan.report(applied=False)
+    result = io.apply_import(store, plan)
+    assert plan.repeats is None and _candidates(store, result) == reference
+    assert "疑似重复件" in result.report() and "正在查找" not in result.report()
+    store.close()
+
+
+def test_a_helper_that_dies_leaves_the_search_to_the_import(tmp_path, monkeypatch, spawned, reference):
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    monkeypatch.setattr(background, "HELPER", "dutydesk.no_such_module")
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    search = plan.repeats
+    result = io.apply_import(store, plan)
+    assert spawned and "helper process ended" in search.failed
+    # searched after the commit, leaving out the rows of this import (batch 5 resembles batch 4)
+    assert _candidates(store, result) == reference
+    store.close()
+
+
+def test_no_process_can_be_started_so_the_search_runs_at_once(tmp_path, monkeypatch, reference):
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    assert plan.repeats is None  # already collected
+    assert _candidates(store, io.apply_import(store, plan)) == reference
+    store.close()
+
+
+def test_dry_run_lists_the_candidates_the_helper_found(tmp_path, monkeypatch, spawned, reference):
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    store = _stored(tmp_path / "db.db")
+    result = io.import_petitions(store, _file(tmp_path), dry_run=True)
+    report = result.plan.report(applied=False)
+    assert spawned and f"疑似重复件 {len(reference)} 件" in report and "正在查找" not in report
+    assert store.scalar("SELECT count(*) FROM petitions") == 90
+    store.close()
+
+
+def test_a_plan_left_at_its_preview_stops_its_helper(tmp_path, monkeypatch):
+    store = _stored(tmp_path / "db.db")
+    items = [(text, UNITS[i % 3], 9) for i, text in enumerate(_texts(7, 50))] * 200
+    search = RepeatSearch.start(store, items, background=True)
+    process = search._process
+    assert process is not None and not search.done
+    search.close()
+    assert process.poll() is not None and search._process is None
+    store.close()
+
+
+def test_a_search_inside_an_open_write_runs_here(tmp_path):
+    """Rows not yet committed are seen by this connection only: no helper then."""
+    store = _stored(tmp_path / "db.db")
+    items = [(text, UNITS[i % 3], 9) for i, text in enumerate(_texts(1, 5))]
+    with store.write():
+        search = RepeatSearch.start(store, items, background=True)
+        assert search.done and search._process is None
+    assert all(found and found[0].score == 1.0 for found in search.result(store))
+    store.close()
