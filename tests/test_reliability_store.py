@@ -283,6 +283,23 @@ def test_write_is_atomic_nested_and_survives_a_failed_commit(store):
     assert store.scalar("SELECT COUNT(*) FROM scratch") == 1
 
 
+def test_a_large_write_keeps_statement_journals_in_memory_and_is_still_atomic(store):
+    make_scratch(store)
+    assert store.scalar("PRAGMA temp_store") == 0
+    with pytest.raises(RuntimeError):
+        with store.write(large=True):
+            assert store.scalar("PRAGMA temp_store") == 2  # MEMORY
+            records.insert(store, "scratch", {"title": "甲"})
+            with store.write(large=True):  # joins the outer transaction
+                records.insert(store, "scratch", {"title": "乙"})
+            raise RuntimeError("boom")
+    assert store.scalar("PRAGMA temp_store") == 0 and not store.conn.in_transaction
+    assert store.scalar("SELECT COUNT(*) FROM scratch") == 0
+    with store.write(large=True):
+        records.insert(store, "scratch", {"title": "丙"})
+    assert store.scalar("PRAGMA temp_store") == 0 and store.scalar("SELECT COUNT(*) FROM scratch") == 1
+
+
 def test_a_statement_outside_write_does_not_keep_the_lock(store, db_path, monkeypatch):
     import dutydesk.store.db as dbmod
 

@@ -208,7 +208,7 @@ def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = 
     """Import a validated plan in one transaction (with the new units it was allowed to add)."""
     path = plan.path
     numbers: list[str] = []
-    with store.write():
+    with store.write(large=True):
         added = add_units(store, plan.new_units) if plan.new_units else []
         for i, plan_row in enumerate(plan.planned, 1):
             values = dict(plan_row.values)

@@ -373,7 +373,7 @@ def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = 
 def _store_rows(store: Store, plan: ImportPlan, progress: Progress | None) -> tuple[list[PlannedRow], dict[int, int]]:
     """The plan's rows not registered meanwhile, stored; with id(row) -> petition id."""
     calendar = WorkCalendar(store)
-    with store.write(), cached_lookups(store), _gc_paused():
+    with store.write(large=True), cached_lookups(store), _gc_paused():
         if plan.new_units:
             add_units(store, plan.new_units)
         batch_ids: dict[int, int] = {}
