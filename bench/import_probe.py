@@ -4,8 +4,11 @@
 ``python bench/import_probe.py DB FILE [--batch N] [--profile OUT.txt]``
 
 Besides the wall-clock ``seconds`` it prints the process's CPU time for the import, the repeat
-candidates offered, its peak memory and the 1-minute load average at the end (the machine is
-shared: a figure with a high load is slower than the code).
+candidates offered, its peak memory, those of the helper process that searched the repeats
+(``helper``: ``cpu_s``, ``peak_mb``; empty when the search ran in the importing process), the most
+memory both held at one moment (``together_mb``: their resident sizes summed, sampled every 20 ms) and the
+1-minute load average at the end (the machine is shared: a figure with a high load is slower than
+the code).
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from memory import peak_mb
+    from memory import peak_mb, rss_mb
 
     db, path = sys.argv[1], sys.argv[2]
     batch = int(sys.argv[sys.argv.index("--batch") + 1]) if "--batch" in sys.argv else None
@@ -25,6 +29,11 @@ if __name__ == "__main__":
     from dutydesk.petitions.io import import_petitions
     from dutydesk.bootstrap import open_store
 
+    from dutydesk.petitions.repeats.background import RepeatSearch
+
+    searches = []  # the import's repeat search: its helper process's own CPU time and peak memory
+    start = RepeatSearch.start.__func__
+    RepeatSearch.start = classmethod(lambda cls, *a, **k: searches.append(start(cls, *a, **k)) or searches[-1])
     store = open_store(db, operator="bench", daily_backup=False)
     profiler = None
     if profile:
@@ -32,9 +41,22 @@ if __name__ == "__main__":
 
         profiler = Profiler()
         profiler.start()
+    together = [0.0]  # the most both processes held at one moment (VmRSS sampled every 20 ms)
+    finished = threading.Event()
+
+    def sample() -> None:
+        while not finished.wait(0.02):
+            process = searches[0]._process if searches else None
+            pids = ["self"] + ([str(process.pid)] if process is not None else [])
+            together[0] = max(together[0], sum(rss_mb(pid) for pid in pids))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     t0, cpu0 = time.perf_counter(), time.process_time()
     result = import_petitions(store, path, batch=batch)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finished.set()
+    sampler.join()
     if profiler:
         profiler.stop()
         with open(profile, "w", encoding="utf-8") as fh:
@@ -43,4 +65,6 @@ if __name__ == "__main__":
     print(json.dumps({"seconds": seconds, "created": len(result.created), "rows": len(result.plan.rows),
                       "cpu_seconds": round(cpu, 3), "candidates": len(result.candidates),
                       "maxrss_mb": round(peak_mb()),
+                      "helper": searches[0].usage if searches else {},
+                      "together_mb": round(max(together[0], peak_mb())),
                       "load": os.getloadavg()[0]}))

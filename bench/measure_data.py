@@ -107,8 +107,10 @@ def bulletin(src: Path) -> None:
 # -- imports ------------------------------------------------------------------------------------
 def repeat_import(src: Path, path: Path, batch: int | None, times: int) -> tuple[list, list, list, int, dict]:
     """Import ``path`` ``times`` times (each on a fresh copy): seconds, CPU seconds and peak memory of
-    each run, the petitions created, and the last run's record (stops at the first time-out)."""
+    each run, the petitions created, and the last run's record (stops at the first time-out), with
+    ``helper_cpu`` / ``helper_mb``: the medians of the repeat search's helper process."""
     runs, cpu, mem, created, r = [], [], [], 0, {}
+    helper_cpu, helper_mb = [], []
     for _ in range(times):
         r = run_import(src, path, batch)
         if r.get("timeout"):
@@ -117,7 +119,17 @@ def repeat_import(src: Path, path: Path, batch: int | None, times: int) -> tuple
         cpu.append(r["cpu_seconds"])
         mem.append(r["maxrss_mb"])
         created = r["created"]
+        helper_cpu += [r["helper"]["cpu_s"]] if r.get("helper", {}).get("cpu_s") is not None else []
+        helper_mb += [r["helper"]["peak_mb"]] if r.get("helper", {}).get("peak_mb") is not None else []
+    r = {**r, "helper_cpu": med(helper_cpu) if helper_cpu else None, "helper_mb": med(helper_mb) if helper_mb else None}
     return runs, cpu, mem, created, r
+
+
+def _helper(r: dict) -> str:
+    """The repeat search's helper process, for a figure's note."""
+    if r.get("helper_cpu") is None:
+        return "repeat search in the importing process"
+    return f"repeat search beside it in a helper process: CPU {r['helper_cpu']:.1f} s, peak memory {r['helper_mb']:.0f} MB"
 
 
 def imports(src: Path) -> None:
@@ -142,17 +154,19 @@ def imports(src: Path) -> None:
     if runs:
         figure(name, runs, 10.0 if at100k else None, "s",
                note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; peak memory {med(mem):.0f} MB; "
-                    f"load {r['load']:.1f}")
+                    f"{_helper(r)}; load {r['load']:.1f}")
         figure(".xlsx import rate", [created / x for x in runs], None, "rows/s", higher=True)
     else:
         figure(name, [], 10.0 if at100k else None, "s", note=f"stopped after {IMPORT_CAP:.0f} s")
     runs, cpu, mem, created, r = repeat_import(src, csvf, None, IMPORT_RUNS[1])
     if runs:
         figure("import a 100,000-row .csv", runs, 30.0 if at100k else None, "s",
-               note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; load {r['load']:.1f}")
+               note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; {_helper(r)}; load {r['load']:.1f}")
         figure(".csv import rate", [created / x for x in runs], target(**{"1M": 5000}), "rows/s", higher=True)
         figure("peak memory of the 100,000-row .csv import", mem, 400.0 if at100k else None, "MB",
-               note="VmHWM of the import's own interpreter (bench/import_probe.py)")
+               note="VmHWM of the import's own interpreter (bench/import_probe.py); its repeat search's helper "
+                    f"process peaks apart: {r['helper_mb']:.0f} MB" if r.get("helper_mb") else
+                    "VmHWM of the import's own interpreter (bench/import_probe.py)")
     else:
         figure("import a 100,000-row .csv", [], 30.0 if at100k else None, "s",
                note=f"stopped after {IMPORT_CAP:.0f} s")

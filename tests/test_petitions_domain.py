@@ -669,7 +669,7 @@ def test_pools_read_batch_by_batch_are_the_pools_of_the_query(store, monkeypatch
     monkeypatch.setattr(RepeatFinder, "POOL", 30)
     units = {"零陵区", "道县", "江华瑶族自治县", "火星县"}
     by_query, by_batches = RepeatFinder(store), RepeatFinder(store)
-    by_batches._prefetch(units)
+    by_batches.prefetch(units)
     assert set(by_batches._prefetched) == units  # read ahead (their bigrams are made when searched)
     for unit in units:
         rows = by_query._pool(unit)[0]

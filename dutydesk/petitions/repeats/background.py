@@ -8,7 +8,8 @@ commits: WAL keeps that snapshot for it), and the import collects the candidates
 stored. It finds exactly what the search in the importing process would find before writing.
 
 The helper is a plain ``subprocess`` speaking pickles over its stdin and stdout (multiprocessing's
-spawn would import the caller's main script again in the helper). Should it fail, the search runs
+spawn would import the caller's main script again in the helper); it is sent the texts one unit at a
+time, as it searches them, and holds only one unit's. Should it fail, the search runs
 in the importing process instead: at once if it could not be started, else after the commit,
 leaving out the petitions the import itself stored (their places among a unit's newest petitions
 then go to older ones).
@@ -21,6 +22,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from typing import IO
 
 from ...store.db import Store
@@ -44,6 +46,7 @@ class RepeatSearch:
         self._messages: queue.Queue = queue.Queue()
         self._ready = False
         self.failed = ""  # why the helper did not answer (the search then ran here)
+        self.usage: dict = {}  # the helper's CPU seconds and peak memory, once it answered
 
     @classmethod
     def start(cls, store: Store, items: list[Item], *, threshold: float = REPEAT_THRESHOLD,
@@ -78,9 +81,9 @@ class RepeatSearch:
             self.failed = f"{type(exc).__name__}: {exc}"
             return
         self._process = process
-        request = (path, self.threshold, self.items)
         # Written and read by threads: a pipe holds 64 KB, the texts are megabytes.
-        threading.Thread(target=_send, args=(process.stdin, request), name="repeats-send", daemon=True).start()
+        threading.Thread(target=_send, args=(process.stdin, path, self.threshold, self.items), name="repeats-send",
+                         daemon=True).start()
         threading.Thread(target=_receive, args=(process.stdout, self._messages), name="repeats-receive",
                          daemon=True).start()
 
@@ -107,8 +110,11 @@ class RepeatSearch:
         searched here, on ``store``, leaving out ``leave_out`` (the ids the import stored since)."""
         if self._found is None and self._process is not None and self.wait_ready():
             message = self._next(None)
-            if isinstance(message, list) and len(message) == len(self.items):
-                self._found = message
+            if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], dict):
+                found: list[list[RepeatCandidate]] = [[] for _ in self.items]
+                for i, candidates in message[0].items():
+                    found[i] = candidates
+                self._found, self.usage = found, message[1]
                 self._finish()
             else:
                 self._give_up(message)
@@ -137,9 +143,18 @@ class RepeatSearch:
         self._finish()
 
 
-def _send(stream: IO[bytes], request: tuple) -> None:
+def _send(stream: IO[bytes], path: str, threshold: float, items: list[Item]) -> None:
+    """The request: (path, threshold, the units), then each unit's texts as (unit, [(item number,
+    content, before batch no)]), then None. The helper holds one unit's texts at a time."""
+    by_unit: dict[str, list[tuple[int, str, int | None]]] = {}
+    for i, (content, unit, before) in enumerate(items):
+        if unit and content:
+            by_unit.setdefault(unit, []).append((i, content, before))
     try:
-        pickle.dump(request, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((path, threshold, set(by_unit)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        while by_unit:
+            pickle.dump(by_unit.popitem(), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, stream)
         stream.close()
     except (OSError, ValueError):  # the helper is gone: the reader reports it
         pass
@@ -159,16 +174,40 @@ def _receive(stream: IO[bytes], messages: queue.Queue) -> None:
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
-    """The helper: take the request, pin a snapshot, say ready, answer the candidates (or why not)."""
-    path, threshold, items = pickle.load(stdin)
+    """The helper: take the request, pin a snapshot, say ready, search unit by unit as the texts
+    come, answer the candidates ({item number: candidates}, only those with some) and its usage."""
+    path, threshold, units = pickle.load(stdin)
     store = Store(path, operator="repeats")
     try:
+        store.conn.execute("PRAGMA cache_size=-2048")  # each pool is read once: SQLite's default 2 MB of pages
         store.conn.execute("BEGIN")  # a read transaction: the petitions as they are now, whatever is committed later
         store.conn.execute("SELECT count(*) FROM batches").fetchone()
         _say(stdout, "ready")
-        _say(stdout, RepeatFinder(store, threshold=threshold).find_many(items, release=True))
+        finder = RepeatFinder(store, threshold=threshold)
+        finder.prefetch(units)
+        found: dict[int, list[RepeatCandidate]] = {}
+        while (message := pickle.load(stdin)) is not None:
+            unit, texts = message
+            for (i, _, _), candidates in zip(texts, finder.find_many([(c, unit, b) for _, c, b in texts],
+                                                                      release=True)):
+                if candidates:
+                    found[i] = candidates
+        _say(stdout, (found, _usage()))
     finally:
         store.close()
+
+
+def _usage() -> dict:
+    """The helper's own CPU seconds and peak memory (VmHWM, MB; Linux), for the benchmark."""
+    usage: dict = {"cpu_s": round(time.process_time(), 3)}
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    usage["peak_mb"] = round(int(line.split()[1]) / 1024)
+    except (OSError, ValueError, IndexError):  # not Linux
+        pass
+    return usage
 
 
 def _say(stdout: IO[bytes], message: object) -> None:
