@@ -17,6 +17,7 @@ from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.intake import PetitionInput, add_petition
 from dutydesk.petitions.repeats import background
 from dutydesk.petitions.repeats.background import RepeatSearch
+from dutydesk.petitions.repeats.finder import RepeatFinder
 from dutydesk.store import records
 
 D = dt.date
@@ -119,6 +120,38 @@ def test_a_helper_that_dies_leaves_the_search_to_the_import(tmp_path, monkeypatc
     assert spawned and "helper process ended" in search.failed
     # searched after the commit, leaving out the rows of this import (batch 5 resembles batch 4)
     assert _candidates(store, result) == reference
+    store.close()
+
+
+def test_a_helper_that_dies_once_the_import_filled_the_pools(tmp_path, monkeypatch):
+    """Searched after the commit, the pools are those before the import, not its own rows."""
+    monkeypatch.setattr(RepeatFinder, "POOL", 12)  # a unit's newest 12: after the import, all of them its own
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10**9)
+    store = _stored(tmp_path / "ref.db")
+    want = _candidates(store, io.import_petitions(store, _file(tmp_path)))
+    store.close()
+    assert want
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    monkeypatch.setattr(background, "HELPER", "dutydesk.no_such_module")
+    (tmp_path / "again").mkdir()
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path / "again"))
+    search = plan.repeats
+    assert _candidates(store, io.apply_import(store, plan)) == want and search.failed
+    store.close()
+
+
+def test_the_helper_runs_this_dutydesk_whatever_the_working_folder(tmp_path, monkeypatch, reference):
+    """A folder named dutydesk in the working directory is not what the helper imports."""
+    (tmp_path / "dutydesk").mkdir()
+    (tmp_path / "dutydesk" / "__init__.py").write_text("raise SystemExit('wrong dutydesk')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    search = plan.repeats
+    assert _candidates(store, io.apply_import(store, plan)) == reference
+    assert search.failed == "" and search.usage.get("cpu_s") is not None
     store.close()
 
 

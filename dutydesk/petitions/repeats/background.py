@@ -11,18 +11,20 @@ The helper is a plain ``subprocess`` speaking pickles over its stdin and stdout 
 spawn would import the caller's main script again in the helper); it is sent the texts one unit at a
 time, as it searches them, and holds only one unit's. Should it fail, the search runs
 in the importing process instead: at once if it could not be started, else after the commit,
-leaving out the petitions the import itself stored (their places among a unit's newest petitions
-then go to older ones).
+with the petitions the import itself stored left out of the pools (which are then those the helper
+would have read).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import IO
 
 from ...store.db import Store
@@ -67,16 +69,16 @@ class RepeatSearch:
         return self._found is not None
 
     def _here(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[list[RepeatCandidate]]:
-        finder = RepeatFinder(store, threshold=self.threshold)
-        if not leave_out:
-            return finder.find_many(self.items, release=True)
-        found = finder.find_many(self.items, release=True, limit=3 + len(leave_out))
-        return [[c for c in cands if c.petition_id not in leave_out][:3] for cands in found]
+        return RepeatFinder(store, threshold=self.threshold, ignore=leave_out).find_many(self.items, release=True)
 
     def _spawn(self, path: str) -> None:
         try:
-            process = subprocess.Popen([sys.executable, "-m", HELPER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=subprocess.DEVNULL, close_fds=True)
+            # -P and the folder this dutydesk was imported from first: the helper runs this very code,
+            # never a dutydesk/ folder that happens to sit in the working directory
+            root = str(Path(__file__).resolve().parents[3])
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+            process = subprocess.Popen([sys.executable, "-P", "-m", HELPER], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True, env=env)
         except OSError as exc:  # no process could be started: the search runs here
             self.failed = f"{type(exc).__name__}: {exc}"
             return

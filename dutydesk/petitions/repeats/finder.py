@@ -48,8 +48,10 @@ class RepeatFinder:
     # its peak memory 195 -> 130 MB); the count over the texts is left for pools smaller than a block.
     BLOCK_TEXTS = 512
 
-    def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD):
-        self.store, self.threshold = store, threshold
+    def __init__(self, store: Store, *, threshold: float = REPEAT_THRESHOLD, ignore: frozenset[int] = frozenset()):
+        """``ignore``: petitions left out of the pools as if they were not stored (an import's own
+        rows, when its search runs after its commit: the pools are then those before the import)."""
+        self.store, self.threshold, self.ignore = store, threshold, ignore
         self._pools: dict[str, tuple[list[dict], list[set[int]]]] = {}
         self._prefetched: dict[str, list[dict]] = {}  # rows read ahead, their bigrams made when searched
         self._masks: dict[str, Counters] = {}  # per unit, over its pool
@@ -59,10 +61,11 @@ class RepeatFinder:
         if unit not in self._pools and unit in self._prefetched:
             self._set_pool(unit, self._prefetched.pop(unit))
         if unit not in self._pools:
-            self._set_pool(unit, self.store.query(
+            rows = self.store.query(
                 "SELECT p.id, p.case_no, p.unit, p.content, b.no FROM petitions p INDEXED BY petitions_unit "
                 "JOIN batches b ON b.id = p.batch_id WHERE p.unit = ? AND p.deleted_at IS NULL "
-                "ORDER BY b.no DESC, p.seq LIMIT ?", [unit, self.POOL]))
+                "ORDER BY b.no DESC, p.seq LIMIT ?", [unit, self.POOL + len(self.ignore)])
+            self._set_pool(unit, [r for r in rows if r["id"] not in self.ignore][: self.POOL])
         return self._pools[unit]
 
     def _set_pool(self, unit: str, rows: list[dict]) -> None:
@@ -86,7 +89,7 @@ class RepeatFinder:
             for row in self.store.query(
                     f"SELECT id, case_no, unit, content FROM petitions WHERE batch_id IN ({', '.join('?' for _ in ids)}) "
                     "AND deleted_at IS NULL ORDER BY seq", ids):
-                if row["unit"] in filling:
+                if row["unit"] in filling and row["id"] not in self.ignore:
                     row["no"] = no
                     pool = pools[row["unit"]]
                     pool.append(row)
