@@ -173,3 +173,28 @@ async def test_a_large_imports_repeat_search_runs_beside_and_stops_with_esc(make
         await pilot.pause()
         assert started[1].failed == "" and store.scalar("SELECT count(*) FROM petitions") == 5
         assert isinstance(app.screen, RepeatModal)
+
+
+async def test_a_large_imports_repeat_candidates_are_offered_a_page_at_most(make_test_app, store, monkeypatch):
+    """Thousands of candidates are not laid out as thousands of checkboxes: the first ones, and how many in all."""
+    from dutydesk.petitions.batches import add_batch
+    from dutydesk.petitions.intake import PetitionInput, add_petition
+    from dutydesk.ui.screens.intake import steps
+    from dutydesk.ui.screens.petitions.dialogs import RepeatModal
+
+    monkeypatch.setattr(steps, "REPEATS_SHOWN", 1)
+    bid = add_batch(store, 1, dt.date(2024, 3, 1))
+    add_petition(store, bid, PetitionInput(case_no="D0001", content="冷水滩区岚角山街道某养殖场粪污直排河道，臭气熏天。",
+                                           unit="冷水滩区"))
+    add_petition(store, bid, PetitionInput(case_no="D0002", content="冷水滩区某工地夜间施工噪声扰民。", unit="冷水滩区"))
+    app = make_test_app(start="petitions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _open_petition_import(app, pilot, DATA / "交办表.xls")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, RepeatModal) and len(modal.query(Checkbox)) == 1
+        assert "疑似重复件 2 件，此处列出前 1 件" in str(modal.query("Static")[0].render())
+        await pilot.press("escape")

@@ -11,10 +11,12 @@ from ....roster import transfer
 from . import plans
 from .flow import ImportSteps
 
+REPEATS_SHOWN = 200  # an import's repeat candidates offered in one dialog (the screen lists those it has labels of)
+
 
 def petitions_steps(screen, path: Path, batch: int | None, day) -> ImportSteps:
     def done(result: petitions_io.ImportResult) -> None:
-        labels = {pid: get_petition(screen.store, pid)["case_no"] for pid, _ in result.candidates}
+        labels = {pid: get_petition(screen.store, pid)["case_no"] for pid, _ in result.candidates[:REPEATS_SHOWN]}
         screen._imported(result, labels)
 
     return ImportSteps(

@@ -54,7 +54,12 @@ class PetitionFiles:
             self.table.page = 0
         self.after_change(result.report(), select_id=result.created[0] if result.created else None)
         if result.candidates:
-            self._ask_repeats([self._choice(pid, labels[pid], c) for pid, c in result.candidates])
+            shown = [(pid, c) for pid, c in result.candidates if pid in labels]
+            title = None
+            if len(shown) < len(result.candidates):  # a large import: a list of thousands helps nobody
+                title = (f"疑似重复件 {len(result.candidates)} 件，此处列出前 {len(shown)} 件（其余：在列表中选中该件按 l）："
+                         "勾选确认为重复的")
+            self._ask_repeats([self._choice(pid, labels[pid], c) for pid, c in shown], title)
 
     # -- the counties' results ------------------------------------------------------------------
     def action_import_results(self) -> None:

@@ -361,7 +361,7 @@ class PetitionsScreen(PetitionSelection, PetitionFiles, RecordListScreen):
         return RepeatChoice(pid, c.petition_id, f"{case_no} 与 {c.case_no}（第{c.batch_no}批，相似度 {c.score:.0%}）："
                                                 f"{c.content[:50]}")
 
-    def _ask_repeats(self, choices: list[RepeatChoice]) -> None:
+    def _ask_repeats(self, choices: list[RepeatChoice], title: str | None = None) -> None:
         def done(chosen: list[RepeatChoice] | None) -> None:
             linked = 0
             for c in chosen or []:
@@ -373,7 +373,7 @@ class PetitionsScreen(PetitionSelection, PetitionFiles, RecordListScreen):
             if linked:
                 self.after_change(f"已关联重复件 {linked} 件")
 
-        self.app.push_screen(RepeatModal(choices), done)
+        self.app.push_screen(RepeatModal(choices, title) if title else RepeatModal(choices), done)
 
     def action_repeats(self) -> None:
         row = self.selected()
