@@ -577,3 +577,15 @@ def test_workbook_reader_skips_chart_sheets_and_refuses_a_bad_dimension_clearly(
     wb.save(tmp_path / "chart.xlsx")
     assert sheets.read_sheet(tmp_path / "chart.xlsx").rows == sheets.read_sheet(base).rows
     assert sheets.read_sheet(tmp_path / "chart.xlsx").names == ["Sheet"]
+
+
+def test_a_sheet_dated_otherwise_than_its_existing_batch_is_warned_of(store, tmp_path):
+    """第3批 already registered on one day, a sheet of 第3批 dated another: most likely the wrong batch number."""
+    header = ["受理编号", "交办问题基本情况", "行政区域", "批次", "转办日期"]
+    io.import_petitions(store, write_xlsx(tmp_path / "a.xlsx", header, [["D1", "甲", "道县", "3", "2024-03-13"]], title=None))
+    rows = [["D2", "乙", "道县", "3", "2024-03-13"], ["D3", "丙", "道县", "3", "2024-05-20"]]
+    plan = io.plan_import(store, write_xlsx(tmp_path / "b.xlsx", header, rows, title=None))
+    report = plan.report(applied=False)
+    assert "第3批已存在，转办日期为 2024年3月13日，表中第3行写的是 2024年5月20日" in report
+    rows[1][4] = "2024-03-13"
+    assert "表中第" not in io.plan_import(store, write_xlsx(tmp_path / "c.xlsx", header, rows, title=None)).report(applied=False)

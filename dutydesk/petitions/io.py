@@ -313,6 +313,10 @@ def _batch_dates(store: Store, planned: list[tuple[PlannedRow, dt.date | None]],
             out[no] = dates.from_iso(existing["date"])
             if day and day != out[no]:
                 warnings.append(f"注意：第{no}批已存在，转办日期为 {dates.cn_date(out[no])}，未按指定的日期修改")
+            elif not day and any(d != out[no] for d in by_day):  # the sheet's own date says another batch
+                other, number = min(((d, n) for d, n in by_day.items() if d != out[no]), key=lambda dn: dn[1])
+                warnings.append(f"注意：第{no}批已存在，转办日期为 {dates.cn_date(out[no])}，表中第{number}行写的是 "
+                                f"{dates.cn_date(other)}；将按已有的批次登记，如批次号不对请取消")
             continue
         new.add(no)
         if day:
