@@ -315,6 +315,7 @@ def _schema(conn) -> list[tuple]:
 SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_letters",
                  "dutydesk.petitions:m005_facts", "dutydesk.petitions:m006_petitioner_names",
                  "dutydesk.petitions:m007_counts", "dutydesk.petitions:m008_open_search",
+                 "dutydesk.petitions:m009_search_index_buffer",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
                  "dutydesk.handoffs:m004_deleted_entries", "dutydesk.handoffs:m005_list_order",
                  "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
@@ -367,13 +368,16 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     new_sql = next(c[3] for c in new_schema if c[:2] == ("table", "bulletins"))
     assert new_sql.replace(", appendix INTEGER NOT NULL DEFAULT 0", "") == old_sql
     assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
-    grown = {"_sqlite_migrations", "settings"}  # the migrations added, the new settings' defaults (checked below)
+    # the migrations added, the new settings' defaults (checked below), the search index's buffer size
+    grown = {"_sqlite_migrations", "settings", "petitions_fts_config"}
     assert {t: after.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables if t not in grown} \
         == {t: n for t, n in old_counts.items() if t not in grown}
     settings = dict(after.execute("SELECT key, value FROM settings").fetchall())
     assert {k: settings[k] for k in old_settings} == old_settings and set(settings) - set(old_settings) \
         == SINCE_RELEASE_SETTINGS
     assert after.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
+    for fts in ("petitions_fts", "petitions_open_fts"):  # m009: 8 MB of new entries before a segment is written
+        assert dict(after.execute(f"SELECT k, v FROM {fts}_config").fetchall())["hashsize"] == 8 * 1024 * 1024
     # the derived rows were filled from the old data: one per live petition, its latest result's kind
     assert after.execute("SELECT count(*) FROM petition_facts").fetchone()[0] == after.execute(
         "SELECT count(*) FROM petitions WHERE deleted_at IS NULL").fetchone()[0]
