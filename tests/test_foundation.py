@@ -315,11 +315,11 @@ def _schema(conn) -> list[tuple]:
 SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_letters",
                  "dutydesk.petitions:m005_facts", "dutydesk.petitions:m006_petitioner_names",
                  "dutydesk.petitions:m007_counts", "dutydesk.petitions:m008_open_search",
-                 "dutydesk.petitions:m009_search_index_buffer",
+                 "dutydesk.petitions:m009_search_index_buffer", "dutydesk.petitions:m010_bulk_registration",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
                  "dutydesk.handoffs:m004_deleted_entries", "dutydesk.handoffs:m005_list_order",
                  "dutydesk.bulletin:m002_appendix", "dutydesk.users:m001_users"]
-SINCE_RELEASE_OBJECTS = {"letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
+SINCE_RELEASE_OBJECTS = {"bulk_registration", "letters", "letters_day", "letters_doc_seq", "letter_petitions", "letter_petitions_letter",
                          "letter_handoffs", "letter_handoffs_letter", "users", "login_failures",
                          "petition_facts", "petition_facts_batch", "petition_facts_due_open",
                          "petition_facts_ai", "petition_facts_au", "petition_facts_ad", "petition_facts_result_ai",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from .. import dates
@@ -15,7 +16,7 @@ from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line, normalize_key
 from ..workdays import WorkCalendar
-from . import search
+from . import derived, search
 from .batches import get_batch, undelete_batch
 from .deadlines import due_date_for
 from .model import OPEN_STATUSES, case_key, case_norm, derive_method, derive_received_date, join_list, split_list
@@ -189,41 +190,45 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
                                  f"VALUES (?, {', '.join('?' for _ in cols)})", params)
             groups.clear()
 
-        for values in rows:
-            values = dict(values)
-            seq += 1
-            values["seq"] = seq
-            if values.get("is_repeat") and values.get("repeat_of"):
-                flush()  # the earlier rows of this call may be the one referred to
-                ref = find_referenced(store, values["repeat_of"])
-                values["repeat_of_id"] = ref["id"] if ref else None
-            status = "已交办" if values.get("lead_unit") else "待交办"
-            if values.get("lead_unit") and not values.get("assigned_date"):
-                values["assigned_date"] = batch["date"]
-            if not values.get("due_date"):
-                start = dates.from_iso(values.get("assigned_date") or batch["date"])
-                values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
-            row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1}
-            cols = tuple(row)
-            if not groups or groups[-1][0] != cols:
-                groups.append((cols, []))
-            pid = next_id
-            next_id += 1
-            groups[-1][1].append((pid, *row.values()))
-            ids.append(pid)
-            audits.append((now, store.operator, ENTITY, str(pid), "新增",
-                           _AUDIT_JSON.encode({k: row[k] for k in CREATION_AUDITED})))
-            fts.append((pid, search.tokens_text(values["content"])))
-            types += [(pid, t) for t in split_list(values["pollution_types"])]
-            log.append((pid, "", status, batch["date"], now, store.operator, "登记"))
-        flush()
-        conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
-                         audits)
-        conn.executemany("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", fts)
-        conn.executemany("INSERT INTO petitions_open_fts (rowid, content) VALUES (?, ?)", fts)  # all open
-        conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
-        conn.executemany("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
-                         "VALUES (?,?,?,?,?,?,?)", log)
+        bulk = len(rows) >= derived.BULK_ROWS  # the facts, counts and names: set-based, after the rows
+        with derived.registering_many(store) if bulk else nullcontext():
+            for values in rows:
+                values = dict(values)
+                seq += 1
+                values["seq"] = seq
+                if values.get("is_repeat") and values.get("repeat_of"):
+                    flush()  # the earlier rows of this call may be the one referred to
+                    ref = find_referenced(store, values["repeat_of"])
+                    values["repeat_of_id"] = ref["id"] if ref else None
+                status = "已交办" if values.get("lead_unit") else "待交办"
+                if values.get("lead_unit") and not values.get("assigned_date"):
+                    values["assigned_date"] = batch["date"]
+                if not values.get("due_date"):
+                    start = dates.from_iso(values.get("assigned_date") or batch["date"])
+                    values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
+                row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1}
+                cols = tuple(row)
+                if not groups or groups[-1][0] != cols:
+                    groups.append((cols, []))
+                pid = next_id
+                next_id += 1
+                groups[-1][1].append((pid, *row.values()))
+                ids.append(pid)
+                audits.append((now, store.operator, ENTITY, str(pid), "新增",
+                               _AUDIT_JSON.encode({k: row[k] for k in CREATION_AUDITED})))
+                fts.append((pid, search.tokens_text(values["content"])))
+                types += [(pid, t) for t in split_list(values["pollution_types"])]
+                log.append((pid, "", status, batch["date"], now, store.operator, "登记"))
+            flush()
+            conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
+                             audits)
+            conn.executemany("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", fts)
+            conn.executemany("INSERT INTO petitions_open_fts (rowid, content) VALUES (?, ?)", fts)  # all open
+            conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
+            conn.executemany("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
+                             "VALUES (?,?,?,?,?,?,?)", log)
+            if bulk:
+                derived.fill(store, ids[0], ids[-1])
     return ids
 
 
