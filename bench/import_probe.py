@@ -32,8 +32,8 @@ if __name__ == "__main__":
     from dutydesk.petitions.repeats.background import RepeatSearch
 
     searches = []  # the import's repeat search: its helper process's own CPU time and peak memory
-    start = RepeatSearch.start.__func__
-    RepeatSearch.start = classmethod(lambda cls, *a, **k: searches.append(start(cls, *a, **k)) or searches[-1])
+    ahead = RepeatSearch.ahead.__func__
+    RepeatSearch.ahead = classmethod(lambda cls, *a, **k: searches.append(ahead(cls, *a, **k)) or searches[-1])
     store = open_store(db, operator="bench", daily_backup=False)
     profiler = None
     if profile:

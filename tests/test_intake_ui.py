@@ -147,13 +147,13 @@ async def test_a_large_imports_repeat_search_runs_beside_and_stops_with_esc(make
 
     monkeypatch.setattr(background, "BACKGROUND_ROWS", 1)
     started = []
-    start = background.RepeatSearch.start.__func__
+    ahead = background.RepeatSearch.ahead.__func__
 
     def spy(cls, *args, **kwargs):
-        started.append(start(cls, *args, **kwargs))
+        started.append(ahead(cls, *args, **kwargs))
         return started[-1]
 
-    monkeypatch.setattr(background.RepeatSearch, "start", classmethod(spy))
+    monkeypatch.setattr(background.RepeatSearch, "ahead", classmethod(spy))
     add_petition(store, add_batch(store, 1, dt.date(2024, 3, 1)),
                  PetitionInput(case_no="D0001", content="冷水滩区岚角山街道某养殖场粪污直排河道，臭气熏天。", unit="冷水滩区"))
     app = make_test_app(start="petitions")

@@ -195,3 +195,32 @@ def test_a_search_inside_an_open_write_runs_here(tmp_path):
         assert search.done and search._process is None
     assert all(found and found[0].score == 1.0 for found in search.result(store))
     store.close()
+
+
+def test_a_plan_refused_for_its_rows_stops_the_helper_started_ahead(tmp_path, monkeypatch):
+    """The helper starts as soon as the sheet is read (it opens the database while the rows are
+    checked); a sheet refused for a bad row leaves no helper running."""
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    started = []
+    ahead = RepeatSearch.ahead.__func__
+    monkeypatch.setattr(RepeatSearch, "ahead", classmethod(lambda cls, *a, **k: started.append(ahead(cls, *a, **k))
+                                                           or started[-1]))
+    store = _stored(tmp_path / "db.db")
+    path = _file(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.active["A21"] = wb.active["A22"].value  # the same number on two rows: refused
+    wb.save(path)
+    process = None
+
+    def keep(self, path_):  # the helper as it starts
+        nonlocal process
+        spawn(self, path_)
+        process = self._process
+
+    spawn = RepeatSearch._spawn
+    monkeypatch.setattr(RepeatSearch, "_spawn", keep)
+    with pytest.raises(io.ValidationError):
+        io.plan_import(store, path)
+    assert process is not None and process.wait(10) is not None  # started, then stopped
+    assert started[0]._process is None
+    store.close()

@@ -191,6 +191,17 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
     has_batch_col = "batch" in rows[0].values
     if batch is None and not has_batch_col:
         raise UserError("未指定批次：表中没有“批次”列，请填写批次号", field="batch")
+    search = RepeatSearch.ahead(store, rows=len(rows))  # a large import's helper starts while the rows are checked
+    try:
+        return _plan_rows(store, path, sheet, rows, has_batch_col, batch, day, new_units, add_units, progress, search)
+    except BaseException:
+        search.close()
+        raise
+
+
+def _plan_rows(store: Store, path: Path, sheet: Sheet, rows: list, has_batch_col: bool, batch: int | None,
+               day: dt.date | None, new_units: NewUnits, add_units: bool, progress: Progress | None,
+               search: RepeatSearch) -> ImportPlan:
     problems: list[tuple[int, str]] = []
     planned: list[tuple[PlannedRow, dt.date | None]] = []  # with the row's own 转办日期
     skipped: list[tuple[int, str, int]] = []
@@ -269,7 +280,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
             r.values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
     looked_up = [r for r, _ in planned if not r.values["is_repeat"]]
     # all rows at once, unit by unit; a large import's in a process of its own, beside the writing
-    repeats = RepeatSearch.start(store, [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up])
+    repeats = search.give(store, [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up])
     if calendar.warning():
         warnings.append(calendar.warning())
     plan = ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings, sheet,

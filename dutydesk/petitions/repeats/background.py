@@ -17,6 +17,7 @@ would have read).
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -55,14 +56,31 @@ class RepeatSearch:
               background: bool | None = None) -> "RepeatSearch":
         """Start the search: in a helper process for ``BACKGROUND_ROWS`` texts or more (``background``
         decides otherwise), else here and now."""
-        search = cls(items, threshold=threshold)
         if background is None:
             background = len(items) >= BACKGROUND_ROWS
-        if background and not store.conn.in_transaction:  # (uncommitted rows: only this connection sees them)
+        return cls.ahead(store, rows=len(items) if background else 0, threshold=threshold).give(store, items)
+
+    @classmethod
+    def ahead(cls, store: Store, *, rows: int, threshold: float = REPEAT_THRESHOLD) -> "RepeatSearch":
+        """A search whose texts come later (:meth:`give`): for ``BACKGROUND_ROWS`` rows or more its
+        helper starts now, and opens the database and pins its snapshot while the rows are checked.
+        An import that stops before :meth:`give` calls :meth:`close`."""
+        search = cls([], threshold=threshold)
+        if rows >= BACKGROUND_ROWS and not store.conn.in_transaction:  # (uncommitted rows: only this connection sees them)
             search._spawn(str(store.path))
-        if search._process is None:
-            search._found = search._here(store)
         return search
+
+    def give(self, store: Store, items: list[Item]) -> "RepeatSearch":
+        """The texts to search: sent to the helper (if it started), else searched here and now."""
+        self.items = items
+        if self._process is not None and not items:
+            self.close()
+        if self._process is not None:
+            threading.Thread(target=_send, args=(self._process.stdin, items), name="repeats-send",
+                             daemon=True).start()
+        elif self._found is None:
+            self._found = self._here(store)
+        return self
 
     @property
     def done(self) -> bool:
@@ -83,9 +101,12 @@ class RepeatSearch:
             self.failed = f"{type(exc).__name__}: {exc}"
             return
         self._process = process
-        # Written and read by threads: a pipe holds 64 KB, the texts are megabytes.
-        threading.Thread(target=_send, args=(process.stdin, path, self.threshold, self.items), name="repeats-send",
-                         daemon=True).start()
+        try:  # a few bytes: the pipe takes them at once
+            pickle.dump((path, self.threshold), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            process.stdin.flush()
+        except OSError:  # gone already: the reader reports it
+            pass
+        # The texts are written (give) and the answers read by threads: a pipe holds 64 KB, the texts are megabytes.
         threading.Thread(target=_receive, args=(process.stdout, self._messages), name="repeats-receive",
                          daemon=True).start()
 
@@ -145,15 +166,16 @@ class RepeatSearch:
         self._finish()
 
 
-def _send(stream: IO[bytes], path: str, threshold: float, items: list[Item]) -> None:
-    """The request: (path, threshold, the units), then each unit's texts as (unit, [(item number,
-    content, before batch no)]), then None. The helper holds one unit's texts at a time."""
+def _send(stream: IO[bytes], items: list[Item]) -> None:
+    """The texts, after the request (path, threshold) sent at the start: the units, then each unit's
+    texts as (unit, [(item number, content, before batch no)]), then None. The helper holds one
+    unit's texts at a time."""
     by_unit: dict[str, list[tuple[int, str, int | None]]] = {}
     for i, (content, unit, before) in enumerate(items):
         if unit and content:
             by_unit.setdefault(unit, []).append((i, content, before))
     try:
-        pickle.dump((path, threshold, set(by_unit)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(set(by_unit), stream, protocol=pickle.HIGHEST_PROTOCOL)
         while by_unit:
             pickle.dump(by_unit.popitem(), stream, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(None, stream)
@@ -177,14 +199,22 @@ def _receive(stream: IO[bytes], messages: queue.Queue) -> None:
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The helper: take the request, pin a snapshot, say ready, search unit by unit as the texts
-    come, answer the candidates ({item number: candidates}, only those with some) and its usage."""
-    path, threshold, units = pickle.load(stdin)
+    come, answer the candidates ({item number: candidates}, only those with some) and its usage.
+
+    Without the cyclic garbage collector: the bigram sets are tens of thousands of containers that
+    a collection would walk again and again (a sixth of the search), and nothing here makes cycles;
+    the process ends once it has answered."""
+    gc.disable()
+    path, threshold = pickle.load(stdin)
     store = Store(path, operator="repeats")
     try:
         store.conn.execute("PRAGMA cache_size=-2048")  # each pool is read once: SQLite's default 2 MB of pages
         store.conn.execute("BEGIN")  # a read transaction: the petitions as they are now, whatever is committed later
         store.conn.execute("SELECT count(*) FROM batches").fetchone()
         _say(stdout, "ready")
+        units = pickle.load(stdin)
+        if units is None:  # (a plan dropped before its texts: nothing to do)
+            return
         finder = RepeatFinder(store, threshold=threshold)
         finder.prefetch(units)
         found: dict[int, list[RepeatCandidate]] = {}
