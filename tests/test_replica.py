@@ -147,6 +147,12 @@ def wait_replicated(db: Path, target: replica.Target, after: int, timeout: float
     raise AssertionError("the replica did not catch up")
 
 
+def replica_files(to: Path) -> str:
+    """What the replica holds, file by file (Litestream's own listing), for a failure's message."""
+    out = subprocess.run([LITESTREAM, "ltx", "-level", "all", f"file://{to}"], capture_output=True, text=True)
+    return out.stdout + out.stderr
+
+
 def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -244,6 +250,7 @@ def test_restore_at_a_time_gives_the_earlier_state(live, tmp_path, run_cli):
 def test_kill_9_of_the_replicator_then_restart_loses_nothing(live, tmp_path, run_cli):
     store, db, to = live
     rep = Replicator(db, to, tmp_path)
+    runs = [rep]
     rep.wait_ready()
     second = run_cli("replica", "run", "--to", str(to), db=db)  # one replicator per database
     assert second.exit_code == 1 and "已有复制进程在运行" in second.stderr
@@ -254,6 +261,7 @@ def test_kill_9_of_the_replicator_then_restart_loses_nothing(live, tmp_path, run
     assert rep.lines[-1].startswith("错误：Litestream 意外退出（被信号 9 终止）")
 
     rep = Replicator(db, to, tmp_path)  # kill -9 of `dutydesk replica run`: its Litestream goes too
+    runs.append(rep)
     rep.wait_ready()
     child = rep.litestream_pid
     write_some(store, "a", range(11, 16))
@@ -267,13 +275,16 @@ def test_kill_9_of_the_replicator_then_restart_loses_nothing(live, tmp_path, run
     write_some(store, "a", range(16, 21))
 
     rep = Replicator(db, to, tmp_path)
+    runs.append(rep)
     rep.wait_ready()
     write_some(store, "a", range(21, 26))
     assert rep.stop() == 0
 
     out = tmp_path / "restored.db"
     assert run_cli("replica", "restore", str(to), "-o", str(out), db=db).exit_code == 0
-    assert audit_ids(out, "a") == list(range(1, 26))
+    # (seen once in CI, not reproduced in 300 runs here: only 1-3 restored; the message says what the replica held)
+    assert audit_ids(out, "a") == list(range(1, 26)), "\n".join(
+        [replica_files(to), *(f"replicator {k + 1}:\n" + "\n".join(r.lines) for k, r in enumerate(runs))])
     assert dump(out) == dump(db)
 
 
