@@ -384,6 +384,8 @@ def run(db_path: Path, target: Target, *, emit: Callable[[str], None], interval:
                 last_error = shown
             emit(shown)
         code = proc.wait()
+        if stopping and code == 0:
+            _last_sync(binary, db_path, target, access, interval)
     finally:
         if proc is not None and proc.poll() is None:  # an error of ours: never leave it running
             proc.terminate()
@@ -401,6 +403,16 @@ def run(db_path: Path, target: Target, *, emit: Callable[[str], None], interval:
     if stopping:
         raise UserError(f"Litestream 停止时出错（{how}）" + (f"：{last_error}" if last_error else ""))
     raise UserError(f"Litestream 意外退出（{how}）" + (f"：{last_error}" if last_error else ""))
+
+
+def _last_sync(binary: str, db_path: Path, target: Target, access: Access, interval: float) -> None:
+    """One more sync after Litestream stopped when asked to (``replicate -once``, the lock still
+    held). Litestream's own last sync covers only a database it has synced once already: one
+    stopped within its first sync interval (a service restarted and stopped again, a busy
+    machine) left what was written since its start out of the replica (seen in the kill -9 tests:
+    the replica ended before the last two runs' writes, which a restore then missed)."""
+    with private_config(config_text(db_path, target, access, interval)) as config:
+        call(binary, ["replicate", *base_args(config), "-once"], target, what="最后一次同步")
 
 
 def _lines(first: bytes, rest) -> Iterator[bytes]:
