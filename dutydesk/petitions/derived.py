@@ -5,7 +5,7 @@ Triggers keep them for every writer, one petition at a time (``schema.py``: m005
 registration (an import) instead sets ``bulk_registration`` inside its transaction, which those
 insert triggers skip, and fills the same rows with a few statements over the id range it
 inserted (:func:`registering_many`): the same rows, in the same order, as the triggers would have
-written (tests/test_petitions_io.py compares them)."""
+written (tests/test_petitions_derived.py compares them)."""
 
 from __future__ import annotations
 
