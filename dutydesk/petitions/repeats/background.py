@@ -212,9 +212,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         store.conn.execute("BEGIN")  # a read transaction: the petitions as they are now, whatever is committed later
         store.conn.execute("SELECT count(*) FROM batches").fetchone()
         _say(stdout, "ready")
-        units = pickle.load(stdin)
-        if units is None:  # (a plan dropped before its texts: nothing to do)
-            return
+        units = pickle.load(stdin)  # (a plan dropped before its texts kills this process instead)
         finder = RepeatFinder(store, threshold=threshold)
         finder.prefetch(units)
         found: dict[int, list[RepeatCandidate]] = {}
