@@ -197,4 +197,6 @@ async def test_a_large_imports_repeat_candidates_are_offered_a_page_at_most(make
         modal = app.screen
         assert isinstance(modal, RepeatModal) and len(modal.query(Checkbox)) == 1
         assert "疑似重复件 2 件，此处列出前 1 件" in str(modal.query("Static")[0].render())
+        number = str(modal.query_one(Checkbox).label).split(" 与 ")[0]  # the imported petition, by its number
+        assert number and store.scalar("SELECT count(*) FROM petitions WHERE case_no = ?", [number]) == 1
         await pilot.press("escape")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ....handoffs import io as handoffs_io
 from ....petitions import io as petitions_io
-from ....petitions.rows import get_petition
 from ....roster import transfer
 from . import plans
 from .flow import ImportSteps
@@ -16,7 +15,8 @@ REPEATS_SHOWN = 200  # an import's repeat candidates offered in one dialog (the 
 
 def petitions_steps(screen, path: Path, batch: int | None, day) -> ImportSteps:
     def done(result: petitions_io.ImportResult) -> None:
-        labels = {pid: get_petition(screen.store, pid)["case_no"] for pid, _ in result.candidates[:REPEATS_SHOWN]}
+        numbers = dict(zip(result.created, (r.values["case_no"] for r in result.stored or [])))  # as stored
+        labels = {pid: numbers[pid] for pid, _ in result.candidates[:REPEATS_SHOWN]}
         screen._imported(result, labels)
 
     return ImportSteps(
