@@ -7,6 +7,8 @@ import json
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dutydesk import refdata
 from dutydesk.errors import ConflictError, UserError
@@ -20,7 +22,7 @@ from dutydesk.petitions.repeats.finder import RepeatFinder, repeat_candidates
 from dutydesk.petitions.repeats.links import link_repeat, unlink_repeat
 from dutydesk.petitions.rows import get_petition, history_text, status_log
 from dutydesk.petitions.workflow import ResultInput, hand_over, publish, record_result, set_status
-from dutydesk.petitions.model import case_key, derive_method, derive_received_date, referenced_numbers
+from dutydesk.petitions.model import case_key, case_norm, derive_method, derive_received_date, number_facts, referenced_numbers
 
 D = dt.date
 
@@ -51,6 +53,37 @@ def test_number_date_and_key():
     assert case_key("D2HH202403250005*", "道县") == "D2HH202403250005*|道县"
     assert referenced_numbers("与D2HH202403250005重复") == ["D2HH202403250005"]
     assert referenced_numbers("与第三十一批受理编号3438号为同一案件") == ["3438"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="DXdxSPＤＸ０１２９0123456789*-　 \t第号年月日", max_size=24), st.sampled_from(["", "道县"]))
+def test_number_facts_are_the_four_functions_at_once(case_no, unit):
+    # prepare() takes the four from number_facts (one normalisation); they must stay what the
+    # separate functions say, for any number
+    assert number_facts(case_no, unit) == (case_key(case_no, unit), case_norm(case_no).rstrip("*")[::-1],
+                                           derive_method(case_no), derive_received_date(case_no))
+    assert number_facts("D2HH202403250005*", "道县") == ("D2HH202403250005*|道县", "500052304202HH2D", "来电",
+                                                      D(2024, 3, 25))
+
+
+def test_an_import_writes_the_search_indexes_once_at_the_end(store, batch1):
+    # add_petitions(index_later=…) hands the index rows to its caller, which writes them with
+    # search.index_new before the transaction ends: found in both indexes, as a form's petition is
+    def ids(table, word):
+        return [r[0] for r in store.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [f'"{word}"'])]
+
+    later: list = []
+    with store.write():
+        first = add_petitions(store, batch1, [prepare(store, P("D2HH202403140001", content="河道里倾倒砂石"))],
+                              index_later=later)
+        second = add_petitions(store, batch1, [prepare(store, P("D2HH202403140002", content="砂石场扬尘"))],
+                               index_later=later)
+        assert ids("petitions_fts", "砂 石") == [] and [pid for pid, _ in later] == first + second
+        search.index_new(store, later)
+    for table in search.INDEXES:
+        assert ids(table, "砂 石") == first + second and ids(table, "扬 尘") == second
+    form = add_petition(store, batch1, P("D2HH202403140003", content="砂石厂噪声"))  # written at once
+    assert ids("petitions_fts", "砂 石") == first + second + [form]
 
 
 def test_unknown_pattern_is_stored_as_given(store, batch1):

@@ -19,7 +19,7 @@ from ..workdays import WorkCalendar
 from . import derived, search
 from .batches import get_batch, undelete_batch
 from .deadlines import due_date_for
-from .model import OPEN_STATUSES, case_key, case_norm, derive_method, derive_received_date, join_list, split_list
+from .model import OPEN_STATUSES, join_list, number_facts, split_list
 from .rows import CREATION_AUDITED, ENTITY, TABLE, existing_case_keys, find_referenced, set_types, update_row
 
 _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps(..., ensure_ascii=False, default=str) uses
@@ -121,15 +121,15 @@ def prepare(store: Store, inp: PetitionInput) -> dict:
         method = {"电话": "来电", "D": "来电", "信件": "来信", "来信来访": "来信", "X": "来信", "网络": "来信"}.get(method.upper(), None)
         if method is None:
             raise UserError(f"受理方式应为来电或来信，不是“{clean_line(inp.method)[:10]}”")
-    method = method or derive_method(case_no)
+    key, rev, derived_method, received = number_facts(case_no, unit)
+    method = method or derived_method
     lead = resolve_unit(store, inp.lead_unit, required=False) if clean_line(inp.lead_unit) else ""
     coop = [u for u in resolve_units(store, inp.coop_units) if u != lead]
     repeat_of = clean_line(inp.repeat_of)
-    received = derive_received_date(case_no)
     return {
         "case_no": case_no,
-        "case_key": case_key(case_no, unit),
-        "case_rev": case_norm(case_no).rstrip("*")[::-1],
+        "case_key": key,
+        "case_rev": rev,
         "method": method,
         "received_date": dates.iso(received) or None,
         "content": content,
@@ -157,13 +157,17 @@ def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, cale
 
 
 def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None,
-                  unregistered: bool = False) -> list[int]:
+                  unregistered: bool = False, index_later: list[tuple[int, str]] | None = None) -> list[int]:
     """Register many prepared rows of one batch (the one path for a form and an import), in one transaction, with the
     audit, search index, types and status log written in bulk. A number already registered
     is refused (UserError) and nothing is stored. Returns the new ids in order.
 
     ``unregistered=True``: the caller has just looked the numbers up inside the same write
-    transaction (an import), so they are not looked up again."""
+    transaction (an import), so they are not looked up again.
+
+    ``index_later`` (an import storing its rows in parts): the rows for the search indexes are
+    appended to this list instead of written; the caller writes them with
+    :func:`search.index_new` before its transaction ends."""
     if not rows:
         return []
     with store.write():
@@ -222,8 +226,10 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
             flush()
             conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
                              audits)
-            conn.executemany("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)", fts)
-            conn.executemany("INSERT INTO petitions_open_fts (rowid, content) VALUES (?, ?)", fts)  # all open
+            if index_later is None:
+                search.index_new(store, fts)
+            else:
+                index_later += fts
             conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
             conn.executemany("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
                              "VALUES (?,?,?,?,?,?,?)", log)

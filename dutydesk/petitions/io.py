@@ -30,6 +30,7 @@ from .intake import PetitionInput, add_petitions, prepare
 from .repeats.background import RepeatSearch
 from .repeats.finder import RepeatCandidate
 from .rows import existing_case_keys, find_referenced
+from .search import index_new
 from .aliases import PETITION_ALIASES  # noqa: F401 - the column names, importable from here as before
 from .model import case_key, parse_yes_no, referenced_numbers
 
@@ -403,15 +404,18 @@ def _store_rows(store: Store, plan: ImportPlan, progress: Progress | None) -> tu
             by_batch.setdefault(r.batch_no, []).append(r)
         ids: dict[int, int] = {}  # id(PlannedRow) -> petition id
         done = 0
+        index_rows: list[tuple[int, str]] = []  # the search indexes' rows, written at the end in one go
         for no, group in by_batch.items():
             for start in range(0, len(group), 5000):
                 part = group[start:start + 5000]
                 for r, pid in zip(part, add_petitions(store, batch_ids[no], [r.values for r in part],
-                                                              calendar=calendar, unregistered=True)):
+                                                              calendar=calendar, unregistered=True,
+                                                              index_later=index_rows)):
                     ids[id(r)] = pid
                 done += len(part)
                 if progress:
                     progress("写入", done, len(rows))
+        index_new(store, index_rows)
         if plan.repeats is not None:
             plan.repeats.wait_ready()  # its snapshot must be older than this commit
     return rows, ids

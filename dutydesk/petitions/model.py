@@ -120,9 +120,22 @@ def parse_yes_no(value: object) -> bool:
     raise ValueError(f"应为“是”或“否”，不是“{clean_line(value)[:20]}”")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def case_norm(case_no: str) -> str:
     """A case number as compared: full-width forms half-width, letters upper case, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_line(case_no)).upper())
+    return _SPACES.sub("", unicodedata.normalize("NFKC", clean_line(case_no)).upper())
+
+
+def number_facts(case_no: str, unit: str = "") -> tuple[str, str, str, dt.date | None]:
+    """What a new petition's columns take from its number, with one normalisation: (its
+    :func:`case_key`, the key reversed for a search by the last digits (without a ``*``),
+    :func:`derive_method`, :func:`derive_received_date`)."""
+    folded = unicodedata.normalize("NFKC", clean_line(case_no))
+    norm = _SPACES.sub("", folded.upper())
+    key = f"{norm}|{unit}" if norm.endswith("*") else norm
+    return key, norm.rstrip("*")[::-1], _method_in(folded.upper()), _date_in(folded)
 
 
 def case_key(case_no: str, unit: str = "") -> str:
@@ -142,7 +155,10 @@ _CITY_PREFIX = re.compile(r"^[A-Z]{1,4}?([DX])(?=\d{6,})")
 
 def derive_method(case_no: str) -> str:
     """受理方式 from the number: D… = 来电, X… = 来信; city prefix forms like SPD2022…; else ""."""
-    key = unicodedata.normalize("NFKC", clean_line(case_no)).upper()
+    return _method_in(unicodedata.normalize("NFKC", clean_line(case_no)).upper())
+
+
+def _method_in(key: str) -> str:
     m = _METHOD_PREFIX.match(key) or _CITY_PREFIX.match(key)
     if not m:
         return ""
@@ -154,7 +170,10 @@ _DATE_IN_NO = re.compile(r"(20\d{2})(\d{2})(\d{2})")
 
 def derive_received_date(case_no: str) -> dt.date | None:
     """The date inside a number such as D2HH202403250005 (2024-03-25), when there is one."""
-    key = unicodedata.normalize("NFKC", clean_line(case_no))
+    return _date_in(unicodedata.normalize("NFKC", clean_line(case_no)))
+
+
+def _date_in(key: str) -> dt.date | None:
     for m in _DATE_IN_NO.finditer(key):
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))

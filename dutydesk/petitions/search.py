@@ -76,6 +76,18 @@ def _remove(store: Store, table: str, petition_id: int, content: str) -> None:
                   [petition_id, tokens_text(content)])
 
 
+def index_new(store: Store, rows: list[tuple[int, str]]) -> None:
+    """Index new petitions (all open: 待交办 or 已交办), given as (id, :func:`tokens_text` of the
+    content), in both indexes with one statement each.
+
+    An import gives all its rows at once, at the end of its transaction: FTS5 writes the terms
+    it gathered as a new segment whenever a later statement of the transaction opens a
+    savepoint, so an index written part by part between other inserts became many small
+    segments to write and merge (a 50,000-row import: ~1 s more)."""
+    for table in INDEXES:
+        store.conn.executemany(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", rows)
+
+
 def index_petition(store: Store, petition_id: int, content: str, *, is_open: bool) -> None:
     """Index a live petition (``is_open``: its status is 待交办 or 已交办)."""
     for table in _indexes(is_open):
