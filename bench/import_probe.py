@@ -8,7 +8,10 @@ candidates offered, its peak memory, those of the helper process that searched t
 (``helper``: ``cpu_s``, ``peak_mb``; empty when the search ran in the importing process), the most
 memory both held at one moment (``together_mb``: their resident sizes summed, sampled every 20 ms) and the
 1-minute load average at the end (the machine is shared: a figure with a high load is slower than
-the code).
+the code) and ``reference_ms``: a fixed pure-Python loop timed just before and just after the import
+(their mean). This VM's speed drifts by half from one minute to the next with no load at all (the
+same loop took 0.71 s and 1.13 s within the hour): the reference says how fast the machine was while
+the import ran.
 """
 
 from __future__ import annotations
@@ -18,6 +21,14 @@ import os
 import sys
 import threading
 import time
+
+def reference_ms() -> float:
+    """A fixed piece of pure-Python work (two million additions), in milliseconds."""
+    t0, total = time.perf_counter(), 0
+    for i in range(2_000_000):
+        total += i
+    return (time.perf_counter() - t0) * 1000
+
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -52,9 +63,11 @@ if __name__ == "__main__":
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    before = reference_ms()
     t0, cpu0 = time.perf_counter(), time.process_time()
     result = import_petitions(store, path, batch=batch)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    after = reference_ms()
     finished.set()
     sampler.join()
     if profiler:
@@ -67,4 +80,4 @@ if __name__ == "__main__":
                       "maxrss_mb": round(peak_mb()),
                       "helper": searches[0].usage if searches else {},
                       "together_mb": round(max(together[0], peak_mb())),
-                      "load": os.getloadavg()[0]}))
+                      "load": os.getloadavg()[0], "reference_ms": round((before + after) / 2, 1)}))

@@ -111,7 +111,7 @@ def repeat_import(src: Path, path: Path, batch: int | None, times: int) -> tuple
     run's record (stops at the first time-out), with ``own_mb`` (the importing process alone) and
     ``helper_cpu`` / ``helper_mb``: the medians of the repeat search's helper process."""
     runs, cpu, mem, created, r = [], [], [], 0, {}
-    helper_cpu, helper_mb, own = [], [], []
+    helper_cpu, helper_mb, own, reference = [], [], [], []
     for _ in range(times):
         r = run_import(src, path, batch)
         if r.get("timeout"):
@@ -120,12 +120,22 @@ def repeat_import(src: Path, path: Path, batch: int | None, times: int) -> tuple
         cpu.append(r["cpu_seconds"])
         mem.append(r.get("together_mb", r["maxrss_mb"]))  # the import and its repeat search's helper, at once
         own.append(r["maxrss_mb"])
+        reference += [r["reference_ms"]] if "reference_ms" in r else []
         created = r["created"]
         helper_cpu += [r["helper"]["cpu_s"]] if r.get("helper", {}).get("cpu_s") is not None else []
         helper_mb += [r["helper"]["peak_mb"]] if r.get("helper", {}).get("peak_mb") is not None else []
     r = {**r, "helper_cpu": med(helper_cpu) if helper_cpu else None, "helper_mb": med(helper_mb) if helper_mb else None,
-         "own_mb": med(own) if own else None}
+         "own_mb": med(own) if own else None, "reference": sorted(reference)}
     return runs, cpu, mem, created, r
+
+
+def _speed(r: dict) -> str:
+    """How fast the VM was during the runs (bench/import_probe.py's reference loop), for a note."""
+    ref = r.get("reference") or []
+    if not ref:
+        return ""
+    span = f"{ref[0]:.0f}–{ref[-1]:.0f}" if len(ref) > 1 else f"{ref[0]:.0f}"
+    return f"; speed reference (a fixed Python loop beside each run, bench/import_probe.py) {span} ms"
 
 
 def _helper(r: dict) -> str:
@@ -157,14 +167,15 @@ def imports(src: Path) -> None:
     if runs:
         figure(name, runs, 10.0 if at100k else None, "s",
                note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; peak memory (with the helper) "
-                    f"{med(mem):.0f} MB; {_helper(r)}; load {r['load']:.1f}")
+                    f"{med(mem):.0f} MB; {_helper(r)}; load {r['load']:.1f}{_speed(r)}")
         figure(".xlsx import rate", [created / x for x in runs], None, "rows/s", higher=True)
     else:
         figure(name, [], 10.0 if at100k else None, "s", note=f"stopped after {IMPORT_CAP:.0f} s")
     runs, cpu, mem, created, r = repeat_import(src, csvf, None, IMPORT_RUNS[1])
     if runs:
         figure("import a 100,000-row .csv", runs, 30.0 if at100k else None, "s",
-               note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; {_helper(r)}; load {r['load']:.1f}")
+               note=f"{created} petitions created each run; CPU {med(cpu):.1f} s; {_helper(r)}; load {r['load']:.1f}"
+                    f"{_speed(r)}")
         figure(".csv import rate", [created / x for x in runs], target(**{"1M": 5000}), "rows/s", higher=True)
         figure("peak memory of the 100,000-row .csv import", mem, 400.0 if at100k else None, "MB",
                note=f"the import's interpreter and its repeat search's helper process together (their resident "

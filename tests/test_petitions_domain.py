@@ -78,12 +78,22 @@ def test_an_import_writes_the_search_indexes_once_at_the_end(store, batch1):
                               index_later=later)
         second = add_petitions(store, batch1, [prepare(store, P("D2HH202403140002", content="砂石场扬尘"))],
                                index_later=later)
-        assert ids("petitions_fts", "砂 石") == [] and [pid for pid, _ in later] == first + second
-        search.index_new(store, later)
+        assert ids("petitions_fts", "砂 石") == [] and later == [(first[0], ["河道里倾倒砂石"]), (second[0], ["砂石场扬尘"])]
+        search.index_new(store, later, chunk=1)
     for table in search.INDEXES:
         assert ids(table, "砂 石") == first + second and ids(table, "扬 尘") == second
     form = add_petition(store, batch1, P("D2HH202403140003", content="砂石厂噪声"))  # written at once
     assert ids("petitions_fts", "砂 石") == first + second + [form]
+    # parts cut into chunks: each id gets its own text
+    words = ["黑臭水体", "餐饮油烟", "夜间施工", "养殖废水", "露天焚烧"]
+    later = []
+    with store.write():
+        many = add_petitions(store, batch1, [prepare(store, P(f"D2HH20240314010{k}", content=w))
+                                             for k, w in enumerate(words)], index_later=later)
+        search.index_new(store, later, chunk=2)
+    for pid, word in zip(many, words):
+        for table in search.INDEXES:
+            assert ids(table, " ".join(word)) == [pid]
 
 
 def test_unknown_pattern_is_stored_as_given(store, batch1):

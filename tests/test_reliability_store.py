@@ -29,7 +29,7 @@ from dutydesk import sheets
 from dutydesk.errors import ConflictError, UserError
 from dutydesk import registry
 from dutydesk.bootstrap import open_store
-from dutydesk.store import backup, drafts, records
+from dutydesk.store import backup, db, drafts, records
 from dutydesk.store.db import Store
 from dutydesk.text import clean, clean_line, mask_name, mask_phone
 
@@ -289,11 +289,13 @@ def test_a_large_write_keeps_statement_journals_in_memory_and_is_still_atomic(st
     with pytest.raises(RuntimeError):
         with store.write(large=True):
             assert store.scalar("PRAGMA temp_store") == 2  # MEMORY
+            assert store.scalar("PRAGMA cache_size") == -db.LARGE_WRITE_CACHE_KB  # a smaller page cache meanwhile
             records.insert(store, "scratch", {"title": "甲"})
             with store.write(large=True):  # joins the outer transaction
                 records.insert(store, "scratch", {"title": "乙"})
             raise RuntimeError("boom")
     assert store.scalar("PRAGMA temp_store") == 0 and not store.conn.in_transaction
+    assert store.scalar("PRAGMA cache_size") == -db.CACHE_KB  # given back, even after a failure
     assert store.scalar("SELECT COUNT(*) FROM scratch") == 0
     with store.write(large=True):
         records.insert(store, "scratch", {"title": "丙"})

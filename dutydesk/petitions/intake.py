@@ -157,7 +157,7 @@ def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, cale
 
 
 def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None,
-                  unregistered: bool = False, index_later: list[tuple[int, str]] | None = None) -> list[int]:
+                  unregistered: bool = False, index_later: list[tuple[int, list[str]]] | None = None) -> list[int]:
     """Register many prepared rows of one batch (the one path for a form and an import), in one transaction, with the
     audit, search index, types and status log written in bulk. A number already registered
     is refused (UserError) and nothing is stored. Returns the new ids in order.
@@ -165,8 +165,8 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
     ``unregistered=True``: the caller has just looked the numbers up inside the same write
     transaction (an import), so they are not looked up again.
 
-    ``index_later`` (an import storing its rows in parts): the rows for the search indexes are
-    appended to this list instead of written; the caller writes them with
+    ``index_later`` (an import storing its rows in parts): the new rows are not indexed but
+    appended to this list as (first id, their contents); the caller indexes them with
     :func:`search.index_new` before its transaction ends."""
     if not rows:
         return []
@@ -220,16 +220,17 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
                 ids.append(pid)
                 audits.append((now, store.operator, ENTITY, str(pid), "新增",
                                _AUDIT_JSON.encode({k: row[k] for k in CREATION_AUDITED})))
-                fts.append((pid, search.tokens_text(values["content"])))
+                fts.append(values["content"])
                 types += [(pid, t) for t in split_list(values["pollution_types"])]
                 log.append((pid, "", status, batch["date"], now, store.operator, "登记"))
             flush()
             conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
                              audits)
+            part = (ids[0], fts)  # (the ids are consecutive, counted up from the first)
             if index_later is None:
-                search.index_new(store, fts)
+                search.index_new(store, [part])
             else:
-                index_later += fts
+                index_later.append(part)
             conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
             conn.executemany("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
                              "VALUES (?,?,?,?,?,?,?)", log)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +67,8 @@ class PlannedRow:
     number: int
     batch_no: int
     values: dict
-    candidates: list[RepeatCandidate] = field(default_factory=list)
+    candidates: Sequence[RepeatCandidate] = ()  # (one shared empty tuple: a 100,000-row import has as many rows)
+    petition_id: int = 0  # once stored
 
 
 @dataclass
@@ -370,24 +371,20 @@ def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = 
     """Store a validated plan in one transaction; numbers registered meanwhile are skipped (and
     the report says so)."""
     try:
-        rows, ids = _store_rows(store, plan, progress)
+        rows = _store_rows(store, plan, progress)
     except BaseException:
         plan.close()
         raise
     if progress and plan.repeats is not None and not plan.repeats.done:
         progress("查找疑似重复件", len(plan.looked_up), None)
-    plan.collect_candidates(store, leave_out=frozenset(ids.values()))
-    created: list[int] = []
-    candidates: list[tuple[int, RepeatCandidate]] = []
-    for r in rows:  # file order
-        pid = ids[id(r)]
-        created.append(pid)
-        candidates += [(pid, c) for c in r.candidates[:1]]
+    created = [r.petition_id for r in rows]  # file order
+    plan.collect_candidates(store, leave_out=frozenset(created))
+    candidates = [(r.petition_id, r.candidates[0]) for r in rows if r.candidates]
     return ImportResult(plan, created, candidates, rows)
 
 
-def _store_rows(store: Store, plan: ImportPlan, progress: Progress | None) -> tuple[list[PlannedRow], dict[int, int]]:
-    """The plan's rows not registered meanwhile, stored; with id(row) -> petition id."""
+def _store_rows(store: Store, plan: ImportPlan, progress: Progress | None) -> list[PlannedRow]:
+    """The plan's rows not registered meanwhile, stored (each with its ``petition_id``)."""
     calendar = WorkCalendar(store)
     with store.write(large=True), cached_lookups(store), _gc_paused():
         if plan.new_units:
@@ -402,23 +399,22 @@ def _store_rows(store: Store, plan: ImportPlan, progress: Progress | None) -> tu
         by_batch: dict[int, list[PlannedRow]] = {}
         for r in rows:
             by_batch.setdefault(r.batch_no, []).append(r)
-        ids: dict[int, int] = {}  # id(PlannedRow) -> petition id
         done = 0
-        index_rows: list[tuple[int, str]] = []  # the search indexes' rows, written at the end in one go
+        index_rows: list[tuple[int, list[str]]] = []  # what the search indexes get, written at the end in one go
         for no, group in by_batch.items():
             for start in range(0, len(group), 5000):
                 part = group[start:start + 5000]
                 for r, pid in zip(part, add_petitions(store, batch_ids[no], [r.values for r in part],
                                                               calendar=calendar, unregistered=True,
                                                               index_later=index_rows)):
-                    ids[id(r)] = pid
+                    r.petition_id = pid
                 done += len(part)
                 if progress:
                     progress("写入", done, len(rows))
         index_new(store, index_rows)
         if plan.repeats is not None:
             plan.repeats.wait_ready()  # its snapshot must be older than this commit
-    return rows, ids
+    return rows
 
 
 def import_petitions(store: Store, path: str | Path, *, batch: int | None = None, day: dt.date | None = None,

