@@ -307,3 +307,26 @@ def test_two_imports_of_one_file_do_not_both_report_it_imported(store, tmp_path)
     assert len(done.created) == 20 and "已导入第1批" in done.report() and "20 件" in done.report()
     assert late.created == [] and "20 件在导入期间已由他人登记" in late.report() and "本次已导入 0 件" in late.report()
     assert store.scalar("SELECT count(*) FROM petitions") == 20
+
+
+# -- rows read as a stream ---------------------------------------------------------------------------
+def test_a_sheets_rows_are_checked_as_they_are_read_not_all_read_first():
+    # a 100,000-row .csv once sat whole in memory (~110 MB) before its first row was checked
+    from dutydesk.sheets.reader import _Table
+    from dutydesk.sheets.workbook import SheetSource
+
+    read = [0]
+
+    def rows():
+        yield 1, ["受理编号", "交办问题基本情况", "行政区域"]
+        for n in range(2, 100_002):
+            read[0] = n
+            yield n, [f"D{n}", "内容", "零陵区"]
+
+    table = _Table(SheetSource("表", rows), None)
+    it = table.rows()
+    for _ in range(100):
+        number, cells = next(it)
+    assert number == 101 and cells[0] == "D101"
+    assert read[0] < 1000  # the source is read a little ahead of the rows taken, not to its end
+    assert sum(1 for _ in it) == 100_000 - 100 and read[0] == 100_001

@@ -9,9 +9,9 @@ refused, as is one over any of the limits of :mod:`.limits` (checked before a pa
 from __future__ import annotations
 
 import zipfile
-from itertools import chain
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
