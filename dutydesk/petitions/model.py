@@ -134,8 +134,7 @@ def number_facts(case_no: str, unit: str = "") -> tuple[str, str, str, dt.date |
     :func:`derive_method`, :func:`derive_received_date`)."""
     folded = unicodedata.normalize("NFKC", clean_line(case_no))
     norm = _SPACES.sub("", folded.upper())
-    key = f"{norm}|{unit}" if norm.endswith("*") else norm
-    return key, norm.rstrip("*")[::-1], _method_in(folded.upper()), _date_in(folded)
+    return _key_of(norm, unit), norm.rstrip("*")[::-1], _method_in(folded.upper()), _date_in(folded)
 
 
 def case_key(case_no: str, unit: str = "") -> str:
@@ -143,10 +142,11 @@ def case_key(case_no: str, unit: str = "") -> str:
 
     A trailing ``*`` marks a merged multi-site case, which may appear once per unit.
     """
-    key = case_norm(case_no)
-    if key.endswith("*"):
-        return f"{key}|{unit}"
-    return key
+    return _key_of(case_norm(case_no), unit)
+
+
+def _key_of(norm: str, unit: str) -> str:
+    return f"{norm}|{unit}" if norm.endswith("*") else norm
 
 
 _METHOD_PREFIX = re.compile(r"^([DX])(?=[0-9A-Z]*\d)")

@@ -166,7 +166,7 @@ class Store:
         the import holds its rows in memory besides (a 100,000-row import: 15 MB less at its
         peak, no slower)."""
         if large and not self._depth:
-            with self._temp_in_memory(), self.write() as store:
+            with self._large_write_settings(), self.write() as store:
                 yield store
             return
         with self._lock:
@@ -207,7 +207,7 @@ class Store:
                 self._depth = 0
 
     @contextmanager
-    def _temp_in_memory(self) -> Iterator[None]:
+    def _large_write_settings(self) -> Iterator[None]:
         with self._lock:
             self.conn.execute("PRAGMA temp_store=MEMORY")  # (not allowed inside a transaction)
             self.conn.execute(f"PRAGMA cache_size=-{LARGE_WRITE_CACHE_KB}")
