@@ -310,7 +310,12 @@ async def test_list_screen_prepared_in_the_background_and_reloaded_only_after_a_
     monkeypatch.setattr(PetitionsScreen, "refresh_data", lambda self: (loads.append(1), original(self)))
     app = make_test_app(prepare=True)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause(1.2)
+        # both list screens are built in idle moments after the first paint (0.4 s apart here,
+        # longer on a busy machine): wait for it rather than for a fixed time
+        for _ in range(200):
+            if "petitions" in app._screen_stacks:
+                break
+            await pilot.pause(0.05)
         assert "petitions" in app._screen_stacks and app.screen.SCREEN_TITLE == "值班表"
         await pilot.press("2")
         await pilot.pause()

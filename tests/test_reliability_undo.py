@@ -470,7 +470,10 @@ async def test_duty_log_entry_delete_and_restore_from_the_trash(make_test_app, s
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#note", TextArea).load_text("领导外出开会")
-        await pilot.pause(0.7)
+        for _ in range(100):  # saved after the draft delay (longer on a busy machine)
+            await pilot.pause(0.05)
+            if (drafts.load_draft(store, f"roster.day.{day}.全天") or {}).get("note") == "领导外出开会":
+                break
         assert drafts.load_draft(store, f"roster.day.{day}.全天")["note"] == "领导外出开会"
 
 
