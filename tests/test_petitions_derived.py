@@ -17,8 +17,8 @@ from dutydesk.petitions.workflow import ResultInput, record_result
 DERIVED = {
     "petition_facts": "SELECT * FROM petition_facts ORDER BY petition_id",
     "petition_batch_counts": "SELECT * FROM petition_batch_counts ORDER BY batch_id, method",
-    "petition_unit_kinds": "SELECT * FROM petition_unit_kinds ORDER BY unit, result_kind",
-    "petition_type_counts": "SELECT * FROM petition_type_counts ORDER BY type",
+    "petition_day_sums": "SELECT * FROM petition_day_sums WHERE n != 0 ORDER BY day, unit, key",
+    "petition_type_days": "SELECT * FROM petition_type_days WHERE n != 0 ORDER BY day, type",
     "petitioner_names": "SELECT id, name FROM petitioner_names ORDER BY id",  # the order first stored, too
 }
 UNITS = ["零陵区", "冷水滩区", "道县", "江华瑶族自治县", "祁阳市"]

@@ -9,9 +9,8 @@ The rules, "as of" day D:
 - 反弹: problems a 回头看 found back (反弹) on or before D;
 - 销号率: 已销号 / counted problems.
 
-As of today these are ``service.summary``'s figures. The counts come from a covering index
-over the live problems' current status; the few problems whose status changed (or came back)
-after D are read again from their log.
+As of today these are ``service.summary``'s figures. They are one sum over ``handoff_day_sums``
+(``day_sums.py``: each problem written as signed changes per day, kept by triggers).
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..store.db import Store
-from .model import CLOSED, OPEN_STATUSES, STATUSES
+from . import day_sums
+from .model import CLOSED, STATUSES
 
 
 @dataclass
@@ -53,43 +53,21 @@ class ProblemFigures:
         """销号率 in percent (None when there are no problems)."""
         return 100.0 * self.closed / self.total if self.total else None
 
-    def count(self, unit: str, status: str, *, late: bool, rebound: bool, n: int = 1) -> None:
-        u = self.units.setdefault(unit, ProblemUnit(unit))
-        u.total += n
-        u.closed += n * (status == CLOSED)
-        u.late += n * late
-        u.rebound += n * rebound
-        self.by_status[status] = self.by_status.get(status, 0) + n
-        self.late += n * late
-        self.rebound += n * rebound
-
-
-_CHANGED_AFTER = ("SELECT handoff_id FROM handoff_status_log INDEXED BY handoff_status_log_date WHERE date > ?1 "
-                  "UNION SELECT handoff_id FROM handoff_rechecks WHERE came_back AND deleted_at IS NULL AND date > ?1")
-_OPEN = "('" + "', '".join(OPEN_STATUSES) + "')"
-
 
 def problem_figures(store: Store, day: dt.date) -> ProblemFigures:
     """The problems' figures as of ``day`` (module docstring)."""
-    d = day.isoformat()
     out = ProblemFigures(day)
-    for r in store.query(
-            f"""SELECT lead_unit, status, status IN {_OPEN} AND deadline < ?1 AS late, rebound > 0 AS came_back,
-                       count(*) AS n
-                FROM handoffs INDEXED BY handoffs_figures
-                WHERE deleted_at IS NULL AND id NOT IN ({_CHANGED_AFTER})
-                GROUP BY lead_unit, status, late, came_back""", [d]):
-        out.count(r["lead_unit"], r["status"], late=bool(r["late"]), rebound=bool(r["came_back"]), n=r["n"])
-    for r in store.query(
-            f"""SELECT h.lead_unit, h.deadline, h.rebound,
-                       (SELECT l.to_status FROM handoff_status_log l WHERE l.handoff_id = h.id AND l.date <= ?1
-                        ORDER BY l.date DESC, l.id DESC LIMIT 1) AS status_then,
-                       (SELECT count(*) FROM handoff_rechecks k WHERE k.handoff_id = h.id AND k.came_back
-                        AND k.deleted_at IS NULL AND k.date > ?1) AS later_rebounds
-                FROM handoffs h WHERE h.deleted_at IS NULL AND h.id IN ({_CHANGED_AFTER})""", [d]):
-        status = r["status_then"]
-        if status is None:  # not handed over yet on the day
-            continue
-        late = status in OPEN_STATUSES and bool(r["deadline"]) and r["deadline"] < d
-        out.count(r["lead_unit"], status, late=late, rebound=r["rebound"] - r["later_rebounds"] > 0)
+    for r in day_sums.as_of(store, day.isoformat()):
+        unit, key, n = r["unit"], r["key"], r["n"]
+        u = out.units.setdefault(unit, ProblemUnit(unit))
+        if key == "late":
+            u.late += n
+            out.late += n
+        elif key == "rebound":
+            u.rebound += n
+            out.rebound += n
+        else:
+            u.total += n
+            u.closed += n * (key == CLOSED)
+            out.by_status[key] = out.by_status.get(key, 0) + n
     return out

@@ -167,3 +167,15 @@ def m005_list_order(db):
         ) WHERE deleted_at IS NULL;
         """,
     )
+
+
+@migrations()
+def m006_day_sums(db):
+    """``handoff_day_sums``: the problems' figures of any day (by status, 滞后, 反弹, per 牵头单位) as
+    sums of signed changes per day, kept by triggers on the problems, their status log and their
+    回头看 records (``day_sums.py``). Reading every problem and the log of those changed after the
+    day took 0.1-0.4 s at a province's 100,000 problems (bench/ANALYSIS.md); the two indexes
+    that served it go."""
+    from . import day_sums
+
+    exec_script(db, day_sums.create_script() + "\nDROP INDEX handoffs_figures;\nDROP INDEX handoff_status_log_date;")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from ..store.db import Store
+from . import day_sums
 from .schema import LATEST_KIND, NAME_KEY
 
 BULK_ROWS = 200  # from this many petitions in one call, the derived rows are written set-based
@@ -27,15 +28,6 @@ _BATCH_COUNTS = """
     WHERE petition_id BETWEEN ?1 AND ?2 GROUP BY batch_id, method
     ON CONFLICT (batch_id, method) DO UPDATE SET n = n + excluded.n, key_cases = key_cases + excluded.key_cases,
         repeats = repeats + excluded.repeats"""
-_UNIT_KINDS = """
-    INSERT INTO petition_unit_kinds (unit, result_kind, n)
-    SELECT unit, result_kind, count(*) FROM petition_facts WHERE petition_id BETWEEN ?1 AND ?2
-    GROUP BY unit, result_kind
-    ON CONFLICT (unit, result_kind) DO UPDATE SET n = n + excluded.n"""
-_TYPE_COUNTS = """
-    INSERT INTO petition_type_counts (type, n)
-    SELECT type, count(*) FROM petition_types WHERE petition_id BETWEEN ?1 AND ?2 GROUP BY type
-    ON CONFLICT (type) DO UPDATE SET n = n + excluded.n"""
 _NAMES = f"""
     INSERT OR IGNORE INTO petitioner_names (name)
     SELECT name FROM (SELECT id, {NAME_KEY.format("petitioner_name")} AS name FROM petitions
@@ -58,5 +50,5 @@ def registering_many(store: Store) -> Iterator[None]:
 def fill(store: Store, first_id: int, last_id: int) -> None:
     """The derived rows of the petitions ``first_id``..``last_id`` inserted inside
     :func:`registering_many` (with their petition_types), as the triggers would have written them."""
-    for sql in (_FACTS, _BATCH_COUNTS, _UNIT_KINDS, _TYPE_COUNTS, _NAMES):
+    for sql in (_FACTS, _BATCH_COUNTS, day_sums.ID_RANGE, day_sums.TYPES_ID_RANGE, _NAMES):
         store.execute(sql, [first_id, last_id])

@@ -11,27 +11,22 @@ The rules, "as of" day D (the same as DOMAIN.md's statistics sentences):
   today; the 办理时限 is the petition's current one);
 - 重点件 / 重复件: counted petitions so marked; by type: each 污染类型 of a counted petition.
 
-The counts over every live petition come from summary tables kept by triggers (schema m007:
-per batch and 受理方式, per unit and latest result's kind, per 污染类型; a few thousand rows at a
-million petitions); then the few it must not count as of D are taken out (later or deleted
-batches, from ``petition_facts``, schema m005: one narrow row per live petition with its latest
-result's kind; or the counted batches are counted instead when they are fewer) and the few with
-a result dated after D are looked up. For a day long past, with many results dated after it,
-each counted petition is joined to its result then instead (bench/: the 态势 screen's data).
+The per-unit figures and the 污染类型 counts are each one sum over a small table of signed changes
+per day (``day_sums.py``, schema m011: ``petition_day_sums``, ``petition_type_days``; kept by
+triggers). 重点件, 重复件 and the petitions per day come from the counts per batch and 受理方式
+(schema m007), a few thousand rows at a province's million petitions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..exporters.stats_table import INT, PCT, TEXT, TOTAL_LABEL, StatsTable
 from ..refdata import list_units, vocab
 from ..store.db import Store
+from . import day_sums
 
-CLOSED, PARTIAL = "已办结", "阶段性办结"
-CLOSING = (CLOSED, PARTIAL)
 NO_UNIT = "（未填区域）"
 APPENDIX_TITLE = "各县市区信访件办理情况统计表"
 APPENDIX_HEADERS = ["单位", "转办", "已办结", "阶段性办结", "未办结", "超期", "办结率"]
@@ -87,24 +82,10 @@ class PetitionFigures:
 
 
 # -- the batches a day counts ---------------------------------------------------------------------
-@dataclass
-class _Batches:
-    counted: dict[int, str]  # id -> transfer date, for live batches on or before the day
-    left_out: list[int]  # later or deleted batches
-
-
-def _batches(store: Store, day: str) -> _Batches:
-    counted, left_out = {}, []
-    for b in store.query("SELECT id, date, deleted_at FROM batches"):
-        if b["deleted_at"] is None and b["date"] <= day:
-            counted[b["id"]] = b["date"]
-        else:
-            left_out.append(b["id"])
-    return _Batches(counted, left_out)
-
-
-def _ids(values) -> str:
-    return ",".join(str(int(v)) for v in values)
+def _counted_batches(store: Store, day: str) -> dict[int, str]:
+    """id -> transfer date of the live batches transferred on or before ``day``."""
+    return {b["id"]: b["date"] for b in store.query(
+        "SELECT id, date FROM batches WHERE deleted_at IS NULL AND date <= ?", [day])}
 
 
 def _since_last_commit(store: Store, key: str, load):
@@ -127,123 +108,13 @@ def _per_batch(store: Store) -> list[dict]:
         "SELECT batch_id, method, n, key_cases, repeats FROM petition_batch_counts WHERE n > 0"))
 
 
-def _kinds_by_unit(store: Store, batches: _Batches, sizes: Counter) -> Counter:
-    """(unit, latest result kind) -> counted petitions: over every live petition minus the
-    left-out batches, or over the counted batches when they are fewer."""
-    out: Counter = Counter()
-    left = [b for b in batches.left_out if sizes.get(b)]
-    per_batch = ("SELECT unit, result_kind, count(*) AS n FROM petition_facts INDEXED BY petition_facts_batch "
-                 "WHERE batch_id IN ({}) GROUP BY unit, result_kind")
-    if left and sum(sizes[b] for b in left) > sum(sizes[b] for b in batches.counted):
-        counted = [b for b in batches.counted if sizes.get(b)]
-        for r in store.query(per_batch.format(_ids(counted))) if counted else []:
-            out[(r["unit"], r["result_kind"])] += r["n"]
-        return out
-    for r in _since_last_commit(store, "unit_kind", lambda: store.query(
-            "SELECT unit, result_kind, n FROM petition_unit_kinds WHERE n > 0")):
-        out[(r["unit"], r["result_kind"])] += r["n"]
-    if left:
-        for r in store.query(per_batch.format(_ids(left))):
-            out[(r["unit"], r["result_kind"])] -= r["n"]
-    return out
-
-
-_LATER = "SELECT petition_id FROM petition_results INDEXED BY petition_results_date WHERE date > ?1"
-
-
-def _later_results(store: Store, day: str) -> list[dict]:
-    """Live petitions with a result dated after ``day``: their result as of the day, looked up."""
-    return store.query(
-        f"""SELECT f.petition_id, f.unit, f.batch_id, f.due_date, f.result_kind,
-                   coalesce((SELECT r.kind FROM petition_results r WHERE r.petition_id = f.petition_id AND r.date <= ?1
-                             ORDER BY r.date DESC, r.id DESC LIMIT 1), '') AS kind_then
-            FROM petition_facts f WHERE f.petition_id IN ({_LATER})""", [day])
-
-
-DIRECT_AFTER = 30_000  # results dated after the day beyond which they are not looked up one by one (bench/)
-
-
-def _later_count(store: Store, day: str) -> int:
-    return store.scalar("SELECT count(*) FROM petition_results INDEXED BY petition_results_date WHERE date > ?",
-                        [day]) or 0
-
-
-def _as_of_directly(store: Store, day: str, counted: list[int]) -> list[dict]:
-    """Counted petitions by unit, result kind as of ``day`` and due date (before / on the day),
-    joining each to its result then (the covering index of results as of a day, schema m002)."""
-    if not counted:
-        return []
-    return store.query(
-        f"""WITH as_of AS MATERIALIZED (
-                SELECT petition_id, kind FROM petition_results INDEXED BY petition_results_asof
-                WHERE date <= ?1 AND (superseded_on IS NULL OR superseded_on > ?1))
-            SELECT f.unit, coalesce(t.kind, '') AS kind, f.due_date < ?1 AS late, f.due_date = ?1 AS today,
-                   count(*) AS n
-            FROM petition_facts f INDEXED BY petition_facts_batch LEFT JOIN as_of t ON t.petition_id = f.petition_id
-            WHERE f.batch_id IN ({_ids(counted)}) GROUP BY 1, 2, 3, 4""", [day])
-
-
-def _open_due(store: Store, day: str) -> list[dict]:
-    """Petitions without a closing result (and none dated after ``day``) due by the day, by
-    unit, batch and whether due on the day."""
-    return store.query(
-        f"""SELECT unit, batch_id, due_date = ?1 AS today, count(*) AS n FROM petition_facts INDEXED BY petition_facts_due_open
-            WHERE due_date IS NOT NULL AND result_kind NOT IN ('已办结', '阶段性办结')
-              AND due_date <= ?1 AND petition_id NOT IN ({_LATER})
-            GROUP BY unit, batch_id, today""", [day])
-
-
 def unit_figures(store: Store, day: dt.date) -> tuple[list[UnitFigures], UnitFigures]:
     """The per-unit figures as of ``day`` (module docstring) and their 合计."""
-    d = day.isoformat()
-    batches = _batches(store, d)
-    sizes: Counter = Counter()
-    for r in _per_batch(store):
-        sizes[r["batch_id"]] += r["n"]
-    return _unit_rows(store, d, batches, sizes)
-
-
-def _unit_rows(store: Store, d: str, batches: _Batches, sizes: Counter) -> tuple[list[UnitFigures], UnitFigures]:
     rows: dict[str, UnitFigures] = {}
-
-    def row(unit: str) -> UnitFigures:
-        if unit not in rows:
-            rows[unit] = UnitFigures(unit, unit or NO_UNIT)
-        return rows[unit]
-
-    def count(unit: str, kind: str, n: int) -> None:
-        r = row(unit)
-        r.transferred += n
-        if kind == CLOSED:
-            r.closed += n
-        elif kind == PARTIAL:
-            r.partial += n
-
-    if _later_count(store, d) > DIRECT_AFTER:  # a day long past: each counted petition's result then, at once
-        for r in _as_of_directly(store, d, [b for b in batches.counted if sizes.get(b)]):
-            count(r["unit"], r["kind"], r["n"])
-            if r["kind"] not in CLOSING:
-                row(r["unit"]).overdue += r["n"] * bool(r["late"])
-                row(r["unit"]).due_today += r["n"] * bool(r["today"])
-        return _ordered(store, rows)
-    for (unit, kind), n in _kinds_by_unit(store, batches, sizes).items():
-        count(unit, kind, n)
-    for p in _later_results(store, d):
-        if p["batch_id"] not in batches.counted:
-            continue
-        count(p["unit"], p["result_kind"], -1)  # counted above by its latest result …
-        count(p["unit"], p["kind_then"], 1)  # … which came after the day
-        if p["kind_then"] not in CLOSING and p["due_date"]:
-            if p["due_date"] < d:
-                row(p["unit"]).overdue += 1
-            elif p["due_date"] == d:
-                row(p["unit"]).due_today += 1
-    for r in _open_due(store, d):
-        if r["batch_id"] in batches.counted:
-            if r["today"]:
-                row(r["unit"]).due_today += r["n"]
-            else:
-                row(r["unit"]).overdue += r["n"]
+    for unit, n in day_sums.as_of(store, day.isoformat()).items():
+        rows[unit] = UnitFigures(unit, unit or NO_UNIT, transferred=n["transferred"], closed=n["closed"],
+                                 partial=n["partial"], overdue=n["late"] - n["late_closing"],
+                                 due_today=n["due"] - n["due_closing"])
     return _ordered(store, rows)
 
 
@@ -266,10 +137,10 @@ def _ordered(store: Store, rows: dict[str, UnitFigures]) -> tuple[list[UnitFigur
 
 
 # -- days and types ---------------------------------------------------------------------------------
-def _daily(batches: _Batches, per_batch: list[dict], day: dt.date) -> list[DayCount]:
+def _daily(counted: dict[int, str], per_batch: list[dict], day: dt.date) -> list[DayCount]:
     by_day: dict[str, DayCount] = {}
     for r in per_batch:
-        date = batches.counted.get(r["batch_id"])
+        date = counted.get(r["batch_id"])
         if date is None:
             continue
         c = by_day.setdefault(date, DayCount(dt.date.fromisoformat(date)))
@@ -286,41 +157,21 @@ def _daily(batches: _Batches, per_batch: list[dict], day: dt.date) -> list[DayCo
             for i in range((day - first).days + 1)]
 
 
-def _types(store: Store, batches: _Batches, sizes: Counter) -> list[tuple[str, int]]:
-    per_batch = ("SELECT t.type, count(*) AS n FROM petition_facts f INDEXED BY petition_facts_batch "
-                 "JOIN petition_types t ON t.petition_id = f.petition_id WHERE f.batch_id IN ({}) GROUP BY t.type")
-    left = [b for b in batches.left_out if sizes.get(b)]
-    counts: Counter = Counter()
-    if left and sum(sizes[b] for b in left) > sum(sizes[b] for b in batches.counted):
-        counted = [b for b in batches.counted if sizes.get(b)]
-        for r in store.query(per_batch.format(_ids(counted))) if counted else []:
-            counts[r["type"]] += r["n"]
-    else:
-        for r in _since_last_commit(store, "types", lambda: store.query(
-                "SELECT type, n FROM petition_type_counts WHERE n > 0")):
-            counts[r["type"]] += r["n"]
-        if left:
-            for r in store.query(per_batch.format(_ids(left))):
-                counts[r["type"]] -= r["n"]
+def _types(store: Store, day: str) -> list[tuple[str, int]]:
+    counts = day_sums.types_as_of(store, day)
     order = {t: i for i, t in enumerate(vocab(store, "pollution_type", include_inactive=True))}
-    return sorted(((t, n) for t, n in counts.items() if n > 0), key=lambda tn: (order.get(tn[0], 999), tn[0]))
+    return sorted(counts.items(), key=lambda tn: (order.get(tn[0], 999), tn[0]))
 
 
 def petition_figures(store: Store, day: dt.date) -> PetitionFigures:
     """Everything the 态势 screen and ``dutydesk stats`` show about petitions, as of ``day``."""
     d = day.isoformat()
-    batches = _batches(store, d)
+    counted = _counted_batches(store, d)
     per_batch = _per_batch(store)
-    sizes: Counter = Counter()
-    key_cases = repeats = 0
-    for r in per_batch:
-        sizes[r["batch_id"]] += r["n"]
-        if r["batch_id"] in batches.counted:
-            key_cases += r["key_cases"]
-            repeats += r["repeats"]
-    units, total = _unit_rows(store, d, batches, sizes)
-    return PetitionFigures(day, units, total, key_cases, repeats, _daily(batches, per_batch, day),
-                           _types(store, batches, sizes))
+    key_cases = sum(r["key_cases"] for r in per_batch if r["batch_id"] in counted)
+    repeats = sum(r["repeats"] for r in per_batch if r["batch_id"] in counted)
+    units, total = unit_figures(store, day)
+    return PetitionFigures(day, units, total, key_cases, repeats, _daily(counted, per_batch, day), _types(store, d))
 
 
 # -- the table ------------------------------------------------------------------------------------

@@ -455,5 +455,40 @@ def m010_bulk_registration(db):
     )
 
 
+@migrations()
+def m011_day_sums(db):
+    """``petition_day_sums`` (the per-unit figures of any day as sums of signed changes per day)
+    and ``petition_type_days`` (the 污染类型 counts per transfer day), kept by triggers for every
+    writer (``day_sums.py``). They replace the counts per (unit, latest kind) and per 污染类型 and
+    the index of the petitions without a closing result by 办理时限, which served today only: a
+    day long past joined every petition to its result then (3-11 s at a million petitions;
+    bench/ANALYSIS.md). The batch counts no longer change when only a latest result does."""
+    from . import day_sums
+
+    idle = "NOT EXISTS (SELECT 1 FROM bulk_registration)"
+    batch_counts = {sign: _count("petition_batch_counts", {"batch_id": f"{row}.batch_id", "method": f"{row}.method"},
+                                 sign, {"key_cases": f"({row}.key_case != 0)", "repeats": f"({row}.is_repeat != 0)"})
+                    for sign, row in (("+", "NEW"), ("-", "OLD"))}
+    drop = ";\n".join(f"DROP TRIGGER {name}" for name in (
+        "petition_counts_ai", "petition_counts_ad", "petition_counts_au",
+        "petition_type_counts_ai", "petition_type_counts_ad", "petition_type_counts_au"))
+    exec_script(
+        db,
+        f"""
+        {day_sums.create_script(idle)}
+        {drop};
+        CREATE TRIGGER petition_counts_ai AFTER INSERT ON petition_facts WHEN {idle} BEGIN {batch_counts["+"]}; END;
+        CREATE TRIGGER petition_counts_ad AFTER DELETE ON petition_facts BEGIN {batch_counts["-"]}; END;
+        CREATE TRIGGER petition_counts_au AFTER UPDATE OF batch_id, method, key_case, is_repeat ON petition_facts BEGIN
+            {batch_counts["-"]};
+            {batch_counts["+"]};
+        END;
+        DROP TABLE petition_unit_kinds;
+        DROP TABLE petition_type_counts;
+        DROP INDEX petition_facts_due_open;
+        """,
+    )
+
+
 # the SQL the triggers share with derived.py (which fills the same rows for many petitions at once)
 LATEST_KIND, NAME_KEY = _LATEST_KIND, _NAME_KEY
