@@ -24,7 +24,9 @@ The keys, per unit, summed up to D:
 Triggers keep the table for every writer (m011), each applying exactly the change of the row it
 sees (minus what the old row contributed, plus what the new one does), so they add up whatever
 order they fire in: on ``petition_facts`` (a live petition's unit, batch and 办理时限), on
-``petition_results`` (date, kind, superseded_on) and on ``batches`` (transfer date, deleted).
+``petition_results`` (date, kind, superseded_on, counters) and on ``batches`` (transfer date,
+deleted). ``petition_type_days`` does the same for the 污染类型 counts (a (petition, type) row
+counts from its batch's transfer date).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _LATE_CLOSING_FROM = f"max(s.rd, s.b, {_AFTER_DUE})"
 _DUE_CLOSING = "s.due >= s.b AND s.rd <= s.due AND (s.rs IS NULL OR s.rs > s.due)"
 
 # (key, day, n, when) over a source ``s`` with columns unit, b (the batch's transfer date, NULL
-# when the batch is deleted) and due (办理时限) ...
+# when the batch is deleted), due (办理时限) and w (how many petitions the row stands for) ...
 PETITION_CHANGES = [
     ("'transferred'", "s.b", 1, "1"),
     ("'late'", f"max(s.b, {_AFTER_DUE})", 1, "s.due IS NOT NULL"),
@@ -71,50 +73,71 @@ _BATCH_DATE = "(SELECT date FROM batches WHERE id = {batch} AND deleted_at IS NU
 
 
 def petition_source(facts: str, *, where: str = "", batch_date: str | None = None) -> str:
-    """The petitions of ``facts`` (a ``petition_facts`` alias or NEW/OLD) as a source ``s``."""
+    """The petitions of ``facts`` (a ``petition_facts`` alias or NEW/OLD): a SELECT of a source."""
     b = batch_date or _BATCH_DATE.format(batch=f"{facts}.batch_id")
-    table = "" if facts in ("NEW", "OLD") else f" FROM petition_facts {facts}"
-    return f"(SELECT {facts}.unit AS unit, {b} AS b, {facts}.due_date AS due{table}{where})"
+    if facts in ("NEW", "OLD"):
+        return f"SELECT {facts}.unit AS unit, {b} AS b, {facts}.due_date AS due, 1 AS w"
+    # many petitions, alike in what counts here: each alike group once, weighted (w)
+    return (f"SELECT {facts}.unit AS unit, {b} AS b, {facts}.due_date AS due, count(*) AS w "
+            f"FROM petition_facts {facts}{where} GROUP BY {facts}.unit, {facts}.batch_id, {facts}.due_date")
 
 
 def result_source(facts: str, result: str, *, where: str, batch_date: str | None = None) -> str:
-    """Pairs of a live petition and one of its results as a source ``s``: ``facts`` and ``result``
+    """Pairs of a live petition and one of its results (a SELECT of a source): ``facts`` and ``result``
     are aliases or NEW/OLD; ``where`` joins and limits them (the FROM clause included)."""
     b = batch_date or _BATCH_DATE.format(batch=f"{facts}.batch_id")
     counters = "".join(f", {result}.{field} AS {field}" for field in COUNTER_FIELDS)
-    return (f"(SELECT {facts}.unit AS unit, {b} AS b, {facts}.due_date AS due, {result}.date AS rd, "
-            f"{result}.kind AS rk, {result}.superseded_on AS rs{counters} {where})")
+    return (f"SELECT {facts}.unit AS unit, {b} AS b, {facts}.due_date AS due, {result}.date AS rd, "
+            f"{result}.kind AS rk, {result}.superseded_on AS rs, 1 AS w{counters} {where}")
 
 
-def apply(sign: str, *parts: tuple[list, str]) -> str:
-    """One statement adding (``sign`` "+") or taking away ("-") the changes of each (changes,
-    source) part: summed per (day, unit, key) and upserted."""
-    selects = []
-    for changes, source in parts:
-        closing = f" AND s.rk IN {CLOSING}" if changes is RESULT_CHANGES else ""
-        for key, day, n, when in changes:
-            selects.append(f"SELECT {day} AS day, s.unit AS unit, {key} AS key, {sign}({n}) AS n FROM {source} s "
-                           f"WHERE s.b IS NOT NULL{closing} AND ({when})")
-    union = "\n        UNION ALL ".join(selects)
+def _case(rules: list, column: int) -> str:
+    return "CASE rule.column1 " + " ".join(f"WHEN {i} THEN ({r[column]})" for i, r in enumerate(rules)) + " END"
+
+
+def _changes(sign: str, rules: list, source: str, where: str = "") -> str:
+    """The changes ``rules`` make for each row of ``source``, in one pass over it (each row is
+    joined to the list of rules; ``LIMIT -1`` keeps SQLite from re-running the source per rule)."""
+    values = ", ".join(f"({i})" for i in range(len(rules)))
+    return (f"SELECT {_case(rules, 1)} AS day, s.unit AS unit, {_case(rules, 0)} AS key, "
+            f"{sign}({_case(rules, 2)}) * s.w AS n FROM ({source} LIMIT -1) s CROSS JOIN (VALUES {values}) rule "
+            f"WHERE s.b IS NOT NULL{where} AND {_case(rules, 3)}")
+
+
+def apply(sign: str, petitions: str | None, results: str | None) -> str:
+    """One statement adding (``sign`` "+") or taking away ("-") the changes of the petitions of
+    source ``petitions`` and the results of source ``results``: summed per (key, day, unit) and
+    upserted."""
+    parts = []
+    if petitions:
+        parts.append(_changes(sign, PETITION_CHANGES, petitions))
+    if results:
+        parts.append(_changes(sign, RESULT_CHANGES, results, f" AND s.rk IN {CLOSING}"))
+        parts.append(_changes(sign, RESULT_COUNTERS, results))
+    union = "\n        UNION ALL ".join(parts)
     return f"""INSERT INTO petition_day_sums (day, unit, key, n)
         SELECT day, unit, key, sum(n) FROM ({union})
         WHERE day IS NOT NULL GROUP BY key, day, unit HAVING sum(n) != 0
         ON CONFLICT (key, day, unit) DO UPDATE SET n = n + excluded.n"""
 
 
-def of_petitions(sign: str, facts: str, *, where: str = "", batch_date: str | None = None) -> str:
-    """The changes of the petitions in ``facts`` (see :func:`petition_source`) with all their results."""
-    results = (f"FROM petition_results r WHERE r.petition_id = {facts}.petition_id" if facts in ("NEW", "OLD")
-               else f"FROM petition_facts {facts} JOIN petition_results r ON r.petition_id = {facts}.petition_id{where}")
-    pairs = result_source(facts, "r", where=results, batch_date=batch_date)
-    return apply(sign, (PETITION_CHANGES, petition_source(facts, where=where, batch_date=batch_date)),
-                 (RESULT_CHANGES, pairs), (RESULT_COUNTERS, pairs))
+def of_petitions(sign: str, facts: str, *, where: str = "", results_where: str | None = None,
+                 batch_date: str | None = None) -> str:
+    """The changes of the petitions in ``facts`` (see :func:`petition_source`) with all their
+    results (``results_where``: how to find those, about ``r`` and ``f``, when not by ``where``)."""
+    if facts in ("NEW", "OLD"):
+        results = f"FROM petition_results r WHERE r.petition_id = {facts}.petition_id"
+    else:
+        results = f"FROM petition_results r JOIN petition_facts {facts} ON {facts}.petition_id = r.petition_id" \
+                  + (results_where if results_where is not None else where)
+    return apply(sign, petition_source(facts, where=where, batch_date=batch_date),
+                 result_source(facts, "r", where=results, batch_date=batch_date))
 
 
 def of_result(sign: str, result: str) -> str:
     """The changes of one result (NEW or OLD), when its petition is live."""
-    pair = result_source("f", result, where=f"FROM petition_facts f WHERE f.petition_id = {result}.petition_id")
-    return apply(sign, (RESULT_CHANGES, pair), (RESULT_COUNTERS, pair))
+    return apply(sign, None, result_source(
+        "f", result, where=f"FROM petition_facts f WHERE f.petition_id = {result}.petition_id"))
 
 
 def triggers(idle: str) -> str:
@@ -201,9 +224,12 @@ _TYPES_OF = ("FROM petition_types t JOIN petitions p ON p.id = t.petition_id "
 
 # every live petition (the migration), or those of an id range (a bulk registration, ?1..?2)
 ALL = of_petitions("+", "f")
-ID_RANGE = of_petitions("+", "f", where=" WHERE f.petition_id BETWEEN ?1 AND ?2")
+ID_RANGE = of_petitions("+", "f", where=" WHERE f.petition_id BETWEEN ?1 AND ?2",
+                        results_where=" WHERE r.petition_id BETWEEN ?1 AND ?2")  # (new petitions: none)
 ALL_TYPES = of_types("+", day="b.date", source=_TYPES_OF)
-TYPES_ID_RANGE = of_types("+", day="b.date", source=_TYPES_OF + " WHERE t.petition_id BETWEEN ?1 AND ?2")
+TYPES_ID_RANGE = of_types("+", day="b.date", source=(  # (petition_facts is filled first: narrower than petitions)
+    "FROM petition_types t JOIN petition_facts f ON f.petition_id = t.petition_id "
+    "JOIN batches b ON b.id = f.batch_id AND b.deleted_at IS NULL WHERE t.petition_id BETWEEN ?1 AND ?2"))
 
 def create_script(idle: str) -> str:
     """The tables, their rows for every live petition and their triggers (schema m011)."""
