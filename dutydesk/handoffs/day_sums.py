@@ -18,6 +18,7 @@ its status log, its 回头看 records) and add them again after, computed from t
 
 from __future__ import annotations
 
+from ..store import day_sums as sums
 from ..store.db import Store
 from .model import OPEN_STATUSES
 
@@ -25,8 +26,8 @@ FIRST_DAY = "0001-01-01"  # before any business date
 _OPEN = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 _LATE_FROM = "max(s.a, date(s.dl, '+1 day'))"
 
-# (key, day, n, when) over a source ``s``: unit, dl (整改时限), st (a status), a and z (the days it
-# is in force: from a, until z; z NULL while it is the latest)
+# (key, day, n, when: store.day_sums) over a source ``s``: unit, dl (整改时限), st (a status), a and z
+# (the days it is in force: from a, until z; z NULL while it is the latest)
 STATUS_CHANGES = [
     ("s.st", "s.a", 1, "s.z IS NULL OR s.z > s.a"),
     ("s.st", "s.z", -1, "s.z > s.a"),
@@ -39,40 +40,32 @@ REBOUND_CHANGES = [("'rebound'", "s.a", 1, "1")]
 
 def _statuses(problems: str) -> str:
     """The statuses in force of the live problems matching ``problems`` (about ``h``)."""
-    return f"""(SELECT h.lead_unit AS unit, h.deadline AS dl, e.to_status AS st, e.date AS a,
+    return f"""SELECT h.lead_unit AS unit, 1 AS w, h.deadline AS dl, e.to_status AS st, e.date AS a,
                    (SELECT min(x.date) FROM handoff_status_log x WHERE x.handoff_id = e.handoff_id
                     AND (x.date > e.date OR (x.date = e.date AND x.id > e.id))) AS z
                FROM handoffs h JOIN handoff_status_log e ON e.handoff_id = h.id
                WHERE {problems} AND h.deleted_at IS NULL AND e.date IS NOT NULL
                UNION ALL
-               SELECT h.lead_unit, h.deadline, h.status, '{FIRST_DAY}', NULL FROM handoffs h
+               SELECT h.lead_unit, 1, h.deadline, h.status, '{FIRST_DAY}', NULL FROM handoffs h
                WHERE {problems} AND h.deleted_at IS NULL AND NOT EXISTS (
-                   SELECT 1 FROM handoff_status_log e WHERE e.handoff_id = h.id AND e.date IS NOT NULL))"""
+                   SELECT 1 FROM handoff_status_log e WHERE e.handoff_id = h.id AND e.date IS NOT NULL)"""
 
 
 def _rebounds(problems: str) -> str:
     """The day each live problem matching ``problems`` counts as come back: its first 回头看 that
     found it back, once it counts at all (its first dated status)."""
-    return f"""(SELECT h.lead_unit AS unit, max(
+    return f"""SELECT h.lead_unit AS unit, 1 AS w, max(
                    coalesce((SELECT min(e.date) FROM handoff_status_log e WHERE e.handoff_id = h.id), '{FIRST_DAY}'),
                    (SELECT min(k.date) FROM handoff_rechecks k WHERE k.handoff_id = h.id AND k.came_back
                     AND k.deleted_at IS NULL)) AS a
-               FROM handoffs h WHERE {problems} AND h.deleted_at IS NULL)"""
+               FROM handoffs h WHERE {problems} AND h.deleted_at IS NULL"""
 
 
 def of_problems(sign: str, problems: str) -> str:
     """One statement adding (``sign`` "+") or taking away ("-") the changes of the problems
-    matching ``problems`` (a condition on ``h``), summed per (key, day, unit) and upserted."""
-    selects = []
-    for changes, source in ((STATUS_CHANGES, _statuses(problems)), (REBOUND_CHANGES, _rebounds(problems))):
-        for key, day, n, when in changes:
-            selects.append(f"SELECT {key} AS key, {day} AS day, s.unit AS unit, {sign}({n}) AS n FROM {source} s "
-                           f"WHERE ({when})")
-    union = "\n        UNION ALL ".join(selects)
-    return f"""INSERT INTO handoff_day_sums (key, day, unit, n)
-        SELECT key, day, unit, sum(n) FROM ({union})
-        WHERE day IS NOT NULL GROUP BY key, day, unit HAVING sum(n) != 0
-        ON CONFLICT (key, day, unit) DO UPDATE SET n = n + excluded.n"""
+    matching ``problems`` (a condition on ``h``)."""
+    return sums.upsert("handoff_day_sums", sums.changes(sign, STATUS_CHANGES, _statuses(problems)),
+                       sums.changes(sign, REBOUND_CHANGES, _rebounds(problems)))
 
 
 def _around(name: str, event: str, problems: str, when: str = "") -> str:
@@ -87,13 +80,7 @@ def create_script() -> str:
     """The table, its rows for every problem and the triggers that keep it (handoffs m006)."""
     moved = "h.id IN (OLD.handoff_id, NEW.handoff_id)"  # a log entry or record moved to another problem
     return f"""
-        CREATE TABLE handoff_day_sums (
-            key TEXT NOT NULL,
-            day TEXT NOT NULL,
-            unit TEXT NOT NULL,
-            n INTEGER NOT NULL,
-            PRIMARY KEY (key, day, unit)
-        ) WITHOUT ROWID;
+        {sums.table_sql("handoff_day_sums")};
         {of_problems("+", "1")};
         CREATE TRIGGER handoff_day_sums_ai AFTER INSERT ON handoffs BEGIN {of_problems("+", "h.id = NEW.id")}; END;
         CREATE TRIGGER handoff_day_sums_bd BEFORE DELETE ON handoffs BEGIN {of_problems("-", "h.id = OLD.id")}; END;
@@ -110,5 +97,4 @@ def create_script() -> str:
 
 def as_of(store: Store, day: str) -> list[dict]:
     """(unit, key, n) rows: each key's sum of changes per unit up to and including ``day``."""
-    return store.query("SELECT unit, key, sum(n) AS n FROM handoff_day_sums WHERE day <= ? GROUP BY unit, key "
-                       "HAVING sum(n) != 0", [day])
+    return sums.as_of(store, "handoff_day_sums", day)

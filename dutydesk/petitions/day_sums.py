@@ -31,6 +31,7 @@ counts from its batch's transfer date).
 
 from __future__ import annotations
 
+from ..store import day_sums as sums
 from ..store.db import Store
 from .model import COUNTER_FIELDS, COUNTERS
 
@@ -91,34 +92,16 @@ def result_source(facts: str, result: str, *, where: str, batch_date: str | None
             f"{result}.kind AS rk, {result}.superseded_on AS rs, 1 AS w{counters} {where}")
 
 
-def _case(rules: list, column: int) -> str:
-    return "CASE rule.column1 " + " ".join(f"WHEN {i} THEN ({r[column]})" for i, r in enumerate(rules)) + " END"
-
-
-def _changes(sign: str, rules: list, source: str, where: str = "") -> str:
-    """The changes ``rules`` make for each row of ``source``, in one pass over it (each row is
-    joined to the list of rules; ``LIMIT -1`` keeps SQLite from re-running the source per rule)."""
-    values = ", ".join(f"({i})" for i in range(len(rules)))
-    return (f"SELECT {_case(rules, 1)} AS day, s.unit AS unit, {_case(rules, 0)} AS key, "
-            f"{sign}({_case(rules, 2)}) * s.w AS n FROM ({source} LIMIT -1) s CROSS JOIN (VALUES {values}) rule "
-            f"WHERE s.b IS NOT NULL{where} AND {_case(rules, 3)}")
-
-
 def apply(sign: str, petitions: str | None, results: str | None) -> str:
     """One statement adding (``sign`` "+") or taking away ("-") the changes of the petitions of
-    source ``petitions`` and the results of source ``results``: summed per (key, day, unit) and
-    upserted."""
+    source ``petitions`` and the results of source ``results``."""
     parts = []
     if petitions:
-        parts.append(_changes(sign, PETITION_CHANGES, petitions))
+        parts.append(sums.changes(sign, PETITION_CHANGES, petitions, " AND s.b IS NOT NULL"))
     if results:
-        parts.append(_changes(sign, RESULT_CHANGES, results, f" AND s.rk IN {CLOSING}"))
-        parts.append(_changes(sign, RESULT_COUNTERS, results))
-    union = "\n        UNION ALL ".join(parts)
-    return f"""INSERT INTO petition_day_sums (day, unit, key, n)
-        SELECT day, unit, key, sum(n) FROM ({union})
-        WHERE day IS NOT NULL GROUP BY key, day, unit HAVING sum(n) != 0
-        ON CONFLICT (key, day, unit) DO UPDATE SET n = n + excluded.n"""
+        parts.append(sums.changes(sign, RESULT_CHANGES, results, f" AND s.b IS NOT NULL AND s.rk IN {CLOSING}"))
+        parts.append(sums.changes(sign, RESULT_COUNTERS, results, " AND s.b IS NOT NULL"))
+    return sums.upsert("petition_day_sums", *parts)
 
 
 def of_petitions(sign: str, facts: str, *, where: str = "", results_where: str | None = None,
@@ -234,13 +217,7 @@ TYPES_ID_RANGE = of_types("+", day="b.date", source=(  # (petition_facts is fill
 def create_script(idle: str) -> str:
     """The tables, their rows for every live petition and their triggers (schema m011)."""
     return f"""
-        CREATE TABLE petition_day_sums (
-            key TEXT NOT NULL,
-            day TEXT NOT NULL,
-            unit TEXT NOT NULL,
-            n INTEGER NOT NULL,  -- (罚款 in 元: FRACTION)
-            PRIMARY KEY (key, day, unit)
-        ) WITHOUT ROWID;
+        {sums.table_sql("petition_day_sums")};
         {ALL};
         {triggers(idle)}
         CREATE TABLE petition_type_days (
@@ -255,29 +232,24 @@ def create_script(idle: str) -> str:
 
 
 KEYS = ("transferred", "closed", "partial", "late", "late_closing", "due", "due_closing")
-_IN = "({})".format(", ".join(f"'{k}'" for k in KEYS))
 
 
 def as_of(store: Store, day: str) -> dict[str, dict[str, int]]:
     """unit -> key -> the sum of its changes up to and including ``day`` (ISO date)."""
     out: dict[str, dict[str, int]] = {}
-    for r in store.query(f"SELECT unit, key, sum(n) AS n FROM petition_day_sums WHERE key IN {_IN} AND day <= ? "
-                         "GROUP BY unit, key", [day]):
-        if r["n"]:
-            out.setdefault(r["unit"], dict.fromkeys(KEYS, 0))[r["key"]] = r["n"]
+    for r in sums.as_of(store, "petition_day_sums", day, KEYS):
+        out.setdefault(r["unit"], dict.fromkeys(KEYS, 0))[r["key"]] = r["n"]
     return out
 
 
 def counters_as_of(store: Store, day: str) -> dict[str, int | float]:
     """Each counter (``model.COUNTERS``) summed over the results in force on ``day`` of the counted
     petitions."""
-    sums: dict[str, int | float] = dict.fromkeys(COUNTER_FIELDS, 0)
+    out: dict[str, int | float] = dict.fromkeys(COUNTER_FIELDS, 0)
     decimal = {c.field for c in COUNTERS if c.is_float}
-    keys = ", ".join(f"'{f}'" for f in COUNTER_FIELDS)
-    for r in store.query(f"SELECT key, sum(n) AS n FROM petition_day_sums WHERE key IN ({keys}) AND day <= ? "
-                         "GROUP BY key", [day]):
-        sums[r["key"]] = r["n"] / FRACTION if r["key"] in decimal else r["n"]
-    return sums
+    for r in sums.as_of(store, "petition_day_sums", day, COUNTER_FIELDS):
+        out[r["key"]] += r["n"] / FRACTION if r["key"] in decimal else r["n"]
+    return out
 
 
 def types_as_of(store: Store, day: str) -> dict[str, int]:
