@@ -245,11 +245,11 @@ def as_of(store: Store, day: str) -> dict[str, dict[str, int]]:
 def counters_as_of(store: Store, day: str) -> dict[str, int | float]:
     """Each counter (``model.COUNTERS``) summed over the results in force on ``day`` of the counted
     petitions."""
-    out: dict[str, int | float] = dict.fromkeys(COUNTER_FIELDS, 0)
-    decimal = {c.field for c in COUNTERS if c.is_float}
+    whole = dict.fromkeys(COUNTER_FIELDS, 0)  # summed over the units as integers (罚款 in 元) ...
     for r in sums.as_of(store, "petition_day_sums", day, COUNTER_FIELDS):
-        out[r["key"]] += r["n"] / FRACTION if r["key"] in decimal else r["n"]
-    return out
+        whole[r["key"]] += r["n"]
+    decimal = {c.field for c in COUNTERS if c.is_float}  # ... then divided once
+    return {field: n / FRACTION if field in decimal else n for field, n in whole.items()}
 
 
 def types_as_of(store: Store, day: str) -> dict[str, int]:
