@@ -316,7 +316,7 @@ SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_l
                  "dutydesk.petitions:m005_facts", "dutydesk.petitions:m006_petitioner_names",
                  "dutydesk.petitions:m007_counts", "dutydesk.petitions:m008_open_search",
                  "dutydesk.petitions:m009_search_index_buffer", "dutydesk.petitions:m010_bulk_registration",
-                 "dutydesk.petitions:m011_day_sums",
+                 "dutydesk.petitions:m011_day_sums", "dutydesk.petitions:m012_facts_without_kind",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
                  "dutydesk.handoffs:m004_deleted_entries", "dutydesk.handoffs:m005_list_order",
                  "dutydesk.handoffs:m006_day_sums",
@@ -326,8 +326,7 @@ SINCE_RELEASE_OBJECTS = {"bulk_registration", "letters", "letters_day", "letters
                          "petition_facts", "petition_facts_batch", "petition_day_sums", "petition_day_sums_ai",
                          "petition_day_sums_ad", "petition_day_sums_au", "petition_day_sums_result_ai",
                          "petition_day_sums_result_ad", "petition_day_sums_result_au", "petition_day_sums_batch_au",
-                         "petition_facts_ai", "petition_facts_au", "petition_facts_ad", "petition_facts_result_ai",
-                         "petition_facts_result_au", "petition_facts_result_ad", "handoff_day_sums",
+                         "petition_facts_ai", "petition_facts_au", "petition_facts_ad", "handoff_day_sums",
                          "handoff_day_sums_ai", "handoff_day_sums_bd",
                          *(f"handoff_day_sums_{t}_{w}" for t in ("u", "log_i", "log_d", "log_u", "back_i", "back_d",
                                                                   "back_u") for w in ("before", "after")),
@@ -386,12 +385,11 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     assert after.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
     for fts in ("petitions_fts", "petitions_open_fts"):  # m009: 8 MB of new entries before a segment is written
         assert dict(after.execute(f"SELECT k, v FROM {fts}_config").fetchall())["hashsize"] == 8 * 1024 * 1024
-    # the derived rows were filled from the old data: one per live petition, its latest result's kind
+    # the derived rows were filled from the old data: one per live petition
     assert after.execute("SELECT count(*) FROM petition_facts").fetchone()[0] == after.execute(
         "SELECT count(*) FROM petitions WHERE deleted_at IS NULL").fetchone()[0]
     assert after.execute("""SELECT count(*) FROM petition_facts f JOIN petitions p ON p.id = f.petition_id
-        WHERE f.result_kind <> coalesce((SELECT kind FROM petition_results r WHERE r.petition_id = p.id
-        ORDER BY r.date DESC, r.id DESC LIMIT 1), '') OR f.unit <> p.unit OR f.batch_id <> p.batch_id""").fetchone()[0] == 0
+        WHERE f.unit <> p.unit OR f.batch_id <> p.batch_id OR f.due_date IS NOT p.due_date""").fetchone()[0] == 0
     assert after.execute("SELECT count(*) FROM bulletins WHERE appendix <> 0").fetchone()[0] == 0
     assert {r[0] for r in after.execute("SELECT name FROM petitioner_names")} == {n.replace(" ", "") for n in names}
     applied = after.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY 1, 2").fetchall()

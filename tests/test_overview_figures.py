@@ -62,17 +62,14 @@ def brute_force(store, day: dt.date) -> dict:
 
 
 def facts_recomputed(store) -> list[tuple]:
-    """petition_facts as it should be: one row per live petition with its latest result's kind."""
-    latest = {}
-    for r in store.query("SELECT petition_id, kind, date, id FROM petition_results ORDER BY date, id"):
-        latest[r["petition_id"]] = r["kind"]
-    return [(p["id"], p["batch_id"], p["unit"], p["method"], p["key_case"], p["is_repeat"], p["due_date"],
-             latest.get(p["id"], "")) for p in store.query("SELECT * FROM petitions WHERE deleted_at IS NULL ORDER BY id")]
+    """petition_facts as it should be: one row per live petition."""
+    return [(p["id"], p["batch_id"], p["unit"], p["method"], p["key_case"], p["is_repeat"], p["due_date"])
+            for p in store.query("SELECT * FROM petitions WHERE deleted_at IS NULL ORDER BY id")]
 
 
 def facts(store) -> list[tuple]:
     return [tuple(r.values()) for r in store.query(
-        "SELECT petition_id, batch_id, unit, method, key_case, is_repeat, due_date, result_kind FROM petition_facts "
+        "SELECT petition_id, batch_id, unit, method, key_case, is_repeat, due_date FROM petition_facts "
         "ORDER BY petition_id")]
 
 
@@ -417,7 +414,7 @@ def test_the_derived_facts_follow_edits_deletes_restores_and_results(store):
     workflow.record_result(store, pid, workflow.ResultInput(kind="已办结", date=DAY0 + dt.timedelta(days=1)))  # earlier-dated
     assert counts(store) == counts_recomputed(store)
     assert facts(store) == facts_recomputed(store) and facts(store)[0][2:] == (
-        "蓝山县", "", 1, 0, (DAY0 + dt.timedelta(days=3)).isoformat(), "阶段性办结")
+        "蓝山县", "", 1, 0, (DAY0 + dt.timedelta(days=3)).isoformat())
     store.execute("UPDATE petitions SET batch_id = ? WHERE id = ?", [other, pid])  # a batch corrected by hand
     intake.delete_petition(store, pid)
     assert facts(store) == facts_recomputed(store) == []
@@ -426,7 +423,7 @@ def test_the_derived_facts_follow_edits_deletes_restores_and_results(store):
     assert facts(store) == facts_recomputed(store) and facts(store)[0][1] == other
     assert counts(store) == counts_recomputed(store)
     store.execute("DELETE FROM petition_results WHERE petition_id = ? AND kind = '阶段性办结'", [pid])
-    assert facts(store)[0][-1] == "已办结" and facts(store) == facts_recomputed(store)
+    assert facts(store) == facts_recomputed(store)
     assert counts(store) == counts_recomputed(store)
 
 

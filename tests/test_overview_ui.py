@@ -190,7 +190,7 @@ async def test_it_refreshes_when_another_terminal_writes(make_test_app, store, f
         await pilot.pause()
         screen = app.screen
         before = screen.data.petitions.total.closed
-        pid = store.scalar("SELECT petition_id FROM petition_facts WHERE result_kind = '' LIMIT 1")
+        pid = store.scalar("SELECT petition_id FROM petition_facts f WHERE NOT EXISTS (SELECT 1 FROM petition_results r WHERE r.petition_id = f.petition_id) LIMIT 1")
         other = store.clone()  # another terminal: its own connection
         try:
             app.poll_changes()  # note the data version before the write

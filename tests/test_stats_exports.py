@@ -124,7 +124,7 @@ def test_appendix_switch_renders_in_every_format_and_freezes_on_issue(demo, run_
 
     # frozen: the figures change later, the issued bulletin does not, and its switch is locked
     before = open(paths["docx"], "rb").read()
-    pid = demo.scalar("SELECT petition_id FROM petition_facts WHERE result_kind = '' LIMIT 1")
+    pid = demo.scalar("SELECT petition_id FROM petition_facts f WHERE NOT EXISTS (SELECT 1 FROM petition_results r WHERE r.petition_id = f.petition_id) LIMIT 1")
     workflow.record_result(demo, pid, workflow.ResultInput(kind="已办结", date=TODAY))
     assert pov.appendix_table(demo, TODAY).rows[-1] != table.rows[-1]
     again = run_cli("bulletin", "export", "-o", str(tmp_path))

@@ -14,13 +14,13 @@ from typing import Iterator
 
 from ..store.db import Store
 from . import day_sums
-from .schema import LATEST_KIND, NAME_KEY
+from .schema import NAME_KEY
 
 BULK_ROWS = 200  # from this many petitions in one call, the derived rows are written set-based
 
-_FACTS = f"""
-    INSERT INTO petition_facts (petition_id, batch_id, unit, method, key_case, is_repeat, due_date, result_kind)
-    SELECT p.id, p.batch_id, p.unit, p.method, p.key_case, p.is_repeat, p.due_date, {LATEST_KIND.format(id="p.id")}
+_FACTS = """
+    INSERT INTO petition_facts (petition_id, batch_id, unit, method, key_case, is_repeat, due_date)
+    SELECT p.id, p.batch_id, p.unit, p.method, p.key_case, p.is_repeat, p.due_date
     FROM petitions p WHERE p.id BETWEEN ?1 AND ?2 AND p.deleted_at IS NULL ORDER BY p.id"""
 _BATCH_COUNTS = """
     INSERT INTO petition_batch_counts (batch_id, method, n, key_cases, repeats)

@@ -458,11 +458,9 @@ def m010_bulk_registration(db):
 @migrations()
 def m011_day_sums(db):
     """``petition_day_sums`` (the per-unit figures of any day as sums of signed changes per day)
-    and ``petition_type_days`` (the 污染类型 counts per transfer day), kept by triggers for every
-    writer (``day_sums.py``). They replace the counts per (unit, latest kind) and per 污染类型 and
-    the index of the petitions without a closing result by 办理时限, which served today only: a
-    day long past joined every petition to its result then (3-11 s at a million petitions;
-    bench/ANALYSIS.md). The batch counts no longer change when only a latest result does."""
+    and ``petition_type_days`` (污染类型 per transfer day), kept by triggers (``day_sums.py``),
+    replace the counts per (unit, latest kind) and per 污染类型 and an index that served today only
+    (a day long past took 3-11 s at a million petitions; bench/ANALYSIS.md)."""
     from . import day_sums
 
     idle = "NOT EXISTS (SELECT 1 FROM bulk_registration)"
@@ -490,5 +488,13 @@ def m011_day_sums(db):
     )
 
 
+@migrations()
+def m012_facts_without_kind(db):
+    """``petition_facts`` loses the latest result's kind (three triggers on every result written;
+    since m011 nothing reads it); its index by batch becomes one by batch alone (``facts.py``)."""
+    from .facts import FACTS_WITHOUT_KIND
+    exec_script(db, FACTS_WITHOUT_KIND)
+
+
 # the SQL the triggers share with derived.py (which fills the same rows for many petitions at once)
-LATEST_KIND, NAME_KEY = _LATEST_KIND, _NAME_KEY
+NAME_KEY = _NAME_KEY
