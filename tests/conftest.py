@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from dutydesk import dates
-from dutydesk.bootstrap import open_store
+
+from fresh import new_store
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,7 +31,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path):
-    s = open_store(db_path, operator="测试员", daily_backup=False)
+    s = new_store(db_path, operator="测试员", daily_backup=False)
     yield s
     s.close()
 

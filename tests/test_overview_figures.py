@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutydesk.bootstrap import open_store
+from fresh import new_store
 from dutydesk.petitions import batches, day_sums, deadlines, intake, overview, rows, stats, workflow
 from dutydesk.petitions.model import split_list
 from dutydesk.store import records
@@ -183,7 +183,7 @@ def fill(store, log: dict) -> None:
 @given(log_st)
 def test_per_unit_figures_equal_a_brute_force_count_for_several_dates(log):
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
+        store = new_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
         try:
             fill(store, log)
             assert facts(store) == facts_recomputed(store)  # the triggers kept the derived rows
@@ -347,7 +347,7 @@ def test_problem_figures_equal_a_brute_force_count_for_several_dates(problems):
     dates.today = lambda: DAY0 + dt.timedelta(days=40)  # business dates may not be after today
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            store = open_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
+            store = new_store(Path(tmp) / "h.db", operator="测试员", daily_backup=False)
             try:
                 fill_problems(store, problems)
                 kept, fresh = problem_sums_recomputed(store)

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from dutydesk.bootstrap import open_store
+from fresh import new_store
 from dutydesk.petitions import derived
 from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.intake import PetitionInput, add_petitions, prepare
@@ -45,7 +45,7 @@ def _snapshot(store) -> dict:
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_large_registration_derives_exactly_what_the_triggers_do(tmp_path, seed):
-    stores = [open_store(tmp_path / f"{k}.db", operator="测试员", daily_backup=False) for k in range(2)]
+    stores = [new_store(tmp_path / f"{k}.db", operator="测试员", daily_backup=False) for k in range(2)]
     try:
         for store in stores:  # the same earlier state in both: counts to add to, a result, names seen before
             b1 = add_batch(store, 1, dt.date(2024, 3, 10))

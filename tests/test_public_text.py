@@ -22,8 +22,8 @@ from docx import Document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from fresh import new_store
 from dutydesk import registry, trash
-from dutydesk.bootstrap import open_store
 from dutydesk.handoffs import detail, links
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions import search
@@ -200,7 +200,7 @@ def test_identities_written_every_way_never_reach_a_public_output(freeze_today, 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         db = tmp / "t.db"
-        store = open_store(db, operator="测试员", daily_backup=False)
+        store = new_store(db, operator="测试员", daily_backup=False)
         try:
             bid = add_batch(store, 1, DAY)
             quoted = f"{words[0]}{written_a}（电话{pa[1]}）反映{words[1]}，{written_b}{pb[1]}也{words[2]}投诉{words[3]}"

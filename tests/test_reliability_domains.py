@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from textual import events
 from textual.widgets import Input, Select, Static, TextArea
 
+from fresh import new_store
 from dutydesk import dates
 from dutydesk.bulletin import service as B
 from dutydesk.exporters.bulletin_doc import clean_title, split_paragraphs
@@ -41,7 +42,6 @@ from dutydesk.petitions.export import export_petitions
 from dutydesk.roster import dutylog, people, transfer
 from dutydesk.roster import service as R
 from dutydesk.roster import shifts as shiftmod
-from dutydesk.bootstrap import open_store
 from dutydesk.text import clean, clean_line
 from dutydesk.ui.modals import FormModal
 from test_reliability_ui import body_text, hostile, live
@@ -58,7 +58,7 @@ SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck))
 @contextlib.contextmanager
 def fresh_store():
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "t.db", operator="测试员", daily_backup=False)
+        store = new_store(Path(tmp) / "t.db", operator="测试员", daily_backup=False)
         try:
             yield store, Path(tmp)
         finally:
