@@ -237,7 +237,7 @@ def roster(store, today: dt.date) -> None:
 PETITION_COLUMNS = (
     "id case_no case_key case_rev batch_id seq method received_date content unit pollution_types key_case "
     "is_repeat repeat_of repeat_of_id petitioner_name petitioner_phone petitioner_address lead_unit coop_units "
-    "assigned_date due_date target status closed_date published_date investigation truth handling accountability "
+    "assigned_date due_date target status closed_date published_date "
     "n_rectify n_penalty fine n_investigate n_admin_detention n_criminal_detention n_interview n_accountable "
     "n_clues note version created_at updated_at"
 ).split()
@@ -331,7 +331,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=p
                 petitioner_address=address, lead_unit=lead, coop_units=coop,
                 assigned_date=assigned.isoformat() if assigned else None, due_date=due.isoformat(),
                 target=rng.choice(gen.TARGETS) if lead else "", status=status, closed_date=None, published_date=None,
-                investigation="", truth="", handling="", accountability="", note="", version=1,
+                note="", version=1,
                 created_at=_now(bday), updated_at=_now(bday), **dict.fromkeys(COUNTERS, 0))
             if len(samples) < 200 and rng.random() < 0.01:
                 samples.append((values.copy(), ptypes))
@@ -360,7 +360,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=p
                     results.append((pid, kind, closed.isoformat(), *texts.values(), *[counters[c] for c in COUNTERS],
                                     "bench", _now(closed), _now(closed)))
                     status_log.append((pid, prev, kind, closed.isoformat(), _now(closed), "bench", kind))
-                    values.update(texts, **counters, status=kind, closed_date=closed.isoformat(),
+                    values.update(**counters, status=kind, closed_date=closed.isoformat(),
                                   updated_at=_now(closed), version=3)
                     if kind == "已办结" and (today - closed).days > 5 and rng.random() < 0.6:
                         pub = closed + dt.timedelta(days=rng.randint(1, 5))

@@ -52,11 +52,11 @@ def test_fresh_database_records_every_declared_migration(store):
 
 def test_a_pending_migration_is_found_and_applied(db_path):
     s = open_store(db_path, daily_backup=False)
-    s.execute("DROP INDEX petitions_batch_seq")
-    s.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_batch_seq_index'")
-    assert migrations.pending(s, registry.migration_sets()) == ["dutydesk.petitions:m003_batch_seq_index"]
-    assert migrations.migrate(s, registry.migration_sets()) == ["dutydesk.petitions:m003_batch_seq_index"]
-    assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'petitions_batch_seq'") == 1
+    s.execute("DELETE FROM petitions_fts_config WHERE k = 'hashsize'")
+    s.execute("DELETE FROM _sqlite_migrations WHERE name = 'm009_search_index_buffer'")
+    assert migrations.pending(s, registry.migration_sets()) == ["dutydesk.petitions:m009_search_index_buffer"]
+    assert migrations.migrate(s, registry.migration_sets()) == ["dutydesk.petitions:m009_search_index_buffer"]
+    assert s.scalar("SELECT v FROM petitions_fts_config WHERE k = 'hashsize'") == 8 * 1024 * 1024
     assert migrations.pending(s, registry.migration_sets()) == []
     s.close()
 
@@ -317,6 +317,7 @@ SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_l
                  "dutydesk.petitions:m007_counts", "dutydesk.petitions:m008_open_search",
                  "dutydesk.petitions:m009_search_index_buffer", "dutydesk.petitions:m010_bulk_registration",
                  "dutydesk.petitions:m011_day_sums", "dutydesk.petitions:m012_facts_without_kind",
+                 "dutydesk.petitions:m013_results_in_one_place",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
                  "dutydesk.handoffs:m004_deleted_entries", "dutydesk.handoffs:m005_list_order",
                  "dutydesk.handoffs:m006_day_sums",
@@ -331,6 +332,7 @@ SINCE_RELEASE_OBJECTS = {"bulk_registration", "letters", "letters_day", "letters
                          *(f"handoff_day_sums_{t}_{w}" for t in ("u", "log_i", "log_d", "log_u", "back_i", "back_d",
                                                                   "back_u") for w in ("before", "after")),
                          "bulletins",  # bulletins: the table's text, with one column more
+                         "petitions",  # petitions: the table's text, four columns fewer (m013)
                          "petitioner_names", "petitioner_names_ai", "petitioner_names_au", "batches_deleted",
                          "roster_days_deleted", "handovers_deleted", "handoff_progress_deleted",
                          "handoff_rechecks_deleted", "petition_batch_counts",
@@ -339,7 +341,7 @@ SINCE_RELEASE_OBJECTS = {"bulk_registration", "letters", "letters_day", "letters
                          "petition_type_days_moved", "petition_type_days_batch_au",
                          "petitions_open_fts", "petitions_open_fts_data", "petitions_open_fts_idx",
                          "petitions_open_fts_docsize", "petitions_open_fts_config", "handoffs_list_order",
-                         "petitions_open_due_numbers"}
+                         "petitions_open_due_numbers", "petitions_deleted_batch"}
 SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
                           "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 
@@ -368,12 +370,16 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     s.close()
     after = sqlite3.connect(path)
     new_schema = _schema(after)
-    # not a column or index of the release changed, but bulletins, which gained the appendix switch
+    # not a column or index of the release changed, but bulletins, which gained the appendix switch, and
+    # what m013 took away: the petitions' copy of the latest result's texts and two indexes nothing needs
     changed = set(old_schema) - set(new_schema)
-    assert [c[1] for c in changed] == ["bulletins"]
-    old_sql = next(c[3] for c in changed)
+    assert sorted(c[1] for c in changed) == ["bulletins", "petition_results_asof", "petitions", "petitions_batch_seq"]
+    old_sql = next(c[3] for c in changed if c[1] == "bulletins")
     new_sql = next(c[3] for c in new_schema if c[:2] == ("table", "bulletins"))
     assert new_sql.replace(", appendix INTEGER NOT NULL DEFAULT 0", "") == old_sql
+    old_columns = [r[1] for r in sqlite3.connect(RELEASE_DB).execute("PRAGMA table_info(petitions)")]
+    assert [r[1] for r in after.execute("PRAGMA table_info(petitions)")] == [
+        c for c in old_columns if c not in ("investigation", "truth", "handling", "accountability")]
     assert {name for _, name, _, _ in set(new_schema) - set(old_schema)} == SINCE_RELEASE_OBJECTS
     # the migrations added, the new settings' defaults (checked below), the search index's buffer size
     grown = {"_sqlite_migrations", "settings", "petitions_fts_config"}
@@ -403,3 +409,43 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     conn = sqlite3.connect(fresh)
     assert _schema(conn) == new_schema
     conn.close()
+
+
+def test_m013_keeps_result_texts_that_differ_from_the_latest_result(tmp_path):
+    """m013 drops the petitions' copy of the latest result's texts. A copy that differed (no writer
+    makes one) first becomes a result of its own: the petition shows the same texts afterwards, and
+    every figure of every day stays as it was."""
+    import datetime as dt
+    import shutil
+
+    from dutydesk.petitions.overview import petition_figures
+    from dutydesk.petitions.rows import get_petition
+
+    plain, edited = tmp_path / "plain.db", tmp_path / "edited.db"
+    shutil.copy(RELEASE_DB, plain)
+    shutil.copy(RELEASE_DB, edited)
+    conn = sqlite3.connect(edited)
+    closed = conn.execute("SELECT id, closed_date FROM petitions p WHERE status = '已办结' AND EXISTS "
+                          "(SELECT 1 FROM petition_results r WHERE r.petition_id = p.id) ORDER BY id LIMIT 1").fetchone()
+    bare = conn.execute("SELECT id FROM petitions p WHERE status = '已交办' AND NOT EXISTS "
+                        "(SELECT 1 FROM petition_results r WHERE r.petition_id = p.id) ORDER BY id LIMIT 1").fetchone()
+    conn.execute("UPDATE petitions SET investigation = '手工改过的核实情况', truth = '属实' WHERE id = ?", [closed[0]])
+    conn.execute("UPDATE petitions SET handling = '没有结果却有整改情况' WHERE id = ?", [bare[0]])
+    first, last = conn.execute("SELECT min(date), max(date) FROM batches").fetchone()
+    conn.commit()
+    conn.close()
+    a, b = (open_store(path, daily_backup=False) for path in (plain, edited))
+    try:
+        kept = get_petition(b, closed[0])
+        assert (kept["investigation"], kept["truth"], kept["status"], kept["closed_date"]) == (
+            "手工改过的核实情况", "属实", "已办结", closed[1])
+        assert (get_petition(b, bare[0])["handling"], get_petition(b, bare[0])["status"]) == ("没有结果却有整改情况", "已交办")
+        assert [b.scalar("SELECT count(*) FROM petition_results WHERE operator = 'm013'"),
+                a.scalar("SELECT count(*) FROM petition_results WHERE operator = 'm013'")] == [2, 0]
+        day, end = dt.date.fromisoformat(first) - dt.timedelta(days=1), dt.date.fromisoformat(last) + dt.timedelta(days=30)
+        while day <= end:
+            assert petition_figures(b, day) == petition_figures(a, day), day
+            day += dt.timedelta(days=3)
+    finally:
+        a.close()
+        b.close()

@@ -21,7 +21,7 @@ from dutydesk.exporters import files
 from dutydesk.petitions import letter_log, letters, search
 from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.intake import PetitionInput, add_petition
-from dutydesk.petitions.rows import find_by_case_no
+from dutydesk.petitions.rows import find_by_case_no, get_petition
 from dutydesk.petitions.workflow import hand_over
 
 D = dt.date
@@ -202,7 +202,7 @@ def test_results_sheet_has_lists_and_imports_back_unchanged(ready, store, run_cl
     r = run_cli("petitions", "results", str(paths[0]))
     assert r.exit_code == 0, r.stderr
     assert "已录入 1 件办理结果" in r.stdout
-    b = find_by_case_no(store, "D2HH202403130002")
+    b = get_petition(store, find_by_case_no(store, "D2HH202403130002")["id"])
     assert (b["status"], b["truth"], b["closed_date"], b["n_rectify"], b["fine"]) == ("已办结", "属实", "2024-03-18", 1, 0.5)
     assert find_by_case_no(store, "X2HH202403130003")["status"] == "已交办"  # a row not filled in: untouched
     r = run_cli("petitions", "results", str(paths[0]))  # the same sheet again changes nothing

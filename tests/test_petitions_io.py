@@ -17,7 +17,7 @@ from dutydesk.petitions.batches import add_batch, batch_by_no
 from dutydesk.petitions.intake import PetitionInput, add_petition
 from dutydesk.petitions.repeats.bigrams import text_bigrams
 from dutydesk.petitions.repeats.finder import RepeatFinder
-from dutydesk.petitions.rows import find_by_case_no
+from dutydesk.petitions.rows import find_by_case_no, get_petition
 from dutydesk.petitions.workflow import ResultInput, hand_over, record_result
 from dutydesk.petitions.export import PUBLIC_TITLE, export_petitions
 from dutydesk.store import records
@@ -180,10 +180,11 @@ def test_results_import_matches_by_number_with_unit_headers(store, tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", RESULT_HEADER, rows, title="办理结果")
     result = io.import_results(store, path)
     assert "已录入 2 件办理结果（已办结 1 件，阶段性办结 1 件）" in result.report()
-    a = find_by_case_no(store, "D2HH202403130001")
+    a = get_petition(store, find_by_case_no(store, "D2HH202403130001")["id"])
     assert (a["status"], a["closed_date"], a["n_rectify"], a["n_penalty"], a["fine"], a["n_interview"]) == (
         "已办结", "2024-03-18", 2, 1, 3.5, 1)
-    assert a["accountability"] == "约谈负责人"
+    assert (a["investigation"], a["truth"], a["handling"], a["accountability"]) == (
+        "经核查属实", "属实", "已责令停产整改", "约谈负责人")
     assert find_by_case_no(store, "X2HH202403130002")["status"] == "阶段性办结"
     assert find_by_case_no(store, "D2HH202403130003")["status"] == "待交办"
     again = io.import_results(store, path)

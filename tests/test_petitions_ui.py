@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, Static, Text
 
 from dutydesk.petitions.batches import add_batch, batch_by_no
 from dutydesk.petitions.intake import PetitionInput, add_petition
-from dutydesk.petitions.rows import find_by_case_no
+from dutydesk.petitions.rows import find_by_case_no, get_petition
 from dutydesk.petitions.workflow import hand_over
 from dutydesk.ui.modals import MessageModal
 from dutydesk.ui.screens.intake.preview import ImportPreview
@@ -163,9 +163,9 @@ async def test_import_through_the_tui_then_hand_over_and_result(make_test_app, s
         app.screen.query_one("#fine", Input).value = "2.5"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        row = find_by_case_no(store, "D2HH202403210001")
-        assert (row["status"], row["closed_date"], row["truth"], row["n_rectify"], row["fine"]) == (
-            "已办结", "2024-03-22", "属实", 1, 2.5)
+        row = get_petition(store, find_by_case_no(store, "D2HH202403210001")["id"])
+        assert (row["status"], row["closed_date"], row["truth"], row["n_rectify"], row["fine"], row["handling"]) == (
+            "已办结", "2024-03-22", "属实", 1, 2.5, "已责令停产整改。")
         # publish it, look at its history and full detail
         await pilot.press("p")
         await pilot.pause()

@@ -133,9 +133,17 @@ def test_petitions_audit_create_change_delete(store, today):
     assert hist[1]["changes"]["content"] == ["养殖场污水直排", "养殖场污水直排鱼塘"]
     assert hist[1]["changes"]["petitioner_phone"] == ["139****1111", "139****2222"]  # masked in the audit
     assert hist[3]["changes"]["kind"] == "阶段性办结"  # the petition did not change, the result is recorded
+    # the latest result's texts live in petition_results only (m013); their changes are audited with the row's
+    assert hist[2]["changes"]["status"] == ["待交办", "已办结"] and hist[2]["changes"]["investigation"] == ["", "属实"]
     text = history_text(store, pid)
     assert "欧阳修远" not in text and "13900001111" not in text and "删除" in text and "恢复" in text
     assert actions(store, "batches", bid) == ["新增"]
+    # a same-day correction of the texts alone: the petition's columns stay, the audit has the texts' change
+    record_result(store, pid, ResultInput(kind="已办结", date=DAY, investigation="经复核属实，欧阳修远反映的情况存在"))
+    last = store.history("petitions", pid)[-1]
+    assert last["action"] == "录入结果" and last["changes"]["investigation"] == ["属实", "经复核属实，欧***反映的情况存在"]
+    assert get_petition(store, pid)["investigation"] == "经复核属实，欧阳修远反映的情况存在"
+    assert "调查核实情况：属实 → 经复核属实" in history_text(store, pid)
 
 
 def test_handoffs_audit_create_change_delete(store, today):
@@ -653,3 +661,17 @@ async def test_hand_over_and_status_forms_compare_on_conflict(make_test_app, sto
         await pilot.pause()
         assert not isinstance(app.screen, (FormModal, ConflictModal))
         assert problems.get(store, hid)["status"] == model.NOT_STARTED
+
+
+def test_a_result_saved_over_a_newer_version_shows_their_texts(store):
+    """The 录入结果 form's conflict dialog compares with the latest result's texts, which live in
+    petition_results (m013), not in the petition's row."""
+    from dutydesk.errors import ConflictError
+
+    pid = add_petition(store, add_batch(store, 1, DAY), petition("D2HH202403130001", "养殖场污水直排"))
+    version = get_petition(store, pid)["version"]
+    record_result(store, pid, ResultInput(kind="已办结", date=DAY, investigation="他们的核实情况", handling="他们的整改"))
+    with pytest.raises(ConflictError) as err:
+        record_result(store, pid, ResultInput(kind="已办结", date=DAY, investigation="我的"), expected_version=version)
+    assert (err.value.current["investigation"], err.value.current["handling"]) == ("他们的核实情况", "他们的整改")
+    assert get_petition(store, pid)["investigation"] == "他们的核实情况"

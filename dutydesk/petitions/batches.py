@@ -23,6 +23,16 @@ def get_batch(store: Store, batch_id: int) -> dict:
     return records.get(store, "batches", batch_id)
 
 
+def last_seq(store: Store, batch_id: int) -> int:
+    """The batch's highest 序号, its deleted petitions' included (a new petition comes after every
+    number the batch ever gave): the live ones through ``petitions_batch``, the deleted ones
+    through ``petitions_deleted_batch`` (m013), each a single index probe."""
+    return store.scalar(
+        "SELECT max(coalesce((SELECT max(seq) FROM petitions WHERE batch_id = ?1 AND deleted_at IS NULL), 0), "
+        "coalesce((SELECT max(seq) FROM petitions WHERE batch_id = ?1 AND deleted_at IS NOT NULL), 0))",
+        [int(batch_id)])
+
+
 def list_batches(store: Store, *, batch_id: int | None = None) -> list[dict]:
     """Batches, newest first, with their counts (来电, 来信, 重点件, 重复件)."""
     where, params = "b.deleted_at IS NULL", []

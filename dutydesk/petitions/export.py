@@ -15,8 +15,9 @@ from ..refdata import get_setting
 from ..store.db import Store
 from ..store.files import check_target
 from .batches import batch_by_no
-from .model import COUNTERS, fmt_number
+from .model import COUNTERS, RESULT_TEXT_FIELDS, fmt_number
 from .privacy import names_index, public_text
+from .rows import LATEST_RESULT_ID
 
 FORMATS = {".xlsx", ".csv", ".docx"}
 PUBLIC_TITLE = "群众信访举报转办和边督边改公开情况一览表"
@@ -74,9 +75,10 @@ def _close_text(row: dict) -> str:
 
 
 def fetch_rows(store: Store, *, batch_no: int | None = None) -> list[dict]:
-    sql = ("SELECT p.*, b.no AS batch_no, b.date AS batch_date, "
-           "(SELECT r.kind FROM petition_results r WHERE r.petition_id = p.id ORDER BY r.date DESC, r.id DESC LIMIT 1) "
-           "AS last_kind FROM petitions p JOIN batches b ON b.id = p.batch_id "
+    texts = "".join(f", coalesce(r.{f}, '') AS {f}" for f in RESULT_TEXT_FIELDS)  # (their one place: m013)
+    sql = (f"SELECT p.*, b.no AS batch_no, b.date AS batch_date, r.kind AS last_kind{texts} "
+           "FROM petitions p JOIN batches b ON b.id = p.batch_id "
+           f"LEFT JOIN petition_results r ON r.id = ({LATEST_RESULT_ID.format(id='p.id')}) "
            "WHERE p.deleted_at IS NULL AND b.deleted_at IS NULL")
     params: list = []
     if batch_no is not None:

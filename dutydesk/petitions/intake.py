@@ -17,7 +17,7 @@ from ..store.db import Store
 from ..text import clean, clean_line, normalize_key
 from ..workdays import WorkCalendar
 from . import derived, search
-from .batches import get_batch, undelete_batch
+from .batches import get_batch, last_seq, undelete_batch
 from .deadlines import due_date_for
 from .model import OPEN_STATUSES, join_list, number_facts, split_list
 from .rows import CREATION_AUDITED, ENTITY, TABLE, existing_case_keys, find_referenced, set_types, update_row
@@ -176,7 +176,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
         if taken:
             v = next(v for v in rows if v["case_key"] in taken)
             raise UserError(f"受理编号已登记过：{v['case_no']}（第{taken[v['case_key']]}批）")
-        seq = store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0
+        seq = last_seq(store, batch_id)
         now = dates.now_iso()
         conn = store.conn
         # The ids SQLite gives one insert at a time (max + 1: we hold the write lock), so that the
@@ -253,7 +253,7 @@ def update_petition(store: Store, petition_id: int, inp: PetitionInput, *, expec
         if batch_id and batch_id != records.get(store, TABLE, petition_id)["batch_id"]:  # moved: last in its new batch
             get_batch(store, batch_id)
             values["batch_id"] = batch_id
-            values["seq"] = (store.scalar("SELECT max(seq) FROM petitions WHERE batch_id = ?", [batch_id]) or 0) + 1
+            values["seq"] = last_seq(store, batch_id) + 1
         if values.get("repeat_of"):
             ref = find_referenced(store, values["repeat_of"], exclude_id=petition_id)
             values["repeat_of_id"] = ref["id"] if ref else None

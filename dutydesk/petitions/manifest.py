@@ -6,7 +6,7 @@ from ..manifest import Manifest
 from ..store.db import Store
 from ..text import mask_name
 from ..trash import Kind
-from . import letter_log, schema
+from . import letter_log, schema2
 
 
 def _label(store: Store, row: dict) -> str:
@@ -36,7 +36,7 @@ def _batch_restore(store: Store, record_id: int) -> None:
 
 MANIFEST = Manifest(
     "petitions",
-    schema.migrations,
+    schema2.migrations,  # m001–m012 of schema.py, then its own
     trash_kinds=(
         Kind("petitions", "petitions", "信访件", _label, _restore),
         Kind("batches", "batches", "批次", _batch_label, _batch_restore),

@@ -11,7 +11,8 @@ from ..store import records
 from ..store.db import Store
 from ..text import clean_line
 from . import search
-from .model import LABELS, OPEN_STATUSES, PRIVATE_FIELDS, case_key, referenced_numbers, scrub_identity, split_list
+from .model import (LABELS, OPEN_STATUSES, PRIVATE_FIELDS, RESULT_TEXT_FIELDS, case_key, referenced_numbers, scrub_identity,
+                    split_list)
 from .privacy import identity_of, masked_audit, public_text
 
 TABLE = "petitions"
@@ -46,7 +47,20 @@ def get_petition(store: Store, petition_id: int) -> dict:
     row = records.get(store, TABLE, petition_id)
     batch = store.one("SELECT no, date, group_name FROM batches WHERE id = ?", [row["batch_id"]]) or {}
     row["batch_no"], row["batch_date"], row["group_name"] = batch.get("no"), batch.get("date"), batch.get("group_name")
+    row.update(latest_texts(store, petition_id))
     return row
+
+
+# the id of a petition's latest result (by 办结日期, then as recorded), given the petition's id as {id}
+LATEST_RESULT_ID = "SELECT id FROM petition_results WHERE petition_id = {id} ORDER BY date DESC, id DESC LIMIT 1"
+
+
+def latest_texts(store: Store, petition_id: int) -> dict[str, str]:
+    """The latest result's texts (调查核实情况, 是否属实, 处理和整改情况, 责任追究情况; empty
+    without a result): ``petition_results`` is their one place (m013)."""
+    row = store.one(f"SELECT {', '.join(RESULT_TEXT_FIELDS)} FROM petition_results "
+                    f"WHERE id = ({LATEST_RESULT_ID.format(id='?')})", [petition_id])
+    return row or dict.fromkeys(RESULT_TEXT_FIELDS, "")
 
 
 def existing_case_keys(store: Store, keys: list[str]) -> dict[str, int]:
@@ -77,14 +91,17 @@ def log_status(store: Store, petition_id: int, old: str, new: str, day: dt.date,
 
 
 def update_row(store: Store, petition_id: int, changes: dict, *, expected_version: int | None = None,
-            action: str = "修改") -> tuple[dict, dict]:
+            action: str = "修改", also_audited: dict | None = None) -> tuple[dict, dict]:
     """``records.apply_update`` auditing the petitioner's identity masked, keeping the search
-    index and type table in step. Returns (new row, diff)."""
+    index and type table in step. Returns (new row, diff). ``also_audited``: changes made
+    elsewhere in the same action ({field: [old, new]}, the latest result's texts), written in
+    the same audit entry when the row changed."""
     with store.write():
         identity = identity_of(store, petition_id)
         row, diff = records.apply_update(
             store, TABLE, petition_id, changes, expected_version=expected_version, entity=ENTITY, action=action,
-            audit_view=lambda d: masked_audit({k: v for k, v in d.items() if k not in NOT_AUDITED}, identity),
+            audit_view=lambda d: masked_audit({**{k: v for k, v in d.items() if k not in NOT_AUDITED},
+                                               **(also_audited or {})}, identity),
             conflict_message="该信访件已被其他人修改，请比较后再保存",
         )
         if "content" in diff or "status" in diff:

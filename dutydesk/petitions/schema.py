@@ -1,19 +1,19 @@
-"""Tables of the petitions domain (its own migration set; append new migrations, never edit old ones).
+"""Tables of the petitions domain (its own migration set: m001–m012 here, the later ones in
+``schema2.py``; append new migrations there, never edit old ones).
 
 - ``batches``: one numbered batch (第N批) transferred by the inspection group on ``date``.
 - ``petitions``: one petition (信访件). ``case_no`` is stored as given; ``case_key`` is its
   normalised form (unique among live rows; a ``*`` merged multi-site case is unique per unit).
   ``case_rev`` is the normalised number reversed, so a number's end (its serial, ``0005``)
   is found through an index like its start.
-  The result columns hold the latest result; ``petition_results`` keeps every result with its
-  business date (办结日期) so figures "as of a date" can be rebuilt later.
+  Its status, 办结日期 and counters follow the latest result; ``petition_results`` keeps every
+  result with its business date (办结日期) and is the one place of the result texts (m013).
 - ``petition_types``: one row per (petition, 污染类型) for fast filtering.
 - ``petition_status_log``: every status change, append-only (who, when, business date).
-- ``petitions_fts``: contentless FTS5 index over the content, one token per character, so
-  Chinese queries of any length are phrase queries (see ``search.py``).
-  Only live (not deleted) petitions are in it and in ``petition_types``.
-- ``letters`` / ``letter_petitions``: every generated 交办通知, 催办通知 and sheet, and the
-  petitions each listed (see ``letter_log.py``).
+- ``petitions_fts``: contentless FTS5 index of the content, one token per character (Chinese
+  queries of any length are phrases; ``search.py``); live petitions only, as ``petition_types``.
+- ``letters`` / ``letter_petitions``: every 交办通知, 催办通知 and sheet made, and the petitions
+  each listed (see ``letter_log.py``).
 """
 
 from __future__ import annotations

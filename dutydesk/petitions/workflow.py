@@ -14,9 +14,10 @@ from ..store.db import Store
 from ..text import clean, clean_line, normalize_key
 from .deadlines import due_date_for
 from .intake import resolve_units
-from .model import CLOSED_STATUSES, COUNTERS, RESULT_FIELDS, RESULT_KINDS, RESULT_TEXT_FIELDS, STATUSES, join_list
+from .model import (CLOSED_STATUSES, COUNTER_FIELDS, COUNTERS, RESULT_FIELDS, RESULT_KINDS, RESULT_TEXT_FIELDS, STATUSES,
+                    join_list)
 from .privacy import identity_of, masked_audit
-from .rows import ENTITY, TABLE, log_status, update_row
+from .rows import ENTITY, TABLE, latest_texts, log_status, update_row
 
 
 def hand_over(store: Store, petition_id: int, lead_unit: str, coop_units: list[str] | str = (), *,
@@ -116,13 +117,15 @@ def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
     """Record a result (已办结 / 阶段性办结 / 未办结 progress) dated by its 办结日期.
 
     A result with the same date as an earlier one replaces it (a correction); the latest
-    result by date sets the petition's status, 办结日期 and result fields.
+    result by date sets the petition's status, 办结日期 and counters (its texts stay in
+    ``petition_results``: ``rows.latest_texts``).
     """
     values = res if isinstance(res, dict) else prepare_result(store, res)
     with store.write():
         current = records.get(store, TABLE, petition_id)
-        if expected_version is not None and current["version"] != expected_version:
-            raise ConflictError("该信访件已被其他人修改，请比较后再保存", current=current)
+        if expected_version is not None and current["version"] != expected_version:  # (theirs with its texts)
+            raise ConflictError("该信访件已被其他人修改，请比较后再保存", current={**current, **latest_texts(store, petition_id)})
+        before = latest_result(store, petition_id)
         same_day = store.one("SELECT id FROM petition_results WHERE petition_id = ? AND date = ?",
                              [petition_id, values["date"]])
         now = dates.now_iso()
@@ -134,19 +137,25 @@ def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
             row = {"petition_id": petition_id, **values, "operator": store.operator, "created_at": now, "updated_at": now}
             store.execute(f"INSERT INTO petition_results ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                              list(row.values()))
-        row, diff = _apply_latest(store, current, action=action, note=values["kind"])
+        after = latest_result(store, petition_id)
+        texts = {f: [before[f] if before else "", after[f]] for f in RESULT_TEXT_FIELDS
+                 if (before[f] if before else "") != after[f]}  # (not the petition's columns: audited with them)
+        row, diff = _apply_latest(store, current, before, action=action, note=values["kind"], texts=texts)
         if not diff:  # e.g. an earlier-dated result: the petition shows the same, the audit still records it
             store.audit(ENTITY, petition_id, action, masked_audit(
-                {k: v for k, v in values.items() if v not in ("", 0, 0.0) or k in ("kind", "date")},
+                {**{k: v for k, v in values.items() if v not in ("", 0, 0.0) or k in ("kind", "date")}, **texts},
                 identity_of(store, petition_id)))
         return row
 
 
-def _apply_latest(store: Store, current: dict, *, action: str, note: str = "") -> tuple[dict, dict]:
-    """Copy the latest result onto the petition and set its status from it; returns (row, diff)."""
+def _apply_latest(store: Store, current: dict, before: dict | None, *, action: str, note: str = "",
+                  texts: dict | None = None) -> tuple[dict, dict]:
+    """Set the petition's status, 办结日期 and counters from its latest result (``before``: the
+    latest one before this change; ``texts``: its texts' changes, audited with the row's); returns
+    (row, diff)."""
     pid = current["id"]
     latest = latest_result(store, pid)
-    changes: dict = {f: (latest[f] if latest else ("" if f in RESULT_TEXT_FIELDS else 0)) for f in RESULT_FIELDS}
+    changes: dict = {f: (latest[f] if latest else 0) for f in COUNTER_FIELDS}
     status = current["status"]
     if latest is None or latest["kind"] == "未办结":
         changes["closed_date"] = None
@@ -154,13 +163,13 @@ def _apply_latest(store: Store, current: dict, *, action: str, note: str = "") -
             status = "已交办" if current.get("lead_unit") else "待交办"
     else:
         changes["closed_date"] = latest["date"]
-        if not (status == "已公开" and current.get("closed_date") == latest["date"]
-                and all(current.get(f) == latest[f] for f in RESULT_FIELDS)):
+        if not (status == "已公开" and current.get("closed_date") == latest["date"] and before is not None
+                and all(before[f] == latest[f] for f in RESULT_FIELDS)):  # the same result again stays published
             status = latest["kind"]
     if status != "已公开":
         changes["published_date"] = None
     changes["status"] = status
-    row, diff = update_row(store, pid, changes, action=action)
+    row, diff = update_row(store, pid, changes, action=action, also_audited=texts)
     if status != current["status"]:
         day = dates.from_iso(latest["date"]) if latest else dates.today()
         log_status(store, pid, current["status"], status, day, note)
