@@ -751,3 +751,21 @@ def test_a_hand_over_before_the_batch_was_transferred_is_refused(store):
         raise AssertionError("accepted a 交办时间 before the 转办日期")
     row, _ = _hand_over(store, pid, "零陵区", day=_dt.date(2024, 3, 13))
     assert row["assigned_date"] == "2024-03-13"
+
+
+def test_a_new_petition_comes_after_every_number_its_batch_gave(store, batch1):
+    """序号 (batches.last_seq): the live petitions' highest through petitions_batch, the deleted ones'
+    through petitions_deleted_batch; a number a deleted petition had is not given again."""
+    from dutydesk.petitions.batches import last_seq
+
+    first, second, third = add_petitions(store, batch1, [prepare(store, P(f"D2HH20240313000{k}")) for k in (1, 2, 3)])
+    delete_petition(store, third)
+    assert last_seq(store, batch1) == 3
+    assert get_petition(store, add_petition(store, batch1, P("D2HH202403130004")))["seq"] == 4
+    delete_petition(store, second)
+    other = add_batch(store, 2, dt.date(2024, 3, 14))
+    assert (last_seq(store, other), last_seq(store, batch1)) == (0, 4)
+    plan = store.query("EXPLAIN QUERY PLAN SELECT max(coalesce((SELECT max(seq) FROM petitions WHERE batch_id = ?1 AND "
+                       "deleted_at IS NULL), 0), coalesce((SELECT max(seq) FROM petitions WHERE batch_id = ?1 AND "
+                       "deleted_at IS NOT NULL), 0))", [batch1])
+    assert {"petitions_batch", "petitions_deleted_batch"} <= {w for r in plan for w in r["detail"].split()}
