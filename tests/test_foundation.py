@@ -6,6 +6,7 @@ import ast
 import os
 import sqlite3
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -449,3 +450,29 @@ def test_m013_keeps_result_texts_that_differ_from_the_latest_result(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_upgrading_a_database_says_so_on_a_terminal(tmp_path, monkeypatch):
+    """Upgrading takes a minute at a million petitions (a backup, then the new structure): a line on
+    stderr before and after, on a terminal only; a new database and an up-to-date one say nothing."""
+    import io
+    import shutil
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    def opened(path) -> str:
+        err = Tty()
+        monkeypatch.setattr("sys.stderr", err)
+        open_store(path, daily_backup=False).close()
+        return err.getvalue()
+
+    shutil.copy(RELEASE_DB, tmp_path / "old.db")
+    said = opened(tmp_path / "old.db")
+    assert "正在升级数据库" in said and said.rstrip().endswith("数据库升级完成。")
+    assert opened(tmp_path / "old.db") == "" and opened(tmp_path / "new.db") == ""
+    shutil.copy(RELEASE_DB, tmp_path / "piped.db")
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a terminal (a pipe, a log): nothing
+    open_store(tmp_path / "piped.db", daily_backup=False).close()
+    assert sys.stderr.getvalue() == ""
