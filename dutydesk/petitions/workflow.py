@@ -140,7 +140,7 @@ def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
         after = latest_result(store, petition_id)
         texts = {f: [before[f] if before else "", after[f]] for f in RESULT_TEXT_FIELDS
                  if (before[f] if before else "") != after[f]}  # (not the petition's columns: audited with them)
-        row, diff = _apply_latest(store, current, before, action=action, note=values["kind"], texts=texts)
+        row, diff = _apply_latest(store, current, before, after, action=action, note=values["kind"], texts=texts)
         if not diff:  # e.g. an earlier-dated result: the petition shows the same, the audit still records it
             store.audit(ENTITY, petition_id, action, masked_audit(
                 {**{k: v for k, v in values.items() if v not in ("", 0, 0.0) or k in ("kind", "date")}, **texts},
@@ -148,13 +148,12 @@ def record_result(store: Store, petition_id: int, res: ResultInput | dict, *,
         return row
 
 
-def _apply_latest(store: Store, current: dict, before: dict | None, *, action: str, note: str = "",
-                  texts: dict | None = None) -> tuple[dict, dict]:
-    """Set the petition's status, 办结日期 and counters from its latest result (``before``: the
+def _apply_latest(store: Store, current: dict, before: dict | None, latest: dict | None, *, action: str,
+                  note: str = "", texts: dict | None = None) -> tuple[dict, dict]:
+    """Set the petition's status, 办结日期 and counters from its ``latest`` result (``before``: the
     latest one before this change; ``texts``: its texts' changes, audited with the row's); returns
     (row, diff)."""
     pid = current["id"]
-    latest = latest_result(store, pid)
     changes: dict = {f: (latest[f] if latest else 0) for f in COUNTER_FIELDS}
     status = current["status"]
     if latest is None or latest["kind"] == "未办结":
