@@ -615,6 +615,12 @@ def test_fast_text_helpers_match_the_library_on_every_code_point():
         assert text.clean(s) == clean_reference(s) and text.clean(s, multiline=False) == clean_reference(s, False)
         assert search.searchable(s) == re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).lower())
         assert text.normalize_key(s) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.clean_line(s)))
+    # the index's tokens (a contentless index is deleted from with the same text): the plain join, also
+    # on long texts, characters outside the BMP and a lone surrogate (typed search terms are not cleaned)
+    alphabet += "𠀀𪚥\U0001f600\ud800"
+    for _ in range(5000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert search.tokens_text(s) == " ".join(search.searchable(s))
 
 
 def _bigrams_reference(text: str, unit: str = "") -> set:

@@ -9,8 +9,8 @@ Text search
     (``D2HH2024…`` or the serial ``0005``) through two ordinary indexes (``case_key``
     and the reversed ``case_rev``). Terms separated by spaces must all match.
 
-    The index holds live petitions only; :func:`index_petition` / :func:`unindex_petition`
-    keep it in step with every write (intake.py and rows.py are the only writers) and
+    The index holds live petitions only; ``search_index.py`` makes the tokens, and its
+    :func:`index_petition` / :func:`unindex_petition` keep it in step with every write (intake.py and rows.py are the only writers) and
     :func:`rebuild_index` recreates it. A second one, ``petitions_open_fts``, holds the open
     petitions only (待交办 / 已交办): the list's first part searches it (at a million
     petitions some 25,000 instead of every one); the same functions keep it.
@@ -28,129 +28,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 
 from ..store.db import Store
 from ..errors import UserError
-from ..text import mask_name, nfkc
+from ..text import mask_name
 from .letter_log import NOT_NOTIFIED_SQL
 from .model import OPEN_STATUSES, case_norm
 from .privacy import names_index, public_text
+from .search_index import (INDEXES, index_new, index_petition, rebuild_index, reindex_petition,  # noqa: F401
+                           searchable, tokens_text, unindex_petition)
 
 _URGENT = ("p.deleted_at IS NULL AND p.status IN ('待交办', '已交办') AND p.due_date IS NOT NULL "
-           "AND p.due_date <= ?")  # spelled as the partial index petitions_open_due
+           "AND p.due_date <= ?")  # spelled as the partial index petitions_open_due_numbers
 assert OPEN_STATUSES == ("待交办", "已交办")
 
 _HIGH = "\U0010ffff"
-
-
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def searchable(value: str | None) -> str:
-    """Letters and digits only, full-width forms half-width, lower case: ``污水直排``."""
-    return _NOT_ALNUM.sub("", nfkc(value or "").lower())  # text.nfkc = NFKC, faster on Chinese text
-
-
-def tokens_text(value: str | None) -> str:
-    """Text as FTS tokens: one character per token, punctuation and spaces dropped (``污 水 直 排``)."""
-    return " ".join(searchable(value))
-
-
-# -- index maintenance (call inside store.write()) -------------------------------------------
-INDEXES = ("petitions_fts", "petitions_open_fts")  # every live petition; the open ones only
-
-
-def _indexes(is_open: bool) -> tuple[str, ...]:
-    return INDEXES if is_open else INDEXES[:1]
-
-
-def _add(store: Store, table: str, petition_id: int, content: str) -> None:
-    store.execute(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", [petition_id, tokens_text(content)])
-
-
-def _remove(store: Store, table: str, petition_id: int, content: str) -> None:
-    """A contentless table needs exactly the values that were indexed."""
-    store.execute(f"INSERT INTO {table} ({table}, rowid, content) VALUES ('delete', ?, ?)",
-                  [petition_id, tokens_text(content)])
-
-
-def index_new(store: Store, parts: list[tuple[int, list[str]]], *, chunk: int = 2000) -> None:
-    """Index new petitions (all open: 待交办 or 已交办) in both indexes, given as parts
-    (first id, contents of that id and the next ones).
-
-    An import gives all its rows at once, at the end of its transaction: FTS5 writes the terms
-    it gathered as a new segment whenever a later statement of the transaction opens a
-    savepoint, so an index written part by part between other inserts became many small
-    segments to write and merge (a 50,000-row import: ~1 s more).
-
-    Memory: the token texts are made ``chunk`` rows at a time (those of 100,000 rows held at
-    once: ~70 MB), one index after the other, and an empty savepoint after each makes FTS5 write
-    out the terms it holds (up to its ``hashsize``, 8 MB of data) before the next index gathers
-    its own: making the token texts twice costs less time (~0.3 s for 50,000 rows) than the two
-    indexes' terms held together cost memory (~8 MB at the import's peak)."""
-    for table in INDEXES:
-        for first, contents in parts:
-            for start in range(0, len(contents), chunk):
-                tokens = [(first + start + k, tokens_text(c)) for k, c in enumerate(contents[start:start + chunk])]
-                store.conn.executemany(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", tokens)
-        store.conn.execute("SAVEPOINT fts_flush")
-        store.conn.execute("RELEASE fts_flush")
-
-
-def index_petition(store: Store, petition_id: int, content: str, *, is_open: bool) -> None:
-    """Index a live petition (``is_open``: its status is 待交办 or 已交办)."""
-    for table in _indexes(is_open):
-        _add(store, table, petition_id, content)
-
-
-def unindex_petition(store: Store, petition_id: int, content: str, *, is_open: bool) -> None:
-    """Remove a row as it was indexed."""
-    for table in _indexes(is_open):
-        _remove(store, table, petition_id, content)
-
-
-def reindex_petition(store: Store, petition_id: int, old: tuple[str, bool], new: tuple[str, bool]) -> None:
-    """A live petition's (content, is open) changed from ``old`` to ``new``: each index follows."""
-    for table, was_in, is_in in (("petitions_fts", True, True), ("petitions_open_fts", old[1], new[1])):
-        if (was_in, old[0]) == (is_in, new[0]):
-            continue
-        if was_in:
-            _remove(store, table, petition_id, old[0])
-        if is_in:
-            _add(store, table, petition_id, new[0])
-
-
-def rebuild_index(store: Store, progress=None, *, chunk: int = 20_000) -> int:
-    """Recreate the search index from the petitions table, then merge it into one segment (FTS5's
-    ``optimize``: a search reads one b-tree, not the dozens a bulk insert leaves); returns the number
-    indexed. ``progress(stage, done, total)`` is called every ``chunk`` petitions and once for the merge.
-    One transaction: an interrupted rebuild leaves the old index."""
-    with store.write():
-        total = store.scalar("SELECT count(*) FROM petitions WHERE deleted_at IS NULL") or 0
-        for table in INDEXES:
-            store.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
-        n, last = 0, 0
-        while True:
-            rows = store.conn.execute("SELECT id, content, status IN ('待交办', '已交办') FROM petitions "
-                                      "WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", [last, chunk]).fetchall()
-            if not rows:
-                break
-            tokens = [(pid, tokens_text(content), is_open) for pid, content, is_open in rows]
-            store.conn.executemany("INSERT INTO petitions_fts (rowid, content) VALUES (?, ?)",
-                                   [(pid, text) for pid, text, _ in tokens])
-            store.conn.executemany("INSERT INTO petitions_open_fts (rowid, content) VALUES (?, ?)",
-                                   [(pid, text) for pid, text, is_open in tokens if is_open])
-            n += len(rows)
-            last = rows[-1][0]
-            if progress:
-                progress("重建搜索索引", n, total)
-        if progress:
-            progress("整理索引", n, total)
-        for table in INDEXES:
-            store.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-    return n
 
 
 # -- filters -------------------------------------------------------------------------------
@@ -315,7 +208,7 @@ def _plan(filters: Filters, today: dt.date) -> _Plan:
     if filters.overdue_only:
         conds.append(f"{_URGENT} AND p.due_date < ?")
         params += [today.isoformat(), today.isoformat()]
-        drivers.append("petitions_open_due")
+        drivers.append("petitions_open_due_numbers")
     sets: list[tuple[str, list]] = []
     phrases, numbers = filters.text_terms()
     match = " AND ".join(phrases)
@@ -375,7 +268,7 @@ def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, 
     """Ids of the matching open petitions due on or before today, most urgent first (the first
     ``limit`` of them: the due-date index is walked in order and stops there)."""
     # (conds without a driver test 受理编号 fragments: the index beside the due dates has the numbers)
-    driver = plan.driver or ("petitions_open_due_numbers" if plan.conds else "petitions_open_due")
+    driver = plan.driver or "petitions_open_due_numbers"
     plan = plan.among_open()  # (a content search reads the open petitions' index)
     probes, pparams = plan.probes(id_range=id_range)
     conds = "".join(f" AND {c}" for c in plan.conds)
