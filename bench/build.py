@@ -335,7 +335,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=p
                 created_at=_now(bday), updated_at=_now(bday), **dict.fromkeys(COUNTERS, 0))
             if len(samples) < 200 and rng.random() < 0.01:
                 samples.append((values.copy(), ptypes))
-            status_log.append((pid, "", "待交办", bday.isoformat(), _now(bday), "bench", "登记"))
+            # (no status-log row for the registration: the app writes none, see rows.status_log)
             audit.append((_now(bday), "bench", "petitions", str(pid), "新增", json.dumps(
                 {k: values[k] for k in CREATION_AUDITED}, ensure_ascii=False)))
             if assigned:

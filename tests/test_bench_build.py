@@ -49,6 +49,7 @@ def test_a_small_database_builds_with_the_real_schema(build, tmp_path):
     counted = con.execute("SELECT sum(n) FROM petition_batch_counts").fetchone()[0]
     created = json.loads(con.execute("SELECT changes FROM audit WHERE entity = 'petitions' AND action = '新增' "
                                      "LIMIT 1").fetchone()[0])
+    registered_logged = con.execute("SELECT count(*) FROM petition_status_log WHERE old_status = ''").fetchone()[0]
     con.close()
     assert n == keys == 6_000 and 0 < fts <= 6_000
     assert 0 < open_indexed == open_live < 6_000 and counted == 6_000
@@ -61,5 +62,8 @@ def test_a_small_database_builds_with_the_real_schema(build, tmp_path):
     batch = add_batch(store, 1, dt.date(2024, 3, 14))
     pid = add_petition(store, batch, PetitionInput(case_no="D2HH202403130001", content="某村养猪场污水直排", unit="零陵区"))
     real = store.history("petitions", pid)[0]["changes"]
+    logged = store.scalar("SELECT count(*) FROM petition_status_log")
     store.close()
     assert set(real) == set(created) == {"case_no", "unit", "batch_id", "seq"}
+    # and, as the real intake, no status-log row for a registration (only for the changes after it)
+    assert logged == 0 and registered_logged == 0

@@ -227,6 +227,29 @@ def test_hand_over_result_publish_with_status_log(store, batch1):
     assert stats.cumulative_stats(store, D(2024, 3, 25)).closed == 0
 
 
+def test_registration_is_not_logged_but_shown_from_the_audit(store, batch1):
+    """A registration writes no status-log row; status_log() makes it from the creation's audit entry:
+    its time, operator and the batch it was registered in (also after a move), and the first status."""
+    pid = add_petition(store, batch1, P("D1"))
+    other = add_petition(store, batch1, P("D2", lead_unit="道县"))  # registered handed over
+    assert store.scalar("SELECT count(*) FROM petition_status_log") == 0
+    created = store.history("petitions", pid)[0]
+    log = status_log(store, pid)
+    assert [(r["old_status"], r["new_status"], r["day"], r["operator"], r["at"], r["note"]) for r in log] == \
+        [("", "待交办", "2024-03-14", "测试员", created["at"], "登记")]
+    assert [r["new_status"] for r in status_log(store, other)] == ["已交办"]
+    batch2 = add_batch(store, 2, D(2024, 3, 20))
+    update_petition(store, pid, P("D1"), batch_id=batch2)  # moved: registered in the first batch still
+    hand_over(store, pid, "道县", day=D(2024, 3, 21))
+    assert [(r["old_status"], r["new_status"], r["day"]) for r in status_log(store, pid)] == \
+        [("", "待交办", "2024-03-14"), ("待交办", "已交办", "2024-03-21")]
+    assert "（登记） → 待交办" in history_text(store, pid)
+    # a petition registered by an earlier version has its registration logged: it is not made twice
+    store.conn.execute("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
+                       "VALUES (?, '', '已交办', '2024-03-14', '2024-03-14 09:00:00', '旧版', '登记')", [other])
+    assert [(r["new_status"], r["operator"]) for r in status_log(store, other)] == [("已交办", "旧版")]
+
+
 def test_result_validation(store, batch1):
     pid = add_petition(store, batch1, P("D1"))
     with pytest.raises(UserError, match="是否属实"):

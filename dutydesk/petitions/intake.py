@@ -159,7 +159,7 @@ def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, cale
 def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None,
                   unregistered: bool = False, index_later: list[tuple[int, list[str]]] | None = None) -> list[int]:
     """Register many prepared rows of one batch (the one path for a form and an import), in one transaction, with the
-    audit, search index, types and status log written in bulk. A number already registered
+    audit, search index and types written in bulk. A number already registered
     is refused (UserError) and nothing is stored. Returns the new ids in order.
 
     ``unregistered=True``: the caller has just looked the numbers up inside the same write
@@ -185,7 +185,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
         if next_id + len(rows) >= 1 << 63:  # pragma: no cover - SQLite would then pick ids at random
             raise UserError("信访件编号已用尽，无法再登记")
         ids: list[int] = []
-        audits, fts, types, log = [], [], [], []
+        audits, fts, types = [], [], []
         groups: list[tuple[tuple, list]] = []  # consecutive rows with the same columns: (columns, parameters)
 
         def flush() -> None:
@@ -222,7 +222,6 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
                                _AUDIT_JSON.encode({k: row[k] for k in CREATION_AUDITED})))
                 fts.append(values["content"])
                 types += [(pid, t) for t in split_list(values["pollution_types"])]
-                log.append((pid, "", status, batch["date"], now, store.operator, "登记"))
             flush()
             conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
                              audits)
@@ -232,8 +231,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
             else:
                 index_later.append(part)
             conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
-            conn.executemany("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
-                             "VALUES (?,?,?,?,?,?,?)", log)
+            # (the registration is not status-logged: rows.status_log makes it from the audit entry)
             if bulk:
                 derived.fill(store, ids[0], ids[-1])
     return ids

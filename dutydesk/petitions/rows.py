@@ -114,7 +114,27 @@ def update_row(store: Store, petition_id: int, changes: dict, *, expected_versio
 
 
 def status_log(store: Store, petition_id: int) -> list[dict]:
-    return store.query("SELECT * FROM petition_status_log WHERE petition_id = ? ORDER BY id", [petition_id])
+    """Every status a petition had: its registration (登记), then each change, oldest first.
+
+    The registration is no longer logged (it was a row per petition, ~90 bytes of the 3 KB a
+    petition may take): it is made here from the creation's audit entry (when, who, the batch it
+    was registered in) and the status the first change started from (or the status now). Files
+    registered before that keep their logged row."""
+    log = store.query("SELECT * FROM petition_status_log WHERE petition_id = ? ORDER BY id", [petition_id])
+    if log and not log[0]["old_status"]:  # logged at registration (registered before)
+        return log
+    row = store.one("SELECT status, batch_id, created_at FROM petitions WHERE id = ?", [petition_id])
+    if row is None:
+        return log
+    created = store.one("SELECT at, operator, json_extract(changes, '$.batch_id') AS batch_id FROM audit "
+                        "WHERE entity = ? AND entity_id = ? AND action = '新增' ORDER BY id LIMIT 1",
+                        [ENTITY, str(petition_id)]) or {}
+    day = store.scalar("SELECT date FROM batches WHERE id = ?", [created.get("batch_id") or row["batch_id"]])
+    registered = {"id": 0, "petition_id": petition_id, "old_status": "",
+                  "new_status": log[0]["old_status"] if log else row["status"], "day": day or "",
+                  "at": created.get("at") or row["created_at"] or "", "operator": created.get("operator") or "",
+                  "note": "登记"}
+    return [registered, *log]
 
 
 def history_text(store: Store, petition_id: int, *, public: bool = False) -> str:
