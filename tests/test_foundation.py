@@ -318,7 +318,7 @@ SINCE_RELEASE = ["dutydesk.roster:m002_deleted_days", "dutydesk.petitions:m004_l
                  "dutydesk.petitions:m007_counts", "dutydesk.petitions:m008_open_search",
                  "dutydesk.petitions:m009_search_index_buffer", "dutydesk.petitions:m010_bulk_registration",
                  "dutydesk.petitions:m011_day_sums", "dutydesk.petitions:m012_facts_without_kind",
-                 "dutydesk.petitions:m013_results_in_one_place",
+                 "dutydesk.petitions:m013_results_in_one_place", "dutydesk.petitions:m014_fewer_index_entries",
                  "dutydesk.handoffs:m002_letter_handoffs", "dutydesk.handoffs:m003_figures",
                  "dutydesk.handoffs:m004_deleted_entries", "dutydesk.handoffs:m005_list_order",
                  "dutydesk.handoffs:m006_day_sums",
@@ -342,7 +342,8 @@ SINCE_RELEASE_OBJECTS = {"bulk_registration", "letters", "letters_day", "letters
                          "petition_type_days_moved", "petition_type_days_batch_au",
                          "petitions_open_fts", "petitions_open_fts_data", "petitions_open_fts_idx",
                          "petitions_open_fts_docsize", "petitions_open_fts_config", "handoffs_list_order",
-                         "petitions_open_due_numbers", "petitions_deleted_batch"}
+                         "petitions_open_due_numbers", "petitions_deleted_batch",
+                         "petitions_repeat_of"}  # petitions_repeat_of: partial (m014)
 SINCE_RELEASE_SETTINGS = {"letter_issuer", "letter_doc_no", "letter_contact", "letter_phone", "notice_template",
                           "chase_template", "chase_window_days", "web_idle_minutes"}  # their defaults are added, the others kept
 
@@ -372,9 +373,11 @@ def test_a_database_written_by_the_previous_release_opens_and_migrates_as_before
     after = sqlite3.connect(path)
     new_schema = _schema(after)
     # not a column or index of the release changed, but bulletins, which gained the appendix switch, and
-    # what m013 took away: the petitions' copy of the latest result's texts and two indexes nothing needs
+    # what m013 took away: the petitions' copy of the latest result's texts and two indexes nothing needs, and
+    # m014's two indexes (one superseded, one made partial)
     changed = set(old_schema) - set(new_schema)
-    assert sorted(c[1] for c in changed) == ["bulletins", "petition_results_asof", "petitions", "petitions_batch_seq"]
+    assert sorted(c[1] for c in changed) == ["bulletins", "petition_results_asof", "petitions", "petitions_batch_seq",
+                                             "petitions_open_due", "petitions_repeat_of"]
     old_sql = next(c[3] for c in changed if c[1] == "bulletins")
     new_sql = next(c[3] for c in new_schema if c[:2] == ("table", "bulletins"))
     assert new_sql.replace(", appendix INTEGER NOT NULL DEFAULT 0", "") == old_sql

@@ -38,7 +38,7 @@ def alert_counts(store: Store, today: dt.date) -> dict[str, int]:
     t = today.isoformat()
     row = store.one(
         "SELECT coalesce(sum(due_date < ?), 0) AS overdue, coalesce(sum(due_date = ?), 0) AS due_today "
-        "FROM petitions INDEXED BY petitions_open_due WHERE deleted_at IS NULL AND status IN ('待交办', '已交办') "
+        "FROM petitions INDEXED BY petitions_open_due_numbers WHERE deleted_at IS NULL AND status IN ('待交办', '已交办') "
         "AND due_date IS NOT NULL AND due_date <= ?", [t, t, t])
     waiting = store.scalar("SELECT count(*) FROM petitions WHERE deleted_at IS NULL AND status = '待交办'") or 0
     return {"overdue": row["overdue"], "due_today": row["due_today"], "waiting": waiting}

@@ -44,3 +44,21 @@ def m013_results_in_one_place(db):
     )
     for field in RESULT_TEXT_FIELDS:  # (one column at a time: SQLite drops no more in one statement)
         db.conn.execute(f"ALTER TABLE petitions DROP COLUMN {field}")
+
+
+@migrations()
+def m014_fewer_index_entries(db):
+    """Two indexes that cost every new petition an entry for nothing:
+
+    - ``petitions_open_due`` (the open petitions by due date) is the first column of
+      ``petitions_open_due_numbers`` under the same condition, which serves its queries;
+    - ``petitions_repeat_of`` held every petition, nearly all with no 重复关联件 (NULL); only the
+      petitions that refer to another are looked up by it (the foreign key's check)."""
+    exec_script(
+        db,
+        """
+        DROP INDEX petitions_open_due;
+        DROP INDEX petitions_repeat_of;
+        CREATE INDEX petitions_repeat_of ON petitions (repeat_of_id) WHERE repeat_of_id IS NOT NULL;
+        """,
+    )
