@@ -266,7 +266,7 @@ def _ins(db, table: str, columns: list[str], rows: list) -> None:
 def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=print) -> None:
     import gen
     from dutydesk.petitions.model import case_key, case_norm, derive_method, derive_received_date, join_list
-    from dutydesk.petitions.rows import CREATION_AUDITED  # what intake audits of a new petition
+    from dutydesk.petitions.history import REGISTERED, registration_changes  # how intake audits a registration
 
     rng = random.Random(3)
     batches, rows, types, results, status_log, audit = [], [], [], [], [], []
@@ -284,6 +284,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=p
                         _now(bday), _now(bday)))
         received = bday - dt.timedelta(days=1)
         age = (today - bday).days
+        audit.append((_now(bday), "bench", "batches", str(no), REGISTERED, registration_changes(pid + 1, pid + size)))
         offset = serials.get((group, received), 0)
         serials[(group, received)] = offset + size
         for seq in range(1, size + 1):
@@ -335,9 +336,7 @@ def petitions(store, today: dt.date, plan: list[tuple[int, dt.date, int]], log=p
                 created_at=_now(bday), updated_at=_now(bday), **dict.fromkeys(COUNTERS, 0))
             if len(samples) < 200 and rng.random() < 0.01:
                 samples.append((values.copy(), ptypes))
-            # (no status-log row for the registration: the app writes none, see rows.status_log)
-            audit.append((_now(bday), "bench", "petitions", str(pid), "新增", json.dumps(
-                {k: values[k] for k in CREATION_AUDITED}, ensure_ascii=False)))
+            # (no status-log row for the registration: the app writes none, see history.status_log)
             if assigned:
                 status_log.append((pid, "待交办", "已交办", assigned.isoformat(), _now(assigned), "bench", f"交办{lead}"))
                 audit.append((_now(assigned), "bench", "petitions", str(pid), "交办", json.dumps(

@@ -10,7 +10,8 @@ from dutydesk.errors import UserError
 from dutydesk.petitions import bulk, search
 from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition
-from dutydesk.petitions.rows import get_petition, status_log
+from dutydesk.petitions.history import status_log
+from dutydesk.petitions.rows import get_petition
 from dutydesk.petitions.workflow import ResultInput, hand_over, publish, record_result
 
 D = dt.date

@@ -20,7 +20,8 @@ from dutydesk.petitions.repeats.bigrams import BOILERPLATE, text_bigrams
 from dutydesk.petitions.repeats.counters import Counters
 from dutydesk.petitions.repeats.finder import RepeatFinder, repeat_candidates
 from dutydesk.petitions.repeats.links import link_repeat, unlink_repeat
-from dutydesk.petitions.rows import get_petition, history_text, status_log
+from dutydesk.petitions.history import history, history_text, status_log
+from dutydesk.petitions.rows import get_petition
 from dutydesk.petitions.workflow import ResultInput, hand_over, publish, record_result, set_status
 from dutydesk.petitions.model import case_key, case_norm, derive_method, derive_received_date, number_facts, referenced_numbers
 
@@ -145,7 +146,7 @@ def test_petitioner_identity_is_audited_masked_and_hidden_in_history(store, batc
 
 def test_creation_audit_names_the_petition_without_its_text_and_edits_keep_both(store, batch1):
     pid = add_petition(store, batch1, P("D1", "河道两岸堆满废渣"))
-    created = store.history("petitions", pid)[0]
+    created = history(store, pid)[0]
     assert created["action"] == "新增" and created["changes"] == {"case_no": "D1", "unit": "零陵区",
                                                                 "batch_id": batch1, "seq": 1}
     update_petition(store, pid, P("D1", "河道两岸堆满垃圾"))
@@ -233,7 +234,7 @@ def test_registration_is_not_logged_but_shown_from_the_audit(store, batch1):
     pid = add_petition(store, batch1, P("D1"))
     other = add_petition(store, batch1, P("D2", lead_unit="道县"))  # registered handed over
     assert store.scalar("SELECT count(*) FROM petition_status_log") == 0
-    created = store.history("petitions", pid)[0]
+    created = history(store, pid)[0]
     log = status_log(store, pid)
     assert [(r["old_status"], r["new_status"], r["day"], r["operator"], r["at"], r["note"]) for r in log] == \
         [("", "待交办", "2024-03-14", "测试员", created["at"], "登记")]
@@ -244,6 +245,17 @@ def test_registration_is_not_logged_but_shown_from_the_audit(store, batch1):
     assert [(r["old_status"], r["new_status"], r["day"]) for r in status_log(store, pid)] == \
         [("", "待交办", "2024-03-14"), ("待交办", "已交办", "2024-03-21")]
     assert "（登记） → 待交办" in history_text(store, pid)
+    # the 新增 of the history has the values it was registered with, taken back through the later changes
+    update_petition(store, pid, P("D9"))
+    created = history(store, pid)[0]
+    assert created["action"] == "新增" and created["changes"] == {"case_no": "D1", "unit": "零陵区",
+                                                                "batch_id": batch1, "seq": 1}
+    assert [h["action"] for h in history(store, pid)] == ["新增", "修改", "交办", "修改"]
+    # many petitions registered at once: one audit entry, on their batch
+    before = store.scalar("SELECT count(*) FROM audit")
+    ids = add_petitions(store, batch2, [prepare(store, P(f"D{n}")) for n in (3, 4, 5)])
+    assert store.scalar("SELECT count(*) FROM audit") == before + 1
+    assert [history(store, i)[0]["changes"]["seq"] for i in ids] == [2, 3, 4]
     # a petition registered by an earlier version has its registration logged: it is not made twice
     store.conn.execute("INSERT INTO petition_status_log (petition_id, old_status, new_status, day, at, operator, note) "
                        "VALUES (?, '', '已交办', '2024-03-14', '2024-03-14 09:00:00', '旧版', '登记')", [other])

@@ -20,7 +20,8 @@ from dutydesk.handoffs import detail, links
 from dutydesk.handoffs.export import export_ledger
 from dutydesk.petitions.batches import add_batch
 from dutydesk.petitions.intake import PetitionInput, add_petition, delete_petition, update_petition
-from dutydesk.petitions.rows import get_petition, history_text
+from dutydesk.petitions.history import history_text
+from dutydesk.petitions.rows import get_petition
 from dutydesk.petitions.workflow import ResultInput, hand_over, publish, record_result
 from dutydesk.petitions.export import export_petitions
 from dutydesk.roster import dutylog, people, rotation, transfer

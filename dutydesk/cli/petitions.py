@@ -219,7 +219,7 @@ def list_cmd(obj, batch, unit, ptype, status, overdue, no_notice, text, limit) -
 def show_cmd(obj, case_no: str, full: bool) -> None:
     """显示一件信访件的详情和修改记录。"""
     from ..petitions.detail import detail_text
-    from ..petitions.rows import history_text
+    from ..petitions.history import history_text
 
     row = _petition(obj.store, case_no)
     click.echo(detail_text(obj.store, row["id"], reveal=full))

@@ -5,7 +5,6 @@ edited, deleted and restored."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -20,9 +19,9 @@ from . import derived, search
 from .batches import get_batch, last_seq, undelete_batch
 from .deadlines import due_date_for
 from .model import OPEN_STATUSES, join_list, number_facts, split_list
-from .rows import CREATION_AUDITED, ENTITY, TABLE, existing_case_keys, find_referenced, set_types, update_row
+from .history import REGISTERED, registration_changes
+from .rows import ENTITY, TABLE, existing_case_keys, find_referenced, set_types, update_row
 
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps(..., ensure_ascii=False, default=str) uses
 
 
 # -- reference values ------------------------------------------------------------------------
@@ -159,7 +158,7 @@ def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, cale
 def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: WorkCalendar | None = None,
                   unregistered: bool = False, index_later: list[tuple[int, list[str]]] | None = None) -> list[int]:
     """Register many prepared rows of one batch (the one path for a form and an import), in one transaction, with the
-    audit, search index and types written in bulk. A number already registered
+    search index and types written in bulk and one audit entry (:mod:`.history`). A number already registered
     is refused (UserError) and nothing is stored. Returns the new ids in order.
 
     ``unregistered=True``: the caller has just looked the numbers up inside the same write
@@ -185,7 +184,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
         if next_id + len(rows) >= 1 << 63:  # pragma: no cover - SQLite would then pick ids at random
             raise UserError("信访件编号已用尽，无法再登记")
         ids: list[int] = []
-        audits, fts, types = [], [], []
+        fts, types = [], []
         groups: list[tuple[tuple, list]] = []  # consecutive rows with the same columns: (columns, parameters)
 
         def flush() -> None:
@@ -218,20 +217,19 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
                 next_id += 1
                 groups[-1][1].append((pid, *row.values()))
                 ids.append(pid)
-                audits.append((now, store.operator, ENTITY, str(pid), "新增",
-                               _AUDIT_JSON.encode({k: row[k] for k in CREATION_AUDITED})))
                 fts.append(values["content"])
                 types += [(pid, t) for t in split_list(values["pollution_types"])]
             flush()
-            conn.executemany("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
-                             audits)
+            # one audit entry for the registration, on the batch (history.history makes each petition's 新增 of it)
+            conn.execute("INSERT INTO audit (at, operator, entity, entity_id, action, changes) VALUES (?,?,?,?,?,?)",
+                         [now, store.operator, "batches", str(batch_id), REGISTERED, registration_changes(ids[0], ids[-1])])
             part = (ids[0], fts)  # (the ids are consecutive, counted up from the first)
             if index_later is None:
                 search.index_new(store, [part])
             else:
                 index_later.append(part)
             conn.executemany("INSERT OR IGNORE INTO petition_types (petition_id, type) VALUES (?, ?)", types)
-            # (the registration is not status-logged: rows.status_log makes it from the audit entry)
+            # (the registration is not status-logged: history.status_log makes it from the audit entry)
             if bulk:
                 derived.fill(store, ids[0], ids[-1])
     return ids

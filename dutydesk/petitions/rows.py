@@ -11,9 +11,8 @@ from ..store import records
 from ..store.db import Store
 from ..text import clean_line
 from . import search
-from .model import (LABELS, OPEN_STATUSES, PRIVATE_FIELDS, RESULT_TEXT_FIELDS, case_key, referenced_numbers, scrub_identity,
-                    split_list)
-from .privacy import identity_of, masked_audit, public_text
+from .model import (OPEN_STATUSES, RESULT_TEXT_FIELDS, case_key, referenced_numbers, split_list)
+from .privacy import identity_of, masked_audit
 
 TABLE = "petitions"
 ENTITY = "petitions"
@@ -111,43 +110,3 @@ def update_row(store: Store, petition_id: int, changes: dict, *, expected_versio
         if "pollution_types" in diff:
             set_types(store, petition_id, changes["pollution_types"])
         return row, diff
-
-
-def status_log(store: Store, petition_id: int) -> list[dict]:
-    """Every status a petition had: its registration (登记), then each change, oldest first.
-
-    The registration is no longer logged (it was a row per petition, ~90 bytes of the 3 KB a
-    petition may take): it is made here from the creation's audit entry (when, who, the batch it
-    was registered in) and the status the first change started from (or the status now). Files
-    registered before that keep their logged row."""
-    log = store.query("SELECT * FROM petition_status_log WHERE petition_id = ? ORDER BY id", [petition_id])
-    if log and not log[0]["old_status"]:  # logged at registration (registered before)
-        return log
-    row = store.one("SELECT status, batch_id, created_at FROM petitions WHERE id = ?", [petition_id])
-    if row is None:
-        return log
-    created = store.one("SELECT at, operator, json_extract(changes, '$.batch_id') AS batch_id FROM audit "
-                        "WHERE entity = ? AND entity_id = ? AND action = '新增' ORDER BY id LIMIT 1",
-                        [ENTITY, str(petition_id)]) or {}
-    day = store.scalar("SELECT date FROM batches WHERE id = ?", [created.get("batch_id") or row["batch_id"]])
-    registered = {"id": 0, "petition_id": petition_id, "old_status": "",
-                  "new_status": log[0]["old_status"] if log else row["status"], "day": day or "",
-                  "at": created.get("at") or row["created_at"] or "", "operator": created.get("operator") or "",
-                  "note": "登记"}
-    return [registered, *log]
-
-
-def history_text(store: Store, petition_id: int, *, public: bool = False) -> str:
-    """Change history with the petitioner's identity hidden (also where a text quotes it), then the
-    status log. ``public``: every text made public too (``privacy.public_text``: any phone,
-    ID number or petitioner's name), for ``petitions show`` without ``--full``."""
-    text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS))
-    text = scrub_identity(text, identity_of(store, petition_id))
-    if public:
-        text = public_text(store, text)
-    log = status_log(store, petition_id)
-    if log:
-        text += "\n\n状态变更：\n" + "\n".join(
-            f"  {r['day']}  {r['old_status'] or '（登记）'} → {r['new_status']}  {r['operator']}  {r['at']}"
-            + (f"  {r['note']}" if r["note"] else "") for r in log)
-    return text

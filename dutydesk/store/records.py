@@ -136,14 +136,15 @@ def recently_deleted(store: Store, tables: Iterable[str | tuple[str, str]], *, l
 
 
 def history_text(store: Store, entity: str, record_id: Any, *, labels: dict[str, str] | None = None,
-                 hidden: set[str] = frozenset()) -> str:
+                 hidden: set[str] = frozenset(), items: list[dict] | None = None) -> str:
     """The change history of one record as readable Chinese text (newest last).
 
-    ``hidden`` fields (e.g. a petitioner's identity) are shown as "（已隐藏）".
+    ``hidden`` fields (e.g. a petitioner's identity) are shown as "（已隐藏）". ``items``: the
+    entries to show, when the domain adds some to ``store.history``'s.
     """
     labels = labels or {}
     lines = []
-    for item in store.history(entity, record_id):
+    for item in store.history(entity, record_id) if items is None else items:
         lines.append(f"{item['at']}  {item['operator']}  {item['action']}")
         for key, change in (item["changes"] or {}).items():
             name = labels.get(key, key)

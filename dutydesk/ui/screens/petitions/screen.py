@@ -24,7 +24,8 @@ from ....petitions.deadlines import alert_counts, deadline_text, due_date_for
 from ....petitions.intake import delete_petition
 from ....petitions.repeats.finder import RepeatCandidate, repeat_candidates
 from ....petitions.repeats.links import link_repeat, unlink_repeat
-from ....petitions.rows import get_petition, history_text
+from ....petitions.history import history_text
+from ....petitions.rows import get_petition
 from ....petitions.detail import audit_reveal, detail_text
 from ....petitions.model import STATUSES
 from ....petitions.queries import batch_choices
