@@ -136,6 +136,13 @@ def test_gap_row_sheet_refused_by_all_four_imports(store, tmp_path):
     # a far column, and cells without references counted in order, the same way
     far = crafted_xlsx(tmp_path / "far.xlsx", '<row r="2"><c r="XFD2"><v>1</v></c></row>')
     refused_by_all(store, far, f"表格列数超过上限（最多 {L.MAX_COLUMNS} 列）")
+    # (their place written after another attribute: read tag by tag, refused the same)
+    later = crafted_xlsx(tmp_path / "later.xlsx", '<row spans="1:1" r="2"><c s="0" r="XFD2"><v>1</v></c></row>')
+    with pytest.raises(UserError, match="列数超过上限"):
+        sheets.read_sheet(later)
+    later = crafted_xlsx(tmp_path / "later2.xlsx", '<row spans="1:1" r="200000000"><c s="0" r="A200000000"><v>1</v></c></row>')
+    with pytest.raises(UserError, match="行数超过上限"):
+        sheets.read_sheet(later)
     many = crafted_xlsx(tmp_path / "many.xlsx", "<row>" + "<c><v>1</v></c>" * 300 + "</row>")
     with pytest.raises(UserError, match="列数超过上限"):
         sheets.read_sheet(many)

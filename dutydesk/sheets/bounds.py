@@ -226,11 +226,13 @@ class XmlCellScan(_TagScan):
     cell written ``<c .../>`` has no value and takes no place.
 
     A chunk in which every row and cell names its place (what Excel, WPS, LibreOffice and
-    openpyxl write) is scanned with one regular expression; a chunk with a tag that leaves its
-    place out, or with prefixed tags, tag by tag."""
+    openpyxl write, the place first) is scanned with one regular expression; a chunk with a tag that
+    leaves its place out or writes it later, or with prefixed tags, tag by tag."""
 
     TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-    _UNPLACED = re.compile(rb"<(?:row|c)(?=[\s/>])(?![^>]*\br=)|<[A-Za-z_][\w.-]*:(?:row|c)[\s/>]")
+    # a tag whose place is not its first attribute (all the writers above put it first; the rest, a
+    # tag with no place among them, is read tag by tag), or a prefixed tag
+    _UNPLACED = re.compile(rb'<(?:row|c)(?=[\s/>])(?! r=")|<[A-Za-z_][\w.-]*:(?:row|c)[\s/>]')
     _PLACED_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Za-z]{1,3})(\d+)"[^>]*(?<!/)>')
     _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>(?!.*<row\b)', re.S)
 

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def _workbook(fp, name: str):
 
 
 def _blank(cells: list) -> bool:
-    return not any(v != "" for v in cells)  # cells are stripped text, or dates (which count)
+    return cells.count("") == len(cells)  # cells are stripped text, or dates (which count)
 
 
 class _Table:
@@ -124,9 +125,11 @@ class _Table:
         """The data rows: blank rows and rows repeating the header (a table printed over several
         pages) left out."""
         header = [str(v) for v in self.headers]
+        first = header[0] if header else None
         n = 0
         for number, cells in chain(self._after, self._rows):
-            if _blank(cells) or [str(v) for v in cells[: len(header)]] == header:
+            if _blank(cells) or (first is None or (cells and str(cells[0]) == first)
+                                 and [str(v) for v in cells[: len(header)]] == header):
                 continue
             n += 1
             if progress and not n % 2000:
@@ -200,15 +203,16 @@ def read_mapped(path: str | Path, aliases: dict[str, list[str]], *, required: li
             raise UserError(f"表格缺少必需的列：{'、'.join(missing)}（{where}第{table.header_row}行表头为："
                             f"{'、'.join(h for h in table.headers if h)[:200]}）")
         columns = [(i, mapping[h]) for i, h in enumerate(table.headers) if h in mapping]
+        fields, places = [f for _, f in columns], [i for i, _ in columns]
+        width = max(places, default=-1) + 1
+        pick = itemgetter(*places) if len(places) > 1 else lambda cells: tuple(cells[i] for i in places)
         rows = []
         same: dict = {}  # one object for each short text met again (units, types, dates, 是/否 …)
         for number, cells in table.rows(progress):
-            values = {}
-            for i, f in columns:
-                value = cells[i] if i < len(cells) else ""
-                if value.__class__ is str and len(value) <= 24:
-                    value = same.setdefault(value, value)
-                values[f] = value
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            values = {f: same.setdefault(v, v) if v.__class__ is str and len(v) <= 24 else v
+                      for f, v in zip(fields, pick(cells))}
             rows.append(Row(number, values))
     return out, rows
 
