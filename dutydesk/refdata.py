@@ -165,18 +165,30 @@ def resolve_unit(store: Store, text: str, *, required: bool = True) -> str:
         if required:
             raise UserError("行政区域/单位不能为空")
         return ""
-    keys = _cached(store, ("unit_keys",), lambda: _unit_keys(store))
-    name = keys.get(key)
-    if name is None:
-        name = _by_rules(keys, key)
-        if name is not None and getattr(store, "_lookups", None) is not None:
-            keys[key] = name  # the same spelling on the next row: found at once
+    name = _known(store, key)
     if name is not None:
         return name
     new = _cached(store, ("new_units",), lambda: None)
     if isinstance(new, NewUnits):
         return new.take(clean_line(text))
     raise UnknownUnitError(clean_line(text))
+
+
+def known_unit(store: Store, text: str) -> str | None:
+    """The known unit ``text`` names (as :func:`resolve_unit` finds it), else None; nothing raised
+    or noted."""
+    key = normalize_key(text)
+    return _known(store, key) if key else None
+
+
+def _known(store: Store, key: str) -> str | None:
+    keys = _cached(store, ("unit_keys",), lambda: _unit_keys(store))
+    name = keys.get(key)
+    if name is None:
+        name = _by_rules(keys, key)
+        if name is not None and getattr(store, "_lookups", None) is not None:
+            keys[key] = name  # the same spelling on the next row: found at once
+    return name
 
 
 @cache

@@ -224,3 +224,37 @@ def test_a_plan_refused_for_its_rows_stops_the_helper_started_ahead(tmp_path, mo
     assert process is not None and process.wait(10) is not None  # started, then stopped
     assert started[0]._process is None
     store.close()
+
+
+def test_the_helper_given_the_rows_as_read_finds_what_the_check_would_give_it(tmp_path, monkeypatch, spawned):
+    """The helper starts on the rows as read (import_search.early_items); rows whose check changes what is
+    searched (a unit added by this import, a unit as government offices write it, a 重复件 mark, a 批次
+    written 第5批) still get exactly the candidates of the search in the importing process."""
+    rng = random.Random(9)
+    old = [(text, UNITS[i % 3]) for b in (1, 2, 3) for i, text in enumerate(_texts(b, 30))]
+    wb = openpyxl.Workbook()
+    wb.active.append(["受理编号", "信访内容", "所属区县", "批次", "转办日期", "重复件"])
+    for i in range(40):
+        text, unit = rng.choice(old)
+        unit = {0: "冷水滩区人民政府", 1: "新设管理区", 2: "中共道县县委"}.get(i % 5, unit)
+        wb.active.append([f"N{i:03d}", text + rng.choice(WORDS), unit, "第5批" if i % 4 else "5", "2024-03-05",
+                          "是" if i % 7 == 3 else ""])
+    path = tmp_path / "in.xlsx"
+    wb.save(path)
+
+    def found(db, rows_in_background):
+        monkeypatch.setattr(background, "BACKGROUND_ROWS", rows_in_background)
+        store = _stored(tmp_path / db)
+        plan = io.plan_import(store, path, add_units=True)
+        search = plan.repeats
+        result = io.apply_import(store, plan)
+        try:
+            return _candidates(store, result), search
+        finally:
+            store.close()
+
+    want, _ = found("ref.db", 10**9)
+    got, search = found("db.db", 10)
+    assert spawned and len(want) >= 10 and got == want
+    # most rows were searched by the helper from the rows as read; those of the new unit here, after the check
+    assert search.here is not None and 0 < search.places.count(None) < len(search.places) // 2

@@ -149,6 +149,12 @@ def prepare(store: Store, inp: PetitionInput) -> dict:
     }
 
 
+# The content is bound as UTF-8 bytes and stored as text: a str bound to a statement keeps a UTF-8
+# copy of itself for as long as it lives (CPython caches it), and an import's contents live until
+# it ends: ~48 MB of 100,000 complaints at the import's peak.
+_PLACEHOLDERS = {"content": "CAST(? AS TEXT)"}
+
+
 def add_petition(store: Store, batch_id: int, inp: PetitionInput | dict, *, calendar: WorkCalendar | None = None) -> int:
     """Register a petition in a batch. A 受理编号 seen before is refused (UserError)."""
     values = inp if isinstance(inp, dict) else prepare(store, inp)
@@ -190,7 +196,7 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
         def flush() -> None:
             for cols, params in groups:
                 conn.executemany(f"INSERT INTO petitions (id, {', '.join(f'[{c}]' for c in cols)}) "
-                                 f"VALUES (?, {', '.join('?' for _ in cols)})", params)
+                                 f"VALUES (?, {', '.join(_PLACEHOLDERS.get(c, '?') for c in cols)})", params)
             groups.clear()
 
         bulk = len(rows) >= derived.BULK_ROWS  # the facts, counts and names: set-based, after the rows
@@ -209,7 +215,8 @@ def add_petitions(store: Store, batch_id: int, rows: list[dict], *, calendar: Wo
                 if not values.get("due_date"):
                     start = dates.from_iso(values.get("assigned_date") or batch["date"])
                     values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
-                row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1}
+                row = {**values, "batch_id": batch_id, "status": status, "created_at": now, "updated_at": now, "version": 1,
+                       "content": values["content"].encode()}  # (see _PLACEHOLDERS)
                 cols = tuple(row)
                 if not groups or groups[-1][0] != cols:
                     groups.append((cols, []))

@@ -26,6 +26,7 @@ from ..sheets.reader import Progress
 from ..workdays import WorkCalendar
 from .batches import batch_by_no, ensure_batch
 from .deadlines import due_date_for
+from .import_search import Picks, early_items, repeat_mark
 from .intake import PetitionInput, add_petitions, prepare
 from .repeats.background import RepeatSearch
 from .repeats.finder import RepeatCandidate
@@ -82,7 +83,7 @@ class ImportPlan:
     sheet: Sheet | None = None  # what was read: the worksheet, its mapped and ignored columns
     new_units: list[str] = field(default_factory=list)  # unknown units accepted as new ones
     new_unit_rows: dict[str, list] = field(default_factory=dict)  # each with the rows that name it
-    repeats: RepeatSearch | None = None  # the repeat search of the rows not marked 重复件 (maybe still running)
+    repeats: RepeatSearch | Picks | None = None  # the repeat search of the rows not marked 重复件 (maybe still running)
     looked_up: list[PlannedRow] = field(default_factory=list)  # those rows, in the search's order
 
     @property
@@ -194,8 +195,13 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
     if batch is None and not has_batch_col:
         raise UserError("未指定批次：表中没有“批次”列，请填写批次号", field="batch")
     search = RepeatSearch.ahead(store, rows=len(rows))  # a large import's helper starts while the rows are checked
+    numbers = None  # and is given the rows as read at once (import_search.py)
     try:
-        return _plan_rows(store, path, sheet, rows, has_batch_col, batch, day, new_units, add_units, progress, search)
+        if search.background:
+            numbers = [row.number for row in rows]
+            search.give(store, early_items(store, rows, batch, _memo(parse_batch_no)))
+        return _plan_rows(store, path, sheet, rows, has_batch_col, batch, day, new_units, add_units, progress, search,
+                          numbers)
     except BaseException:
         search.close()
         raise
@@ -203,7 +209,7 @@ def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | Non
 
 def _plan_rows(store: Store, path: Path, sheet: Sheet, rows: list, has_batch_col: bool, batch: int | None,
                day: dt.date | None, new_units: NewUnits, add_units: bool, progress: Progress | None,
-               search: RepeatSearch) -> ImportPlan:
+               search: RepeatSearch, numbers: list[int] | None) -> ImportPlan:
     problems: list[tuple[int, str]] = []
     planned: list[tuple[PlannedRow, dt.date | None]] = []  # with the row's own 转办日期
     skipped: list[tuple[int, str, int]] = []
@@ -276,13 +282,16 @@ def _plan_rows(store: Store, path: Path, sheet: Sheet, rows: list, has_batch_col
         error.sheet = sheet  # what was read, for a preview of the problems
         raise error
     calendar = WorkCalendar(store)
+    due_of = _memo(lambda start: due_date_for(store, start, calendar)[0].isoformat())  # a few days, many rows
     for r, _ in planned:
         if r.values["due_date"] is None:  # counted from the hand-over, else from the transfer
             start = dates.from_iso(r.values["assigned_date"]) if r.values["assigned_date"] else batch_dates[r.batch_no]
-            r.values["due_date"] = due_date_for(store, start, calendar)[0].isoformat()
+            r.values["due_date"] = due_of(start)
     looked_up = [r for r, _ in planned if not r.values["is_repeat"]]
-    # all rows at once, unit by unit; a large import's in a process of its own, beside the writing
-    repeats = search.give(store, [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up])
+    wanted = [(r.values["content"], r.values["unit"], r.batch_no) for r in looked_up]
+    # all rows at once, unit by unit; a large import's in a process of its own, given the rows as read
+    repeats = search.give(store, wanted) if numbers is None else \
+        Picks(store, search, numbers, [r.number for r in looked_up], wanted)
     if calendar.warning():
         warnings.append(calendar.warning())
     plan = ImportPlan(path, batch_dates, new_batches, [r for r, _ in planned], skipped, warnings, sheet,
@@ -352,19 +361,7 @@ def _batch_dates(store: Store, planned: list[tuple[PlannedRow, dt.date | None]],
 
 
 def _repeat_fields(inp: PetitionInput, v: dict) -> None:
-    """重复件 may be 是/否, or the earlier number itself; 重复关联件编号 names it."""
-    mark = clean_line(v.get("repeat", ""))
-    ref = clean_line(v.get("repeat_of", ""))
-    if mark:
-        try:
-            inp.is_repeat = parse_yes_no(mark)
-        except ValueError:
-            if not ref:  # "与D2HH202403250005重复" written in the 重复件 column
-                ref = mark
-            inp.is_repeat = True
-    if ref:
-        inp.repeat_of = ref if "重复" in ref or "同一" in ref else f"与{ref}重复"
-        inp.is_repeat = True
+    inp.is_repeat, inp.repeat_of = repeat_mark(v)
 
 
 def apply_import(store: Store, plan: ImportPlan, *, progress: Progress | None = None) -> ImportResult:

@@ -87,6 +87,11 @@ class RepeatSearch:
     def done(self) -> bool:
         return self._found is not None
 
+    @property
+    def background(self) -> bool:
+        """Whether the search runs in a helper process (its texts may be given early)."""
+        return self._process is not None
+
     def _here(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[list[RepeatCandidate]]:
         return RepeatFinder(store, threshold=self.threshold, ignore=leave_out).find_many(self.items, release=True)
 
@@ -169,7 +174,7 @@ class RepeatSearch:
 
 def _send(stream: IO[bytes], items: list[Item]) -> None:
     """The texts, after the request (path, threshold) sent at the start: the units, then each unit's
-    texts as (unit, [(item number, content, before batch no)]), then None. The helper holds one
+    texts as (unit, [(item number, content as UTF-8, before batch no)]), then None. The helper holds one
     unit's texts at a time."""
     by_unit: dict[str, list[tuple[int, str, int | None]]] = {}
     for i, (content, unit, before) in enumerate(items):
@@ -177,8 +182,10 @@ def _send(stream: IO[bytes], items: list[Item]) -> None:
             by_unit.setdefault(unit, []).append((i, content, before))
     try:
         pickle.dump(set(by_unit), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        while by_unit:
-            pickle.dump(by_unit.popitem(), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        while by_unit:  # the texts as UTF-8 bytes: pickling a str leaves a UTF-8 copy cached in it (~48 MB
+            unit, texts = by_unit.popitem()  # of 100,000 complaints, held until the import ends)
+            pickle.dump((unit, [(i, content.encode(), before) for i, content, before in texts]), stream,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(None, stream)
         stream.close()
     except (OSError, ValueError):  # the helper is gone: the reader reports it
@@ -219,7 +226,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         found: dict[int, list[RepeatCandidate]] = {}
         while (message := pickle.load(stdin)) is not None:
             unit, texts = message
-            for (i, _, _), candidates in zip(texts, finder.find_many([(c, unit, b) for _, c, b in texts],
+            for (i, _, _), candidates in zip(texts, finder.find_many([(c.decode(), unit, b) for _, c, b in texts],
                                                                       release=True)):
                 if candidates:
                     found[i] = candidates
