@@ -258,3 +258,25 @@ def test_the_helper_given_the_rows_as_read_finds_what_the_check_would_give_it(tm
     assert spawned and len(want) >= 10 and got == want
     # most rows were searched by the helper from the rows as read; those of the new unit here, after the check
     assert search.here is not None and 0 < search.places.count(None) < len(search.places) // 2
+
+
+def test_a_large_file_has_its_helper_started_before_it_is_read(tmp_path, monkeypatch, spawned, reference):
+    """A file of EARLY_HELPER_BYTES or more gets its helper before the reading (its start-up hidden
+    behind it); should the file hold fewer rows than a helper is for, the helper is stopped and the
+    search runs in this process. Either way the candidates are the same."""
+    monkeypatch.setattr(io, "EARLY_HELPER_BYTES", 1)
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    store = _stored(tmp_path / "db.db")
+    order = []
+    read = io.read_mapped
+    monkeypatch.setattr(io, "read_mapped", lambda *a, **k: order.append(len(spawned)) or read(*a, **k))
+    plan = io.plan_import(store, _file(tmp_path))
+    assert order == [1] and plan.repeats is not None  # spawned before the file was read
+    assert _candidates(store, io.apply_import(store, plan)) == reference
+    store.close()
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 1000)  # 60 rows: too few for a helper
+    store = _stored(tmp_path / "db2.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    assert len(spawned) == 2 and plan.repeats is None  # the second helper stopped, the search done here
+    assert _candidates(store, io.apply_import(store, plan)) == reference
+    store.close()

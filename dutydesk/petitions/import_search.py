@@ -5,7 +5,7 @@ content, unit and batch; the check of the rows (:func:`.intake.prepare` and the 
 seconds for 50,000 rows) is not needed for that. So the helper is given what the check will
 make of each row (:func:`early_items`) right after the reading, and works while the rows are
 checked and stored. Once the rows are checked, each row to search is matched with its early
-item (:func:`pick`): a row whose item differs (its unit was unknown when read, say) is searched
+item (:class:`Picks`): a row whose item differs (its unit was unknown when read, say) is searched
 in this process instead, before anything is written. The candidates are exactly those of a
 search given the checked rows.
 """

@@ -28,6 +28,7 @@ from .batches import batch_by_no, ensure_batch
 from .deadlines import due_date_for
 from .import_search import Picks, early_items, repeat_mark
 from .intake import PetitionInput, add_petitions, prepare
+from .repeats import background as helper_search
 from .repeats.background import RepeatSearch
 from .repeats.finder import RepeatCandidate
 from .rows import existing_case_keys, find_referenced
@@ -185,26 +186,44 @@ def plan_import(store: Store, path: str | Path, *, batch: int | None = None, day
         return _plan_import(store, Path(path), batch, day, sheet, new_units, add_units, progress)
 
 
+EARLY_HELPER_BYTES = 512 * 1024  # a sheet this large holds thousands of rows: its repeat helper starts as it is read
+
+
 def _plan_import(store: Store, path: Path, batch: int | None, day: dt.date | None, sheet_name: str | None,
                  new_units: NewUnits, add_units: bool, progress: Progress | None) -> ImportPlan:
-    sheet, rows = read_mapped(path, PETITION_ALIASES, required=["case_no", "content", "unit"], sheet=sheet_name,
-                              progress=progress)
-    if not rows:
-        raise UserError(f"表格中没有信访件：{path.name}")
-    has_batch_col = "batch" in rows[0].values
-    if batch is None and not has_batch_col:
-        raise UserError("未指定批次：表中没有“批次”列，请填写批次号", field="batch")
-    search = RepeatSearch.ahead(store, rows=len(rows))  # a large import's helper starts while the rows are checked
-    numbers = None  # and is given the rows as read at once (import_search.py)
+    # A large import's repeat search runs in a helper process, which starts (an interpreter, its modules,
+    # the database) while a large file is read, or once a smaller file is read and found to hold many rows
+    large = _file_size(path) >= EARLY_HELPER_BYTES
+    search = RepeatSearch.ahead(store, rows=helper_search.BACKGROUND_ROWS) if large else None
+    numbers = None  # the helper is given the rows as read at once (import_search.py)
     try:
+        sheet, rows = read_mapped(path, PETITION_ALIASES, required=["case_no", "content", "unit"], sheet=sheet_name,
+                                  progress=progress)
+        if not rows:
+            raise UserError(f"表格中没有信访件：{path.name}")
+        has_batch_col = "batch" in rows[0].values
+        if batch is None and not has_batch_col:
+            raise UserError("未指定批次：表中没有“批次”列，请填写批次号", field="batch")
+        if search is None or (search.background and len(rows) < helper_search.BACKGROUND_ROWS):
+            if search is not None:
+                search.close()
+            search = RepeatSearch.ahead(store, rows=len(rows))
         if search.background:
             numbers = [row.number for row in rows]
             search.give(store, early_items(store, rows, batch, _memo(parse_batch_no)))
         return _plan_rows(store, path, sheet, rows, has_batch_col, batch, day, new_units, add_units, progress, search,
                           numbers)
     except BaseException:
-        search.close()
+        if search is not None:
+            search.close()
         raise
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # (the reading says what is wrong)
+        return 0
 
 
 def _plan_rows(store: Store, path: Path, sheet: Sheet, rows: list, has_batch_col: bool, batch: int | None,
