@@ -47,20 +47,21 @@ def history(store: Store, petition_id: int) -> list[dict]:
     return items
 
 
-def status_log(store: Store, petition_id: int) -> list[dict]:
+def status_log(store: Store, petition_id: int, *, items: list[dict] | None = None) -> list[dict]:
     """Every status a petition had: its registration (登记), then each change, oldest first.
 
     The registration is no longer logged (it was a row per petition, ~90 bytes of the 3 KB a
     petition may take): it is made here from the 新增 of :func:`history` (when, who, the batch it
     was registered in) and the status the first change started from (or the status now). Files
-    registered before that keep their logged row."""
+    registered before that keep their logged row. ``items``: the petition's :func:`history`, when the
+    caller has it already."""
     log = store.query("SELECT * FROM petition_status_log WHERE petition_id = ? ORDER BY id", [petition_id])
     if log and not log[0]["old_status"]:  # logged at registration (registered before)
         return log
     row = store.one("SELECT status, batch_id, created_at FROM petitions WHERE id = ?", [petition_id])
     if row is None:
         return log
-    items = history(store, petition_id)
+    items = history(store, petition_id) if items is None else items
     created = items[0] if items and items[0]["action"] == "新增" else {}
     batch_id = (created.get("changes") or {}).get("batch_id") or row["batch_id"]
     day = store.scalar("SELECT date FROM batches WHERE id = ?", [batch_id])
@@ -75,12 +76,12 @@ def history_text(store: Store, petition_id: int, *, public: bool = False) -> str
     """Change history with the petitioner's identity hidden (also where a text quotes it), then the
     status log. ``public``: every text made public too (``privacy.public_text``: any phone,
     ID number or petitioner's name), for ``petitions show`` without ``--full``."""
-    text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS),
-                                items=history(store, petition_id))
+    items = history(store, petition_id)
+    text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS), items=items)
     text = scrub_identity(text, identity_of(store, petition_id))
     if public:
         text = public_text(store, text)
-    log = status_log(store, petition_id)
+    log = status_log(store, petition_id, items=items)
     if log:
         text += "\n\n状态变更：\n" + "\n".join(
             f"  {r['day']}  {r['old_status'] or '（登记）'} → {r['new_status']}  {r['operator']}  {r['at']}"
