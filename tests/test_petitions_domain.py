@@ -245,6 +245,7 @@ def test_registration_is_not_logged_but_shown_from_the_audit(store, batch1):
     assert [(r["old_status"], r["new_status"], r["day"]) for r in status_log(store, pid)] == \
         [("", "待交办", "2024-03-14"), ("待交办", "已交办", "2024-03-21")]
     assert "（登记） → 待交办" in history_text(store, pid)
+    assert "批次：第1批 → 第2批" in history_text(store, pid)  # batches as officers name them, not by id
     # the 新增 of the history has the values it was registered with, taken back through the later changes
     update_petition(store, pid, P("D9"))
     created = history(store, pid)[0]

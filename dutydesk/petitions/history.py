@@ -77,7 +77,8 @@ def history_text(store: Store, petition_id: int, *, public: bool = False) -> str
     status log. ``public``: every text made public too (``privacy.public_text``: any phone,
     ID number or petitioner's name), for ``petitions show`` without ``--full``."""
     items = history(store, petition_id)
-    text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS), items=items)
+    text = records.history_text(store, ENTITY, petition_id, labels=LABELS, hidden=set(PRIVATE_FIELDS),
+                                items=_batches_named(store, items))
     text = scrub_identity(text, identity_of(store, petition_id))
     if public:
         text = public_text(store, text)
@@ -87,3 +88,29 @@ def history_text(store: Store, petition_id: int, *, public: bool = False) -> str
             f"  {r['day']}  {r['old_status'] or '（登记）'} → {r['new_status']}  {r['operator']}  {r['at']}"
             + (f"  {r['note']}" if r["note"] else "") for r in log)
     return text
+
+
+def _batches_named(store: Store, items: list[dict]) -> list[dict]:
+    """The entries with each batch as officers name it (第5批), not by its id."""
+    ids = {v for item in items for v in _as_list((item["changes"] or {}).get("batch_id")) if v is not None}
+    if not ids:
+        return items
+    nos = {r["id"]: r["no"] for r in store.query(
+        f"SELECT id, no FROM batches WHERE id IN ({', '.join('?' for _ in ids)})", sorted(ids))}
+
+    def name(batch_id):
+        return f"第{nos[batch_id]}批" if batch_id in nos else batch_id
+
+    out = []
+    for item in items:
+        changes = item["changes"] or {}
+        if "batch_id" in changes:
+            value = changes["batch_id"]
+            named = [name(v) for v in value] if isinstance(value, list) else name(value)
+            item = {**item, "changes": {**changes, "batch_id": named}}
+        out.append(item)
+    return out
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
