@@ -280,3 +280,44 @@ def test_a_large_file_has_its_helper_started_before_it_is_read(tmp_path, monkeyp
     assert len(spawned) == 2 and plan.repeats is None  # the second helper stopped, the search done here
     assert _candidates(store, io.apply_import(store, plan)) == reference
     store.close()
+
+
+def test_the_units_not_sent_to_the_helper_yet_are_searched_here(tmp_path, monkeypatch, spawned, reference):
+    """Once the import has stored its rows, the units the helper has not been sent yet are taken back
+    and searched in the importing process (its own rows left out), while the helper ends its own."""
+    import time
+
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+    take = background._Units.next
+
+    def slowly(units):  # a helper far behind: after the first unit, the next ones wait
+        if len(units.by_unit) < len(units.names):
+            time.sleep(1.0)
+        return take(units)
+
+    monkeypatch.setattr(background._Units, "next", slowly)
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    search = plan.repeats
+    result = io.apply_import(store, plan)
+    assert spawned and search.failed == "" and 0 < search.kept < 60
+    assert _candidates(store, result) == reference
+    store.close()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # (the sender's own error)
+def test_a_sender_that_fails_leaves_the_search_to_the_import(tmp_path, monkeypatch, spawned, reference):
+    """Should sending the texts fail on something unforeseen, the helper is told the input ended (it
+    answers with its error) and the import searches by itself: no wait without end."""
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 10)
+
+    def broken(units):
+        raise TypeError("unforeseen")
+
+    monkeypatch.setattr(background._Units, "next", broken)
+    store = _stored(tmp_path / "db.db")
+    plan = io.plan_import(store, _file(tmp_path))
+    search = plan.repeats
+    assert _candidates(store, io.apply_import(store, plan)) == reference
+    assert spawned and search.failed
+    store.close()

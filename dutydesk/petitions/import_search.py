@@ -88,6 +88,7 @@ class Picks:
     done = property(lambda self: self.early.done)
     failed = property(lambda self: self.early.failed)
     usage = property(lambda self: self.early.usage)
+    kept = property(lambda self: self.early.kept)
 
     def wait_ready(self) -> bool:
         return self.early.wait_ready()

@@ -51,6 +51,8 @@ class RepeatSearch:
         self._ready = False
         self.failed = ""  # why the helper did not answer (the search then ran here)
         self.usage: dict = {}  # the helper's CPU seconds and peak memory, once it answered
+        self._units: _Units | None = None  # the texts not yet sent to the helper
+        self.kept = 0  # texts taken back from the helper and searched here (see result)
 
     @classmethod
     def start(cls, store: Store, items: list[Item], *, threshold: float = REPEAT_THRESHOLD,
@@ -77,7 +79,8 @@ class RepeatSearch:
         if self._process is not None and not items:
             self.close()
         if self._process is not None:
-            threading.Thread(target=_send, args=(self._process.stdin, items), name="repeats-send",
+            self._units = _Units(items)
+            threading.Thread(target=_send, args=(self._process.stdin, self._units), name="repeats-send",
                              daemon=True).start()
         elif self._found is None:
             self._found = self._here(store)
@@ -94,6 +97,13 @@ class RepeatSearch:
 
     def _here(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[list[RepeatCandidate]]:
         return RepeatFinder(store, threshold=self.threshold, ignore=leave_out).find_many(self.items, release=True)
+
+    def _search_here(self, store: Store, numbers: list[int], leave_out: frozenset[int]) -> dict[int, list]:
+        """{item number: candidates} of some items, searched in this process (those with some)."""
+        if not numbers:
+            return {}
+        finder = RepeatFinder(store, threshold=self.threshold, ignore=leave_out)
+        return {i: c for i, c in zip(numbers, finder.find_many([self.items[i] for i in numbers], release=True)) if c}
 
     def _spawn(self, path: str) -> None:
         try:
@@ -136,14 +146,19 @@ class RepeatSearch:
 
     def result(self, store: Store, *, leave_out: frozenset[int] = frozenset()) -> list[Sequence[RepeatCandidate]]:
         """The candidates, best first, one sequence per item. Should the helper have failed, they are
-        searched here, on ``store``, leaving out ``leave_out`` (the ids the import stored since)."""
+        searched here, on ``store``, leaving out ``leave_out`` (the ids the import stored since).
+
+        The units the helper has not been sent yet (it is behind: this process has stored its rows)
+        are taken back and searched here meanwhile, the same way, while the helper ends its own."""
         if self._found is None and self._process is not None and self.wait_ready():
+            kept = self._units.take_back() if self._units is not None else []
+            here = self._search_here(store, kept, leave_out)
             message = self._next(None)
             if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], dict):
                 found: list = [()] * len(self.items)  # (one empty tuple for the many rows without)
-                for i, candidates in message[0].items():
+                for i, candidates in [*message[0].items(), *here.items()]:
                     found[i] = candidates
-                self._found, self.usage = found, message[1]
+                self._found, self.usage, self.kept = found, message[1], len(kept)
                 self._finish()
             else:
                 self._give_up(message)
@@ -172,24 +187,47 @@ class RepeatSearch:
         self._finish()
 
 
-def _send(stream: IO[bytes], items: list[Item]) -> None:
+class _Units:
+    """The texts to send, unit by unit: the sender takes them one unit at a time (the helper reads
+    the next once it has searched the last), the import may take back those not sent yet."""
+
+    def __init__(self, items: list[Item]):
+        self._lock = threading.Lock()
+        self.by_unit: dict[str, list[tuple[int, str, int | None]]] = {}
+        for i, (content, unit, before) in enumerate(items):
+            if unit and content:
+                self.by_unit.setdefault(unit, []).append((i, content, before))
+        self.names = set(self.by_unit)
+
+    def next(self) -> tuple[str, list] | None:
+        with self._lock:
+            return self.by_unit.popitem() if self.by_unit else None
+
+    def take_back(self) -> list[int]:
+        """The item numbers not sent yet; none is sent after this."""
+        with self._lock:
+            left, self.by_unit = self.by_unit, {}
+        return [i for texts in left.values() for i, _, _ in texts]
+
+
+def _send(stream: IO[bytes], units: _Units) -> None:
     """The texts, after the request (path, threshold) sent at the start: the units, then each unit's
     texts as (unit, [(item number, content as UTF-8, before batch no)]), then None. The helper holds one
     unit's texts at a time."""
-    by_unit: dict[str, list[tuple[int, str, int | None]]] = {}
-    for i, (content, unit, before) in enumerate(items):
-        if unit and content:
-            by_unit.setdefault(unit, []).append((i, content, before))
     try:
-        pickle.dump(set(by_unit), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        while by_unit:  # the texts as UTF-8 bytes: pickling a str leaves a UTF-8 copy cached in it (~48 MB
-            unit, texts = by_unit.popitem()  # of 100,000 complaints, held until the import ends)
+        pickle.dump(units.names, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        while (unit_texts := units.next()) is not None:  # the texts as UTF-8 bytes: pickling a str leaves a
+            unit, texts = unit_texts  # UTF-8 copy cached in it (~48 MB of 100,000 complaints, held to the end)
             pickle.dump((unit, [(i, content.encode(), before) for i, content, before in texts]), stream,
                         protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(None, stream)
-        stream.close()
     except (OSError, ValueError):  # the helper is gone: the reader reports it
         pass
+    finally:  # (also after any other error here: the helper then reads the end of its input and says so)
+        try:
+            stream.close()
+        except (OSError, ValueError):
+            pass
 
 
 def _receive(stream: IO[bytes], messages: queue.Queue) -> None:
