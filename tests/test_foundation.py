@@ -63,15 +63,17 @@ def test_a_pending_migration_is_found_and_applied(db_path):
 
 
 def test_starting_the_tui_on_an_up_to_date_database_skips_heavy_imports(db_path):
-    """Start-up speed (issue 8): neither sqlite-utils nor click's subcommand modules are imported
-    to open an up-to-date database and build the app."""
+    """Start-up speed (issue 8): neither sqlite-utils, click's subcommand modules, the sheet reader
+    nor chinese-calendar (its tables come from the user cache) is imported to open an up-to-date
+    database and build the app."""
     import subprocess
     import sys
 
     open_store(db_path, daily_backup=False).close()
     code = ("import sys; from dutydesk.ui.app import make_app; import dutydesk.cli.main; "
             "make_app(sys.argv[1]).store.close(); "
-            "print(sorted(m for m in ('sqlite_utils', 'dutydesk.cli.roster', 'dutydesk.cli.petitions') "
+            "print(sorted(m for m in ('sqlite_utils', 'dutydesk.cli.roster', 'dutydesk.cli.petitions', "
+            "'dutydesk.sheets', 'chinese_calendar') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -16,6 +16,7 @@ from ..store.db import Store
 from ..text import clean, clean_line
 from .model import EDITABLE, ENTITY, LONG_TERM, NOT_STARTED, NUMBER_PREFIX, TABLE, UNDATED_DEADLINES
 from .problems import get, log_status
+from .when import business_date, date_or_none  # noqa: F401 (business_date: callers import it from here)
 
 _PHONE = re.compile(r"^[0-9+\-()（）、,，/ 转]*$")
 MAX_NO = 40
@@ -31,15 +32,6 @@ def _vocab_value(store: Store, kind: str, value: str, label: str, *, required: b
     if value not in allowed:
         raise UserError(f"{label}“{value[:20]}”不在词表中（可选：{'、'.join(vocab(store, kind))}）")
     return value
-
-
-def date_or_none(value: Any, label: str) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return dates.parse_date(value, default_year=dates.today().year).isoformat()
-    except UserError as exc:
-        raise UserError(f"{label}：{exc}") from None
 
 
 _MONTH_END = re.compile(r"^\s*(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:底|末)\s*(?:前|之前)?\s*$")
@@ -63,15 +55,6 @@ def parse_deadline(value: Any) -> str | None:
         return (nxt - dt.timedelta(days=1)).isoformat()
     text = re.sub(r"(?:之前|前)$", "", text)
     return date_or_none(text, "整改时限")
-
-
-def business_date(value: Any, label: str, *, not_before: str | None = None, not_before_label: str = "") -> str:
-    day = date_or_none(value, label) or dates.today().isoformat()
-    if day > dates.today().isoformat():
-        raise UserError(f"{label}不能晚于今天（{dates.cn_date(dates.today())}）")
-    if not_before and day < not_before:
-        raise UserError(f"{label}不能早于{not_before_label}（{dates.cn_date(not_before)}）")
-    return day
 
 
 def _units(store: Store, value: Any) -> str:

@@ -9,9 +9,9 @@ from ..errors import ConflictError, UserError
 from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line
-from .intake import business_date
 from .model import ACCEPTED, BACKWARD, CLOSED, COMPLETED, ENTITY, FORWARD, IN_PROGRESS, STATUSES, TABLE
 from .problems import get, log_status
+from .when import business_date
 
 
 def allowed_next(status: str) -> tuple[str, ...]:

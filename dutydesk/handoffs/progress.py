@@ -10,9 +10,9 @@ from ..errors import UserError
 from ..store import records
 from ..store.db import Store
 from ..text import clean
-from .intake import business_date
 from .model import CLOSED, ENTITY, IN_PROGRESS, NOT_STARTED, TABLE
 from .problems import get, log_status, require_live
+from .when import business_date
 
 
 def progress_entries(store: Store, handoff_id: int) -> list[dict]:

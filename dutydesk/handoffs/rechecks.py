@@ -10,9 +10,9 @@ from ..errors import UserError
 from ..store import records
 from ..store.db import Store
 from ..text import clean, clean_line
-from .intake import business_date, date_or_none
 from .model import ENTITY, IN_PROGRESS, RECHECKABLE, TABLE
 from .problems import get, log_status, require_live
+from .when import business_date, date_or_none
 
 RECHECKS = "handoff_rechecks"
 

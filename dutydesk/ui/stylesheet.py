@@ -19,6 +19,8 @@ from pathlib import Path
 
 import textual
 
+from ..store.paths import user_cache_dir
+
 FILE_MAX = 4 * 1024 * 1024  # bytes; a bigger cache file is not written
 FORMAT = 1
 
@@ -82,14 +84,5 @@ def _textual_stamp() -> tuple:
 
 
 def cache_path() -> Path:
-    """``<user cache folder>/dutydesk/css.pickle``. On Linux the folder is found as
-    platformdirs finds it (``$XDG_CACHE_HOME`` or ``~/.cache``) without importing it:
-    platformdirs brings tempfile and random along, ~20 ms of a start."""
-    name = "css.pickle"
-    if sys.platform.startswith("linux"):
-        base = os.environ.get("XDG_CACHE_HOME", "").strip()
-        root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-        return root / "dutydesk" / name
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("dutydesk", appauthor=False)) / name
+    """``<user cache folder>/dutydesk/css.pickle`` (:func:`dutydesk.store.paths.user_cache_dir`)."""
+    return user_cache_dir() / "css.pickle"
