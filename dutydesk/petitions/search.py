@@ -263,12 +263,33 @@ def count(store: Store, filters: Filters, today: dt.date) -> int:
     return 0 if plan.nothing else _count(store, plan, plan.id_range(store, filters))
 
 
+FEW_OPEN = 64  # open petitions matching a text read into a list (see _urgent_ids): a test that stops early
+
+
 def _urgent_ids(store: Store, plan: _Plan, today: dt.date, id_range: tuple[int, int] | None,
                 limit: int | None = None) -> list[int]:
     """Ids of the matching open petitions due on or before today, most urgent first (the first
     ``limit`` of them: the due-date index is walked in order and stops there)."""
     # (conds without a driver test 受理编号 fragments: the index beside the due dates has the numbers)
     driver = plan.driver or "petitions_open_due_numbers"
+    content = (_FTS_IDS, [plan.match])
+    if plan.match and content in plan.sets:
+        # few open petitions match the text (a rare phrase): read them once and look each one up,
+        # instead of walking every urgent petition (~22,000 at a million: 2.9 ms) to probe them
+        sub, sub_params = _OPEN_FTS_IDS, [plan.match]
+        if id_range:
+            sub, sub_params = sub + " AND rowid BETWEEN ? AND ?", sub_params + list(id_range)
+        few = [r[0] for r in store.execute(f"{sub} LIMIT {FEW_OPEN + 1}", sub_params)]
+        if not few:
+            return []
+        if len(few) <= FEW_OPEN:
+            rest = _Plan(plan.conds, plan.params, "", [x for x in plan.sets if x != content], "", False).among_open()
+            probes, pparams = rest.probes(id_range=id_range)
+            conds = "".join(f" AND {c}" for c in rest.conds)
+            return [r[0] for r in store.execute(
+                f"SELECT p.id FROM petitions p WHERE p.id IN (SELECT value FROM json_each(?)) AND {_URGENT}{conds}"
+                f"{probes} ORDER BY p.due_date, p.id LIMIT ?",
+                [json.dumps(few), today.isoformat()] + rest.params + pparams + [-1 if limit is None else limit])]
     plan = plan.among_open()  # (a content search reads the open petitions' index)
     probes, pparams = plan.probes(id_range=id_range)
     conds = "".join(f" AND {c}" for c in plan.conds)
