@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .store.db import Store
-from .store.paths import user_cache_dir
+from .store.paths import user_cache_dir, write_cache_file
 
 CACHE_NAME = "holidays.json"
 
@@ -95,23 +95,12 @@ def arrangement(cache: Path | None = None) -> Arrangement:
     if found is None:
         found = _from_library()
         if stamp is not None:
-            _write_cache(path, {"stamp": stamp, "holidays": found.holidays, "workdays": found.workdays,
-                                "first_year": found.first_year, "last_year": found.last_year})
+            write_cache_file(path, json.dumps({"stamp": stamp, "holidays": found.holidays, "workdays": found.workdays,
+                                               "first_year": found.first_year, "last_year": found.last_year},
+                                              ensure_ascii=False).encode())
     if cache is None:
         _LOADED[:] = [found]
     return found
-
-
-def _write_cache(path: Path, data: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:  # a cache only
-        pass
 
 
 class WorkCalendar:

@@ -92,3 +92,17 @@ def test_a_start_with_the_cache_written_does_not_import_the_library(tmp_path):
             for _ in range(2)]
     assert runs == [["国庆节", "True"], ["国庆节", "False"]]
     assert (tmp_path / "dutydesk" / "holidays.json").exists()
+
+
+def test_a_cache_file_is_private_and_never_written_through_a_planted_link(tmp_path):
+    from dutydesk.store.paths import write_cache_file
+
+    target, victim = tmp_path / "cache" / "holidays.json", tmp_path / "victim"
+    victim.write_text("keep")
+    target.parent.mkdir()
+    target.with_name(f"holidays.json.{os.getpid()}.tmp").symlink_to(victim)
+    assert write_cache_file(target, b"{}")
+    assert victim.read_text() == "keep" and target.read_bytes() == b"{}"
+    assert oct(target.stat().st_mode & 0o777) == "0o600" and not target.is_symlink()
+    (tmp_path / "blocked").write_text("x")
+    assert not write_cache_file(tmp_path / "blocked" / "css.pickle", b"x")  # its folder cannot be made

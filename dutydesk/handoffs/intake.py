@@ -16,7 +16,7 @@ from ..store.db import Store
 from ..text import clean, clean_line
 from .model import EDITABLE, ENTITY, LONG_TERM, NOT_STARTED, NUMBER_PREFIX, TABLE, UNDATED_DEADLINES
 from .problems import get, log_status
-from .when import business_date, date_or_none  # noqa: F401 (business_date: callers import it from here)
+from .when import date_or_none
 
 _PHONE = re.compile(r"^[0-9+\-()（）、,，/ 转]*$")
 MAX_NO = 40

@@ -31,3 +31,23 @@ def user_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("dutydesk", appauthor=False))
+
+
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Replace the cache file ``path`` with ``data``: private (0600), written to a temporary name
+    (``O_EXCL | O_NOFOLLOW``: never through a planted link) and renamed over it. A cache only:
+    False when it could not be written, never an error."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.unlink(tmp)  # left by an earlier process of the same id
+        except FileNotFoundError:
+            pass
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import textual
 
-from ..store.paths import user_cache_dir
+from ..store.paths import user_cache_dir, write_cache_file
 
 FILE_MAX = 4 * 1024 * 1024  # bytes; a bigger cache file is not written
 FORMAT = 1
@@ -61,13 +61,8 @@ class ParseCache(dict):
             blob = pickle.dumps((self._stamp(), dict(self)), protocol=pickle.HIGHEST_PROTOCOL)
             if len(blob) > FILE_MAX:
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, path)
-            self.dirty = False
+            if write_cache_file(path, blob):
+                self.dirty = False
         except Exception:  # a cache only: never in the way
             pass
 
